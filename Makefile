@@ -1,0 +1,31 @@
+# The two commands a new user runs: `make demo` and `make test`. See README.md.
+SWIFT ?= swift
+RCT := .build/debug/rct
+
+.PHONY: deps build demo test bench clean
+
+# GSL (the GNU Scientific Library) and pkg-config from Debian's packages, when missing.
+deps:
+	@if ! pkg-config --exists gsl 2>/dev/null; then \
+		echo "Installing libgsl-dev and pkg-config (apt-get)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libgsl-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# The main job on the bundled example.
+demo: build
+	$(RCT) validate designs/mission-kortrijk.yaml
+
+# Every test: unit, property and end-to-end tests of the built binary.
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test --disable-xctest
+
+bench: build
+	$(MAKE) -C bench
+
+clean:
+	rm -rf .build

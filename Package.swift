@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// The RCT evaluation framework: design → assignment → import → panel → estimation → report.
+import PackageDescription
+
+let package = Package(
+    name: "rct",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rct", targets: ["rct"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // GSL, the GNU Scientific Library, as a system library. Only NumericCore imports it.
+        .systemLibrary(
+            name: "CGSL",
+            path: "Sources/CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // Matrices, least squares, eigen-decomposition, distributions and a seeded generator, on GSL.
+        .target(name: "NumericCore", dependencies: ["CGSL"]),
+        // The trial design: a validated value loaded from designs/*.yaml.
+        .target(name: "TrialDesign", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // National numbers (INSZ) and keyed pseudonyms, shared by assignment and import.
+        .target(name: "Identifiers", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The command line: one file per subcommand.
+        .executableTarget(
+            name: "rct",
+            dependencies: [
+                "TrialDesign", "NumericCore", "Identifiers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test helpers: fixture paths, running the built binary, grids.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
+        .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

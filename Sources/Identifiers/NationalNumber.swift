@@ -1,0 +1,87 @@
+/// A Belgian national number (INSZ / rijksregisternummer), checked but never stored or printed.
+///
+/// Eleven digits: `YYMMDD` birth date, a three-digit sequence number (odd for men, even for women), and
+/// two check digits. The check digits are `97 − (first nine digits mod 97)`; for people born in 2000 or
+/// later a `2` is put in front of the nine digits first. A remainder of 0 gives 97, so the check digits
+/// are never 00. Bis numbers (people outside the National Register) add 40 to the month when the sex
+/// was known at issue and 20 when it was not; the check rule is the same. Month or day may be 00 when
+/// the birth date is unknown.
+public struct NationalNumber: Sendable, Hashable {
+    /// Which century the check digits point to.
+    public enum Century: Sendable, Hashable { case nineteenHundreds, twoThousands }
+
+    public enum Kind: Sendable, Hashable {
+        case register
+        /// Bis number: month + 40 (sex known at issue) or + 20 (sex unknown).
+        case bis(sexKnown: Bool)
+    }
+
+    /// The eleven digits. Internal on purpose: a real number must never travel further than the
+    /// pseudonymiser.
+    let digits: String
+    public let century: Century
+    public let kind: Kind
+
+    /// Why a string is not a national number.
+    public enum ValidationError: Error, Equatable, CustomStringConvertible {
+        case wrongLength(Int)
+        case notDigits
+        case checkDigitsMismatch
+        case invalidMonth(Int)
+        case invalidDay(Int)
+        case invalidSequence(Int)
+
+        public var description: String {
+            switch self {
+            case let .wrongLength(n): return "a national number has 11 digits, this one has \(n)"
+            case .notDigits: return "a national number has only digits (dots, dashes and spaces are allowed as separators)"
+            case .checkDigitsMismatch: return "the check digits do not match (mod 97) for a birth before or after 2000"
+            case let .invalidMonth(m): return "month \(m) is not a month (01–12, 00 unknown, +20 or +40 for bis numbers)"
+            case let .invalidDay(d): return "day \(d) is not a day (01–31, 00 unknown)"
+            case let .invalidSequence(s): return "sequence number \(s) is outside 001–998"
+            }
+        }
+    }
+
+    /// Parses and validates. Accepts the printed form `YY.MM.DD-XXX.CC` and spaces as separators.
+    public init(_ text: String) throws {
+        let cleaned = text.filter { !($0 == "." || $0 == "-" || $0 == " ") }
+        guard cleaned.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValidationError.notDigits }
+        guard cleaned.count == 11 else { throw ValidationError.wrongLength(cleaned.count) }
+        let d = cleaned.compactMap { Int(String($0)) }
+        let month = d[2] * 10 + d[3]
+        let day = d[4] * 10 + d[5]
+        let sequence = d[6] * 100 + d[7] * 10 + d[8]
+        let check = d[9] * 10 + d[10]
+        let kind: Kind
+        let baseMonth: Int
+        switch month {
+        case 0...12: kind = .register; baseMonth = month
+        case 20...32: kind = .bis(sexKnown: false); baseMonth = month - 20
+        case 40...52: kind = .bis(sexKnown: true); baseMonth = month - 40
+        default: throw ValidationError.invalidMonth(month)
+        }
+        _ = baseMonth
+        guard (0...31).contains(day) else { throw ValidationError.invalidDay(day) }
+        guard (1...998).contains(sequence) else { throw ValidationError.invalidSequence(sequence) }
+        let nine = d[0..<9].reduce(0) { $0 * 10 + $1 }
+        func expected(_ base: Int) -> Int { let r = base % 97; return 97 - r }
+        if expected(nine) == check {
+            century = .nineteenHundreds
+        } else if expected(2_000_000_000 + nine) == check {
+            century = .twoThousands
+        } else {
+            throw ValidationError.checkDigitsMismatch
+        }
+        self.kind = kind
+        self.digits = cleaned
+    }
+
+    /// True when `text` is a valid national number.
+    public static func isValid(_ text: String) -> Bool { (try? NationalNumber(text)) != nil }
+}
+
+extension NationalNumber: CustomStringConvertible {
+    /// Never the number itself: a national number must not appear in any output or log.
+    public var description: String { "NationalNumber(redacted)" }
+}

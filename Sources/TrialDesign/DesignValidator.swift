@@ -1,0 +1,148 @@
+import Yams
+
+/// Checks that the parts of a design fit together: unique identifiers, references that resolve, rules
+/// that have what they need. Structural problems (types, unknown keys) are found by `DesignReader`.
+struct DesignValidator {
+    let design: Design
+    let log: IssueLog
+
+    private func issue(_ path: String, _ message: String) { log.add(nil, path, message) }
+
+    private func checkUnique(_ ids: [String], _ path: String, _ what: String) {
+        var seen: Set<String> = []
+        for (i, id) in ids.enumerated() {
+            if !seen.insert(id).inserted { issue("\(path)[\(i)].id", "the \(what) id \"\(id)\" is used twice; ids must be unique") }
+            if !isIdentifier(id) {
+                issue("\(path)[\(i)].id", "\"\(id)\" is not a valid id; use letters, digits, _ and -, starting with a letter")
+            }
+        }
+    }
+
+    private func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.first, first.isLetter else { return false }
+        return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    }
+
+    private func oneOf(_ value: String, _ allowed: [String]) -> String {
+        "\"\(value)\" is not declared; declared: " + (allowed.isEmpty ? "(none)" : allowed.joined(separator: ", "))
+    }
+
+    func validate() {
+        let d = design
+        // Arms.
+        checkUnique(d.arms.map(\.id), "arms", "arm")
+        if d.arms.count < 2 { issue("arms", "a trial needs at least two arms; found \(d.arms.count)") }
+        let controls = d.arms.filter(\.isControl)
+        if controls.count != 1 {
+            issue("arms", "exactly one arm has control: true; found \(controls.count)")
+        }
+        // Strata.
+        var seenStrata: Set<String> = []
+        for (i, s) in d.strata.enumerated() where !seenStrata.insert(s.column).inserted {
+            issue("strata[\(i)].column", "the stratum column \"\(s.column)\" is listed twice")
+        }
+        // Randomisation.
+        let r = d.randomisation
+        let ratioSum = d.arms.map(\.ratio).reduce(0, +)
+        switch r.method {
+        case .permutedBlocks:
+            if r.blockSizes.isEmpty { issue("randomisation.block_sizes", "permuted_blocks needs block_sizes, e.g. [2, 4, 6]") }
+            for size in r.blockSizes where ratioSum > 0 && size % ratioSum != 0 {
+                issue("randomisation.block_sizes",
+                      "block size \(size) is not a multiple of the sum of the arm ratios (\(ratioSum)); every block must hold whole ratios")
+            }
+        case .minimisation:
+            if r.minimisationFactors.isEmpty { issue("randomisation.minimisation_factors", "minimisation needs factors (cohort columns)") }
+            if r.followProbability == nil { issue("randomisation.follow_probability", "minimisation needs follow_probability, e.g. 0.8") }
+        case .clustered, .blockedClustered:
+            if r.clusterColumn == nil { issue("randomisation.cluster_column", "\(r.method.rawValue) needs cluster_column") }
+            if r.method == .blockedClustered && d.strata.isEmpty { issue("strata", "blocked_clustered needs strata") }
+        case .blocked:
+            if d.strata.isEmpty { issue("strata", "blocked randomisation needs strata (the blocks)") }
+        case .simple, .complete: break
+        }
+        if r.method != .permutedBlocks && !r.blockSizes.isEmpty {
+            issue("randomisation.block_sizes", "block_sizes only apply to method permuted_blocks (method is \(r.method.rawValue))")
+        }
+        // Capacity.
+        if let c = d.capacity {
+            if let arm = d.arms.first(where: { $0.id == c.arm }) {
+                if arm.isControl { issue("capacity.arm", "capacity limits an intervention arm, not the control arm \"\(arm.id)\"") }
+            } else {
+                issue("capacity.arm", oneOf(c.arm, d.arms.map(\.id)))
+            }
+        }
+        // Waves.
+        checkUnique(d.waves.map(\.id), "waves", "wave")
+        if d.waves.isEmpty { issue("waves", "declare at least one wave (e.g. baseline, m6, m12)") }
+        let waveIDs = d.waves.map(\.id)
+        // Sources.
+        checkUnique(d.sources.map(\.id), "sources", "source")
+        for (i, s) in d.sources.enumerated() {
+            if s.kind == .survey {
+                if let w = s.wave { if !waveIDs.contains(w) { issue("sources[\(i)].wave", oneOf(w, waveIDs)) } }
+                else { issue("sources[\(i)].wave", "a survey source says which wave it belongs to (wave: m6)") }
+            } else if s.wave != nil {
+                issue("sources[\(i)].wave", "only survey sources belong to a wave")
+            }
+            if s.dialect.format == .fixedWidth {
+                let names = s.dialect.fields.map(\.name)
+                if !names.contains(s.identifierColumn) {
+                    issue("sources[\(i)].identifier.column", "\"\(s.identifierColumn)\" is not one of the fixed-width fields: \(names.joined(separator: ", "))")
+                }
+            }
+        }
+        let needsKey = d.trial.idType == .insz || d.sources.contains { $0.identifierType == .insz }
+        if needsKey && d.pseudonymisation == nil {
+            issue("pseudonymisation", "real national numbers (type insz) are pseudonymised on arrival: add pseudonymisation with key_env or key_file")
+        }
+        // Families and outcomes.
+        checkUnique(d.families.map(\.id), "families", "family")
+        checkUnique(d.outcomes.map(\.id), "outcomes", "outcome")
+        let familyIDs = d.families.map(\.id)
+        let sourceIDs = d.sources.map(\.id)
+        for (i, o) in d.outcomes.enumerated() {
+            let p = "outcomes[\(i)]"
+            if !familyIDs.contains(o.family) { issue("\(p).family", oneOf(o.family, familyIDs)) }
+            guard let source = d.sources.first(where: { $0.id == o.source }) else {
+                issue("\(p).source", oneOf(o.source, sourceIDs))
+                continue
+            }
+            if o.windows.isEmpty { issue("\(p).windows", "say for which waves the outcome is measured, e.g. windows: { m6: [1, 6], m12: [7, 12] }") }
+            for wave in o.windows.keys.sorted() where !waveIDs.contains(wave) {
+                issue("\(p).windows.\(wave)", oneOf(wave, waveIDs))
+            }
+            let surveyRules: [DerivationRule] = [.surveyItem, .indexMean, .indexInverseCovariance]
+            let isSurveyRule = surveyRules.contains(o.rule)
+            if isSurveyRule && source.kind != .survey {
+                issue("\(p).rule", "\(o.rule.rawValue) reads survey answers, but source \"\(source.id)\" is a \(source.kind.rawValue) source")
+            }
+            if !isSurveyRule && source.kind == .survey {
+                issue("\(p).rule", "\(o.rule.rawValue) derives registry records; for survey source \"\(source.id)\" use survey_item or an index")
+            }
+            switch o.rule {
+            case .sum, .surveyItem:
+                if o.value == nil { issue("\(p).value", "rule \(o.rule.rawValue) needs value (the field to \(o.rule == .sum ? "add up" : "read"))") }
+            case .indexMean, .indexInverseCovariance:
+                if o.items.count < 2 { issue("\(p).items", "an index combines at least two survey items; found \(o.items.count)") }
+            default: break
+            }
+            if o.type == .binary && [.sum, .count, .firstDate, .shareOfMonths, .indexMean, .indexInverseCovariance].contains(o.rule) {
+                issue("\(p).type", "rule \(o.rule.rawValue) does not give a 0/1 value; use type count or continuous")
+            }
+        }
+        // Covariates.
+        checkUnique(d.covariates.map(\.id), "covariates", "covariate")
+        for (i, c) in d.covariates.enumerated() {
+            if let s = c.source, !sourceIDs.contains(s) { issue("covariates[\(i)].source", oneOf(s, sourceIDs)) }
+        }
+        let covariateIDs = d.covariates.map(\.id)
+        for c in d.analysis.covariates where !covariateIDs.contains(c) {
+            issue("analysis.covariates", oneOf(c, covariateIDs))
+        }
+        checkUnique(d.subgroups.map(\.id), "subgroups", "subgroup")
+        if d.analysis.estimator == .iv && d.analysis.takeUp == nil {
+            issue("analysis.take_up", "estimator iv needs take_up (the column that says whether the intervention was received)")
+        }
+    }
+}

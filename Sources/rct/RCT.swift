@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `rct` command. Each subcommand lives in its own file.
+@main
+struct RCT: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "rct",
+        abstract: "Randomised controlled trials of social policy: design, assignment, import, panel, estimation, report.",
+        version: version,
+        subcommands: [
+            Validate.self,
+        ]
+    )
+}

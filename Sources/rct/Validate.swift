@@ -1,0 +1,24 @@
+import ArgumentParser
+import TrialDesign
+
+/// `rct validate DESIGN`: loads a design and reports every problem with its line and key path.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a trial design file and report every problem with its line and key.",
+        discussion: "Exits with status 0 when the design is valid and 1 when it is not; the problems go to standard error.")
+
+    @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.")
+    var design: String
+
+    func run() throws {
+        do {
+            let d = try Design.load(path: design)
+            print("\(design): valid design \"\(d.trial.id)\": \(d.arms.count) arms, \(d.waves.count) waves, "
+                + "\(d.sources.count) sources, \(d.outcomes.count) outcomes (\(d.outcomes.filter(\.primary).count) primary)")
+        } catch let error as DesignError {
+            printError(error.description)
+            printError("\(design): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found; the design is not valid")
+            throw ExitCode(1)
+        }
+    }
+}

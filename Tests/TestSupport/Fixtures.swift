@@ -1,0 +1,30 @@
+import Foundation
+
+/// Paths of the repository, its fixtures and the built `rct` binary, for tests.
+public enum Fixtures {
+    /// The repository root (the folder that holds Package.swift), found from this source file.
+    public static let repositoryRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("cannot find the repository root from \(#filePath)")
+    }()
+
+    public static func path(_ relative: String) -> String {
+        repositoryRoot.appendingPathComponent(relative).path
+    }
+
+    public static func contents(_ relative: String) throws -> String {
+        try String(contentsOfFile: path(relative), encoding: .utf8)
+    }
+
+    /// A new empty temporary directory.
+    public static func temporaryDirectory(_ label: String = "rct-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
