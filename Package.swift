@@ -25,13 +25,15 @@ let package = Package(
         .target(name: "NumericCore", dependencies: ["CGSL"]),
         // The trial design: a validated value loaded from designs/*.yaml.
         .target(name: "TrialDesign", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Tables of text cells read from delimited files; the dialect-aware importers build on it.
+        .target(name: "Tabular"),
         // National numbers (INSZ) and keyed pseudonyms, shared by assignment and import.
         .target(name: "Identifiers", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
