@@ -31,6 +31,9 @@ public struct TrialInfo: Sendable, Equatable {
     public var idColumn: String
     /// Whether the cohort's identifier is a real national number (pseudonymised on entry) or a code.
     public var idType: IdentifierType
+    /// The cohort column with the national number (INSZ) of the reference parent, through which registry
+    /// sources are linked. It is pseudonymised on entry with the design's key and never stored as is.
+    public var linkColumn: String?
 }
 
 public enum IdentifierType: String, Sendable, CaseIterable, Equatable {

@@ -66,9 +66,10 @@ struct DesignReader {
             let unit = m.optionalString("unit") ?? "household"
             let idColumn = m.optionalString("id_column") ?? "family_id"
             let idType = m.choice("id_type", IdentifierType.self, default: .code) ?? .code
+            let linkColumn = m.optionalString("link_column")
             guard let id, let title else { return nil }
             return TrialInfo(id: id, title: title, registration: registration, unit: unit,
-                             idColumn: idColumn, idType: idType)
+                             idColumn: idColumn, idType: idType, linkColumn: linkColumn)
         }
         let arms = r.list("arms") { m -> Arm? in
             let id = m.string("id"), label = m.optionalString("label")

@@ -92,7 +92,7 @@ struct DesignValidator {
                 }
             }
         }
-        let needsKey = d.trial.idType == .insz || d.sources.contains { $0.identifierType == .insz }
+        let needsKey = d.trial.idType == .insz || d.trial.linkColumn != nil || d.sources.contains { $0.identifierType == .insz }
         if needsKey && d.pseudonymisation == nil {
             issue("pseudonymisation", "real national numbers (type insz) are pseudonymised on arrival: add pseudonymisation with key_env or key_file")
         }
