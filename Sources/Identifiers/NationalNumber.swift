@@ -5,7 +5,8 @@
 /// later a `2` is put in front of the nine digits first. A remainder of 0 gives 97, so the check digits
 /// are never 00. Bis numbers (people outside the National Register) add 40 to the month when the sex
 /// was known at issue and 20 when it was not; the check rule is the same. Month or day may be 00 when
-/// the birth date is unknown.
+/// the birth date is unknown. The sequence number is not range-checked: the domain's own valid examples
+/// include sequence 999 (`88022999990`), so only the check digits decide.
 public struct NationalNumber: Sendable, Hashable {
     /// Which century the check digits point to.
     public enum Century: Sendable, Hashable { case nineteenHundreds, twoThousands }
@@ -29,7 +30,6 @@ public struct NationalNumber: Sendable, Hashable {
         case checkDigitsMismatch
         case invalidMonth(Int)
         case invalidDay(Int)
-        case invalidSequence(Int)
 
         public var description: String {
             switch self {
@@ -38,7 +38,6 @@ public struct NationalNumber: Sendable, Hashable {
             case .checkDigitsMismatch: return "the check digits do not match (mod 97) for a birth before or after 2000"
             case let .invalidMonth(m): return "month \(m) is not a month (01–12, 00 unknown, +20 or +40 for bis numbers)"
             case let .invalidDay(d): return "day \(d) is not a day (01–31, 00 unknown)"
-            case let .invalidSequence(s): return "sequence number \(s) is outside 001–998"
             }
         }
     }
@@ -51,7 +50,6 @@ public struct NationalNumber: Sendable, Hashable {
         let d = cleaned.compactMap { Int(String($0)) }
         let month = d[2] * 10 + d[3]
         let day = d[4] * 10 + d[5]
-        let sequence = d[6] * 100 + d[7] * 10 + d[8]
         let check = d[9] * 10 + d[10]
         let kind: Kind
         let baseMonth: Int
@@ -63,7 +61,6 @@ public struct NationalNumber: Sendable, Hashable {
         }
         _ = baseMonth
         guard (0...31).contains(day) else { throw ValidationError.invalidDay(day) }
-        guard (1...998).contains(sequence) else { throw ValidationError.invalidSequence(sequence) }
         let nine = d[0..<9].reduce(0) { $0 * 10 + $1 }
         func expected(_ base: Int) -> Int { let r = base % 97; return 97 - r }
         if expected(nine) == check {

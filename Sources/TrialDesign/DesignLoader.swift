@@ -316,6 +316,9 @@ struct DesignReader {
         let items = m.stringList("items")
         var windows: [String: MonthWindow] = [:]
         if let w = m.mapping("windows") {
+            if case let .mapping(map) = w.node, map.count == 0 {
+                log.add(w.node, w.path, "say for which waves the outcome is measured, e.g. windows: { m6: [1, 6], m12: [7, 12] }")
+            }
             if case let .mapping(map) = w.node {
                 for (k, v) in map {
                     guard let wave = k.string else { continue }

@@ -92,9 +92,15 @@ struct DesignValidator {
                 }
             }
         }
-        let needsKey = d.trial.idType == .insz || d.trial.linkColumn != nil || d.sources.contains { $0.identifierType == .insz }
-        if needsKey && d.pseudonymisation == nil {
-            issue("pseudonymisation", "real national numbers (type insz) are pseudonymised on arrival: add pseudonymisation with key_env or key_file")
+        if d.pseudonymisation == nil {
+            var needing: [String] = []
+            if d.trial.idType == .insz { needing.append("trial.id_type") }
+            if d.trial.linkColumn != nil { needing.append("trial.link_column") }
+            for (i, s) in d.sources.enumerated() where s.identifierType == .insz { needing.append("sources[\(i)].identifier.type") }
+            if let first = needing.first {
+                issue(first, "real national numbers are pseudonymised on arrival, so the design needs a pseudonymisation "
+                    + "section with key_env or key_file (the secret key stays outside the data)")
+            }
         }
         // Families and outcomes.
         checkUnique(d.families.map(\.id), "families", "family")
@@ -108,7 +114,6 @@ struct DesignValidator {
                 issue("\(p).source", oneOf(o.source, sourceIDs))
                 continue
             }
-            if o.windows.isEmpty { issue("\(p).windows", "say for which waves the outcome is measured, e.g. windows: { m6: [1, 6], m12: [7, 12] }") }
             for wave in o.windows.keys.sorted() where !waveIDs.contains(wave) {
                 issue("\(p).windows.\(wave)", oneOf(wave, waveIDs))
             }
