@@ -29,11 +29,14 @@ let package = Package(
         .target(name: "Tabular"),
         // National numbers (INSZ) and keyed pseudonyms, shared by assignment and import.
         .target(name: "Identifiers", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The plain values that flow between the pipeline's steps (assigned units, registry records,
+        // survey responses).
+        .target(name: "Records", dependencies: ["TrialDesign"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,123 @@
+import TrialDesign
+
+// The plain values that flow between the steps of the pipeline (see docs/architecture.md):
+// assignment → `AssignedUnit`; import → `RegistryRecord`, `SurveyResponse`, `ScopeExit`; the panel reads
+// all of them. No value here ever holds a real national number: identifiers are study codes or keyed
+// pseudonyms (`P` followed by 32 hexadecimal characters, see `Identifiers.Pseudonymizer`).
+
+/// One randomised unit (a family) as the panel and the estimators see it.
+public struct AssignedUnit: Sendable, Equatable, Codable {
+    /// The study identifier (a code, or the pseudonym of a national number).
+    public var id: String
+    /// The pseudonym through which registry records link (the reference parent's national number,
+    /// pseudonymised); nil when registry sources link on `id` itself.
+    public var linkKey: String?
+    /// The arm id from the design.
+    public var arm: String
+    /// The day the unit was assigned: every follow-up window counts from here.
+    public var assignedOn: CalendarDate
+    /// The stratum (combination of the design's strata columns, joined with `|`), if any.
+    public var stratum: String?
+    /// The permuted block or randomisation block label, if any.
+    public var block: String?
+    /// The cluster, for clustered designs.
+    public var cluster: String?
+    /// The probability with which this unit was assigned to the arm it received.
+    public var probability: Double
+    /// Non-identifying cohort columns carried into the panel (covariates, subgroups, take-up).
+    public var attributes: [String: String]
+
+    public init(id: String, linkKey: String? = nil, arm: String, assignedOn: CalendarDate, stratum: String? = nil,
+                block: String? = nil, cluster: String? = nil, probability: Double, attributes: [String: String] = [:]) {
+        self.id = id
+        self.linkKey = linkKey
+        self.arm = arm
+        self.assignedOn = assignedOn
+        self.stratum = stratum
+        self.block = block
+        self.cluster = cluster
+        self.probability = probability
+        self.attributes = attributes
+    }
+
+    /// The key registry records carry for this unit: `linkKey` when set, otherwise `id`.
+    public var registryKey: String { linkKey ?? id }
+}
+
+/// One accepted row of a registry extract (OCMW, VDAB, federal statements, KSZ), after its dialect was
+/// read, its fields mapped to canonical names and its identifier pseudonymised.
+///
+/// Every record covers a span of days: a monthly status or payment covers its whole month (`start` the
+/// 1st, `end` the last day), a decision covers its effective period, a quarterly position its quarter.
+/// `end` is nil for a decision that is still open.
+public struct RegistryRecord: Sendable, Equatable, Codable {
+    /// The design's source id (e.g. `leefloon`, `ocmw_aid`, `vdab`).
+    public var source: String
+    /// The pseudonym or code the record links on (compare with `AssignedUnit.registryKey`).
+    public var participant: String
+    /// The 1-based line of the file the record came from.
+    public var line: Int
+    public var start: CalendarDate
+    public var end: CalendarDate?
+    /// Canonical coded fields, e.g. `kind` (`supplementary_one_off`, `medical_card`, `art60`, …),
+    /// `category` (leefloon category or VDAB category code), `placement` (`training`, `trajectory`, …),
+    /// `amount_type`.
+    public var attributes: [String: String]
+    /// Canonical numeric fields, e.g. `amount` in euro (signed; cents already divided by 100).
+    public var numbers: [String: Double]
+
+    public init(source: String, participant: String, line: Int, start: CalendarDate, end: CalendarDate?,
+                attributes: [String: String] = [:], numbers: [String: Double] = [:]) {
+        self.source = source
+        self.participant = participant
+        self.line = line
+        self.start = start
+        self.end = end
+        self.attributes = attributes
+        self.numbers = numbers
+    }
+
+    /// Whether the record covers any day of [from, to] (inclusive). An open record covers every day from
+    /// its start on.
+    public func overlaps(from: CalendarDate, to: CalendarDate) -> Bool {
+        start <= to && (end.map { $0 >= from } ?? true)
+    }
+}
+
+/// One interview of a survey wave. Answers are numeric; the survey tool's missing codes (−9,
+/// "weet niet", …) were mapped to missing on import, and a missing answer is absent from `answers`.
+public struct SurveyResponse: Sendable, Equatable, Codable {
+    public var source: String
+    public var wave: String
+    /// The unit's study identifier (`AssignedUnit.id`).
+    public var participant: String
+    public var line: Int
+    public var interviewDate: CalendarDate?
+    public var answers: [String: Double]
+
+    public init(source: String, wave: String, participant: String, line: Int, interviewDate: CalendarDate?,
+                answers: [String: Double]) {
+        self.source = source
+        self.wave = wave
+        self.participant = participant
+        self.line = line
+        self.interviewDate = interviewDate
+        self.answers = answers
+    }
+}
+
+/// A unit that left a registry's scope (moved out of the municipality, died): its registry outcomes are
+/// censored from `date` on rather than counted as zero.
+public struct ScopeExit: Sendable, Equatable, Codable {
+    /// The unit's study identifier (`AssignedUnit.id`).
+    public var participant: String
+    public var date: CalendarDate
+    /// e.g. `moved`, `died`.
+    public var reason: String
+
+    public init(participant: String, date: CalendarDate, reason: String) {
+        self.participant = participant
+        self.date = date
+        self.reason = reason
+    }
+}
