@@ -32,11 +32,13 @@ let package = Package(
         // The plain values that flow between the pipeline's steps (assigned units, registry records,
         // survey responses).
         .target(name: "Records", dependencies: ["TrialDesign"]),
+        // Effect tables (CSV, Markdown, LaTeX, HTML), SVG figures, the HTML report, small-cell suppression.
+        .target(name: "Reporting"),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

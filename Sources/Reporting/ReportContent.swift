@@ -1,0 +1,168 @@
+/// Everything the HTML report shows, as plain values. The command line fills it from the design, the
+/// trial store and the estimators.
+
+/// One baseline covariate by arm, with the standardized difference (difference in means over the pooled
+/// SD, √((s²_c + s²_t)/2)).
+public struct BalanceRow: Sendable, Equatable, Codable {
+    public var label: String
+    public var control: ArmSummary
+    public var intervention: ArmSummary
+    public var standardizedDifference: Double
+    public init(label: String, control: ArmSummary, intervention: ArmSummary, standardizedDifference: Double) {
+        self.label = label
+        self.control = control
+        self.intervention = intervention
+        self.standardizedDifference = standardizedDifference
+    }
+}
+
+/// A test statistic with its name, for omnibus and attrition tests.
+public struct TestResult: Sendable, Equatable, Codable {
+    public var name: String
+    public var statistic: Double
+    public var df: String
+    public var pValue: Double
+    public init(name: String, statistic: Double, df: String, pValue: Double) {
+        self.name = name
+        self.statistic = statistic
+        self.df = df
+        self.pValue = pValue
+    }
+}
+
+public struct BalanceTable: Sendable, Equatable, Codable {
+    public var rows: [BalanceRow]
+    public var omnibus: TestResult?
+    public init(rows: [BalanceRow], omnibus: TestResult?) {
+        self.rows = rows
+        self.omnibus = omnibus
+    }
+}
+
+/// Response at one wave by arm, the differential-attrition test, and Lee bounds where attrition differs.
+public struct AttritionRow: Sendable, Equatable, Codable {
+    public var wave: String
+    public var controlResponded: Int
+    public var controlAllocated: Int
+    public var interventionResponded: Int
+    public var interventionAllocated: Int
+    public var differential: TestResult?
+    /// Lee (2009) bounds on the effect on an outcome: (outcome label, lower, upper).
+    public var leeBounds: [LeeBoundsRow]
+    public init(wave: String, controlResponded: Int, controlAllocated: Int, interventionResponded: Int,
+                interventionAllocated: Int, differential: TestResult?, leeBounds: [LeeBoundsRow] = []) {
+        self.wave = wave
+        self.controlResponded = controlResponded
+        self.controlAllocated = controlAllocated
+        self.interventionResponded = interventionResponded
+        self.interventionAllocated = interventionAllocated
+        self.differential = differential
+        self.leeBounds = leeBounds
+    }
+}
+
+public struct LeeBoundsRow: Sendable, Equatable, Codable {
+    public var outcome: String
+    public var lower: Double
+    public var upper: Double
+    public init(outcome: String, lower: Double, upper: Double) {
+        self.outcome = outcome
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
+/// The effect in each level of a pre-specified subgroup, and the test of the interaction.
+public struct SubgroupRow: Sendable, Equatable, Codable {
+    public var outcome: String
+    public var wave: String
+    public var subgroup: String
+    /// Level → ITT estimate in that level.
+    public var levels: [(level: String, estimate: TermEstimate)]
+    public var interactionP: Double
+
+    public init(outcome: String, wave: String, subgroup: String, levels: [(level: String, estimate: TermEstimate)], interactionP: Double) {
+        self.outcome = outcome
+        self.wave = wave
+        self.subgroup = subgroup
+        self.levels = levels
+        self.interactionP = interactionP
+    }
+
+    public static func == (a: SubgroupRow, b: SubgroupRow) -> Bool {
+        a.outcome == b.outcome && a.wave == b.wave && a.subgroup == b.subgroup && a.interactionP == b.interactionP
+            && a.levels.map(\.level) == b.levels.map(\.level) && a.levels.map(\.estimate) == b.levels.map(\.estimate)
+    }
+
+    enum CodingKeys: String, CodingKey { case outcome, wave, subgroup, levels, interactionP }
+    struct LevelEstimate: Codable { var level: String; var estimate: TermEstimate }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        outcome = try c.decode(String.self, forKey: .outcome)
+        wave = try c.decode(String.self, forKey: .wave)
+        subgroup = try c.decode(String.self, forKey: .subgroup)
+        levels = try c.decode([LevelEstimate].self, forKey: .levels).map { ($0.level, $0.estimate) }
+        interactionP = try c.decode(Double.self, forKey: .interactionP)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(wave, forKey: .wave)
+        try c.encode(subgroup, forKey: .subgroup)
+        try c.encode(levels.map { LevelEstimate(level: $0.level, estimate: $0.estimate) }, forKey: .levels)
+        try c.encode(interactionP, forKey: .interactionP)
+    }
+}
+
+/// What a reviewer needs to reproduce the report.
+public struct Provenance: Sendable, Equatable, Codable {
+    public var software: String
+    public var designFile: String
+    public var designFingerprint: String
+    /// Source id → SHA-256 of the file imported.
+    public var dataFingerprints: [Labelled]
+    /// e.g. "randomisation: mt19937 seed 20170401".
+    public var seeds: [String]
+    public var generatedOn: String
+    public init(software: String, designFile: String, designFingerprint: String, dataFingerprints: [Labelled],
+                seeds: [String], generatedOn: String) {
+        self.software = software
+        self.designFile = designFile
+        self.designFingerprint = designFingerprint
+        self.dataFingerprints = dataFingerprints
+        self.seeds = seeds
+        self.generatedOn = generatedOn
+    }
+}
+
+public struct ReportContent: Sendable, Equatable {
+    public var title: String
+    public var registration: String?
+    /// The design's pre-specified analysis choices, one sentence each.
+    public var prespecified: [String]
+    /// Deviations from the pre-specified choices (empty when there are none).
+    public var deviations: [String]
+    public var consort: ConsortFlow?
+    public var balance: BalanceTable?
+    public var attrition: [AttritionRow]
+    public var effects: EffectTable
+    public var subgroups: [SubgroupRow]
+    public var provenance: Provenance
+    public var policy: SmallCellPolicy
+
+    public init(title: String, registration: String?, prespecified: [String], deviations: [String], consort: ConsortFlow?,
+                balance: BalanceTable?, attrition: [AttritionRow], effects: EffectTable, subgroups: [SubgroupRow],
+                provenance: Provenance, policy: SmallCellPolicy) {
+        self.title = title
+        self.registration = registration
+        self.prespecified = prespecified
+        self.deviations = deviations
+        self.consort = consort
+        self.balance = balance
+        self.attrition = attrition
+        self.effects = effects
+        self.subgroups = subgroups
+        self.provenance = provenance
+        self.policy = policy
+    }
+}

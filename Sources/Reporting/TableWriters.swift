@@ -1,0 +1,159 @@
+/// Effect tables in Markdown, LaTeX and HTML (one table per family of outcomes), and the tidy CSV.
+public enum EffectTableWriter {
+    /// A Markdown section per family: a `###` heading, a pipe table, and its notes.
+    public static func markdown(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+        var out = ""
+        for family in table.families where !table.outcomes(in: family.id).isEmpty {
+            let grid = EffectGrid(table: table, family: family.id, policy: policy)
+            out += "### \(family.label)\n\n"
+            let waveRow = grid.waveHeaders.flatMap { h in [h.label] + Array(repeating: "", count: h.span - 1) }
+            out += "| " + waveRow.map(escapeMarkdown).joined(separator: " | ") + " |\n"
+            out += "|" + grid.columnHeaders.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|\n"
+            out += "| " + grid.columnHeaders.map(escapeMarkdown).joined(separator: " | ") + " |\n"
+            for row in grid.rows {
+                var cells = row.cells.map(escapeMarkdown)
+                if row.secondary { cells[0] = "*" + cells[0].trimmingLeadingSpaces() + "*" }
+                out += "| " + cells.joined(separator: " | ") + " |\n"
+            }
+            out += "\n" + grid.notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+        }
+        return out
+    }
+
+    /// A LaTeX `table` per family (booktabs), in a `landscape`-friendly `tabular`.
+    public static func latex(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+        var out = "% Requires \\usepackage{booktabs}\n"
+        for family in table.families where !table.outcomes(in: family.id).isEmpty {
+            let grid = EffectGrid(table: table, family: family.id, policy: policy)
+            let columns = "l" + String(repeating: "r", count: grid.columnHeaders.count - 1)
+            out += "\\begin{table}[htbp]\n\\centering\\scriptsize\n\\caption{\(escapeLatex(family.label))}\n"
+            out += "\\begin{tabular}{\(columns)}\n\\toprule\n"
+            out += grid.waveHeaders.map { h in
+                h.span == 1 ? escapeLatex(h.label) : "\\multicolumn{\(h.span)}{c}{\(escapeLatex(h.label))}"
+            }.joined(separator: " & ") + " \\\\\n"
+            out += grid.columnHeaders.map(escapeLatex).joined(separator: " & ") + " \\\\\n\\midrule\n"
+            for row in grid.rows {
+                var cells = row.cells.map(escapeLatex)
+                if row.secondary { cells[0] = "\\quad\\textit{" + escapeLatex(row.cells[0].trimmingLeadingSpaces()) + "}" }
+                out += cells.joined(separator: " & ") + " \\\\\n"
+            }
+            out += "\\bottomrule\n\\end{tabular}\n"
+            out += "\\par\\smallskip\\parbox{\\linewidth}{\\footnotesize " + grid.notes.map(escapeLatex).joined(separator: " ") + "}\n"
+            out += "\\end{table}\n\n"
+        }
+        return out
+    }
+
+    /// An HTML fragment: a `<section>` per family with a `<table>` and its notes (no scripts, no links out).
+    public static func html(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+        var out = ""
+        for family in table.families where !table.outcomes(in: family.id).isEmpty {
+            let grid = EffectGrid(table: table, family: family.id, policy: policy)
+            out += "<section class=\"family\">\n<h3>\(escapeHTML(family.label))</h3>\n<table class=\"effects\">\n<thead>\n<tr>"
+            for h in grid.waveHeaders {
+                out += h.span == 1 ? "<th></th>" : "<th colspan=\"\(h.span)\" class=\"wave\">\(escapeHTML(h.label))</th>"
+            }
+            out += "</tr>\n<tr>" + grid.columnHeaders.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr>\n</thead>\n<tbody>\n"
+            for row in grid.rows {
+                out += row.secondary ? "<tr class=\"received\">" : "<tr>"
+                for (i, cell) in row.cells.enumerated() {
+                    let text = escapeHTML(i == 0 ? cell.trimmingLeadingSpaces() : cell)
+                    out += i == 0 ? "<th scope=\"row\">\(text)</th>" : (cell == "suppressed" ? "<td class=\"suppressed\">\(text)</td>" : "<td>\(text)</td>")
+                }
+                out += "</tr>\n"
+            }
+            out += "</tbody>\n</table>\n<ul class=\"notes\">" + grid.notes.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n</section>\n"
+        }
+        return out
+    }
+
+    /// The tidy CSV: one row per outcome × wave × term, full precision, for R / Stata / Python users.
+    /// Columns: `family, outcome, label, wave, estimand (itt | treatment_received), term, estimate, std_error, statistic, df, p_value, conf_low,
+    /// conf_high, n_obs, adjusted_p, ri_p_value, control_n, control_mean, control_sd, intervention_n,
+    /// intervention_mean, intervention_sd, relative_effect, suppressed`. Suppressed cells are empty and
+    /// `suppressed` is `true` on their rows.
+    public static func csv(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+        let header = ["family", "outcome", "label", "wave", "estimand", "term", "estimate", "std_error", "statistic", "df", "p_value",
+                      "conf_low", "conf_high", "n_obs", "adjusted_p", "ri_p_value", "control_n", "control_mean",
+                      "control_sd", "intervention_n", "intervention_mean", "intervention_sd", "relative_effect", "suppressed"]
+        var lines = [header.joined(separator: ",")]
+        for family in table.families {
+            for outcome in table.outcomes(in: family.id) {
+                for wave in table.waves {
+                    guard let e = outcome.waves[wave.id] else { continue }
+                    let hide = policy.suppressesSummaries(of: e, kind: outcome.kind)
+                    let terms: [(TermEstimate, Bool)] = [(e.itt, true)] + (e.treatmentReceived.map { [($0, false)] } ?? [])
+                    for (t, isITT) in terms {
+                        var cells = [family.id, outcome.id, outcome.label, wave.id, isITT ? "itt" : "treatment_received", t.term]
+                        cells += [t.estimate, t.stdError, t.statistic, t.df, t.pValue, t.confLow, t.confHigh].map { NumberFormat.csv($0) }
+                        cells.append(hide ? policy.show(count: t.nObs) : String(t.nObs))
+                        cells.append(isITT ? NumberFormat.csv(e.adjustedP) : "")
+                        cells.append(isITT ? NumberFormat.csv(e.randomizationP) : "")
+                        for arm in [e.control, e.intervention] {
+                            cells += hide ? ["", "", ""] : [String(arm.n), NumberFormat.csv(arm.mean), NumberFormat.csv(arm.sd)]
+                        }
+                        cells.append(outcome.kind == .binary && !hide && isITT ? NumberFormat.csv(e.relativeEffect) : "")
+                        cells.append(hide ? "true" : "false")
+                        lines.append(cells.map(csvField).joined(separator: ","))
+                    }
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+// MARK: - Escaping
+
+func escapeMarkdown(_ s: String) -> String { s.replacingAll("|", with: "\\|") }
+
+func escapeHTML(_ s: String) -> String {
+    var out = ""
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(c)
+        }
+    }
+    return out
+}
+
+func escapeLatex(_ s: String) -> String {
+    var out = ""
+    for c in s {
+        switch c {
+        case "\\": out += "\\textbackslash{}"
+        case "&", "%", "$", "#", "_", "{", "}": out += "\\" + String(c)
+        case "~": out += "\\textasciitilde{}"
+        case "^": out += "\\textasciicircum{}"
+        case "<": out += "\\textless{}"
+        case ">": out += "\\textgreater{}"
+        case "†": out += "\\textdagger{}"
+        case "–": out += "--"
+        case "€": out += "EUR"
+        default: out.append(c)
+        }
+    }
+    return out
+}
+
+/// A CSV field, quoted when it holds a comma, quote or newline.
+func csvField(_ s: String) -> String {
+    if s.contains(",") || s.contains("\"") || s.contains("\n") {
+        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+    return s
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+
+    func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
+}
