@@ -32,11 +32,14 @@ let package = Package(
         // The plain values that flow between the pipeline's steps (assigned units, registry records,
         // survey responses).
         .target(name: "Records", dependencies: ["TrialDesign"]),
+        // Effect estimators (difference in means, OLS with HC/CR variances, Lin, 2SLS) in agreement
+        // with R's estimatr; plain values in, tidy rows out.
+        .target(name: "Estimation", dependencies: ["NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Estimation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "EstimationTests", dependencies: ["Estimation", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
