@@ -25,6 +25,8 @@ public enum EstimationError: Error, Equatable, CustomStringConvertible {
     case clusterAcrossBlocks(cluster: String, clusterColumn: String, blockColumn: String)
     /// The design matrix is rank deficient: `column` is a linear combination of the columns before it.
     case singularDesign(outcome: String, column: String, others: [String])
+    /// A regressor that is constant within every stratum of the absorbed fixed effects.
+    case absorbedByFixedEffects(outcome: String, column: String, fixedEffects: String)
     /// Too few complete observations or clusters for the requested estimate.
     case tooFewObservations(outcome: String, detail: String)
     /// A weight that is negative, zero or not finite.
@@ -59,6 +61,8 @@ public enum EstimationError: Error, Equatable, CustomStringConvertible {
         case let .singularDesign(outcome, column, others):
             let with = others.isEmpty ? "" : " of \(others.map { "\"\($0)\"" }.joined(separator: ", "))"
             return "outcome \"\(outcome)\": the design is singular: column \"\(column)\" is constant or a linear combination\(with) (collinear); remove it from the specification or check the data"
+        case let .absorbedByFixedEffects(outcome, column, fixedEffects):
+            return "outcome \"\(outcome)\": the design is singular: column \"\(column)\" is constant within every stratum of the fixed effects \"\(fixedEffects)\", so it is absorbed by them (collinear); remove it from the specification or drop --fixed-effects"
         case let .tooFewObservations(outcome, detail):
             return "outcome \"\(outcome)\": \(detail)"
         case let .invalidWeight(column, value, line):

@@ -67,20 +67,19 @@ enum Regression {
         var y = zip(p.y, sw).map { $0 * $1 }
         var Z = p.instruments.map { scaleRows($0, by: sw) }
         var stratumWeight: [Double] = []
-        let others: [String] = p.fixedEffectName.map { ["fixed effects " + $0] } ?? []
         if let fe = p.fixedEffects {
             stratumWeight = [Double](repeating: 0, count: p.fixedEffectLevels)
             for i in 0..<n { stratumWeight[fe[i]] += sw[i] * sw[i] }
             let before = X
             demean(&X, codes: fe, sw: sw, totals: stratumWeight)
-            try checkNotAbsorbed(before: before, after: X, names: p.names, outcome: p.outcome, fixedEffects: others)
+            try checkNotAbsorbed(before: before, after: X, names: p.names, outcome: p.outcome, fixedEffects: p.fixedEffectName ?? "")
             var yMatrix = try Matrix(columns: [y])
             demean(&yMatrix, codes: fe, sw: sw, totals: stratumWeight)
             y = yMatrix.storage
             if var z = Z {
                 let zBefore = z
                 demean(&z, codes: fe, sw: sw, totals: stratumWeight)
-                try checkNotAbsorbed(before: zBefore, after: z, names: p.instrumentNames, outcome: p.outcome, fixedEffects: others)
+                try checkNotAbsorbed(before: zBefore, after: z, names: p.instrumentNames, outcome: p.outcome, fixedEffects: p.fixedEffectName ?? "")
                 Z = z
             }
         }
@@ -196,12 +195,12 @@ enum Regression {
 
     /// A column whose norm nearly vanishes after absorbing the fixed effects is constant within strata:
     /// it cannot be estimated next to them (same relative tolerance 1e-7 as `LeastSquares`).
-    static func checkNotAbsorbed(before: Matrix, after: Matrix, names: [String], outcome: String, fixedEffects: [String]) throws {
+    static func checkNotAbsorbed(before: Matrix, after: Matrix, names: [String], outcome: String, fixedEffects: String) throws {
         for j in 0..<before.columns {
             var b = 0.0, a = 0.0
             for i in 0..<before.rows { b += before[i, j] * before[i, j]; a += after[i, j] * after[i, j] }
             if a.squareRoot() <= LeastSquares.defaultTolerance * b.squareRoot() || b == 0 {
-                throw EstimationError.singularDesign(outcome: outcome, column: names[j], others: fixedEffects)
+                throw EstimationError.absorbedByFixedEffects(outcome: outcome, column: names[j], fixedEffects: fixedEffects)
             }
         }
     }
