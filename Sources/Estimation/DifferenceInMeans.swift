@@ -129,7 +129,7 @@ enum DifferenceInMeans {
             }
             throw EstimationError.singleTreatmentLevel(column: names.treatment, outcome: names.outcome, level: n1 == 0 ? names.control : names.treated)
         }
-        if !pairMatched && (n1 == 1 || n0 == 1) && clusters == nil {
+        if !pairMatched && (n1 == 1 || n0 == 1) {
             if let block {
                 throw EstimationError.blockTooSmall(column: names.blocks!, block: block, arm: n1 == 1 ? names.treated : names.control)
             }

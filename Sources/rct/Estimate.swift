@@ -13,7 +13,7 @@ struct Estimate: ParsableCommand {
         (Intercept); a 0/1 or numeric treatment under its column name; a categorical treatment as \
         COLUMN=LEVEL per non-control level; covariates under their names; Lin's centred covariates as \
         NAME_c and interactions TREATMENT:NAME_c. Standard errors default to hc2, or cr2 with \
-        --clusters, as in R's estimatr; 'stata' is a synonym of cr1. With --estimator iv, \
+        --clusters, as in R's estimatr; 'stata' is a synonym of cr1 (hc1 without --clusters). With --estimator iv, \
         --endogenous and --instrument replace --treatment.
         Results go to standard output; warnings (rows dropped, defaults chosen) to standard error \
         (inside the document with --format json). Exit status 1 on bad input, with a message naming \
@@ -99,11 +99,15 @@ struct Estimate: ParsableCommand {
             printError("rct estimate: error: \(data): \(error.description)")
             throw ExitCode(1)
         }
+        // `stata` without clusters is Stata's `, robust`, i.e. HC1 (estimatr does the same).
+        let chosenVariance = se.flatMap { name in
+            name.lowercased() == "stata" && clusters == nil ? VarianceType.hc1 : VarianceType(name: name)
+        }
         let spec = EstimationSpec(
             estimator: estimator.estimator, outcomes: Self.list(outcome), treatment: treatment, control: control,
             covariates: Self.list(covariates), fixedEffects: fixedEffects, blocks: blocks, clusters: clusters,
             weights: weights, endogenous: Self.list(endogenous), instruments: Self.list(instrument),
-            variance: se.flatMap { VarianceType(name: $0) }, level: level)
+            variance: chosenVariance, level: level)
         let result: EstimationResult
         do {
             let columns = table.header.enumerated().map { j, name in

@@ -93,6 +93,12 @@ import TestSupport
         let hp = try #require(Self.csvRows(stata.stdout).first { $0["term"] == "hp" })
         #expect(isClose(Double(hp["std_error"]!)!, 0.0186768144473478, relative: 1e-6))
         #expect(hp["df"] == "2.0")
+        // Without clusters, `stata` is Stata's `, robust` = HC1: lm_robust(mpg ~ hp, mtcars, se_type = 'HC1')
+        let robust = try RCTBinary.run(["estimate", "--data", Self.mtcars, "--outcome", "mpg", "--treatment", "hp",
+                                        "--se", "stata", "--format", "csv"])
+        let hc1 = try #require(Self.csvRows(robust.stdout).first { $0["term"] == "hp" })
+        #expect(isClose(Double(hc1["std_error"]!)!, 0.0135603981913597, relative: 1e-6))
+        #expect(hc1["df"] == "30.0")
     }
 
     @Test func listwiseDeletionIsReportedAsAWarning() throws {
