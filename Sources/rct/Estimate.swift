@@ -204,10 +204,10 @@ enum EstimateOutput {
         let all = [columns] + body
         let widths = columns.indices.map { j in all.map { $0[j].count }.max() ?? 0 }
         var out = ""
-        for (i, line) in all.enumerated() {
+        for line in all {
             let cells = line.enumerated().map { j, cell -> String in
                 let pad = String(repeating: " ", count: widths[j] - cell.count)
-                return j < 2 || i == 0 && j < 2 ? cell + pad : pad + cell
+                return j < 2 ? cell + pad : pad + cell
             }
             out += cells.joined(separator: "  ") + "\n"
         }
