@@ -34,11 +34,14 @@ let package = Package(
         .target(name: "Records", dependencies: ["TrialDesign"]),
         // Effect tables (CSV, Markdown, LaTeX, HTML), SVG figures, the HTML report, small-cell suppression.
         .target(name: "Reporting"),
+        // Effect estimators (difference in means, OLS with HC/CR variances, Lin, 2SLS) in agreement
+        // with R's estimatr; plain values in, tidy rows out.
+        .target(name: "Estimation", dependencies: ["NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
+        .testTarget(name: "EstimationTests", dependencies: ["Estimation", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
