@@ -32,11 +32,14 @@ let package = Package(
         // The plain values that flow between the pipeline's steps (assigned units, registry records,
         // survey responses).
         .target(name: "Records", dependencies: ["TrialDesign"]),
+        // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
+        // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
+        .target(name: "Panel", dependencies: ["TrialDesign", "Records"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Panel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +51,11 @@ let package = Package(
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
+
+        // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
+        .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "Records"],
+                          path: "bench/panel", exclude: ["run.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )
