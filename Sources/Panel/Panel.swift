@@ -93,32 +93,43 @@ public enum Panel {
                 return (slot, FollowUpMonths.period(ofMonth: a) - lowPeriod, FollowUpMonths.period(ofMonth: b) - lowPeriod)
             }
         }
-        let targetFilters: [(field: String, values: Set<String>)?] = targets.map { t in
-            t.filter.map { ($0.field, Set($0.values)) }
-        }
 
         // Registry derivations, unit by unit.
         let outcomeCount = design.outcomes.count, waveCount = design.waves.count, covariateCount = design.covariates.count
         var outcomeCells = [PanelCell](repeating: .missing(.notMeasured), count: units.count * waveCount * outcomeCount)
         var covariateCells = [PanelCell](repeating: .missing(.cohortMissing), count: units.count * covariateCount)
         var bounds = [Int](repeating: 0, count: highPeriod - lowPeriod + 2)
-        var spans: [PassingSpan] = []
+        // Targets that read the same source with the same filter and value share one pass over the records.
+        struct Selection: Hashable { var source: Int; var field: String?; var values: [String]; var value: String? }
+        var selections: [Selection] = [], selectionOf: [Selection: Int] = [:]
+        let targetSelection: [Int] = targets.enumerated().map { t, target in
+            let key = Selection(source: targetSource[t], field: target.filter?.field,
+                                values: (target.filter?.values ?? []).sorted(), value: target.value)
+            if let i = selectionOf[key] { return i }
+            selections.append(key)
+            selectionOf[key] = selections.count - 1
+            return selections.count - 1
+        }
+        let selectionValues = selections.map { Set($0.values) }
+        var spansOf = [[PassingSpan]](repeating: [], count: selections.count)
         for (u, unit) in units.enumerated() {
             for p in 0..<bounds.count { bounds[p] = unit.assignedOn.adding(months: p + lowPeriod).dayNumber }
             let assignedDay = unit.assignedOn.dayNumber
             let exitDay = exitOf[u]?.date.dayNumber
             let range = grouped.range(of: u)
-            for (t, target) in targets.enumerated() {
-                spans.removeAll(keepingCapacity: true)
-                let s = targetSource[t]
-                for g in range where grouped.source[g] == s {
+            for (k, selection) in selections.enumerated() {
+                spansOf[k].removeAll(keepingCapacity: true)
+                for g in range where grouped.source[g] == selection.source {
                     let r = Int(grouped.record[g])
-                    if let (field, values) = targetFilters[t] {
-                        guard let v = records[r].attributes[field], values.contains(v) else { continue }
+                    if let field = selection.field {
+                        guard let v = records[r].attributes[field], selectionValues[k].contains(v) else { continue }
                     }
-                    spans.append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                             value: target.value.flatMap { records[r].numbers[$0] }, line: records[r].line))
+                    spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
+                                                  value: selection.value.flatMap { records[r].numbers[$0] }, line: records[r].line))
                 }
+            }
+            for (t, target) in targets.enumerated() {
+                let spans = spansOf[targetSelection[t]]
                 for (slot, from, to) in targetPeriods[t] {
                     let window = bounds[from...(to + 1)]
                     let lastDay = window.last! - 1
@@ -292,9 +303,11 @@ struct RecordGroups {
          diagnostics: inout PanelDiagnostics) {
         var unitOf = [Int32](repeating: -1, count: records.count)
         var counts = [Int](repeating: 0, count: unitCount + 1)
-        for (r, rec) in records.enumerated() {
-            guard sourceIndex[rec.source] != nil else { diagnostics.unusedRecords += 1; continue }
-            guard let u = linkIndex[rec.participant] else { diagnostics.unlinkedRecords += 1; continue }
+        // Index loops that read single fields: iterating the records by value would copy (retain) every
+        // record's strings and dictionaries.
+        for r in records.indices {
+            guard sourceIndex[records[r].source] != nil else { diagnostics.unusedRecords += 1; continue }
+            guard let u = linkIndex[records[r].participant] else { diagnostics.unlinkedRecords += 1; continue }
             unitOf[r] = Int32(u)
             counts[u + 1] += 1
         }
@@ -306,14 +319,14 @@ struct RecordGroups {
         start = [Int](repeating: 0, count: n)
         end = [Int](repeating: 0, count: n)
         var next = Array(counts.dropLast())
-        for (r, rec) in records.enumerated() where unitOf[r] >= 0 {
+        for r in records.indices where unitOf[r] >= 0 {
             let u = Int(unitOf[r])
             let g = next[u]
             next[u] += 1
             record[g] = Int32(r)
-            source[g] = Int32(sourceIndex[rec.source]!)
-            start[g] = rec.start.dayNumber
-            end[g] = rec.end?.dayNumber ?? Int.max
+            source[g] = Int32(sourceIndex[records[r].source]!)
+            start[g] = records[r].start.dayNumber
+            end[g] = records[r].end?.dayNumber ?? Int.max
         }
     }
 

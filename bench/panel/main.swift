@@ -23,9 +23,10 @@ struct SplitMix64 {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
-func peakResidentMegabytes() -> Double {
+/// VmHWM (peak) or VmRSS (current) of this process, in MB (Linux).
+func residentMegabytes(_ field: String = "VmHWM:") -> Double {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-    for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    for line in text.split(separator: "\n") where line.hasPrefix(field) {
         let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
         return kb / 1024
     }
@@ -104,12 +105,12 @@ for f in 0..<families {
     }
 }
 let generated = seconds(generationStart)
-let memoryBefore = peakResidentMegabytes()
+let memoryBefore = residentMegabytes(), currentBefore = residentMegabytes("VmRSS:")
 
 let deriveStart = DispatchTime.now()
 let panel = try Panel.derive(design: design, units: units, records: records, responses: [], exits: [])
 let derived = seconds(deriveStart)
-let memoryAfter = peakResidentMegabytes()
+let memoryAfter = residentMegabytes(), currentAfter = residentMegabytes("VmRSS:")
 
 let writeStart = DispatchTime.now()
 let wide = PanelCSV.wide(panel)
@@ -123,4 +124,5 @@ print("families: \(families), seed: \(seed) (generator splitmix64)")
 print("records: \(records.count) (vdab \(families * 36), aid \(records.count - families * 36))")
 print("rows: \(panel.rows.count), observed outcome cells: \(observed), wide CSV: \(wide.utf8.count) bytes, long CSV: \(long.utf8.count) bytes")
 print(String(format: "generate: %.2f s; derive: %.2f s; CSV (wide + long): %.2f s", generated, derived, written))
-print(String(format: "peak resident memory: %.0f MB after generating the input, %.0f MB after deriving", memoryBefore, memoryAfter))
+print(String(format: "resident memory: peak %.0f MB / current %.0f MB after generating the input; peak %.0f MB / current %.0f MB after deriving",
+             memoryBefore, currentBefore, memoryAfter, currentAfter))
