@@ -184,6 +184,14 @@ public enum Panel {
         }
 
         // Survey outcomes.
+        for outcome in design.outcomes where outcome.rule.isSurveyRule {
+            guard let source = design.sources.first(where: { $0.id == outcome.source }) else {
+                throw PanelError.unknownSource(outcome: outcome.id, source: outcome.source)
+            }
+            if let sourceWave = source.wave, let other = outcome.windows.keys.sorted().first(where: { $0 != sourceWave }) {
+                throw PanelError.surveyWaveMismatch(outcome: outcome.id, source: source.id, sourceWave: sourceWave, wave: other)
+            }
+        }
         let isControl = units.map { $0.arm == controlArm }
         var indices: [IndexComputation] = []
         for (o, outcome) in design.outcomes.enumerated() where outcome.rule.isSurveyRule {

@@ -13,6 +13,7 @@ public enum PanelError: Error, Equatable, CustomStringConvertible {
     case unknownExclusionReason(String, known: [String])
     case inconsistentScreening(String)
     case unknownSource(outcome: String, source: String)
+    case surveyWaveMismatch(outcome: String, source: String, sourceWave: String, wave: String)
 
     public var description: String {
         switch self {
@@ -46,6 +47,9 @@ public enum PanelError: Error, Equatable, CustomStringConvertible {
                 + "use a rule id (\(known.joined(separator: ", "))) or its reason text"
         case let .inconsistentScreening(why):
             return "screening counts: \(why)"
+        case let .surveyWaveMismatch(outcome, source, sourceWave, wave):
+            return "outcome \"\(outcome)\" is measured at wave \(wave) from survey source \"\(source)\", which holds wave "
+                + "\(sourceWave); name the survey source of wave \(wave) or change the outcome's windows"
         case let .unknownSource(outcome, source):
             return "\"\(outcome)\" reads source \"\(source)\", which the design does not declare"
         }

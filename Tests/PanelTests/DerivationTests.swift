@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrialDesign
 import Records
@@ -255,5 +256,46 @@ import TestSupport
         }
         let message = PanelError.unreadableCovariate(unit: "D", column: "age", value: "forty").description
         #expect(message.contains("\"age\"") && message.contains("recode"))
+    }
+}
+
+/// The exact text of the wide and long files for the five hand-computed families.
+@Suite struct WriterTests {
+    @Test func wideHeaderAndRow() throws {
+        let p = try DerivationTests.panel()
+        let lines = PanelCSV.wide(p).split(separator: "\n").map(String.init)
+        #expect(lines.count == 1 + 5 * 3)
+        #expect(lines[0] == "family_id,arm,assigned_on,stratum,block,cluster,probability,wave,wave_target,interview_status,"
+            + "interview_date,take_up,mandate,single_parent,age,age_status,single,single_status,aid_before,aid_before_status,"
+            + "aid_any,aid_any_status,aid_count,aid_count_status,aid_amount,aid_amount_status,aid_first,aid_first_status,"
+            + "js_share,js_share_status,js_end,js_end_status,fit,fit_status,income,income_status")
+        // A at m6: take-up unknown (empty mandate), every registry rule observed, fit 4, income not measured.
+        #expect(lines[2] == "A,control,2019-01-31,,,,0.5,m6,2019-07-31,interviewed,2019-09-29,,,ja,31,observed,1,observed,1,observed,"
+            + "1,observed,1,observed,100,observed,0,observed,0,observed,0,observed,4,observed,,")
+        // B at m12 (row 1 + 3 + 2): share 1/6 written in full.
+        #expect(lines[6].contains(",0.16666666666666666,observed,1,observed,"))
+    }
+
+    @Test func longRowsAndQuoting() throws {
+        var exits = DerivationTests.exits
+        exits[0].reason = "moved, abroad"
+        let p = try Panel.derive(design: PanelTestDesign.design(), units: DerivationTests.units, records: DerivationTests.records,
+                                 responses: DerivationTests.responses, exits: exits)
+        let long = PanelCSV.long(p)
+        #expect(long.hasPrefix("family_id,wave,outcome,value,status,detail\n"))
+        #expect(long.contains("\nC,m12,aid_amount,,value_missing,record on line 77 has no value\n"))
+        #expect(long.contains("\nD,m12,aid_any,,censored,\"moved, abroad 2019-09-15\"\n"))
+        #expect(!long.contains(",not_measured,"))
+        // 6 registry outcomes × 2 waves + fit at m6 + income at m12, for 5 families.
+        #expect(long.split(separator: "\n").count == 1 + 5 * (6 * 2 + 1 + 1))
+        #expect(PanelCSV.formatNumber(-12) == "-12" && PanelCSV.formatNumber(1214.13) == "1214.13")
+    }
+
+    @Test func surveyOutcomeAtTheWrongWaveIsNamed() throws {
+        let yaml = PanelTestDesign.yaml.replacingOccurrences(of: "value: fit, windows: { m6: [6, 6] }", with: "value: fit, windows: { m12: [6, 6] }")
+        let design = try Design.parse(yaml: yaml)
+        #expect(throws: PanelError.surveyWaveMismatch(outcome: "fit", source: "s6", sourceWave: "m6", wave: "m12")) {
+            try Panel.derive(design: design, units: [], records: [], responses: [], exits: [])
+        }
     }
 }
