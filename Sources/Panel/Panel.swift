@@ -219,6 +219,9 @@ public enum Panel {
                             ?? .missing(.itemMissing, "\(items[0]) not answered")
                     }
                 case .indexMean, .indexInverseCovariance:
+                    // No interview used at this wave yet (e.g. the wave is still in the field): every cell
+                    // already says why; there is nothing to standardise.
+                    if used.isEmpty { continue }
                     let control = used.map { isControl[$0] }
                     let result = outcome.rule == .indexMean
                         ? try SurveyIndex.mean(values: values, arm: used.map { units[$0].arm }, isControl: control,

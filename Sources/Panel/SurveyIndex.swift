@@ -6,7 +6,8 @@
 ///
 /// - `index_mean` (Kling, Liebman & Katz 2007): the equally weighted mean of the `z_ik`. A unit that
 ///   answered at least one item has each missing item imputed at the mean `z` of its own arm at that
-///   wave (KLK's rule); a unit that answered none is missing. The index is not re-standardised (as in
+///   wave (KLK's rule; when nobody in the arm answered the item, the answered items are averaged); a
+///   unit that answered none is missing. The index is not re-standardised (as in
 ///   KLK), so effects are in control-SD units of the average item. Stata: `egen` of z-scores; R: manual.
 /// - `index_inverse_covariance` (Anderson 2008): weights `w = Σ⁻¹ 1`, the row sums of the inverse of
 ///   the covariance matrix `Σ` of the z-scores (divisor n − 1), estimated on every unit (both arms) with

@@ -106,6 +106,14 @@ import TestSupport
         }
     }
 
+    @Test func waveWithoutInterviewsIsNotAnError() throws {
+        let design = try Design.parse(yaml: Self.yaml)
+        let units = Self.answers.map { AssignedUnit(id: $0.0, arm: $0.1, assignedOn: CalendarDate(iso: "2019-01-15")!, probability: 0.5) }
+        let p = try Panel.derive(design: design, units: units, records: [], responses: [], exits: [])
+        #expect(p.rows.allSatisfy { $0.outcomes.allSatisfy { $0.status == .noInterview } })
+        #expect(p.indices.isEmpty)
+    }
+
     @Test func solverMatchesAHandSolvedSystem() {
         // [[4, 2], [2, 3]] x = [1, 1] → x = (1/8, 1/4); a pivot swap is needed for [[0, 1], [1, 0]].
         let x = SurveyIndex.solve([[4, 2], [2, 3]], [1, 1])!
