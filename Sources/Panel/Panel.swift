@@ -68,7 +68,7 @@ public enum Panel {
         let through = targets.map { options.dataThrough[$0.source]?.dayNumber }
 
         // Group records by unit once: a counting sort of record indices by unit.
-        let grouped = RecordGroups(records: records, linkIndex: linkIndex, sourceIndex: sourceIndex,
+        let grouped = try RecordGroups(records: records, linkIndex: linkIndex, sourceIndex: sourceIndex,
                                    unitCount: units.count, diagnostics: &diagnostics)
 
         // Scope exits: the earliest per unit.
@@ -311,7 +311,7 @@ struct RecordGroups {
     var end: [Int]
 
     init(records: [RegistryRecord], linkIndex: [String: Int], sourceIndex: [String: Int], unitCount: Int,
-         diagnostics: inout PanelDiagnostics) {
+         diagnostics: inout PanelDiagnostics) throws {
         var unitOf = [Int32](repeating: -1, count: records.count)
         var counts = [Int](repeating: 0, count: unitCount + 1)
         // Index loops that read single fields: iterating the records by value would copy (retain) every
@@ -319,6 +319,10 @@ struct RecordGroups {
         for r in records.indices {
             guard sourceIndex[records[r].source] != nil else { diagnostics.unusedRecords += 1; continue }
             guard let u = linkIndex[records[r].participant] else { diagnostics.unlinkedRecords += 1; continue }
+            if let end = records[r].end, end < records[r].start {
+                throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
+                                                       start: records[r].start, end: end)
+            }
             unitOf[r] = Int32(u)
             counts[u + 1] += 1
         }

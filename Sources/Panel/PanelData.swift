@@ -169,6 +169,13 @@ public struct PanelData: Sendable, Equatable {
         return row.outcomes[o]
     }
 
+    /// The rows of one wave with the value of one outcome, in unit order: the column an estimator needs.
+    /// Empty when the outcome or wave does not exist.
+    public func column(outcome id: String, wave: String) -> [(row: PanelRow, cell: PanelCell)] {
+        guard let o = outcomeIDs.firstIndex(of: id) else { return [] }
+        return rows.filter { $0.wave == wave }.map { ($0, $0.outcomes[o]) }
+    }
+
     /// The covariate cell of `unit`, if the unit and covariate exist.
     public func covariate(_ id: String, unit: String) -> PanelCell? {
         guard let c = covariateIDs.firstIndex(of: id), let row = rows.first(where: { $0.unitID == unit }) else { return nil }

@@ -1,3 +1,5 @@
+import TrialDesign
+
 /// Why the panel could not be derived. Each message names the unit, column, item or wave and says
 /// what to do.
 public enum PanelError: Error, Equatable, CustomStringConvertible {
@@ -13,6 +15,7 @@ public enum PanelError: Error, Equatable, CustomStringConvertible {
     case unknownExclusionReason(String, known: [String])
     case inconsistentScreening(String)
     case unknownSource(outcome: String, source: String)
+    case recordEndsBeforeStart(source: String, line: Int, start: CalendarDate, end: CalendarDate)
     case surveyWaveMismatch(outcome: String, source: String, sourceWave: String, wave: String)
 
     public var description: String {
@@ -50,6 +53,9 @@ public enum PanelError: Error, Equatable, CustomStringConvertible {
         case let .surveyWaveMismatch(outcome, source, sourceWave, wave):
             return "outcome \"\(outcome)\" is measured at wave \(wave) from survey source \"\(source)\", which holds wave "
                 + "\(sourceWave); name the survey source of wave \(wave) or change the outcome's windows"
+        case let .recordEndsBeforeStart(source, line, start, end):
+            return "source \(source), line \(line): the record ends (\(end)) before it starts (\(start)); "
+                + "fix the extract or its column mapping (start and end swapped?) and import it again"
         case let .unknownSource(outcome, source):
             return "\"\(outcome)\" reads source \"\(source)\", which the design does not declare"
         }

@@ -131,6 +131,13 @@ import TestSupport
         #expect(status(p, "fit", "E", "m6") == .itemMissing)
     }
 
+    @Test func columnForAnEstimator() throws {
+        let column = try Self.panel().column(outcome: "aid_amount", wave: "m6")
+        #expect(column.map(\.row.unitID) == ["A", "B", "C", "D", "E"])
+        #expect(column.map(\.cell.value) == [100, 0, 10, 0, nil])
+        #expect(column.map(\.row.arm) == ["control", "treat", "control", "treat", "control"])
+    }
+
     @Test func dataThroughMarksLaterWindowsMissing() throws {
         let p = try Panel.derive(design: T.design(), units: Self.units, records: Self.records, responses: [], exits: [],
                                  options: PanelOptions(dataThrough: ["aid": T.date("2019-12-31")]))
@@ -253,6 +260,10 @@ import TestSupport
         #expect(throws: PanelError.self) {
             try Panel.derive(design: design, units: Self.units, records: [], responses: [], exits: [],
                              options: PanelOptions(screening: Screening(screened: 6, excluded: ["consent": 2])))
+        }
+        let swapped = RegistryRecord(source: "aid", participant: "A", line: 9, start: T.date("2019-03-10"), end: T.date("2019-03-01"))
+        #expect(throws: PanelError.recordEndsBeforeStart(source: "aid", line: 9, start: T.date("2019-03-10"), end: T.date("2019-03-01"))) {
+            try Panel.derive(design: design, units: Self.units, records: [swapped], responses: [], exits: [])
         }
         let message = PanelError.unreadableCovariate(unit: "D", column: "age", value: "forty").description
         #expect(message.contains("\"age\"") && message.contains("recode"))
