@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // GSL, the GNU Scientific Library, as a system library. Only NumericCore imports it.
@@ -32,11 +33,22 @@ let package = Package(
         // The plain values that flow between the pipeline's steps (assigned units, registry records,
         // survey responses).
         .target(name: "Records", dependencies: ["TrialDesign"]),
+        // Random assignment (batch and rolling), exact assignment probabilities, eligibility, capacity,
+        // baseline balance. Plain values in and out; no files, no database.
+        .target(name: "Assignment", dependencies: ["NumericCore", "TrialDesign", "Records", "Identifiers"]),
+        // The trial store: the only module that talks to SQLite (GRDB). Cohort (pseudonymised),
+        // screening, hash-chained append-only assignment records.
+        .target(name: "TrialStore", dependencies: [
+            "TrialDesign", "Records",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
+                "Assignment", "TrialStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +59,9 @@ let package = Package(
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "TestSupport"]),
+        .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "Records", "TestSupport",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
