@@ -1,5 +1,15 @@
 import TrialDesign
 
+/// A strata column and its allowed levels (empty: every level found in the cohort).
+public struct StratumColumn: Sendable, Equatable {
+    public var column: String
+    public var levels: [String]
+    public init(column: String, levels: [String] = []) {
+        self.column = column
+        self.levels = levels
+    }
+}
+
 /// Everything an assignment run needs from a design, as one plain value. Built from a design, or for a
 /// quick draw without a design (`rct assign --cohort … --seed …`).
 public struct AssignmentPlan: Sendable {
@@ -7,7 +17,7 @@ public struct AssignmentPlan: Sendable {
     public var allocation: Allocation
     public var seed: UInt64
     /// Strata columns with their allowed levels (empty list: every level found).
-    public var strata: [Stratum]
+    public var strata: [StratumColumn]
     public var clusterColumn: String?
     public var blockSizes: [Int]
     public var minimisationFactors: [String]
@@ -23,7 +33,7 @@ public struct AssignmentPlan: Sendable {
         method = design.randomisation.method
         allocation = Allocation(design: design)
         seed = design.randomisation.seed
-        strata = design.strata
+        strata = design.strata.map { StratumColumn(column: $0.column, levels: $0.levels) }
         clusterColumn = design.randomisation.clusterColumn
         blockSizes = design.randomisation.blockSizes
         minimisationFactors = design.randomisation.minimisationFactors
@@ -33,7 +43,7 @@ public struct AssignmentPlan: Sendable {
         dateColumn = design.trial.enrolmentDateColumn
     }
 
-    public init(method: RandomisationMethod, allocation: Allocation, seed: UInt64, strata: [Stratum] = [],
+    public init(method: RandomisationMethod, allocation: Allocation, seed: UInt64, strata: [StratumColumn] = [],
                 clusterColumn: String? = nil, blockSizes: [Int] = [], minimisationFactors: [String] = [],
                 followProbability: Double? = nil, capacity: Capacity? = nil, eligibility: Eligibility = Eligibility(rules: []),
                 dateColumn: String? = nil) {

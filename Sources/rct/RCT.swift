@@ -11,6 +11,11 @@ struct RCT: ParsableCommand {
         version: version,
         subcommands: [
             Validate.self,
+            Init.self,
+            Assign.self,
+            Enrol.self,
+            Verify.self,
+            BalanceCommand.self,
         ]
     )
 }
