@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
-        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "TestSupport"]),
+        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "Identifiers", "Tabular", "TestSupport"]),
         .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "Records", "TestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
