@@ -42,6 +42,10 @@ public struct CohortIntake {
     public var pseudonymizer: Pseudonymizer?
     /// A name for messages: the cohort file's path.
     public var source: String
+    /// Refuse a row when any other column holds a valid national number (11 digits with matching check
+    /// digits): such a column would be stored as is. On for design runs (whose attributes are stored);
+    /// the identifier itself is always checked.
+    public var refusesNationalNumbersInAttributes: Bool = true
 
     public init(idColumn: String, idType: IdentifierType = .code, linkColumn: String? = nil,
                 pseudonymizer: Pseudonymizer? = nil, source: String) {
@@ -99,10 +103,26 @@ public struct CohortIntake {
             let link = (row.fields[linkColumn] ?? "").trimmingCharacters(in: .whitespaces)
             if !link.isEmpty { linkKey = try pseudonymise(link, column: linkColumn, line: row.line) }
         }
+        if idType != .insz, looksLikeNationalNumber(raw) {
+            throw AssignmentError.invalidCohort("\(source):\(row.line): the identifier column \(idColumn) holds a national number, "
+                + "which must never be stored or printed; declare trial.id_type: insz (it is then pseudonymised) or use study codes")
+        }
         var attributes = row.fields
         attributes[idColumn] = nil
         if let linkColumn { attributes[linkColumn] = nil }
+        if refusesNationalNumbersInAttributes,
+           let column = attributes.keys.sorted().first(where: { looksLikeNationalNumber(attributes[$0]!) }) {
+            throw AssignmentError.invalidCohort("\(source):\(row.line): column \(column) holds a national number, which would be "
+                + "stored as is; only trial.id_column (id_type: insz) and trial.link_column are pseudonymised. Declare the "
+                + "column as the link column or remove it from the cohort")
+        }
         return CohortUnit(id: id, linkKey: linkKey, line: row.line, attributes: attributes)
+    }
+
+    /// Eleven digits (separators `.`, `-`, space allowed) with valid check digits.
+    private func looksLikeNationalNumber(_ text: String) -> Bool {
+        let digits = text.filter { !($0 == "." || $0 == "-" || $0 == " ") }
+        return digits.count == 11 && digits.allSatisfy { $0.isASCII && $0.isNumber } && NationalNumber.isValid(digits)
     }
 
     private func pseudonymise(_ text: String, column: String, line: Int) throws -> String {

@@ -21,6 +21,8 @@ public final class TrialStore: Sendable {
     private static func connect(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        // Another process enrolling at the same moment holds the write lock briefly: wait for it.
+        configuration.busyMode = .timeout(10)
         // One file, no write-ahead log beside it: the default rollback journal.
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try StoreMigrations.migrator.migrate(queue)
@@ -92,48 +94,69 @@ public final class TrialStore: Sendable {
     /// assignments in the given order, each chained to the one before. Refuses (and writes nothing) when a
     /// family already has an arm or was already screened.
     public func record(command: String, screenings: [ScreeningEntry], assignments: [AssignmentEntry]) throws -> RunReceipt {
-        try queue.write { db in
-            let trial = try Row.fetchOne(db, sql: "SELECT design_sha256, head_seq, head_hash FROM trial WHERE id = 1")!
-            let fingerprint: String = trial["design_sha256"]
-            var seq: Int = trial["head_seq"]
-            var previous: String = trial["head_hash"]
-            let startedAt = Self.now()
-            try db.execute(sql: """
-                INSERT INTO runs (command, started_at, design_sha256, screened, assigned) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [command, startedAt, fingerprint, screenings.count, assignments.count])
-            let runID = Int(db.lastInsertedRowID)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            for s in screenings {
-                try refuseRepeat(db, unit: s.unitID, line: s.line)
-                let attributes = String(decoding: try encoder.encode(s.attributes), as: UTF8.self)
-                try db.execute(sql: "INSERT INTO cohort (unit_id, link_key, line, attributes, run_id) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [s.unitID, s.linkKey, s.line, attributes, runID])
-                try db.execute(sql: "INSERT INTO screening (unit_id, eligible, rule_id, reason, run_id) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [s.unitID, s.eligible, s.rule, s.reason, runID])
+        try appendRun(command: command) { _ in (screenings, assignments) }
+    }
+
+    /// Reads the existing records and appends a run inside ONE immediate (write-locked) transaction:
+    /// `make` receives the records in chain order and returns what to append. A rolling procedure replays
+    /// the records it is given, so two processes enrolling at once cannot both draw from the same history:
+    /// the second waits for the first and then replays its record too. Anything `make` or the inserts
+    /// throw rolls the whole run back.
+    public func appendRun(command: String,
+                          _ make: ([AssignmentRecord]) throws -> (screenings: [ScreeningEntry], assignments: [AssignmentEntry]))
+        throws -> RunReceipt {
+        try queue.writeWithoutTransaction { db in
+            var receipt: RunReceipt?
+            try db.inTransaction(.immediate) {
+                let (screenings, assignments) = try make(try Self.fetchRecords(db))
+                receipt = try insert(db, command: command, screenings: screenings, assignments: assignments)
+                return .commit
             }
-            for e in assignments {
-                guard let eligible = try Bool.fetchOne(db, sql: "SELECT eligible FROM screening WHERE unit_id = ?",
-                                                       arguments: [e.unitID]), eligible else {
-                    throw StoreError.invalid("family \(e.unitID) is assigned but was not screened eligible in this run")
-                }
-                try refuseRepeat(db, unit: e.unitID, line: e.line, screeningToo: false)
-                seq += 1
-                let recordedAt = Self.now()
-                let hash = HashChain.hash(seq: seq, entry: e, recordedAt: recordedAt, runID: runID, previousHash: previous)
-                try db.execute(sql: """
-                    INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
-                        cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, recordedAt, e.stratum, e.block,
-                                     e.blockSize, e.cluster, e.probability, e.procedure, Int64(e.seed), e.generator,
-                                     e.caseManager, e.capacityStatus, runID, previous, hash])
-                previous = hash
-            }
-            try db.execute(sql: "UPDATE trial SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [seq, previous])
-            return RunReceipt(runID: runID, screened: screenings.count, assigned: assignments.count,
-                              headSeq: seq, headHash: previous)
+            return receipt!
         }
+    }
+
+    private func insert(_ db: Database, command: String, screenings: [ScreeningEntry],
+                        assignments: [AssignmentEntry]) throws -> RunReceipt {
+        let trial = try Row.fetchOne(db, sql: "SELECT design_sha256, head_seq, head_hash FROM trial WHERE id = 1")!
+        let fingerprint: String = trial["design_sha256"]
+        var seq: Int = trial["head_seq"]
+        var previous: String = trial["head_hash"]
+        let startedAt = Self.now()
+        try db.execute(sql: """
+            INSERT INTO runs (command, started_at, design_sha256, screened, assigned) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [command, startedAt, fingerprint, screenings.count, assignments.count])
+        let runID = Int(db.lastInsertedRowID)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for s in screenings {
+            try refuseRepeat(db, unit: s.unitID, line: s.line)
+            let attributes = String(decoding: try encoder.encode(s.attributes), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO cohort (unit_id, link_key, line, attributes, run_id) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [s.unitID, s.linkKey, s.line, attributes, runID])
+            try db.execute(sql: "INSERT INTO screening (unit_id, eligible, rule_id, reason, run_id) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [s.unitID, s.eligible, s.rule, s.reason, runID])
+        }
+        for e in assignments {
+            guard let eligible = try Bool.fetchOne(db, sql: "SELECT eligible FROM screening WHERE unit_id = ?",
+                                                   arguments: [e.unitID]), eligible else {
+                throw StoreError.invalid("family \(e.unitID) is assigned but was not screened eligible in this run")
+            }
+            try refuseRepeat(db, unit: e.unitID, line: e.line, screeningToo: false)
+            seq += 1
+            let recordedAt = Self.now()
+            let hash = HashChain.hash(seq: seq, entry: e, recordedAt: recordedAt, runID: runID, previousHash: previous)
+            try db.execute(sql: """
+                INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
+                    cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, recordedAt, e.stratum, e.block,
+                                 e.blockSize, e.cluster, e.probability, e.procedure, Int64(e.seed), e.generator,
+                                 e.caseManager, e.capacityStatus, runID, previous, hash])
+            previous = hash
+        }
+        try db.execute(sql: "UPDATE trial SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [seq, previous])
+        return RunReceipt(runID: runID, screened: screenings.count, assigned: assignments.count, headSeq: seq, headHash: previous)
     }
 
     private func refuseRepeat(_ db: Database, unit: String, line: Int, screeningToo: Bool = true) throws {
@@ -149,12 +172,14 @@ public final class TrialStore: Sendable {
 
     /// Every assignment record in chain order, with the unit's cohort attributes.
     public func assignmentRecords() throws -> [AssignmentRecord] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.*, c.attributes AS attributes, c.line AS line FROM assignments a
-                LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
-                """).map(Self.record)
-        }
+        try queue.read { try Self.fetchRecords($0) }
+    }
+
+    static func fetchRecords(_ db: Database) throws -> [AssignmentRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT a.*, c.attributes AS attributes, c.line AS line FROM assignments a
+            LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
+            """).map(record)
     }
 
     static func record(_ row: Row) throws -> AssignmentRecord {

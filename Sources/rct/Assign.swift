@@ -67,15 +67,15 @@ struct Assign: ParsableCommand {
         try plan.checkHeader(header, source: cohort)
         if intake.needsKey { intake.pseudonymizer = try StoreSupport.pseudonymizer(design: d, designPath: designPath) }
         let units = try intake.units(rows)
-        let records = try trialStore.assignmentRecords()
-        let assigned = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
-        if let unit = units.first(where: { assigned[$0.id] != nil }), let r = assigned[unit.id] {
-            throw StoreError.alreadyAssigned(unit: unit.id, line: unit.line, arm: r.entry.arm,
-                                             assignedOn: r.entry.assignedOn.description, record: r.seq)
+        // Read the records, draw and append in one write-locked transaction.
+        var result: AssignmentRun?
+        let receipt = try trialStore.appendRun(command: "assign") { records in
+            try StoreSupport.refuseAssigned(units, records)
+            let run = try TrialAssigner(plan: plan, source: cohort).run(units, prior: StoreSupport.prior(records))
+            result = run
+            return (StoreSupport.screeningEntries(run), try StoreSupport.assignmentEntries(run))
         }
-        let run = try TrialAssigner(plan: plan, source: cohort).run(units, prior: try StoreSupport.prior(trialStore))
-        let receipt = try trialStore.record(command: "assign", screenings: StoreSupport.screeningEntries(run),
-                                            assignments: try StoreSupport.assignmentEntries(run))
+        let run = result!
         if let out { try StoreSupport.write(StoreSupport.assignmentCSV(run.assignments), to: out) }
         let excluded = run.screened.filter { !$0.outcome.isEligible }
         print("screened \(run.screened.count) families: \(run.screened.count - excluded.count) eligible, \(excluded.count) excluded")
@@ -114,7 +114,9 @@ struct Assign: ParsableCommand {
         if chosen == .blocked && strataColumns.isEmpty { throw CommandFailure("--method blocked needs --strata") }
         let plan = AssignmentPlan(method: chosen, allocation: allocation, seed: UInt64(seed!),
                                   strata: strataColumns.map { StratumColumn(column: $0) })
-        let intake = CohortIntake(idColumn: idColumn!, source: cohort)
+        var intake = CohortIntake(idColumn: idColumn!, source: cohort)
+        // Nothing but identifiers and arms is written by a quick draw, so other columns are not checked.
+        intake.refusesNationalNumbersInAttributes = false
         let (header, rows) = try StoreSupport.readCohort(cohort)
         try intake.checkHeader(header)
         try plan.checkHeader(header, source: cohort)

@@ -67,19 +67,20 @@ struct Enrol: ParsableCommand {
             try plan.checkHeader(header, source: source)
             if intake.needsKey { intake.pseudonymizer = try StoreSupport.pseudonymizer(design: d, designPath: design) }
             let unit = try intake.unit(family)
-            let records = try trialStore.assignmentRecords()
-            if let r = records.first(where: { $0.entry.unitID == unit.id }) {
-                throw StoreError.alreadyAssigned(unit: unit.id, line: unit.line, arm: r.entry.arm,
-                                                 assignedOn: r.entry.assignedOn.description, record: r.seq)
+            // Read the records, replay, draw and append in one write-locked transaction.
+            var result: AssignmentRun?
+            let receipt = try trialStore.appendRun(command: "enrol") { records in
+                try StoreSupport.refuseAssigned([unit], records)
+                if let enrolled = try plan.enrolmentDate(of: unit, source: source), let last = records.last,
+                   enrolled < last.entry.assignedOn {
+                    throw CommandFailure("family \(unit.id): enrolment date \(enrolled) is before the last assignment "
+                        + "(\(last.entry.assignedOn), record \(last.seq)); families are enrolled in time order")
+                }
+                let run = try TrialAssigner(plan: plan, source: source).run([unit], prior: StoreSupport.prior(records))
+                result = run
+                return (StoreSupport.screeningEntries(run), try StoreSupport.assignmentEntries(run))
             }
-            if let enrolled = try plan.enrolmentDate(of: unit, source: source), let last = records.last,
-               enrolled < last.entry.assignedOn {
-                throw CommandFailure("family \(unit.id): enrolment date \(enrolled) is before the last assignment "
-                    + "(\(last.entry.assignedOn), record \(last.seq)); families are enrolled in time order")
-            }
-            let run = try TrialAssigner(plan: plan, source: source).run([unit], prior: try StoreSupport.prior(trialStore))
-            let receipt = try trialStore.record(command: "enrol", screenings: StoreSupport.screeningEntries(run),
-                                                assignments: try StoreSupport.assignmentEntries(run))
+            let run = result!
             if let a = run.assignments.first {
                 var details = ["probability \(a.probability)"]
                 if let s = a.stratum { details.append("stratum \(s)") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrialStore
 
 /// `rct init DESIGN [--store PATH]`: creates the trial store for a design.
@@ -21,7 +22,8 @@ struct Init: ParsableCommand {
         try StoreSupport.reporting {
             let (d, data) = try StoreSupport.loadDesign(design)
             let path = store ?? StoreSupport.defaultStorePath(design: design)
-            if let existing = try? TrialStore.open(path: path) {
+            if FileManager.default.fileExists(atPath: path) {
+                let existing = try TrialStore.open(path: path)
                 try existing.checkDesign(data)
                 print("\(path): already the trial store of \"\(d.trial.id)\" (design SHA-256 \(try existing.trial().designSHA256.prefix(12))…); nothing to do")
                 return

@@ -57,8 +57,8 @@ enum StoreSupport {
     }
 
     /// Earlier assignments of the store, in record order, for rolling replay.
-    static func prior(_ store: TrialStore) throws -> [PriorAssignment] {
-        try store.assignmentRecords().map {
+    static func prior(_ records: [AssignmentRecord]) -> [PriorAssignment] {
+        records.map {
             PriorAssignment(unitID: $0.entry.unitID, arm: $0.entry.arm, attributes: $0.attributes,
                             capacityStatus: CapacityStatus(rawValue: $0.entry.capacityStatus) ?? .notLimited,
                             caseManager: $0.entry.caseManager)
@@ -108,6 +108,15 @@ enum StoreSupport {
     static func write(_ text: String, to path: String) throws {
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
             throw CommandFailure("\(path): cannot write the file (\(error.localizedDescription))")
+        }
+    }
+
+    /// Refuses a family that already has an arm, naming it and its record.
+    static func refuseAssigned(_ units: [CohortUnit], _ records: [AssignmentRecord]) throws {
+        let assigned = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+        if let unit = units.first(where: { assigned[$0.id] != nil }), let r = assigned[unit.id] {
+            throw StoreError.alreadyAssigned(unit: unit.id, line: unit.line, arm: r.entry.arm,
+                                             assignedOn: r.entry.assignedOn.description, record: r.seq)
         }
     }
 

@@ -21,7 +21,10 @@ struct Verify: ParsableCommand {
         try StoreSupport.reporting {
             let path = store ?? StoreSupport.defaultStorePath(design: design!)
             let trialStore = try TrialStore.open(path: path)
-            if let design, let data = FileManager.default.contents(atPath: design) { try trialStore.checkDesign(data) }
+            if let design {
+                guard let data = FileManager.default.contents(atPath: design) else { throw CommandFailure("\(design): cannot read the design file") }
+                try trialStore.checkDesign(data)
+            }
             let report = try trialStore.verify(expectedHead: expectHead)
             if report.isIntact {
                 print("\(path): \(report.records) assignment records, the chain is intact; head \(report.headHash)")

@@ -217,3 +217,67 @@ import TestSupport
         #expect(noStore.stderr.contains("no trial store at /nonexistent/none.sqlite; create it first with `rct init DESIGN`"))
     }
 }
+
+/// Several `rct enrol` processes at the same moment: each reads, replays, draws and appends inside one
+/// write-locked transaction, so the chain stays intact and the history still replays.
+@Suite struct ConcurrentEnrolmentTests {
+    @Test func simultaneousEnrolmentsKeepTheChainAndTheReplay() throws {
+        let design = "fixtures/designs/assign-rolling.yaml"
+        let store = try Fixtures.temporaryDirectory("concurrent").appendingPathComponent("t.sqlite").path
+        #expect(try RCTBinary.run(["init", design, "--store", store]).status == 0)
+        let lines = try Fixtures.contents("fixtures/assignment/cohort-112.csv").split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let families = Array(lines[1...8])
+        let statuses = ResultBox(count: families.count)
+        DispatchQueue.concurrentPerform(iterations: families.count) { i in
+            let cells = families[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
+            let r = try? RCTBinary.run(["enrol", "--design", design, "--store", store, "--date", "2018-01-01"] + fields)
+            statuses.set(i, r.map { "\($0.status) \($0.stderr)" } ?? "did not run")
+        }
+        #expect(statuses.values.allSatisfy { $0.hasPrefix("0 ") }, "\(statuses.values)")
+        let v = try RCTBinary.run(["verify", "--store", store])
+        #expect(v.stdout.contains("8 assignment records, the chain is intact"), "\(v.stderr)")
+        // The history replays: one more family enrols without a replay mismatch.
+        let cells = lines[9].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
+        let next = try RCTBinary.run(["enrol", "--design", design, "--store", store, "--date", "2018-01-02"] + fields)
+        #expect(next.status == 0, "\(next.stderr)")
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String]
+    init(count: Int) { storage = Array(repeating: "", count: count) }
+    func set(_ i: Int, _ value: String) { lock.lock(); storage[i] = value; lock.unlock() }
+    var values: [String] { lock.lock(); defer { lock.unlock() }; return storage }
+}
+
+@Suite struct InitCommandTests {
+    @Test func initIsIdempotentAndRefusesAChangedDesignOrAForeignFile() throws {
+        let dir = try Fixtures.temporaryDirectory("init")
+        let design = dir.appendingPathComponent("d.yaml")
+        try Fixtures.contents("fixtures/designs/assign-rolling.yaml")
+            .replacingOccurrences(of: "../assignment/pseudonym.key", with: Fixtures.path("fixtures/assignment/pseudonym.key"))
+            .write(to: design, atomically: true, encoding: .utf8)
+        let first = try RCTBinary.run(["init", design.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("d.sqlite: created the trial store of \"assign-rolling\""))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.sqlite").path))
+        #expect(try RCTBinary.run(["init", design.path]).stdout.contains("already the trial store of \"assign-rolling\""))
+        try (try String(contentsOf: design, encoding: .utf8)).replacingOccurrences(of: "seed: 20170401", with: "seed: 1")
+            .write(to: design, atomically: true, encoding: .utf8)
+        let changed = try RCTBinary.run(["init", design.path])
+        #expect(changed.status == 1)
+        #expect(changed.stderr.contains("the design file is not the one"))
+        let assign = try RCTBinary.run(["assign", "--design", design.path, "--cohort", "fixtures/assignment/cohort-112.csv"])
+        #expect(assign.status == 1)
+        #expect(assign.stderr.contains("a design is fixed before randomisation"))
+        let foreign = dir.appendingPathComponent("foreign.sqlite")
+        try "not a database".write(to: foreign, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["init", design.path, "--store", foreign.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("foreign.sqlite is not a usable trial store"), "\(r.stderr)")
+    }
+}
