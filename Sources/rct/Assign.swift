@@ -71,6 +71,14 @@ struct Assign: ParsableCommand {
         var result: AssignmentRun?
         let receipt = try trialStore.appendRun(command: "assign") { records in
             try StoreSupport.refuseAssigned(units, records)
+            if plan.isRolling, let last = records.last {
+                for unit in units {
+                    if let date = try? plan.enrolmentDate(of: unit, source: cohort), date < last.entry.assignedOn {
+                        throw CommandFailure("\(cohort):\(unit.line): family \(unit.id) was enrolled on \(date), before the last "
+                            + "assignment in the store (\(last.entry.assignedOn), record \(last.seq)); families are enrolled in time order")
+                    }
+                }
+            }
             let run = try TrialAssigner(plan: plan, source: cohort).run(units, prior: StoreSupport.prior(records))
             result = run
             return (StoreSupport.screeningEntries(run), try StoreSupport.assignmentEntries(run))

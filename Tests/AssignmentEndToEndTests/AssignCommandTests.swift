@@ -111,8 +111,13 @@ import TestSupport
         let mixed = dir.appendingPathComponent("mixed.csv")
         let lines = try Fixtures.contents(cohort112).split(separator: "\n").map(String.init)
         let excluded = try Fixtures.contents("fixtures/assignment/cohort-screening.csv").split(separator: "\n").first { $0.hasPrefix("F211,") }!
-        let late = { (l: String) in l.replacingOccurrences(of: #",20(17|18|19)-\d\d-\d\d,yes"#, with: ",2019-07-01,yes", options: .regularExpression) }
-        try ([lines[0]] + lines[1...3].map(late) + [String(excluded).replacingOccurrences(of: "2017-06-10", with: "2019-07-01")] + lines[4...5].map(late))
+        // Enrolled after everything in the store (column 4 is enrolled_on).
+        let late = { (l: String) -> String in
+            var cells = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[3] = "2019-07-01"
+            return cells.joined(separator: ",")
+        }
+        try ([lines[0]] + lines[1...3].map(late) + [late(String(excluded))] + lines[4...5].map(late))
             .joined(separator: "\n").write(to: mixed, atomically: true, encoding: .utf8)
         let failed = try RCTBinary.run(["assign", "--design", rolling, "--cohort", mixed.path, "--store", store])
         #expect(failed.status == 1)
