@@ -16,7 +16,14 @@ import Foundation
 /// removing a record leaves a gap in `seq` (or, at the end, disagrees with the head kept in `trial`).
 public enum HashChain {
     public static func hexSHA256(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func escape(_ s: String) -> String {

@@ -100,7 +100,7 @@ public struct AssignmentEntry: Sendable, Equatable {
 public struct AssignmentRecord: Sendable, Equatable {
     public var seq: Int
     public var entry: AssignmentEntry
-    /// ISO 8601 UTC instant at which the record was written.
+    /// ISO 8601 UTC instant of the run that wrote the record (one instant per run).
     public var recordedAt: String
     public var runID: Int
     public var previousHash: String

@@ -122,6 +122,7 @@ public final class TrialStore: Sendable {
         let fingerprint: String = trial["design_sha256"]
         var seq: Int = trial["head_seq"]
         var previous: String = trial["head_hash"]
+        // One instant per run: every record of the run carries the run's start time.
         let startedAt = Self.now()
         try db.execute(sql: """
             INSERT INTO runs (command, started_at, design_sha256, screened, assigned) VALUES (?, ?, ?, ?, ?)
@@ -129,28 +130,29 @@ public final class TrialStore: Sendable {
         let runID = Int(db.lastInsertedRowID)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let insertCohort = try db.cachedStatement(sql: "INSERT INTO cohort (unit_id, link_key, line, attributes, run_id) VALUES (?, ?, ?, ?, ?)")
+        let insertScreening = try db.cachedStatement(sql: "INSERT INTO screening (unit_id, eligible, rule_id, reason, run_id) VALUES (?, ?, ?, ?, ?)")
         for s in screenings {
             try refuseRepeat(db, unit: s.unitID, line: s.line)
             let attributes = String(decoding: try encoder.encode(s.attributes), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO cohort (unit_id, link_key, line, attributes, run_id) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [s.unitID, s.linkKey, s.line, attributes, runID])
-            try db.execute(sql: "INSERT INTO screening (unit_id, eligible, rule_id, reason, run_id) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [s.unitID, s.eligible, s.rule, s.reason, runID])
+            try insertCohort.execute(arguments: [s.unitID, s.linkKey, s.line, attributes, runID])
+            try insertScreening.execute(arguments: [s.unitID, s.eligible, s.rule, s.reason, runID])
         }
+        let insertAssignment = try db.cachedStatement(sql: """
+            INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
+                cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let eligibility = try db.cachedStatement(sql: "SELECT eligible FROM screening WHERE unit_id = ?")
         for e in assignments {
-            guard let eligible = try Bool.fetchOne(db, sql: "SELECT eligible FROM screening WHERE unit_id = ?",
-                                                   arguments: [e.unitID]), eligible else {
+            guard let eligible = try Bool.fetchOne(eligibility, arguments: [e.unitID]), eligible else {
                 throw StoreError.invalid("family \(e.unitID) is assigned but was not screened eligible in this run")
             }
             try refuseRepeat(db, unit: e.unitID, line: e.line, screeningToo: false)
             seq += 1
-            let recordedAt = Self.now()
+            let recordedAt = startedAt
             let hash = HashChain.hash(seq: seq, entry: e, recordedAt: recordedAt, runID: runID, previousHash: previous)
-            try db.execute(sql: """
-                INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
-                    cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, recordedAt, e.stratum, e.block,
+            try insertAssignment.execute(arguments: [seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, recordedAt, e.stratum, e.block,
                                  e.blockSize, e.cluster, e.probability, e.procedure, Int64(e.seed), e.generator,
                                  e.caseManager, e.capacityStatus, runID, previous, hash])
             previous = hash
@@ -160,10 +162,12 @@ public final class TrialStore: Sendable {
     }
 
     private func refuseRepeat(_ db: Database, unit: String, line: Int, screeningToo: Bool = true) throws {
-        if let row = try Row.fetchOne(db, sql: "SELECT seq, arm, assigned_on FROM assignments WHERE unit_id = ?", arguments: [unit]) {
+        let assigned = try db.cachedStatement(sql: "SELECT seq, arm, assigned_on FROM assignments WHERE unit_id = ?")
+        if let row = try Row.fetchOne(assigned, arguments: [unit]) {
             throw StoreError.alreadyAssigned(unit: unit, line: line, arm: row["arm"], assignedOn: row["assigned_on"], record: row["seq"])
         }
-        if screeningToo, let row = try Row.fetchOne(db, sql: "SELECT reason FROM screening WHERE unit_id = ?", arguments: [unit]) {
+        let screened = try db.cachedStatement(sql: "SELECT reason FROM screening WHERE unit_id = ?")
+        if screeningToo, let row = try Row.fetchOne(screened, arguments: [unit]) {
             throw StoreError.alreadyScreened(unit: unit, line: line, reason: row["reason"] ?? "eligible, not assigned")
         }
     }
@@ -176,13 +180,14 @@ public final class TrialStore: Sendable {
     }
 
     static func fetchRecords(_ db: Database) throws -> [AssignmentRecord] {
-        try Row.fetchAll(db, sql: """
+        let decoder = JSONDecoder()
+        return try Row.fetchAll(db, sql: """
             SELECT a.*, c.attributes AS attributes, c.line AS line FROM assignments a
             LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
-            """).map(record)
+            """).map { try record($0, decoder: decoder) }
     }
 
-    static func record(_ row: Row) throws -> AssignmentRecord {
+    static func record(_ row: Row, decoder: JSONDecoder) throws -> AssignmentRecord {
         let assignedOnText: String = row["assigned_on"]
         guard let assignedOn = CalendarDate(iso: assignedOnText) else {
             throw StoreError.invalid("record \(row["seq"] as Int? ?? 0) has an unreadable date \"\(assignedOnText)\"")
@@ -194,7 +199,7 @@ public final class TrialStore: Sendable {
                                     procedure: row["procedure"], seed: UInt64(max(0, seed)), generator: row["generator"],
                                     caseManager: row["case_manager"], capacityStatus: row["capacity_status"])
         let attributesText: String = row["attributes"] ?? "{}"
-        let attributes = (try? JSONDecoder().decode([String: String].self, from: Data(attributesText.utf8))) ?? [:]
+        let attributes = (try? decoder.decode([String: String].self, from: Data(attributesText.utf8))) ?? [:]
         return AssignmentRecord(seq: row["seq"], entry: entry, recordedAt: row["recorded_at"], runID: row["run_id"],
                                 previousHash: row["prev_hash"], hash: row["hash"], attributes: attributes)
     }

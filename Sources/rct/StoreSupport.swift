@@ -34,7 +34,8 @@ enum StoreSupport {
         }
         if let file = p.keyFile {
             let folder = URL(fileURLWithPath: designPath).deletingLastPathComponent()
-            return try Pseudonymizer(keyFile: folder.appendingPathComponent(file).standardizedFileURL.path)
+            let path = file.hasPrefix("/") ? file : folder.appendingPathComponent(file).standardizedFileURL.path
+            return try Pseudonymizer(keyFile: path)
         }
         throw Pseudonymizer.KeyError.missingEnvironment(p.keyEnvironment ?? "?")
     }

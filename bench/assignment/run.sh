@@ -13,7 +13,11 @@ for kind in rolling complete; do
   sed -e 's/case_managers: 5/case_managers: 10000/' -e "s#../assignment/pseudonym.key#$PWD/fixtures/assignment/pseudonym.key#" \
     fixtures/designs/assign-$kind.yaml > "$TMP/$kind.yaml"
 done
-seconds() { local s=$(date +%s.%N); "$@" > /dev/null; echo "$(date +%s.%N) - $s" | bc; }
+seconds() {
+  local s=$(date +%s.%N)
+  if ! "$@" > /dev/null; then echo "benchmark command failed: $*" >&2; exit 1; fi
+  echo "$(date +%s.%N) - $s" | bc
+}
 printf "%-10s %-9s %12s %12s %14s\n" families design "assign (s)" "verify (s)" "enrol +1 (s)"
 for n in 1000 10000; do
   python3 bench/assignment/make_cohort.py $n "$TMP/c$n.csv"
