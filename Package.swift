@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "Identifiers", "Tabular", "TestSupport"]),
         .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "Records", "TestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -230,6 +230,24 @@ public final class TrialStore: Sendable {
         }
     }
 
+    /// Every screened family with the run that screened it, in run order and cohort-line order: what a
+    /// batch procedure needs to draw a run again (`rct verify --design`).
+    public func screenedUnits() throws -> [(runID: Int, entry: ScreeningEntry)] {
+        try queue.read { db in
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(db, sql: """
+                SELECT c.unit_id, c.link_key, c.line, c.attributes, s.eligible, s.rule_id, s.reason, s.run_id
+                FROM cohort c JOIN screening s ON s.unit_id = c.unit_id ORDER BY s.run_id, c.line, c.rowid
+                """).map { row in
+                let text: String = row["attributes"]
+                let attributes = (try? decoder.decode([String: String].self, from: Data(text.utf8))) ?? [:]
+                return (row["run_id"], ScreeningEntry(unitID: row["unit_id"], linkKey: row["link_key"], line: row["line"],
+                                                      attributes: attributes, eligible: row["eligible"], rule: row["rule_id"],
+                                                      reason: row["reason"]))
+            }
+        }
+    }
+
     /// The screening outcome of one family, if screened: (eligible, reason).
     public func screening(of unit: String) throws -> (eligible: Bool, reason: String?)? {
         try queue.read { db in
