@@ -16,6 +16,8 @@ public enum AssignmentError: Error, Equatable, CustomStringConvertible, Sendable
     case invalidCohort(String)
     /// The stored sequence of rolling assignments does not come out of the design's seed again.
     case replayMismatch(record: Int, unit: String, stored: String, replayed: String)
+    /// An enumeration would exceed its limit of possible assignments.
+    case spaceTooLarge(limit: Int)
     /// Another error, about one family (its identifier and cohort line; line 0 for the command line).
     indirect case forUnit(String, line: Int, AssignmentError)
 
@@ -34,6 +36,8 @@ public enum AssignmentError: Error, Equatable, CustomStringConvertible, Sendable
             return "this run would place \(needed) families in the \(arm) arm but only \(free) places are free and the "
                 + "design says when_full: pause; nothing was assigned. Enrol fewer families or add case managers before randomising"
         case let .invalidCohort(message): return message
+        case let .spaceTooLarge(limit):
+            return "more than \(limit) possible assignments; enumerate a smaller design or raise the limit"
         case let .forUnit(unit, line, error):
             return "family \(unit)" + (line > 0 ? " (cohort line \(line))" : "") + ": \(error.description)"
         case let .replayMismatch(record, unit, stored, replayed):

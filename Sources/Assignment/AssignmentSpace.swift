@@ -14,7 +14,7 @@ public struct AssignmentSpace: Sendable {
         for (counts, p) in allocation.countDistribution(units: n) {
             let arrangements = multisetPermutations(counts)
             guard result.count + arrangements.count <= limit else {
-                throw AssignmentError.invalidAllocation("more than \(limit) possible assignments; enumerate a smaller design")
+                throw AssignmentError.spaceTooLarge(limit: limit)
             }
             let each = p / Double(arrangements.count)
             result += arrangements.map { ($0, each) }
@@ -29,7 +29,7 @@ public struct AssignmentSpace: Sendable {
         for (_, members) in BlockedAssignment.groups(blocks) {
             let inner = try complete(units: members.count, allocation: allocation, limit: limit)
             guard result.count * inner.assignments.count <= limit else {
-                throw AssignmentError.invalidAllocation("more than \(limit) possible assignments; enumerate a smaller design")
+                throw AssignmentError.spaceTooLarge(limit: limit)
             }
             var next: [(arms: [Int], probability: Double)] = []
             for (partial, p) in result {

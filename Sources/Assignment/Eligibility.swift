@@ -21,27 +21,22 @@ public struct Eligibility: Sendable {
 
     public init(rules: [EligibilityRule]) { self.rules = rules }
 
-    /// The columns the rules read.
-    public var columns: [String] {
-        rules.flatMap { rule -> [String] in
-            switch rule.test {
-            case let .dateWindow(column, _, _): return [column]
-            case let .countAtLeast(columns, _, _): return columns
-            case let .oneOf(column, _): return [column]
-            }
+    /// The columns one rule reads.
+    static func columns(of rule: EligibilityRule) -> [String] {
+        switch rule.test {
+        case let .dateWindow(column, _, _): return [column]
+        case let .countAtLeast(columns, _, _): return columns
+        case let .oneOf(column, _): return [column]
         }
     }
+
+    /// The columns the rules read.
+    public var columns: [String] { rules.flatMap(Eligibility.columns(of:)) }
 
     /// Throws when a rule reads a column the cohort does not have.
     public func checkHeader(_ header: [String], source: String) throws {
         for rule in rules {
-            let needed: [String]
-            switch rule.test {
-            case let .dateWindow(column, _, _): needed = [column]
-            case let .countAtLeast(columns, _, _): needed = columns
-            case let .oneOf(column, _): needed = [column]
-            }
-            if let missing = needed.first(where: { !header.contains($0) }) {
+            if let missing = Eligibility.columns(of: rule).first(where: { !header.contains($0) }) {
                 throw AssignmentError.invalidCohort("\(source): the eligibility rule \(rule.id) reads column \"\(missing)\", "
                     + "which the cohort does not have; the columns are: \(header.joined(separator: ", "))")
             }

@@ -172,3 +172,11 @@ func multinomial(_ counts: [Int]) -> Int {
     for c in counts { for i in 0..<c { n += 1; result = result * n / (i + 1) } }
     return result
 }
+
+@Suite struct AssignmentSpaceLimitTests {
+    @Test func enumerationStopsAtItsLimit() throws {
+        let a = try Allocation(arms: ["c", "t"], weights: [1, 1])
+        #expect(throws: AssignmentError.spaceTooLarge(limit: 100)) { try AssignmentSpace.complete(units: 10, allocation: a, limit: 100) }
+        #expect(try AssignmentSpace.complete(units: 10, allocation: a, limit: 252).assignments.count == 252)
+    }
+}
