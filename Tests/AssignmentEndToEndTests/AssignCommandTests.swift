@@ -286,3 +286,38 @@ final class ResultBox: @unchecked Sendable {
         #expect(r.stderr.contains("foreign.sqlite is not a usable trial store"), "\(r.stderr)")
     }
 }
+
+@Suite struct EnrolCapacityTests {
+    @Test func enrolmentPausesWhenTheInterventionArmIsFull() throws {
+        let design = "fixtures/designs/assign-full.yaml"  // 1 case manager × 3 families, when_full: pause
+        let store = try Fixtures.temporaryDirectory("pause").appendingPathComponent("t.sqlite").path
+        #expect(try RCTBinary.run(["init", design, "--store", store]).status == 0)
+        let lines = try Fixtures.contents("fixtures/assignment/cohort-112.csv").split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        var placed = 0
+        var refusal: RunResult?
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let fields = zip(header, cells).flatMap { ["--field", "\($0.0)=\($0.1)"] }
+            let r = try RCTBinary.run(["enrol", "--design", design, "--store", store] + fields)
+            if r.status != 0 { refusal = r; break }
+            if r.stdout.contains(": intervention (") {
+                placed += 1
+                #expect(r.stdout.contains("case manager cm1"))
+            }
+        }
+        #expect(placed == 3)
+        let r = try #require(refusal)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the intervention arm is full (3 of 3 places taken) and the design says when_full: pause"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        let again = try RCTBinary.run(["enrol", "--design", design, "--store", store, "--field", "family_id=F999", "--field", "insz=93051822361",
+                                       "--field", "birth_date=2019-04-01", "--field", "enrolled_on=2019-12-31", "--field", "consent=yes",
+                                       "--field", "weak_income=1", "--field", "weak_education=1", "--field", "weak_stimulation=1",
+                                       "--field", "weak_employment=0", "--field", "weak_housing=0", "--field", "weak_health=0",
+                                       "--field", "deprivation_band=3", "--field", "domains_weak=3", "--field", "single_parent=0"])
+        #expect(again.status == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+    }
+}
