@@ -12,6 +12,11 @@ struct RCT: ParsableCommand {
         subcommands: [
             Validate.self,
             Estimate.self,
+            Init.self,
+            Assign.self,
+            Enrol.self,
+            Verify.self,
+            BalanceCommand.self,
         ]
     )
 }
