@@ -11,6 +11,10 @@ struct RCT: ParsableCommand {
         version: version,
         subcommands: [
             Validate.self,
+            RandomizationInferenceCommand.self,
+            Adjust.self,
+            PowerCommand.self,
+            MDECommand.self,
         ]
     )
 }
