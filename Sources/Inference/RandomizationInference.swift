@@ -149,7 +149,7 @@ public enum RandomizationInference {
                     }
                 }
             } else {
-                let generator = RandomGenerator(seed: chunkSeed(streamSeed, chunk))
+                var draws = BoundedDraws(RandomGenerator(seed: chunkSeed(streamSeed, chunk)))
                 var order = flatBlocks
                 for s in start..<end {
                     var filled = 0
@@ -159,7 +159,7 @@ public enum RandomizationInference {
                         // uniformly random k-subset (whatever the array's current order).
                         let k = min(m, n - m)
                         for i in 0..<k {
-                            let j = i + generator.integer(below: n - i)
+                            let j = i + draws.next(below: n - i)
                             order.swapAt(offset + i, offset + j)
                         }
                         let from = m <= n - m ? offset : offset + k
@@ -202,6 +202,46 @@ public enum RandomizationInference {
         }
         let s = Double(distribution.count)
         return (Double(two) / s, Double(up) / s, Double(down) / s)
+    }
+}
+
+/// Uniform integers in 0..<n for the Fisher–Yates draws. For n ≤ 2¹⁶ each raw 32-bit mt19937 output
+/// gives two 16-bit halves (high half first), each mapped by Lemire's multiply-and-reject method
+/// (x · n over 2¹⁶, rejecting x when (x · n) mod 2¹⁶ < (2¹⁶ − n) mod n), so the draws are exactly
+/// uniform with half as many generator calls; larger n use `RandomGenerator.boundedInteger`.
+struct BoundedDraws {
+    let generator: RandomGenerator
+    private var spare: UInt32 = 0
+    private var hasSpare = false
+
+    init(_ generator: RandomGenerator) { self.generator = generator }
+
+    @inline(__always)
+    private mutating func nextHalf() -> UInt32 {
+        if hasSpare {
+            hasSpare = false
+            return spare
+        }
+        let raw = generator.nextRaw()
+        spare = raw & 0xFFFF
+        hasSpare = true
+        return raw >> 16
+    }
+
+    @inline(__always)
+    mutating func next(below n: Int) -> Int {
+        guard n <= 0x1_0000 else { return Int(generator.boundedInteger(below: UInt32(n))) }
+        let bound = UInt32(n)
+        var m = nextHalf() &* bound
+        var low = m & 0xFFFF
+        if low < bound {
+            let threshold = (0x1_0000 - bound) % bound
+            while low < threshold {
+                m = nextHalf() &* bound
+                low = m & 0xFFFF
+            }
+        }
+        return Int(m >> 16)
     }
 }
 

@@ -22,6 +22,8 @@ public enum RandomizationStatistic: String, Sendable, CaseIterable {
     public var usesCovariates: Bool { self == .olsCoefficient || self == .studentized }
 }
 
+@inline(__always) private func treatmentOf(_ scheme: RandomizationScheme, _ i: Int) -> Bool { scheme.observed[i] }
+
 /// Everything about the outcomes that does not change between assignments, computed once, so each
 /// re-drawn assignment costs O(treated clusters × covariates) (O(N × covariates) for `t`).
 ///
@@ -67,6 +69,16 @@ struct PreparedStatistic: Sendable {
     let residualOutcomes: [[Double]]
     /// 1/N_b + ‖Q̃_i‖² per unit.
     let baseLeverage: [Double]
+    /// Per-cluster rows packed so that a treated cluster is one contiguous read (the randomization loop
+    /// is bound by memory access at large N): dim `[size, ΣY_1 … ΣY_K]`; ipw-dim
+    /// `[Σw1, Σw0, Σw1Y_1 … K, Σw0Y_1 … K]`; ols and t `[size, ΣQ̃_1 … p, ΣỸ_1 … K]`.
+    let packed: [Double]
+    let packedStride: Int
+    /// ols and t: every cluster of each block has the same size, so the treated units per block
+    /// (n1_b) are the same under every assignment.
+    let fixedTreatedUnits: Bool
+    /// n1_b under the observed assignment (used when `fixedTreatedUnits`).
+    let observedTreatedUnits: [Double]
 
     init(scheme: RandomizationScheme, outcomes: [[Double]], covariates: [[Double]], statistic: RandomizationStatistic) throws {
         let n = scheme.unitCount
@@ -186,6 +198,28 @@ struct PreparedStatistic: Sendable {
         self.clusterQ = clusterQ
         self.residualOutcomes = residualOutcomes
         self.baseLeverage = baseLeverage
+
+        let c = scheme.clusterCount, k = outcomes.count
+        let sizes = scheme.clusterUnits.map { Double($0.count) }
+        var rows: [[Double]] = []
+        switch statistic {
+        case .differenceInMeans:
+            rows = (0..<c).map { j in [sizes[j]] + clusterSums.map { $0[j] } }
+        case .inverseProbabilityWeighted:
+            rows = (0..<c).map { j in [w1[j], w0[j]] + w1y.map { $0[j] } + w0y.map { $0[j] } }
+        case .olsCoefficient, .studentized:
+            rows = (0..<c).map { j in
+                [sizes[j]] + (0..<rank).map { clusterQ[j * rank + $0] } + clusterSums.map { $0[j] }
+            }
+        }
+        packedStride = rows.first?.count ?? (1 + k)
+        packed = rows.flatMap { $0 }
+        var observedUnits = [Double](repeating: 0, count: scheme.blockCount)
+        for i in 0..<n where treatmentOf(scheme, i) { observedUnits[scheme.blockOfUnit[i]] += 1 }
+        observedTreatedUnits = observedUnits
+        fixedTreatedUnits = scheme.blockClusters.allSatisfy { members in
+            Set(members.map { scheme.clusterUnits[$0].count }).count <= 1
+        }
     }
 
     /// Working memory for one thread.
@@ -194,8 +228,10 @@ struct PreparedStatistic: Sendable {
         var treatedUnitsPerBlock: [Double]
         var clusterTreated: [Bool]
         var zTilde: [Double]
+        var sums: [Double]
 
         init(_ prepared: PreparedStatistic) {
+            sums = [Double](repeating: 0, count: prepared.packedStride)
             g = [Double](repeating: 0, count: prepared.covariateRank)
             treatedUnitsPerBlock = [Double](repeating: 0, count: prepared.blockCount)
             clusterTreated = [Bool](repeating: false, count: prepared.statistic == .studentized ? prepared.clusterCount : 0)
@@ -208,45 +244,40 @@ struct PreparedStatistic: Sendable {
     @inline(__always)
     func evaluate(treated: UnsafeBufferPointer<Int32>, count: Int, scratch: inout Scratch,
                   out: UnsafeMutablePointer<Double>, stride: Int) {
+        // Σ over the treated clusters of their packed rows.
+        let width = packedStride
+        scratch.sums.withUnsafeMutableBufferPointer { acc in
+            for j in 0..<width { acc[j] = 0 }
+            packed.withUnsafeBufferPointer { rows in
+                for t in 0..<count {
+                    let base = Int(treated[t]) * width
+                    for j in 0..<width { acc[j] += rows[base + j] }
+                }
+            }
+        }
+        let acc = scratch.sums
+        let k = outcomeCount
         switch statistic {
         case .differenceInMeans:
-            var n1 = 0.0
-            for t in 0..<count { n1 += clusterSize[Int(treated[t])] }
-            let n0 = Double(unitCount) - n1
-            for k in 0..<outcomeCount {
-                let sums = clusterSums[k]
-                var s1 = 0.0
-                for t in 0..<count { s1 += sums[Int(treated[t])] }
-                out[k * stride] = s1 / n1 - (totals[k] - s1) / n0
+            let n1 = acc[0], n0 = Double(unitCount) - n1
+            for o in 0..<k {
+                let s1 = acc[1 + o]
+                out[o * stride] = s1 / n1 - (totals[o] - s1) / n0
             }
         case .inverseProbabilityWeighted:
-            var sw1 = 0.0, sw0t = 0.0
-            for t in 0..<count {
-                let c = Int(treated[t])
-                sw1 += clusterW1[c]
-                sw0t += clusterW0[c]
-            }
-            let sw0 = totalW0 - sw0t
-            for k in 0..<outcomeCount {
-                let a = clusterW1Y[k], b = clusterW0Y[k]
-                var s1 = 0.0, s0t = 0.0
-                for t in 0..<count {
-                    let c = Int(treated[t])
-                    s1 += a[c]
-                    s0t += b[c]
-                }
-                out[k * stride] = s1 / sw1 - (totalW0Y[k] - s0t) / sw0
+            let sw1 = acc[0], sw0 = totalW0 - acc[1]
+            for o in 0..<k {
+                out[o * stride] = acc[2 + o] / sw1 - (totalW0Y[o] - acc[2 + k + o]) / sw0
             }
         case .olsCoefficient, .studentized:
             let p = covariateRank
-            for b in 0..<blockCount { scratch.treatedUnitsPerBlock[b] = 0 }
-            for k in 0..<p { scratch.g[k] = 0 }
-            clusterQ.withUnsafeBufferPointer { cq in
+            if fixedTreatedUnits {
+                for b in 0..<blockCount { scratch.treatedUnitsPerBlock[b] = observedTreatedUnits[b] }
+            } else {
+                for b in 0..<blockCount { scratch.treatedUnitsPerBlock[b] = 0 }
                 for t in 0..<count {
                     let c = Int(treated[t])
                     scratch.treatedUnitsPerBlock[Int(clusterBlock[c])] += clusterSize[c]
-                    let base = c * p
-                    for k in 0..<p { scratch.g[k] += cq[base + k] }
                 }
             }
             var zMz = 0.0
@@ -255,16 +286,14 @@ struct PreparedStatistic: Sendable {
                 zMz += n1 - n1 * n1 / blockSize[b]
             }
             let zDz = zMz
-            for k in 0..<p { zMz -= scratch.g[k] * scratch.g[k] }
+            for j in 0..<p {
+                scratch.g[j] = acc[1 + j]
+                zMz -= acc[1 + j] * acc[1 + j]
+            }
             // Z (nearly) in the span of the blocks and covariates: the coefficient is not identified.
             if !(zMz > 1e-9 * zDz) { zMz = .nan }
             if statistic == .olsCoefficient {
-                for k in 0..<outcomeCount {
-                    let sums = clusterSums[k]
-                    var s = 0.0
-                    for t in 0..<count { s += sums[Int(treated[t])] }
-                    out[k * stride] = s / zMz
-                }
+                for o in 0..<k { out[o * stride] = acc[1 + p + o] / zMz }
                 return
             }
             // Studentized: build z̃ = M_W Z at the unit level.
@@ -275,17 +304,14 @@ struct PreparedStatistic: Sendable {
                     var z = (scratch.clusterTreated[Int(unitCluster[i])] ? 1.0 : 0.0)
                         - scratch.treatedUnitsPerBlock[b] / blockSize[b]
                     let base = i * p
-                    for k in 0..<p { z -= qb[base + k] * scratch.g[k] }
+                    for j in 0..<p { z -= qb[base + j] * scratch.g[j] }
                     scratch.zTilde[i] = z
                 }
             }
             for t in 0..<count { scratch.clusterTreated[Int(treated[t])] = false }
-            for k in 0..<outcomeCount {
-                let sums = clusterSums[k]
-                var s = 0.0
-                for t in 0..<count { s += sums[Int(treated[t])] }
-                let beta = s / zMz
-                let y = residualOutcomes[k]
+            for o in 0..<k {
+                let beta = acc[1 + p + o] / zMz
+                let y = residualOutcomes[o]
                 var meat = 0.0
                 for i in 0..<unitCount {
                     let z = scratch.zTilde[i]
@@ -293,7 +319,7 @@ struct PreparedStatistic: Sendable {
                     let oneMinusH = 1 - baseLeverage[i] - z * z / zMz
                     if oneMinusH > 1e-10 { meat += z * z * e * e / oneMinusH }
                 }
-                out[k * stride] = beta / (meat.squareRoot() / zMz)
+                out[o * stride] = beta / (meat.squareRoot() / zMz)
             }
         }
     }
