@@ -190,7 +190,8 @@ struct RandomizationInferenceCommand: ParsableCommand {
             if result.exact {
                 lines.append("assignments     \(result.assignments) (every possible assignment: exact)")
             } else {
-                lines.append("assignments     \(result.assignments) drawn of \(formatNumber(result.possibleAssignments)) possible (Monte Carlo, \(result.generator ?? "mt19937"), seed \(result.seed ?? 0))")
+                let possible = result.possibleAssignments.isFinite ? formatNumber(result.possibleAssignments) : "more than 10^308"
+                lines.append("assignments     \(result.assignments) drawn of \(possible) possible (Monte Carlo, \(result.generator ?? "mt19937"), seed \(result.seed ?? 0))")
                 lines.append("MC std. error   \(formatNumber(o.monteCarloStandardError ?? .nan))")
             }
             return lines.joined(separator: "\n")

@@ -47,6 +47,21 @@ import TestSupport
         #expect(try RCTBinary.run(args).stdout == r.stdout)
     }
 
+    /// Long runs (draws × units ≥ 5·10⁷) report progress on stderr; the result still goes to stdout.
+    @Test func progressOnStandardErrorForLongRuns() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let file = dir.appendingPathComponent("large.csv")
+        var text = "y,z,b\n"
+        for i in 0..<500 { text += "\(Double(i % 13)),\(i % 2),b\(i % 5)\n" }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["ri", "--data", file.path, "--outcome", "y", "--treatment", "z", "--blocks", "b",
+                                   "--permutations", "100000", "--seed", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("rct ri: 100000 of 100000 assignments (100%)"), "\(r.stderr)")
+        #expect(r.stdout.contains("assignments     100000 drawn of "))
+        #expect(r.stdout.contains("(Monte Carlo, mt19937, seed 2)"))
+    }
+
     @Test func olsWithCovariates() throws {
         let dir = try Fixtures.temporaryDirectory()
         let file = dir.appendingPathComponent("trial.csv")
