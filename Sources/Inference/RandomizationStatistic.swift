@@ -22,8 +22,6 @@ public enum RandomizationStatistic: String, Sendable, CaseIterable {
     public var usesCovariates: Bool { self == .olsCoefficient || self == .studentized }
 }
 
-@inline(__always) private func treatmentOf(_ scheme: RandomizationScheme, _ i: Int) -> Bool { scheme.observed[i] }
-
 /// Everything about the outcomes that does not change between assignments, computed once, so each
 /// re-drawn assignment costs O(treated clusters × covariates) (O(N × covariates) for `t`).
 ///
@@ -215,7 +213,7 @@ struct PreparedStatistic: Sendable {
         packedStride = rows.first?.count ?? (1 + k)
         packed = rows.flatMap { $0 }
         var observedUnits = [Double](repeating: 0, count: scheme.blockCount)
-        for i in 0..<n where treatmentOf(scheme, i) { observedUnits[scheme.blockOfUnit[i]] += 1 }
+        for i in 0..<n where scheme.observed[i] { observedUnits[scheme.blockOfUnit[i]] += 1 }
         observedTreatedUnits = observedUnits
         fixedTreatedUnits = scheme.blockClusters.allSatisfy { members in
             Set(members.map { scheme.clusterUnits[$0].count }).count <= 1

@@ -11,7 +11,7 @@ struct MDECommand: ParsableCommand {
             (R power.t.test(n =, sd =, power =)$delta). Blocked and clustered designs as for `rct power`.
             """)
 
-    @Option(name: .customLong("n-per-arm"), help: "Units per arm.")
+    @Option(name: [.customLong("n-per-arm"), .customLong("n")], help: "Units per arm.")
     var nPerArm: Double
 
     @Option(help: "The target power.")

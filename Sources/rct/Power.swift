@@ -95,7 +95,7 @@ struct PowerCommand: ParsableCommand {
     @Option(help: "The effect to detect, in outcome units.")
     var effect: Double
 
-    @Option(name: .customLong("n-per-arm"), help: "Units per arm.")
+    @Option(name: [.customLong("n-per-arm"), .customLong("n")], help: "Units per arm.")
     var nPerArm: Double?
 
     @Option(help: "The target power (to solve for the units per arm).")

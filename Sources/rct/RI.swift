@@ -58,7 +58,9 @@ struct RandomizationInferenceCommand: ParsableCommand {
             throw ValidationError("--exact enumerates every assignment; leave out --permutations and --seed, or drop --exact")
         }
         if let permutations {
-            guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
+            guard permutations >= 1, permutations <= 100_000_000 else {
+                throw ValidationError("--permutations must be between 1 and 100000000 (each draw keeps its statistic in memory), got \(permutations)")
+            }
             guard seed != nil else {
                 throw ValidationError("--permutations draws assignments at random: give --seed S too, so the result can be reproduced")
             }
