@@ -151,23 +151,30 @@ public enum RandomizationInference {
             } else {
                 var draws = BoundedDraws(RandomGenerator(seed: chunkSeed(streamSeed, chunk)))
                 var order = flatBlocks
-                for s in start..<end {
-                    var filled = 0
-                    for b in 0..<treatedPerBlock.count {
-                        let offset = blockOffsets[b], n = blockOffsets[b + 1] - offset, m = treatedPerBlock[b]
-                        // Partial Fisher–Yates over the block's clusters: the first k positions become a
-                        // uniformly random k-subset (whatever the array's current order).
-                        let k = min(m, n - m)
-                        for i in 0..<k {
-                            let j = i + draws.next(below: n - i)
-                            order.swapAt(offset + i, offset + j)
+                order.withUnsafeMutableBufferPointer { orderBuffer in
+                    treated.withUnsafeMutableBufferPointer { treatedBuffer in
+                        let order = orderBuffer.baseAddress!, picked = treatedBuffer.baseAddress!
+                        for s in start..<end {
+                            var filled = 0
+                            for b in 0..<treatedPerBlock.count {
+                                let offset = blockOffsets[b], n = blockOffsets[b + 1] - offset, m = treatedPerBlock[b]
+                                // Partial Fisher–Yates over the block's clusters: the first k positions
+                                // become a uniformly random k-subset (whatever the array's current order).
+                                let k = min(m, n - m)
+                                let segment = order + offset
+                                for i in 0..<k {
+                                    let j = i + draws.next(below: n - i)
+                                    let held = segment[i]
+                                    segment[i] = segment[j]
+                                    segment[j] = held
+                                }
+                                let from = m <= n - m ? 0 : k
+                                (picked + filled).update(from: segment + from, count: m)
+                                filled += m
+                            }
+                            prepared.evaluate(treated: UnsafeBufferPointer(start: picked, count: filled), count: filled,
+                                              scratch: &scratch, out: out + s, stride: total)
                         }
-                        let from = m <= n - m ? offset : offset + k
-                        for i in 0..<m { treated[filled + i] = order[from + i] }
-                        filled += m
-                    }
-                    treated.withUnsafeBufferPointer { t in
-                        prepared.evaluate(treated: t, count: filled, scratch: &scratch, out: out + s, stride: total)
                     }
                 }
             }

@@ -69,9 +69,13 @@ struct PreparedStatistic: Sendable {
     let baseLeverage: [Double]
     /// Per-cluster rows packed so that a treated cluster is one contiguous read (the randomization loop
     /// is bound by memory access at large N): dim `[size, ΣY_1 … ΣY_K]`; ipw-dim
-    /// `[Σw1, Σw0, Σw1Y_1 … K, Σw0Y_1 … K]`; ols and t `[size, ΣQ̃_1 … p, ΣỸ_1 … K]`.
-    let packed: [Double]
+    /// `[Σw1, Σw0, Σw1Y_1 … K, Σw0Y_1 … K]`; ols and t `[size, ΣQ̃_1 … p, ΣỸ_1 … K]` (size only when
+    /// the clusters of a block differ in size).
+    let packed: AlignedRows
     let packedStride: Int
+    /// ols and t: where ΣQ̃ starts in a packed row (0 when the size column is left out because the
+    /// treated units per block are fixed, 1 otherwise).
+    let regressionOffset: Int
     /// ols and t: every cluster of each block has the same size, so the treated units per block
     /// (n1_b) are the same under every assignment.
     let fixedTreatedUnits: Bool
@@ -206,18 +210,27 @@ struct PreparedStatistic: Sendable {
         case .inverseProbabilityWeighted:
             rows = (0..<c).map { j in [w1[j], w0[j]] + w1y.map { $0[j] } + w0y.map { $0[j] } }
         case .olsCoefficient, .studentized:
-            rows = (0..<c).map { j in
-                [sizes[j]] + (0..<rank).map { clusterQ[j * rank + $0] } + clusterSums.map { $0[j] }
-            }
+            break
         }
-        packedStride = rows.first?.count ?? (1 + k)
-        packed = rows.flatMap { $0 }
         var observedUnits = [Double](repeating: 0, count: scheme.blockCount)
         for i in 0..<n where scheme.observed[i] { observedUnits[scheme.blockOfUnit[i]] += 1 }
         observedTreatedUnits = observedUnits
-        fixedTreatedUnits = scheme.blockClusters.allSatisfy { members in
+        let fixed = scheme.blockClusters.allSatisfy { members in
             Set(members.map { scheme.clusterUnits[$0].count }).count <= 1
         }
+        fixedTreatedUnits = fixed
+        regressionOffset = fixed ? 0 : 1
+        if statistic.usesCovariates {
+            rows = (0..<c).map { j in
+                (fixed ? [] : [sizes[j]]) + (0..<rank).map { clusterQ[j * rank + $0] } + clusterSums.map { $0[j] }
+            }
+        }
+        // Rows padded to 4 or a multiple of 8 doubles and stored 64-byte aligned, so a row never
+        // straddles more cache lines than it must.
+        let width = rows.first?.count ?? 1
+        let padded = width <= 4 ? 4 : (width + 7) / 8 * 8
+        packedStride = padded
+        packed = AlignedRows(rows.flatMap { $0 + [Double](repeating: 0, count: padded - $0.count) })
     }
 
     /// Working memory for one thread.
@@ -246,9 +259,18 @@ struct PreparedStatistic: Sendable {
         let width = packedStride
         scratch.sums.withUnsafeMutableBufferPointer { acc in
             for j in 0..<width { acc[j] = 0 }
-            packed.withUnsafeBufferPointer { rows in
+            let rows = packed.base
+            if width == 4 {
+                // The common case (a few covariates, one outcome): accumulators in registers.
+                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
                 for t in 0..<count {
-                    let base = Int(treated[t]) * width
+                    let row = rows + Int(treated[t]) &* 4
+                    a0 += row[0]; a1 += row[1]; a2 += row[2]; a3 += row[3]
+                }
+                acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3
+            } else {
+                for t in 0..<count {
+                    let base = Int(treated[t]) &* width
                     for j in 0..<width { acc[j] += rows[base + j] }
                 }
             }
@@ -284,14 +306,15 @@ struct PreparedStatistic: Sendable {
                 zMz += n1 - n1 * n1 / blockSize[b]
             }
             let zDz = zMz
+            let r = regressionOffset
             for j in 0..<p {
-                scratch.g[j] = acc[1 + j]
-                zMz -= acc[1 + j] * acc[1 + j]
+                scratch.g[j] = acc[r + j]
+                zMz -= acc[r + j] * acc[r + j]
             }
             // Z (nearly) in the span of the blocks and covariates: the coefficient is not identified.
             if !(zMz > 1e-9 * zDz) { zMz = .nan }
             if statistic == .olsCoefficient {
-                for o in 0..<k { out[o * stride] = acc[1 + p + o] / zMz }
+                for o in 0..<k { out[o * stride] = acc[r + p + o] / zMz }
                 return
             }
             // Studentized: build z̃ = M_W Z at the unit level.
@@ -308,7 +331,7 @@ struct PreparedStatistic: Sendable {
             }
             for t in 0..<count { scratch.clusterTreated[Int(treated[t])] = false }
             for o in 0..<k {
-                let beta = acc[1 + p + o] / zMz
+                let beta = acc[r + p + o] / zMz
                 let y = residualOutcomes[o]
                 var meat = 0.0
                 for i in 0..<unitCount {
@@ -321,4 +344,19 @@ struct PreparedStatistic: Sendable {
             }
         }
     }
+}
+
+/// Doubles in 64-byte-aligned memory, shared read-only across threads.
+final class AlignedRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    let count: Int
+
+    init(_ values: [Double]) {
+        count = values.count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, values.count) * MemoryLayout<Double>.stride, alignment: 64)
+        base = raw.bindMemory(to: Double.self, capacity: max(1, values.count))
+        for (i, v) in values.enumerated() { (base + i).initialize(to: v) }
+    }
+
+    deinit { base.deallocate() }
 }

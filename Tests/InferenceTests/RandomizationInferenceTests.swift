@@ -273,6 +273,38 @@ struct RISmall {
     }
 }
 
+extension RegressionStatisticTests {
+    /// Clusters of unequal size (so the treated units per block vary between assignments): every
+    /// enumerated OLS coefficient and HC2 t equals a direct fit.
+    @Test func unequalClustersMatchDirectFit() throws {
+        let clusterSizes = [[2, 1, 3, 1], [1, 2, 2]]
+        var z: [Bool] = [], blocks: [String] = [], clusters: [String] = []
+        for (b, sizes) in clusterSizes.enumerated() {
+            for (c, size) in sizes.enumerated() {
+                for _ in 0..<size { z.append(c % 2 == 0); blocks.append("B\(b)"); clusters.append("c\(b)-\(c)") }
+            }
+        }
+        let n = z.count
+        var x: [Double] = [], y: [Double] = []
+        for i in 0..<n {
+            let xi = Double((i * 5) % 7) / 3
+            let bump: Double = i % 4 == 0 ? 1.1 : 0
+            x.append(xi)
+            y.append(Double((i * 3) % 5) + 0.4 * xi + bump)
+        }
+        let scheme = try RandomizationScheme(treatment: z, blocks: blocks, clusters: clusters)
+        let ols = try RandomizationInference.run(scheme: scheme, outcomes: [y], statistic: .olsCoefficient, covariates: [x], method: .exact)
+        let t = try RandomizationInference.run(scheme: scheme, outcomes: [y], statistic: .studentized, covariates: [x], method: .exact)
+        let all = try scheme.allAssignments()
+        #expect(all.count == 6 * 3)
+        for (s, assignment) in all.enumerated() {
+            let direct = try Self.directFit(z: assignment, blocks: blocks, blockCount: 2, x: [x], y: y)
+            #expect(isClose(ols.permuted[0][s], direct.beta, relative: 1e-9), "assignment \(s)")
+            #expect(isClose(t.permuted[0][s], direct.beta / direct.se, relative: 1e-8), "assignment \(s)")
+        }
+    }
+}
+
 @Suite struct RandomizationInputErrorTests {
     @Test func clusterAcrossBlocks() {
         #expect(throws: InferenceError.invalidDesign(
