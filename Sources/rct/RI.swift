@@ -23,8 +23,10 @@ struct RandomizationInferenceCommand: ParsableCommand {
     @Option(help: "The data file (CSV with a header line), one row per unit.")
     var data: String
 
-    @Option(help: "The outcome column.")
+    @Option(help: "The outcome column; several columns separated by commas share the same assignments and also get Westfall–Young and Romano–Wolf step-down p-values.")
     var outcome: String
+
+    var outcomeNames: [String] { outcome.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     @Option(help: "The treatment column: 1 for treated, 0 for control.")
     var treatment: String
@@ -66,6 +68,9 @@ struct RandomizationInferenceCommand: ParsableCommand {
             }
         } else if seed != nil {
             throw ValidationError("--seed is used with --permutations N; give both for Monte Carlo draws")
+        }
+        if Set(outcomeNames).count != outcomeNames.count || outcomeNames.contains("") {
+            throw ValidationError("--outcome: name each outcome column once, separated by commas (got \"\(outcome)\")")
         }
         if covariates != nil && !statistic.usesCovariates {
             throw ValidationError("--covariates are used only by --statistic ols or t (got --statistic \(statistic.rawValue))")
@@ -118,7 +123,7 @@ struct RandomizationInferenceCommand: ParsableCommand {
                 throw fail("line \(table.lines[r]), column \"\(treatment)\": \"\(other)\" is not a treatment indicator; use 1 for treated and 0 for control")
             }
         }
-        let y = try numbers(outcome, "--outcome", what: "outcome")
+        let ys = try outcomeNames.map { try numbers($0, "--outcome", what: "outcome") }
         let blockLabels = try blocks.map { try labels($0, "--blocks") }
         let clusterLabels = try clusters.map { try labels($0, "--clusters") }
         let covariateNames = covariates.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
@@ -140,9 +145,13 @@ struct RandomizationInferenceCommand: ParsableCommand {
             let draws: Double = { if case let .monteCarlo(d, _) = method { return Double(d) } else { return possible } }()
             let showProgress = draws * Double(scheme.unitCount) >= 5e7
             let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? reportProgress : nil
-            let result = try RandomizationInference.run(scheme: scheme, outcomes: [y], statistic: statistic,
+            let result = try RandomizationInference.run(scheme: scheme, outcomes: ys, statistic: statistic,
                                                         covariates: x, method: method, progress: progress)
-            print(render(result, scheme: scheme))
+            if ys.count == 1 {
+                print(render(result, scheme: scheme))
+            } else {
+                print(try renderSeveral(result, scheme: scheme))
+            }
         } catch let error as InferenceError {
             throw fail(error.description)
         }
@@ -152,6 +161,56 @@ struct RandomizationInferenceCommand: ParsableCommand {
     @Sendable private func reportProgress(done: Int, total: Int) {
         let percent = Int((100 * Double(done) / Double(total)).rounded())
         printError("rct ri: \(done) of \(total) assignments (\(percent)%)")
+    }
+
+    /// Several outcomes: one row (or JSON object) per outcome with the step-down p-values.
+    private func renderSeveral(_ result: RandomizationResult, scheme: RandomizationScheme) throws -> String {
+        let observed = result.outcomes.map(\.estimate)
+        let westfallYoung = try StepDown.westfallYoung(observed: observed, permuted: result.permuted)
+        let romanoWolf = try StepDown.romanoWolf(observed: observed, permuted: result.permuted)
+        let names = outcomeNames
+        switch format {
+        case .json:
+            var j = JSONObject()
+            j.add("treatment", treatment)
+            j.add("statistic", statistic.rawValue)
+            j.add("assignments", result.assignments)
+            j.add("possible_assignments", result.possibleAssignments)
+            j.add("exact", result.exact)
+            if let seed = result.seed, let generator = result.generator {
+                j.add("seed", seed)
+                j.add("generator", generator)
+            }
+            let rows = result.outcomes.enumerated().map { k, o -> String in
+                var r = JSONObject()
+                r.add("outcome", names[k])
+                r.add("estimate", o.estimate)
+                r.add("p_two_tailed", o.pTwoTailed)
+                r.add("p_upper", o.pUpper)
+                r.add("p_lower", o.pLower)
+                if let se = o.monteCarloStandardError { r.add("mc_standard_error", se) }
+                r.add("p_westfall_young", westfallYoung[k])
+                r.add("p_romano_wolf", romanoWolf[k])
+                return r.text
+            }
+            j.add("outcomes", raw: "[" + rows.joined(separator: ", ") + "]")
+            return j.text
+        case .table:
+            var lines = ["Randomization inference, sharp null of no effect, \(names.count) outcomes by \(treatment) on the same assignments",
+                         "statistic \(statistic.rawValue); \(scheme.unitCount) units, \(scheme.clusterCount) clusters, \(scheme.blockCount) block\(scheme.blockCount == 1 ? "" : "s")"]
+            if result.exact {
+                lines.append("assignments: \(result.assignments) (every possible assignment: exact)")
+            } else {
+                lines.append("assignments: \(result.assignments) drawn (Monte Carlo, \(result.generator ?? "mt19937"), seed \(result.seed ?? 0))")
+            }
+            let width = max(7, names.map(\.count).max() ?? 7)
+            func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+            lines.append(pad("outcome") + "\testimate\tp\tp (Westfall-Young)\tp (Romano-Wolf)")
+            for (k, o) in result.outcomes.enumerated() {
+                lines.append(pad(names[k]) + "\t\(formatNumber(o.estimate))\t\(formatNumber(o.pTwoTailed))\t\(formatNumber(westfallYoung[k]))\t\(formatNumber(romanoWolf[k]))")
+            }
+            return lines.joined(separator: "\n")
+        }
     }
 
     private func render(_ result: RandomizationResult, scheme: RandomizationScheme) -> String {

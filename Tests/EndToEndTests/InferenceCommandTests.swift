@@ -62,6 +62,36 @@ import TestSupport
         #expect(r.stdout.contains("(Monte Carlo, mt19937, seed 2)"))
     }
 
+    /// Several outcomes share the assignments; a rescaled copy of y is perfectly dependent on it, so the
+    /// step-down p-values equal the unadjusted 9/36 for both.
+    @Test func severalOutcomesGetStepDownPValues() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let file = dir.appendingPathComponent("two.csv")
+        let lines = try Fixtures.contents("fixtures/inference/ri_small.csv").split(separator: "\n").map(String.init)
+        var text = lines[0] + ",\"y2\"\n"
+        for line in lines.dropFirst() {
+            let y = Double(line.split(separator: ",")[0])!
+            text += line + ",\(2 * y + 1)\n"
+        }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["ri", "--data", file.path, "--outcome", "y,y2", "--treatment", "Z", "--blocks", "block",
+                                   "--clusters", "cluster", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["assignments"] as? Int == 36)
+        let outcomes = try #require(json["outcomes"] as? [[String: Any]])
+        #expect(outcomes.map { $0["outcome"] as? String } == ["y", "y2"])
+        for o in outcomes {
+            for key in ["p_two_tailed", "p_westfall_young", "p_romano_wolf"] {
+                #expect(abs((o[key] as? Double ?? -1) - 9.0 / 36) < 1e-12, "\(key)")
+            }
+        }
+        #expect(abs((outcomes[1]["estimate"] as? Double ?? 0) - 3.8) < 1e-12)
+        let duplicate = try RCTBinary.run(["ri", "--data", file.path, "--outcome", "y,y", "--treatment", "Z"])
+        #expect(duplicate.status == 64)
+        #expect(duplicate.stderr.contains("name each outcome column once"))
+    }
+
     @Test func olsWithCovariates() throws {
         let dir = try Fixtures.temporaryDirectory()
         let file = dir.appendingPathComponent("trial.csv")
