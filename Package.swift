@@ -51,6 +51,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Randomization inference, multiple testing, Lee bounds, power and design diagnosis.
+        .target(name: "Inference", dependencies: ["NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -58,6 +60,7 @@ let package = Package(
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation", "Panel",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
                 "Assignment", "TrialStore",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "Records", "TestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 

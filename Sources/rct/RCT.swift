@@ -17,6 +17,10 @@ struct RCT: ParsableCommand {
             Enrol.self,
             Verify.self,
             BalanceCommand.self,
+            RandomizationInferenceCommand.self,
+            Adjust.self,
+            PowerCommand.self,
+            MDECommand.self,
         ]
     )
 }
