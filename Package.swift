@@ -32,11 +32,20 @@ let package = Package(
         // The plain values that flow between the pipeline's steps (assigned units, registry records,
         // survey responses).
         .target(name: "Records", dependencies: ["TrialDesign"]),
+        // Import of registry and survey extracts: dialects, cell parsers, source mappings, national numbers
+        // pseudonymised on arrival, rejections with row accounting, dialect sniffing.
+        .target(
+            name: "Ingest",
+            dependencies: ["Tabular", "TrialDesign", "Identifiers", "Records",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts).
+        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +56,8 @@ let package = Package(
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,151 @@
+import TrialDesign
+
+/// Parsers for the cells of registry extracts. Each returns nil when the text is not in the declared
+/// form: an import never guesses another form, it rejects the row and says why.
+public enum CellParser {
+    /// A decimal number with the given decimal mark (`.` or `,`) and optional thousands separator.
+    ///
+    /// Accepted: an optional sign (`+`/`-`), digits, optionally grouped in threes by `thousands`
+    /// (`1.214,13` with `decimal: ","`, `thousands: "."`), and an optional fractional part after the
+    /// decimal mark. Without a declared thousands separator, a `.` in a decimal-comma file (or a `,` in a
+    /// decimal-point file) is an error, since `1.500` could mean 1.5 or 1500. Surrounding spaces are
+    /// ignored. R: `readr::parse_number(locale = locale(decimal_mark = ",", grouping_mark = "."))`,
+    /// which is more lenient (it drops any non-numeric text).
+    public static func decimal(_ text: String, decimal mark: Character = ".", thousands: Character? = nil) -> Double? {
+        var s = Substring(text)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        guard !s.isEmpty else { return nil }
+        var negative = false
+        if s.first == "-" || s.first == "+" { negative = s.first == "-"; s.removeFirst() }
+        guard !s.isEmpty else { return nil }
+        let parts = s.split(separator: mark, maxSplits: 1, omittingEmptySubsequences: false)
+        let integerPart = parts[0]
+        let fraction = parts.count == 2 ? parts[1] : nil
+        if let f = fraction, f.isEmpty || !f.allSatisfy(isDigit) { return nil }
+        var digits = ""
+        if let t = thousands, integerPart.contains(t) {
+            let groups = integerPart.split(separator: t, omittingEmptySubsequences: false)
+            guard let first = groups.first, (1...3).contains(first.count), first.allSatisfy(isDigit),
+                  groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(isDigit) }) else { return nil }
+            digits = groups.joined()
+        } else {
+            guard !integerPart.isEmpty || fraction != nil, integerPart.allSatisfy(isDigit) else { return nil }
+            digits = String(integerPart)
+        }
+        let normalised = (digits.isEmpty ? "0" : digits) + (fraction.map { "." + $0 } ?? "")
+        guard let v = Double(normalised) else { return nil }
+        return negative ? -v : v
+    }
+
+    /// An amount in euro cents with no separator and a separate sign field: `00001460` with `-` is
+    /// −14.60. The sign is `+` or `-` (a blank sign is not accepted: the statement layout always fills
+    /// it).
+    public static func cents(_ amount: String, sign: String) -> Double? {
+        let a = amount.trimmingSpaces, s = sign.trimmingSpaces
+        guard !a.isEmpty, a.allSatisfy(isDigit), let c = Int(a) else { return nil }
+        switch s {
+        case "+": return Double(c) / 100
+        case "-": return -Double(c) / 100
+        default: return nil
+        }
+    }
+
+    /// A day in the given format; nil when the text is not exactly that form or the day does not exist.
+    /// Month formats (`YYYY-MM`, `YYYYMM`) are read as their day forms (`YYYY-MM-DD`, `YYYYMMDD`).
+    public static func date(_ text: String, format: DateFormat) -> CalendarDate? {
+        let t = text.trimmingSpaces
+        let c = Array(t.utf8)
+        func num(_ r: Range<Int>) -> Int? {
+            guard r.upperBound <= c.count else { return nil }
+            var v = 0
+            for i in r { guard c[i] >= 48 && c[i] <= 57 else { return nil }; v = v * 10 + Int(c[i] - 48) }
+            return v
+        }
+        switch format.dayFormat {
+        case .dmy:
+            guard c.count == 10, c[2] == 47, c[5] == 47, let d = num(0..<2), let m = num(3..<5), let y = num(6..<10) else { return nil }
+            return CalendarDate(year: y, month: m, day: d)
+        case .iso:
+            guard c.count == 10, c[4] == 45, c[7] == 45, let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
+            return CalendarDate(year: y, month: m, day: d)
+        default:
+            guard c.count == 8, let y = num(0..<4), let m = num(4..<6), let d = num(6..<8) else { return nil }
+            return CalendarDate(year: y, month: m, day: d)
+        }
+    }
+
+    /// A calendar month in the month form of the given format (`DD/MM/YYYY` → `MM/YYYY`, `YYYY-MM-DD` →
+    /// `YYYY-MM`, `YYYYMMDD` → `YYYYMM`); returns its first day.
+    public static func month(_ text: String, format: DateFormat) -> CalendarDate? {
+        let t = text.trimmingSpaces
+        let c = Array(t.utf8)
+        func num(_ r: Range<Int>) -> Int? {
+            guard r.upperBound <= c.count else { return nil }
+            var v = 0
+            for i in r { guard c[i] >= 48 && c[i] <= 57 else { return nil }; v = v * 10 + Int(c[i] - 48) }
+            return v
+        }
+        switch format.monthFormat {
+        case .yearMonth:
+            guard c.count == 7, c[4] == 45, let y = num(0..<4), let m = num(5..<7) else { return nil }
+            return CalendarDate(year: y, month: m, day: 1)
+        case .compactYearMonth:
+            guard c.count == 6, let y = num(0..<4), let m = num(4..<6) else { return nil }
+            return CalendarDate(year: y, month: m, day: 1)
+        default:
+            // MM/YYYY
+            guard c.count == 7, c[2] == 47, let m = num(0..<2), let y = num(3..<7) else { return nil }
+            return CalendarDate(year: y, month: m, day: 1)
+        }
+    }
+
+    /// A quarter written `YYYYQn`, `YYYY-Qn` or `YYYY/Qn` (n = 1…4); returns its first day.
+    public static func quarter(_ text: String) -> CalendarDate? {
+        var t = text.trimmingSpaces.uppercased()
+        guard t.count >= 6, let y = Int(t.prefix(4)) else { return nil }
+        t.removeFirst(4)
+        if t.first == "-" || t.first == "/" { t.removeFirst() }
+        guard t.count == 2, t.first == "Q", let q = Int(t.dropFirst()), (1...4).contains(q) else { return nil }
+        return CalendarDate(year: y, month: (q - 1) * 3 + 1, day: 1)
+    }
+
+    static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" && c.isASCII }
+}
+
+extension DateFormat {
+    /// The day form of this format (month formats map to the day form they abbreviate).
+    public var dayFormat: DateFormat {
+        switch self {
+        case .yearMonth: return .iso
+        case .compactYearMonth: return .compact
+        default: return self
+        }
+    }
+
+    /// The month form of this format: `YYYY-MM` for ISO, `YYYYMM` for compact, and `MM/YYYY` for
+    /// `DD/MM/YYYY` (returned as `.dmy`).
+    public var monthFormat: DateFormat {
+        switch self {
+        case .iso, .yearMonth: return .yearMonth
+        case .compact, .compactYearMonth: return .compactYearMonth
+        case .dmy: return .dmy
+        }
+    }
+}
+
+extension CalendarDate {
+    /// The last day of this date's month.
+    public var endOfMonth: CalendarDate {
+        CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
