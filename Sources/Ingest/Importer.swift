@@ -466,8 +466,10 @@ final class SourceImporter {
                                  message: "\"\(c)\" is not a VDAB category (two digits, e.g. 00, 02, 10, 80)")
             }
             let placement = try code(cell(r, "placement") ?? "none", "placement", vocabulary: Vocabulary.placements)
+            let benefit = try cell(r, "benefit").map { try amount($0, "benefit", nonNegative: true) }
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
-                                            attributes: ["category": category, "placement": placement]))
+                                            attributes: ["category": category, "placement": placement],
+                                            numbers: benefit.map { ["benefit": $0] } ?? [:]))
         case .kszPosition:
             let q = try required(r, "quarter")
             guard let start = CellParser.quarter(q) else {

@@ -39,7 +39,7 @@ public enum Vocabulary {
         case .federalStatements:
             return [r("statement_month"), r("amount_type"), r("period_start"), r("period_end"), r("sign"),
                     r("amount_cents"), r("category"), o("legislation"), o("municipality")]
-        case .vdabStatus: return [r("month"), r("category"), o("placement")]
+        case .vdabStatus: return [r("month"), r("category"), o("placement"), o("benefit")]
         case .kszPosition: return [r("quarter"), r("position")]
         case .survey: return [r("interview_date")]
         case .cohort, .assignment: return []

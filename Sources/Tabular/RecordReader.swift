@@ -62,15 +62,16 @@ public final class DelimitedRecordReader: RecordSource {
     /// - Parameters:
     ///   - separator, quote: ASCII characters.
     ///   - observer: sees every chunk of bytes read (e.g. a hash of the file).
+    ///   - chunkSize: bytes read at a time (1 MiB; small values are for tests of chunk boundaries).
     public init(path: String, separator: Character, quote: Character = "\"", encoding: CharacterEncoding = .utf8,
-                observer: ((Data) -> Void)? = nil) throws {
+                observer: ((Data) -> Void)? = nil, chunkSize: Int = 1 << 20) throws {
         guard let s = separator.asciiValue, let q = quote.asciiValue else {
             preconditionFailure("separator and quote must be ASCII characters")
         }
         self.separator = s
         self.quote = q
         self.encoding = encoding
-        stream = try ByteStream(path: path, observer: observer)
+        stream = try ByteStream(path: path, chunkSize: chunkSize, observer: observer)
     }
 
     private func start() throws {
@@ -180,10 +181,10 @@ public final class FixedWidthRecordReader: RecordSource {
     private var started = false
 
     public init(path: String, layout: [(start: Int, length: Int)], encoding: CharacterEncoding = .utf8,
-                observer: ((Data) -> Void)? = nil) throws {
+                observer: ((Data) -> Void)? = nil, chunkSize: Int = 1 << 20) throws {
         self.layout = layout
         self.encoding = encoding
-        stream = try ByteStream(path: path, observer: observer)
+        stream = try ByteStream(path: path, chunkSize: chunkSize, observer: observer)
     }
 
     public func next() throws -> RawRecord? {

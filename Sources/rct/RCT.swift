@@ -11,6 +11,9 @@ struct RCT: ParsableCommand {
         version: version,
         subcommands: [
             Validate.self,
+            Inspect.self,
+            Simulate.self,
+            ImportBench.self,
         ]
     )
 }
