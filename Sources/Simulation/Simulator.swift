@@ -52,6 +52,7 @@ struct World {
     var used: Set<String> = []
     var errors: [PlantedError] = []
     var rows: [String: Int] = [:]
+    var corrections: [String: Int] = [:]
     var window: (from: CalendarDate, to: CalendarDate)
 
     init(design: Design, seed: UInt64, screened: Int) {
@@ -180,7 +181,7 @@ struct World {
         let truth = Truth(
             generator: rng.name, seed: rng.seed, design: design.trial.id, familiesScreened: screened,
             eligible: families.filter(\.eligible).count, randomised: perArm, effects: plantedEffects(),
-            plantedErrors: errors, rows: rows,
+            plantedErrors: errors, rows: rows, corrections: corrections,
             note: "Simulated data: national numbers use the never-issued sequence numbers 000 and 999. Windows are months after assignment.")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -374,7 +375,7 @@ struct World {
         let file = (path as NSString).lastPathComponent
         errors.append(PlantedError(file: file, line: lines[badIndex], reason: "unparseable_date", needsKnownParticipants: false))
         rows[file] = list.count
-        rows[file + " corrections"] = corrections
+        self.corrections[file] = corrections
     }
 
     mutating func writeVDAB(_ source: Source, _ path: String) throws {

@@ -12,6 +12,8 @@ public struct Truth: Codable, Sendable, Equatable {
     public var plantedErrors: [PlantedError]
     /// Rows written per file (data rows, not the header).
     public var rows: [String: Int]
+    /// Correction rows written per file (`ocmw_aid`: a later decision replacing an earlier one).
+    public var corrections: [String: Int]
     public var note: String
 }
 

@@ -43,7 +43,10 @@ struct Simulate: ParsableCommand {
         let arms = truth.randomised.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("simulated \(truth.design) (generator \(truth.generator), seed \(truth.seed)) into \(out)")
         print("  \(truth.familiesScreened) families screened, \(truth.eligible) eligible, randomised: \(arms)")
-        for (file, n) in truth.rows.sorted(by: { $0.key < $1.key }) { print("  \(file): \(n) rows") }
+        for (file, n) in truth.rows.sorted(by: { $0.key < $1.key }) {
+            let c = truth.corrections[file].map { ", \($0) of them corrections" } ?? ""
+            print("  \(file): \(n) rows\(c)")
+        }
         print("  planted errors: " + truth.plantedErrors.map { "\($0.file):\($0.line) \($0.reason)" }.joined(separator: "; "))
         print("  planted effects and seed: \((out as NSString).appendingPathComponent("truth.json"))")
     }

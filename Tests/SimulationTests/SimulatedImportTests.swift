@@ -55,7 +55,7 @@ import TrialDesign
                 let got = r.rejections.map { "\($0.line) \($0.reason.rawValue)" }.sorted()
                 #expect(got == planted.map { "\($0.line) \($0.reason)" }.sorted(), "\(r.file) seed \(seed) known \(known)")
                 #expect(r.registryRecords.count + r.surveyResponses.count == r.accepted - r.corrections)
-                if r.file == "ocmw_steun.csv" { #expect(r.corrections == s.truth.rows["ocmw_steun.csv corrections"]) }
+                if r.file == "ocmw_steun.csv" { #expect(r.corrections == s.truth.corrections["ocmw_steun.csv"]) }
                 if known && r.file != "federal_statements.txt" {
                     #expect(r.merge.participantsWithRecords > 0)
                 }
@@ -147,5 +147,40 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
     let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     return lines.dropFirst().map { l in
         Dictionary(uniqueKeysWithValues: zip(header, l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+    }
+}
+
+/// The committed fixtures/mission set is exactly what the simulator writes for its seed, and it imports
+/// through the design's own relative paths.
+@Suite struct CommittedFixtureTests {
+    @Test func fixturesAreReproducible() throws {
+        let truthData = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/mission/truth.json")))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let truth = try decoder.decode(Truth.self, from: truthData)
+        #expect(truth.eligible == 112 && truth.randomised == ["control": 56, "intervention": 56])
+        let dir = try Fixtures.temporaryDirectory("fixture")
+        try Simulator.run(design: SimulatedImportTests.design, seed: truth.seed, families: truth.familiesScreened, outputDirectory: dir.path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(files.count == 11)
+        for file in files {
+            let fresh = try Data(contentsOf: dir.appendingPathComponent(file))
+            let committed = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/mission/\(file)")))
+            #expect(fresh == committed, "fixtures/mission/\(file) differs from a fresh simulation; regenerate it (see its README)")
+        }
+    }
+
+    @Test func fixturesImportThroughTheDesign() throws {
+        let design = SimulatedImportTests.design
+        let key = try Pseudonymizer(keyFile: Fixtures.path("fixtures/mission/pseudonym.key"))
+        var total = 0
+        for source in design.sources where source.kind != .cohort {
+            let r = try Ingest.importSource(source, design: design, designDirectory: Fixtures.path("designs"), pseudonymizer: key)
+            #expect(r.rowsRead == r.accepted + r.rejected)
+            #expect(r.file == source.file)
+            total += r.rejected
+        }
+        // Without the list of participants, the stranger's record is accepted: three planted errors remain.
+        #expect(total == 3)
     }
 }
