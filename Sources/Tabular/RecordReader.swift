@@ -7,7 +7,8 @@ public struct RawRecord: Sendable, Equatable {
     /// Fields whose bytes were not valid in the declared encoding (decoded with U+FFFD replacements);
     /// an importer rejects such a record rather than keep garbled text.
     public var badlyEncodedFields: [Int]
-    /// Fixed-width files: the length of the line in characters (to tell short or over-long lines).
+    /// Fixed-width files: the length of the line in characters without trailing spaces (to tell short or
+    /// over-long lines; a blank-padded last field is not short).
     public var width: Int?
 
     public init(fields: [String], line: Int, badlyEncodedFields: [Int] = [], width: Int? = nil) {
@@ -223,8 +224,10 @@ public final class FixedWidthRecordReader: RecordSource {
                 v.append(contentsOf: text[lo..<hi])
                 fields.append(String(v))
             }
+            var width = text.count
+            while width > 0 && (text[width - 1] == " " || text[width - 1] == "\t") { width -= 1 }
             return RawRecord(fields: fields, line: line,
-                             badlyEncodedFields: badLine ? Array(0..<layout.count) : [], width: text.count)
+                             badlyEncodedFields: badLine ? Array(0..<layout.count) : [], width: width)
         }
     }
 }
