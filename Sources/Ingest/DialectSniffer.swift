@@ -54,10 +54,7 @@ public enum DialectSniffer {
         let ascii = bytes.allSatisfy { $0 < 0x80 }
         let encoding: CharacterEncoding = bom || CharacterEncoding.utf8.decode(bytes) != nil ? .utf8 : .windows1252
         let text = encoding.decode(bytes) ?? String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
-            .filter { !$0.trimmingSpaces.isEmpty }
-            .prefix(200)
+        let lines = records(text).prefix(200)
         var result = SniffedDialect(encoding: encoding, byteOrderMark: bom, asciiOnly: ascii && !bom, format: .delimited,
                                     separator: nil, decimal: nil, thousands: nil, dateFormat: nil, header: false,
                                     lineLength: nil, sampledLines: lines.count)
@@ -66,8 +63,10 @@ public enum DialectSniffer {
         // Separator: the candidate found the same number of times (≥ 1) on every sampled line, most often.
         var best: (sep: String, count: Int)?
         for sep in [";", "|", "\t", ","] {
+            // The count on the first line (the header, usually) must hold on at least 95% of the lines.
             let counts = lines.map { split($0, sep).count - 1 }
-            if let c = counts.first, c >= 1, counts.allSatisfy({ $0 == c }), c > (best?.count ?? 0) { best = (sep, c) }
+            if let c = counts.first, c >= 1, Double(counts.filter { $0 == c }.count) >= 0.95 * Double(counts.count),
+               c > (best?.count ?? 0) { best = (sep, c) }
         }
         let rows: [[String]]
         if let best {
@@ -105,6 +104,23 @@ public enum DialectSniffer {
         if let f = dayForms.filter({ votes[$0, default: 0] > 0 }).max(by: { votes[$0]! < votes[$1]! }) { result.dateFormat = f }
         else if let f = monthForms.filter({ votes[$0, default: 0] > 0 }).max(by: { votes[$0]! < votes[$1]! }) { result.dateFormat = f }
         return result
+    }
+
+    /// Splits text into records at line ends outside double quotes (a quoted field may hold a newline);
+    /// blank records are dropped.
+    static func records(_ text: String) -> [String] {
+        var out: [String] = [], current = "", inQuotes = false
+        for c in text {
+            if c == "\"" { inQuotes.toggle() }
+            if (c == "\n" || c == "\r\n" || c == "\r") && !inQuotes {
+                if !current.trimmingSpaces.isEmpty { out.append(current) }
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.trimmingSpaces.isEmpty { out.append(current) }
+        return out
     }
 
     /// Splits one line on a separator outside double quotes (quotes removed).
@@ -145,8 +161,9 @@ public enum DialectSniffer {
 
     /// A cell as `rct inspect` may print it: anything with a run of nine or more digits (a national
     /// number, a file number) is masked.
+    /// Line breaks inside a quoted cell are shown as `\n`.
     public static func printable(_ cell: String) -> String {
-        Excerpt.hasLongDigitRun(cell) ? "<masked>" : cell
+        Excerpt.hasLongDigitRun(cell) ? "<masked>" : cell.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// A line of a fixed-width file as a layout sketch: digits as `9`, letters as `A`, spaces as `·`,

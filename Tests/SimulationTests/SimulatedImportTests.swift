@@ -63,6 +63,27 @@ import TrialDesign
         }
     }
 
+    /// No value of an import holds a national number of the input: the JSON of every result (records,
+    /// responses, rejections with their messages and excerpts, merge report) is scanned for each one.
+    @Test func noImportOutputHoldsANationalNumber() throws {
+        let s = try Self.simulate(seed: 9, families: 80)
+        var numbers = Set(s.families.values.map(\.insz))
+        for file in ["ocmw_leefloon.csv", "vdab_status.csv", "federal_statements.txt"] {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: s.path(file))), as: UTF8.self)
+            var run = ""
+            for c in text + " " { if c.isASCII && c.isNumber { run.append(c) } else { if run.count == 11 { numbers.insert(run) }; run = "" } }
+        }
+        #expect(numbers.count > s.families.count, "the planted stranger and invalid number are included")
+        let encoder = JSONEncoder()
+        for known in [false, true] {
+            for r in try importAll(s, known: known) {
+                let json = String(decoding: try encoder.encode(r), as: UTF8.self)
+                for n in numbers { #expect(!json.contains(n), "\(r.file) holds a national number") }
+                #expect(r.registryRecords.allSatisfy { $0.participant.hasPrefix("P") && $0.participant.count == 33 })
+            }
+        }
+    }
+
     @Test func everyPlantedReasonIsPresent() throws {
         let s = try Self.simulate(seed: 5)
         #expect(Set(s.truth.plantedErrors.map(\.reason)) == ["invalid_national_number", "unknown_participant", "unparseable_date", "duplicate_row"])
