@@ -74,16 +74,19 @@ public enum Ingest {
     }
 
     /// Streams a file: accepted values go to the closures as they are read, so memory stays bounded
-    /// (apart from duplicate detection, 8 bytes per accepted row, and the pseudonym cache, one entry per
-    /// distinct person). `ocmw_aid` decisions are held until the end, to apply corrections. Rejections
-    /// go to `rejection`.
+    /// (apart from duplicate detection, about 20 bytes per accepted row in a hash table of 64-bit row
+    /// hashes, and the pseudonym cache, one entry per distinct person). With `detectDuplicates: false`
+    /// memory is flat in the number of rows; use it only when duplicates are caught downstream (e.g. by a
+    /// unique index of the trial store). `ocmw_aid` decisions are held until the end, to apply
+    /// corrections. Rejections go to `rejection`.
     public static func stream(path: String, source: Source, pseudonymizer: Pseudonymizer?,
-                              knownParticipants: Set<String>? = nil,
+                              knownParticipants: Set<String>? = nil, detectDuplicates: Bool = true,
                               registry: (RegistryRecord) -> Void, survey: (SurveyResponse) -> Void = { _ in },
                               rejection: @escaping (Rejection) -> Void = { _ in }) throws -> ImportTally {
         let importer = try SourceImporter(path: path, display: path, source: source, pseudonymizer: pseudonymizer,
                                           known: knownParticipants, keepRejections: false)
         importer.onRejection = rejection
+        importer.detectDuplicates = detectDuplicates
         try importer.run(registry: registry, survey: survey)
         return importer.tally
     }
@@ -115,6 +118,7 @@ final class SourceImporter {
     var layoutLastStart = 0
     let keepRejections: Bool
     var onRejection: ((Rejection) -> Void)?
+    var detectDuplicates = true
 
     var tally = ImportTally()
     var rejections: [Rejection] = []
@@ -246,12 +250,14 @@ final class SourceImporter {
                 throw RowFailure(reason: .unknownParticipant, column: source.identifierColumn,
                                  message: "the \(source.identifierType == .insz ? "national number" : "identifier") links to no participant of the trial (its pseudonym is \(participant))")
             }
-            let key = rowHash(r, participant: participant)
-            if let earlier = seenRows[key] {
-                throw RowFailure(reason: .duplicateRow, column: nil,
-                                 message: "the row repeats line \(earlier) exactly; it is counted once")
+            if detectDuplicates {
+                let key = rowHash(r, participant: participant)
+                if let earlier = seenRows[key] {
+                    throw RowFailure(reason: .duplicateRow, column: nil,
+                                     message: "the row repeats line \(earlier) exactly; it is counted once")
+                }
+                seenRows[key] = Int32(truncatingIfNeeded: r.line)
             }
-            seenRows[key] = Int32(truncatingIfNeeded: r.line)
             tally.accepted += 1
             participantsSeen.insert(participant)
             switch parsed {

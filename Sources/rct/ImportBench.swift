@@ -50,6 +50,7 @@ struct ImportBench: ParsableCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Read, validate and pseudonymise an extract written by generate.")
         @Argument(help: "The extract.") var file: String
+        @Flag(help: "Skip duplicate detection (memory flat in the number of rows).") var noDuplicateCheck = false
 
         func run() throws {
             let design = try Design.parse(yaml: ImportBench.designText)
@@ -58,6 +59,7 @@ struct ImportBench: ParsableCommand {
             let start = Date()
             var checksum = 0
             let tally = try Ingest.stream(path: file, source: source, pseudonymizer: pseudonymizer,
+                                          detectDuplicates: !noDuplicateCheck,
                                           registry: { checksum &+= $0.participant.utf8.count })
             let seconds = Date().timeIntervalSince(start)
             print("rows read \(tally.rowsRead), accepted \(tally.accepted), rejected \(tally.rejected)")
