@@ -12,31 +12,64 @@ public enum CellParser {
     /// ignored. R: `readr::parse_number(locale = locale(decimal_mark = ",", grouping_mark = "."))`,
     /// which is more lenient (it drops any non-numeric text).
     public static func decimal(_ text: String, decimal mark: Character = ".", thousands: Character? = nil) -> Double? {
-        var s = Substring(text)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        guard !s.isEmpty else { return nil }
+        guard let markByte = mark.asciiValue else { return nil }
+        let groupByte = thousands?.asciiValue
+        var bytes = Array(text.utf8)[...]
+        while bytes.first == 0x20 { bytes.removeFirst() }
+        while bytes.last == 0x20 { bytes.removeLast() }
+        guard !bytes.isEmpty else { return nil }
         var negative = false
-        if s.first == "-" || s.first == "+" { negative = s.first == "-"; s.removeFirst() }
-        guard !s.isEmpty else { return nil }
-        let parts = s.split(separator: mark, maxSplits: 1, omittingEmptySubsequences: false)
-        let integerPart = parts[0]
-        let fraction = parts.count == 2 ? parts[1] : nil
-        if let f = fraction, f.isEmpty || !f.allSatisfy(isDigit) { return nil }
-        var digits = ""
-        if let t = thousands, integerPart.contains(t) {
-            let groups = integerPart.split(separator: t, omittingEmptySubsequences: false)
-            guard let first = groups.first, (1...3).contains(first.count), first.allSatisfy(isDigit),
-                  groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(isDigit) }) else { return nil }
-            digits = groups.joined()
-        } else {
-            guard !integerPart.isEmpty || fraction != nil, integerPart.allSatisfy(isDigit) else { return nil }
-            digits = String(integerPart)
+        if bytes.first == 0x2D || bytes.first == 0x2B { negative = bytes.first == 0x2D; bytes.removeFirst() }
+        // Integer part, with groups of three after the first group when a thousands separator is used.
+        var mantissa: UInt64 = 0
+        var digits = 0, scale = 0
+        var groupLength = 0, grouped = false, firstGroup = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex, bytes[i] != markByte {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                if digits < 19 { mantissa = mantissa * 10 + UInt64(b - 0x30) } else { scale += 1 }
+                digits += 1
+                groupLength += 1
+            } else if let g = groupByte, b == g {
+                if grouped { guard groupLength == 3 else { return nil } } else { firstGroup = groupLength }
+                guard (1...3).contains(firstGroup) else { return nil }
+                grouped = true
+                groupLength = 0
+            } else {
+                return nil
+            }
+            i += 1
         }
-        let normalised = (digits.isEmpty ? "0" : digits) + (fraction.map { "." + $0 } ?? "")
-        guard let v = Double(normalised) else { return nil }
+        if grouped && groupLength != 3 { return nil }
+        var fraction = 0
+        if i < bytes.endIndex {
+            i += 1
+            guard i < bytes.endIndex else { return nil }
+            while i < bytes.endIndex {
+                let b = bytes[i]
+                guard b >= 0x30 && b <= 0x39 else { return nil }
+                if digits < 19 { mantissa = mantissa * 10 + UInt64(b - 0x30); scale -= 1 }
+                digits += 1
+                fraction += 1
+                i += 1
+            }
+        }
+        guard digits > 0 else { return nil }
+        // m · 10^scale: exact when m < 2^53 and |scale| ≤ 22 (one correctly rounded operation, as strtod).
+        var v: Double
+        if mantissa < (1 << 53) && scale >= -22 && scale <= 22 {
+            v = Double(mantissa)
+            if scale < 0 { v /= pow10[-scale] } else if scale > 0 { v *= pow10[scale] }
+        } else {
+            let kept = String(decoding: bytes.filter { $0 != groupByte }.map { $0 == markByte ? 0x2E : $0 }, as: UTF8.self)
+            guard let d = Double(kept) else { return nil }
+            v = d
+        }
         return negative ? -v : v
     }
+
+    private static let pow10: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { a, _ in a * 10 } }
 
     /// An amount in euro cents with no separator and a separate sign field: `00001460` with `-` is
     /// −14.60. The sign is `+` or `-` (a blank sign is not accepted: the statement layout always fills
@@ -141,8 +174,12 @@ extension CalendarDate {
     }
 }
 
-extension StringProtocol {
+extension String {
+    /// Without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
+        let u = self.utf8
+        if let f = u.first, let l = u.last, f != 0x20, f != 0x09, l != 0x20, l != 0x09 { return self }
+        if u.isEmpty { return "" }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" { s.removeLast() }

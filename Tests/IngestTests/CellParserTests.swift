@@ -73,3 +73,28 @@ import TrialDesign
         #expect(NationalNumber.isValid("65000099975"))
     }
 }
+
+@Suite struct DecimalPropertyTests {
+    /// The byte-level parser agrees exactly with Swift's own `Double(String)` (strtod, correctly rounded)
+    /// on every decimal-comma form of a grid of amounts.
+    @Test func agreesWithDoubleParsing() {
+        var values: [(Int, Int)] = []
+        for whole in [0, 1, 9, 12, 999, 1000, 1214, 99_999, 123_456, 1_234_567, 987_654_321] {
+            for cents in [0, 1, 5, 10, 13, 42, 99] { values.append((whole, cents)) }
+        }
+        for (whole, cents) in values {
+            let c = cents < 10 ? "0\(cents)" : "\(cents)"
+            let plain = "\(whole),\(c)"
+            var grouped = String(whole)
+            var groups: [String] = []
+            while grouped.count > 3 { groups.insert(String(grouped.suffix(3)), at: 0); grouped.removeLast(3) }
+            groups.insert(grouped, at: 0)
+            let thousands = groups.joined(separator: ".") + ",\(c)"
+            let expected = Double("\(whole).\(c)")!
+            #expect(CellParser.decimal(plain, decimal: ",") == expected, "\(plain)")
+            #expect(CellParser.decimal(thousands, decimal: ",", thousands: ".") == expected, "\(thousands)")
+            #expect(CellParser.decimal("-" + thousands, decimal: ",", thousands: ".") == -expected)
+        }
+        #expect(CellParser.decimal("12345678901234567890,5", decimal: ",") == 12345678901234567890.5)
+    }
+}
