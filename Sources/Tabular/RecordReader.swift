@@ -116,7 +116,15 @@ public final class DelimitedRecordReader: RecordSource {
         var any = false
         var recordLine = line
 
+        var high: UInt8 = 0
         func finishField() {
+            defer { high = 0 }
+            if high & 0x80 == 0 {
+                // ASCII reads the same in both encodings: the fast path.
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                return
+            }
             if let s = encoding.decode(field) {
                 fields.append(s)
             } else {
@@ -140,6 +148,7 @@ public final class DelimitedRecordReader: RecordSource {
                     if peekByte() == quote { _ = nextByte(); field.append(quote) } else { inQuotes = false }
                 } else {
                     if b == 0x0A { line += 1 }
+                    high |= b
                     field.append(b)
                 }
                 continue
@@ -164,6 +173,7 @@ public final class DelimitedRecordReader: RecordSource {
                 }
                 return RawRecord(fields: fields, line: recordLine, badlyEncodedFields: bad)
             default:
+                high |= b
                 field.append(b)
             }
         }
