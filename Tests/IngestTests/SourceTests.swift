@@ -221,3 +221,21 @@ import Tabular
 enum CharacterEncodingTestHelper {
     static func windows1252(_ text: String) -> [UInt8]? { CharacterEncoding.windows1252.encode(text) }
 }
+
+@Suite struct ParticipantSetTests {
+    @Test func registrySourcesLinkOnTheRegistryKeySurveysOnTheId() throws {
+        let units = [AssignedUnit(id: "F1", linkKey: "Pabc", arm: "control", assignedOn: CalendarDate(year: 2018, month: 1, day: 1)!, probability: 0.5),
+                     AssignedUnit(id: "F2", arm: "treatment", assignedOn: CalendarDate(year: 2018, month: 1, day: 2)!, probability: 0.5)]
+        let (_, leefloon) = try makeSource(RejectionTests.leefloon)
+        #expect(Ingest.participants(units, for: leefloon) == ["Pabc", "F2"])
+        let (_, survey) = try makeSource("""
+            id: s
+            kind: survey
+            wave: m6
+            file: s.csv
+            identifier: { column: family_id, type: code }
+            dialect: { format: delimited }
+            """)
+        #expect(Ingest.participants(units, for: survey) == ["F1", "F2"])
+    }
+}
