@@ -166,7 +166,8 @@ struct World {
             case .ocmwAid: try writeAid(source, out(source.file))
             case .vdabStatus: try writeVDAB(source, out(source.file))
             case .survey: try writeSurvey(source, out(source.file))
-            default: break
+            case .kszPosition: try writeKSZ(source, out(source.file))
+            case .cohort, .assignment, .federalStatements: break
             }
         }
         for source in design.sources where source.kind == .federalStatements {
@@ -431,6 +432,23 @@ struct World {
             if n % 37 == 5 { list.append(line(type: "recovery", sign: "-", amount: Double(int(500...9_000)) / 100)) }
         }
         _ = try DialectWriter(dialect: source.dialect).writeFixedWidth(path: path, rows: list)
+        rows[(path as NSString).lastPathComponent] = list.count
+    }
+
+    /// KSZ datawarehouse: one socio-economic position per person per quarter, 4 quarters before to 8
+    /// after the assignment quarter; no planted effect.
+    mutating func writeKSZ(_ source: Source, _ path: String) throws {
+        var list: [[Cell]] = []
+        for f in randomised {
+            var position = pick([("job_seeker", 0.45), ("working", 0.25), ("not_active", 0.25), ("unknown", 0.05)])
+            let q0 = f.enrolled.year * 4 + (f.enrolled.month - 1) / 3
+            for q in (q0 - 4)...(q0 + 8) {
+                if rng.bernoulli(0.1) { position = pick([("job_seeker", 0.45), ("working", 0.3), ("not_active", 0.2), ("unknown", 0.05)]) }
+                list.append([.text(f.insz), .text("\(q / 4)Q\(q % 4 + 1)"), .text(raw(source, "position", position))])
+            }
+        }
+        _ = try DialectWriter(dialect: source.dialect).writeDelimited(
+            path: path, header: names(source, ["quarter", "position"]), rows: list)
         rows[(path as NSString).lastPathComponent] = list.count
     }
 

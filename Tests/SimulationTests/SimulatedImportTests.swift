@@ -205,3 +205,32 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
         #expect(total == 3)
     }
 }
+
+/// A design with the optional KSZ source gets a KSZ file too, in its declared dialect, and it imports.
+@Suite struct OptionalSourceTests {
+    @Test func kszPositionsAreWrittenWhenDeclared() throws {
+        var yaml = try Fixtures.contents("designs/mission-kortrijk.yaml")
+        let ksz = """
+              - id: ksz
+                kind: ksz_position
+                file: ksz_positie.csv
+                identifier: { column: insz, type: insz }
+                dialect: { format: delimited, separator: "\\t" }
+                columns: { quarter: kwartaal, position: positie }
+                codes: { position: { werkend: working, werkzoekend: job_seeker, "niet actief": not_active, onbekend: unknown } }
+
+            """
+        yaml = yaml.replacingOccurrences(of: "# Families of hypotheses", with: ksz + "# Families of hypotheses")
+        let design = try Design.parse(yaml: yaml)
+        let dir = try Fixtures.temporaryDirectory("ksz")
+        let truth = try Simulator.run(design: design, seed: 4, families: 40, outputDirectory: dir.path)
+        let source = try #require(design.sources.first { $0.id == "ksz" })
+        let text = try String(contentsOfFile: dir.appendingPathComponent("ksz_positie.csv").path, encoding: .utf8)
+        #expect(text.hasPrefix("insz\tkwartaal\tpositie\r\n"))
+        #expect(text.contains("\twerkzoekend\r\n"))
+        let r = try Ingest.importFile(path: dir.appendingPathComponent("ksz_positie.csv").path, source: source,
+                                      pseudonymizer: SimulatedImportTests.key)
+        #expect(r.rowsRead == truth.rows["ksz_positie.csv"] && r.rejected == 0 && r.accepted == r.rowsRead)
+        #expect(r.rowsRead == 13 * truth.randomised.values.reduce(0, +))
+    }
+}
