@@ -1,5 +1,6 @@
 import Foundation
 import Tabular
+import Identifiers
 import TrialDesign
 
 /// A dialect suggested from the first bytes of a file, for `rct inspect`. It is a suggestion to copy into
@@ -175,5 +176,56 @@ public enum DialectSniffer {
             if c == " " { return "·" }
             return c
         })
+    }
+}
+
+/// What a column of a sample holds, for `rct inspect`: a hint for the design's `identifier`,
+/// `columns:` and `codes:`.
+public struct ColumnSummary: Sendable, Equatable {
+    public var name: String
+    /// `national numbers`, `long numbers`, `dates`, `months`, `amounts`, `whole numbers`, `codes`,
+    /// `text` or `empty`.
+    public var kind: String
+    /// For `codes` (at most 12 distinct values in the sample): the values, sorted. Values with a run of
+    /// nine or more digits are never listed.
+    public var values: [String]
+
+    public var line: String {
+        switch kind {
+        case "national numbers": return "\(name): national numbers (masked) → identifier: { column: \(name), type: insz }"
+        case "codes": return "\(name): codes \(values.map { "\"\($0)\"" }.joined(separator: ", "))"
+        default: return "\(name): \(kind)"
+        }
+    }
+}
+
+extension DialectSniffer {
+    /// Describes each column of sampled rows read with the sniffed dialect.
+    public static func describe(header: [String], rows: [[String]], dialect: SniffedDialect) -> [ColumnSummary] {
+        header.enumerated().map { j, name in
+            let cells = rows.compactMap { j < $0.count ? $0[j].trimmingSpaces : nil }.filter { !$0.isEmpty }
+            guard !cells.isEmpty else { return ColumnSummary(name: name, kind: "empty", values: []) }
+            if cells.allSatisfy({ NationalNumber.isValid($0) }) { return ColumnSummary(name: name, kind: "national numbers", values: []) }
+            if cells.contains(where: { Excerpt.hasLongDigitRun($0) }) { return ColumnSummary(name: name, kind: "long numbers (masked)", values: []) }
+            let distinct = Set(cells)
+            if let f = dialect.dateFormat {
+                if cells.allSatisfy({ CellParser.date($0, format: f.dayFormat) != nil }) && f != .yearMonth && f != .compactYearMonth {
+                    return ColumnSummary(name: name, kind: "dates (\(f.dayFormat.rawValue))", values: [])
+                }
+                if cells.allSatisfy({ CellParser.month($0, format: f) != nil }) && distinct.count > 12 {
+                    return ColumnSummary(name: name, kind: "months", values: [])
+                }
+            }
+            let mark = Character(dialect.decimal ?? ".")
+            let isNumber = { (c: String) in CellParser.decimal(c, decimal: mark, thousands: dialect.thousands.map { Character($0) }) != nil }
+            if distinct.count <= 12 { return ColumnSummary(name: name, kind: "codes", values: distinct.sorted()) }
+            let others = distinct.filter { !isNumber($0) }
+            if others.count <= 3 {
+                let kind = cells.contains { $0.contains(mark) && isNumber($0) } ? "amounts" : "whole numbers"
+                let also = others.isEmpty ? "" : ", also " + others.sorted().map { "\"\($0)\"" }.joined(separator: ", ") + " (missing codes?)"
+                return ColumnSummary(name: name, kind: kind + also, values: [])
+            }
+            return ColumnSummary(name: name, kind: "text", values: [])
+        }
     }
 }

@@ -50,14 +50,19 @@ struct Inspect: ParsableCommand {
         var header: [String]?
         if sniffed.header { header = try reader.next()?.fields }
         print("first \(rows) rows as read:")
-        var n = 0
-        while n < rows, let r = try reader.next() {
+        var sample: [[String]] = []
+        while sample.count < 200, let r = try reader.next() {
+            sample.append(r.fields)
+            guard sample.count <= rows else { continue }
             let cells = r.fields.enumerated().map { i, v in
                 let name = header.flatMap { i < $0.count ? $0[i] : nil } ?? "V\(i + 1)"
                 return "\(name)=\(DialectSniffer.printable(v))"
             }
             print("  line \(r.line): " + cells.joined(separator: " | "))
-            n += 1
         }
+        let names = header ?? (0..<(sample.first?.count ?? 0)).map { "V\($0 + 1)" }
+        print("")
+        print("columns (from the first \(sample.count) rows):")
+        for c in DialectSniffer.describe(header: names, rows: sample, dialect: sniffed) { print("  " + c.line) }
     }
 }

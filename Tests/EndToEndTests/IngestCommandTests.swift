@@ -57,6 +57,13 @@ import TestSupport
         }
         let aid = try RCTBinary.run(["inspect", "fixtures/mission/ocmw_steun.csv", "--rows", "1"])
         #expect(aid.stdout.contains("line 2: rijksregisternummer=<masked> | beslissingsdatum="))
+        #expect(aid.stdout.contains("  rijksregisternummer: national numbers (masked) → identifier: { column: rijksregisternummer, type: insz }\n"))
+        #expect(aid.stdout.contains("  beslissingsdatum: dates (DD/MM/YYYY)\n"))
+        #expect(aid.stdout.contains("  soort_steun: codes \"AFS eenmalig\", \"AFS prijsvermindering\", \"AFS structureel\", \"Art. 60§7\""))
+        #expect(aid.stdout.contains("  bedrag: amounts\n"))
+        let survey = try RCTBinary.run(["inspect", "fixtures/mission/survey_m6.csv", "--rows", "0"])
+        #expect(survey.stdout.contains("  household_income: whole numbers, also \"weet niet\" (missing codes?)\n"))
+        #expect(survey.stdout.contains("  interview_date: dates (YYYY-MM-DD)\n"))
         let statements = try RCTBinary.run(["inspect", "fixtures/mission/federal_statements.txt", "--rows", "1"])
         #expect(statements.stdout.contains("    99999999999999999999999999999999999999999999999999+999999999\n"))
     }
