@@ -39,7 +39,16 @@ struct Simulate: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
-        let truth = try Simulator.run(design: d, seed: seed, families: families, outputDirectory: out)
+        let truth: Truth
+        do {
+            truth = try Simulator.run(design: d, seed: seed, families: families, outputDirectory: out)
+        } catch let error as SimulationError {
+            printError("rct simulate: \(error.description)")
+            throw ExitCode(1)
+        } catch {
+            printError("rct simulate: cannot write the data set into \(out) (\(error.localizedDescription)); check that the folder can be created and written")
+            throw ExitCode(1)
+        }
         let arms = truth.randomised.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("simulated \(truth.design) (generator \(truth.generator), seed \(truth.seed)) into \(out)")
         print("  \(truth.familiesScreened) families screened, \(truth.eligible) eligible, randomised: \(arms)")

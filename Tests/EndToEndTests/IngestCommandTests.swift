@@ -41,6 +41,13 @@ import TestSupport
         #expect(r.stdout == "")
     }
 
+    @Test func simulateIntoAFolderThatCannotBeWrittenFails() throws {
+        let r = try RCTBinary.run(["simulate", "designs/mission-kortrijk.yaml", "--seed", "1", "--out", "/proc/rct-cannot-write"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("rct simulate: cannot write the data set into /proc/rct-cannot-write"))
+        #expect(r.stdout == "")
+    }
+
     @Test func inspectSuggestsTheDeclaredDialectAndMasksNationalNumbers() throws {
         for (file, line) in [
             ("ocmw_steun.csv", "dialect: { format: delimited, separator: \";\", decimal: \",\", thousands: \".\", encoding: windows-1252, header: true, date_format: DD/MM/YYYY }"),

@@ -107,3 +107,13 @@ import TestSupport
         #expect(n == 200_001 && last == "199999")
     }
 }
+
+@Suite struct WholeFileReaderEncodingTests {
+    @Test func delimitedReaderReadsWindows1252WhenTold() throws {
+        let url = try Fixtures.temporaryDirectory("reader").appendingPathComponent("w.csv")
+        try Data(CharacterEncoding.windows1252.encode("naam;bedrag\ncrèche €;5\n")!).write(to: url)
+        let table = try DelimitedReader(separator: ";", encoding: .windows1252).read(path: url.path)
+        #expect(table.rows == [["crèche €", "5"]])
+        #expect(try DelimitedReader(separator: ";").read(path: url.path).rows[0][0] != "crèche €")
+    }
+}
