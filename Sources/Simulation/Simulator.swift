@@ -195,13 +195,16 @@ struct World {
         var e: [PlantedEffect] = []
         for (from, p) in Simulator.supplementaryIntervention.sorted(by: { $0.key < $1.key }) {
             e.append(PlantedEffect(outcome: "supplementary_aid", measure: "share", window: "months \(from)-\(from + 5)",
-                                   control: Simulator.supplementaryControl, intervention: p))
+                                   control: Simulator.supplementaryControl, intervention: p,
+                                   note: "probability that at least one supplementary decision starts in the window; the share with any decision overlapping the window is higher, since structural top-ups and price reductions run on for months"))
         }
         for (from, p) in Simulator.programmeIntervention.sorted(by: { $0.key < $1.key }) {
             e.append(PlantedEffect(outcome: "employment_programme", measure: "share", window: "months \(from)-\(from + 5)",
-                                   control: Simulator.programmeControl, intervention: p))
+                                   control: Simulator.programmeControl, intervention: p,
+                                   note: "probability of a training or trajectory spell (2-5 months, kept inside the window) among families with a VDAB file (90%); months counted as calendar months after the assignment month"))
         }
-        e.append(PlantedEffect(outcome: "leefloon", measure: "share", window: "every month (no effect)", control: 0, intervention: 0))
+        e.append(PlantedEffect(outcome: "leefloon", measure: "difference", window: "every month", control: 0, intervention: 0,
+                               note: "no effect: both arms follow the same monthly chain (45% on the leefloon at the start, stay 94%, enter 3% a month)"))
         for (wave, shift) in Simulator.knowledgeShift.sorted(by: { $0.key < $1.key }) {
             e.append(PlantedEffect(outcome: "knows_rights", measure: "mean shift per item (1-5)", window: "wave at month \(wave)",
                                    control: 0, intervention: shift))

@@ -25,6 +25,17 @@ public struct PlantedEffect: Codable, Sendable, Equatable {
     public var window: String
     public var control: Double
     public var intervention: Double
+    /// How the planted parameter relates to the outcome as the design derives it.
+    public var note: String?
+
+    public init(outcome: String, measure: String, window: String, control: Double, intervention: Double, note: String? = nil) {
+        self.outcome = outcome
+        self.measure = measure
+        self.window = window
+        self.control = control
+        self.intervention = intervention
+        self.note = note
+    }
 }
 
 /// A deliberately wrong row, as real extracts have them, and the rejection reason an import must give.
