@@ -40,6 +40,8 @@ public struct ImportTally: Sendable, Equatable {
     public var accepted = 0
     public var rejected = 0
     public var corrections = 0
+    /// SHA-256 of the file's bytes (hex), set when the stream ends.
+    public var fingerprint = ""
 }
 
 /// Import of registry and survey extracts declared as sources in a design.
@@ -88,7 +90,9 @@ public enum Ingest {
         importer.onRejection = rejection
         importer.detectDuplicates = detectDuplicates
         try importer.run(registry: registry, survey: survey)
-        return importer.tally
+        var tally = importer.tally
+        tally.fingerprint = importer.hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return tally
     }
 }
 

@@ -73,7 +73,7 @@ struct ImportBench: ParsableCommand {
                                           detectDuplicates: !noDuplicateCheck,
                                           registry: { checksum &+= $0.participant.utf8.count })
             let seconds = Date().timeIntervalSince(start)
-            print("rows read \(tally.rowsRead), accepted \(tally.accepted), rejected \(tally.rejected)")
+            print("rows read \(tally.rowsRead), accepted \(tally.accepted), rejected \(tally.rejected), sha256 \(tally.fingerprint)")
             print(String(format: "%.2f s, %.0f rows/s", seconds, Double(tally.rowsRead) / seconds))
             _ = checksum
         }

@@ -3,6 +3,9 @@ import Ingest
 import Records
 import Testing
 import TrialDesign
+import Foundation
+import Simulation
+import TestSupport
 
 /// The canonical mapping of each source kind.
 @Suite struct SourceTests {
@@ -237,5 +240,44 @@ enum CharacterEncodingTestHelper {
             dialect: { format: delimited }
             """)
         #expect(Ingest.participants(units, for: survey) == ["F1", "F2"])
+    }
+}
+
+@Suite struct StreamingFingerprintTests {
+    /// A file of several 1 MiB chunks: the fingerprint, hashed chunk by chunk while reading, equals
+    /// coreutils' `sha256sum` of the whole file; the rows stream through without being kept.
+    @Test func fingerprintOverManyChunksMatchesSha256sum() throws {
+        let path = try Fixtures.temporaryDirectory("fingerprint").appendingPathComponent("vdab.csv").path
+        try BenchExtract.writeVDAB(rows: 80_000, seed: 3, path: path)
+        let design = try Design.parse(yaml: """
+            trial: { id: t, title: T }
+            arms: [{ id: control, control: true }, { id: treatment }]
+            randomisation: { method: complete, seed: 1 }
+            waves: [{ id: m6, offset_months: 6 }]
+            pseudonymisation: { key_env: K }
+            sources:
+              - id: vdab
+                kind: vdab_status
+                file: vdab.csv
+                identifier: { column: insz, type: insz }
+                dialect: { format: delimited, separator: ";", decimal: ",", thousands: ".", date_format: YYYYMM }
+                columns: { month: maand, category: categorie, placement: trajectstatus, benefit: uitkering }
+                codes: { placement: { geen: none, bemiddeling: placement, opleiding: training, traject: trajectory, "niet toeleidbaar": not_deployable } }
+            families: [{ id: main }]
+            outcomes: [{ id: o, family: main, type: binary, source: vdab, rule: any, windows: { m6: [1, 6] } }]
+            """)
+        var n = 0
+        let tally = try Ingest.stream(path: path, source: design.sources[0], pseudonymizer: testKey, registry: { _ in n += 1 })
+        #expect(tally.rowsRead == 80_000 && tally.accepted == 80_000 && n == 80_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int > 2 << 20)
+        #expect(tally.fingerprint == String(out.prefix(64)))
     }
 }
