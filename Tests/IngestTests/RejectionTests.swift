@@ -188,3 +188,26 @@ import TrialDesign
         #expect(throws: ImportError.self) { _ = try importText(Self.leefloon, "insz;maand;bedrag;categorie\n\"open;2018-01;1;2\n") }
     }
 }
+
+@Suite struct ImportSummaryTests {
+    @Test func summaryCountsReasonsAndNamesRows() throws {
+        let known: Set<String> = [testKey.pseudonym(for: try NationalNumber(Numbers.a)), "Pnobody"]
+        let r = try importText(RejectionTests.leefloon, """
+            insz;maand;bedrag;categorie
+            \(Numbers.a);2018-01;1214,13;2
+            \(Numbers.invalid);2018-01;1214,13;2
+            \(Numbers.b);2018-01;809,42;1
+            \(Numbers.a);2018-13;1214,13;2
+            """, known: known)
+        let text = r.summary(maxRejections: 2)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "data.txt (source leefloon): 4 rows read, 1 accepted, 3 rejected")
+        #expect(lines[1] == "  sha256 \(r.fingerprint), pseudonymisation key \(testKey.keyFingerprint)")
+        #expect(lines[2] == "  rejected by reason: invalid_national_number 1, unknown_participant 1, unparseable_date 1")
+        #expect(lines[3].hasPrefix("  data.txt:3: invalid_national_number (insz): the national number is not valid"))
+        #expect(lines[4].hasPrefix("  data.txt:4: unknown_participant (insz):"))
+        #expect(lines[5] == "  … and 1 more rejections")
+        #expect(lines[6] == "  participants: 1 with records, 1 without; 1 row of 1 unknown participant")
+        for n in [Numbers.a, Numbers.b, Numbers.invalid] { #expect(!text.contains(n)) }
+    }
+}
