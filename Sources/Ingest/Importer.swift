@@ -76,7 +76,7 @@ public enum Ingest {
     }
 
     /// Streams a file: accepted values go to the closures as they are read, so memory stays bounded
-    /// (apart from duplicate detection, about 20 bytes per accepted row in a hash table of 64-bit row
+    /// (apart from duplicate detection, 30–40 bytes per accepted row in a hash table of 64-bit row
     /// hashes, and the pseudonym cache, one entry per distinct person). With `detectDuplicates: false`
     /// memory is flat in the number of rows; use it only when duplicates are caught downstream (e.g. by a
     /// unique index of the trial store). `ocmw_aid` decisions are held until the end, to apply
