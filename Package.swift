@@ -53,6 +53,9 @@ let package = Package(
         ]),
         // Randomization inference, multiple testing, Lee bounds, power and design diagnosis.
         .target(name: "Inference", dependencies: ["NumericCore"]),
+        // Robustness of the ITT: differential attrition tests, subgroup heterogeneity (Wald tests with
+        // HC2), dose–response among the treated (non-experimental). Builds on Estimation's least squares.
+        .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -61,6 +64,7 @@ let package = Package(
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
                 "Assignment", "TrialStore",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
+                "Robustness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).

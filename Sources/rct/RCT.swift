@@ -21,6 +21,9 @@ struct RCT: ParsableCommand {
             Adjust.self,
             PowerCommand.self,
             MDECommand.self,
+            AttritionCommand.self,
+            SubgroupsCommand.self,
+            BoundsCommand.self,
         ]
     )
 }
