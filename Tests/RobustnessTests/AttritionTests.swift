@@ -96,7 +96,7 @@ import TestSupport
 
     /// A missing covariate leaves its row out of (b) only.
     @Test func missingCovariateLeavesRowsOutOfTheInteractionTestOnly() throws {
-        let observed = [1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1].map { $0 == 1 }
+        let observed = [1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1].map { $0 == 1 }
         let treated = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0].map { $0 == 1 }
         let x: [Double?] = [1, 2, nil, 4, 5, 6, 7, 8, 9, nil, 3, 2]
         let a = try DifferentialAttrition(observed: observed, treated: treated, covariates: [Covariate(name: "x", values: x)])
