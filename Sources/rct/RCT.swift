@@ -24,6 +24,7 @@ struct RCT: ParsableCommand {
             AttritionCommand.self,
             SubgroupsCommand.self,
             BoundsCommand.self,
+            DoseResponseCommand.self,
         ]
     )
 }

@@ -156,6 +156,28 @@ import TestSupport
         #expect(table.stdout.contains("equal effects in every level: F = 1.154944 on 1 and 28 df"), "\(table.stdout)")
     }
 
+    // MARK: - rct dose-response
+
+    /// mtcars, am = 1 as treated, hp as dose: the binary prints the library's slope and the
+    /// non-experimental flag and label.
+    @Test func doseResponseIsLabelledNonExperimental() throws {
+        let t = try ReferenceCSV.read("fixtures/reference/mtcars.csv")
+        let d = try DoseResponse(outcome: try ReferenceCSV.numbers(t, "mpg"), dose: try ReferenceCSV.numbers(t, "hp"),
+                                 treated: try ReferenceCSV.required(t, "am").map { $0 == 1 })
+        let args = ["dose-response", "--data", "fixtures/reference/mtcars.csv", "--outcome", "mpg", "--treatment", "am", "--dose", "hp"]
+        let r = try RCTBinary.run(args + ["--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try Self.json(r)
+        #expect(j["non_experimental"] as? Bool == true)
+        #expect((j["label"] as? String)?.hasPrefix("non-experimental") == true)
+        let slope = try #require(j["slope"] as? [String: Any])
+        #expect(isClose(Self.number(slope["estimate"]), d.slope.estimate, relative: 1e-12))
+        #expect(isClose(Self.number(slope["std_error"]), d.slope.stdError, relative: 1e-12))
+        #expect(Self.number(j["units"]) == 13)
+        let table = try RCTBinary.run(args)
+        #expect(table.stdout.hasPrefix("NON-EXPERIMENTAL: mpg on hp among the treated (am = 1)"), "\(table.stdout)")
+    }
+
     // MARK: - Bad input, end to end
 
     @Test func unknownColumnIsNamed() throws {
