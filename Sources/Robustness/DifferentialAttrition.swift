@@ -38,6 +38,8 @@ public struct DifferentialAttrition: Sendable, Equatable {
     public var strata: Int?
     /// The joint test (b) of the treatment × covariate interactions; nil without covariates.
     public var interactionTest: WaldTest?
+    /// The interaction terms of (b), `TREATMENT:COVARIATE`; empty without covariates.
+    public var interactionTerms: [String] = []
     /// Rows used by (b), and rows left out of it for a missing covariate value.
     public var interactionUnits: Int?
     public var droppedForMissingCovariates: Int
@@ -106,6 +108,7 @@ public struct DifferentialAttrition: Sendable, Equatable {
         let fitB = try LinearModel.fit(y: rows.map { r[$0] }, regressors: regressors,
                                        fixedEffects: strata.map { s in rows.map { s[$0] } },
                                        fixedEffectsName: strataName, variance: .hc2, outcome: responseName)
+        interactionTerms = interactionNames
         interactionTest = try WaldTest(fit: fitB, zero: interactionNames)
     }
 }

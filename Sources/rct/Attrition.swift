@@ -84,7 +84,7 @@ struct AttritionCommand: ParsableCommand {
             ]
             if let blocks, let s = result.strata { pairs.append(("blocks", "\(blocks): \(s) strata as fixed effects")) }
             if let test = result.interactionTest, let used = result.interactionUnits {
-                pairs.append(("interactions", test.restrictions.map { String($0.dropLast(4)) }.joined(separator: ", ")))
+                pairs.append(("interactions", result.interactionTerms.joined(separator: ", ")))
                 pairs.append(("joint test (HC2)", test.sentence))
                 pairs.append(("rows used", "\(used)" + (result.droppedForMissingCovariates > 0 ? " (\(result.droppedForMissingCovariates) left out for a missing covariate)" : "")))
             }
