@@ -41,15 +41,14 @@ struct BoundsCommand: ParsableCommand {
         let table = try readDataFile(data)
         let bounds = try reportingErrors(command: "bounds", path: data) { () throws -> LeeBounds in
             let reader = ColumnReader(table: table, path: data)
-            var y = try reader.numbers(outcome, option: "--outcome", role: "outcome")
             let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
-            if let observed {
-                let r = try reader.indicator(observed, option: "--observed", role: "response", meaning: "1 (observed) or 0 (not observed)")
-                for i in y.indices {
-                    if r[i] && y[i] == nil {
-                        throw ColumnReader.Failure(message: "line \(table.lines[i]), column \"\(outcome)\" (outcome): the cell is empty but column \"\(observed)\" says it was observed (1); fill in the outcome or set \"\(observed)\" to 0")
-                    }
-                    if !r[i] { y[i] = nil }
+            // With --observed, the outcome cells of unobserved rows are not read at all (they may hold
+            // placeholders such as "." or 99).
+            let r = try observed.map { try reader.indicator($0, option: "--observed", role: "response", meaning: "1 (observed) or 0 (not observed)") }
+            let y = try reader.numbers(outcome, option: "--outcome", role: "outcome", only: r)
+            if let observed, let r {
+                for i in y.indices where r[i] && y[i] == nil {
+                    throw ColumnReader.Failure(message: "line \(table.lines[i]), column \"\(outcome)\" (outcome): the cell is empty but column \"\(observed)\" says it was observed (1); fill in the outcome or set \"\(observed)\" to 0")
                 }
             }
             let treated = y.indices.filter { z[$0] }.map { y[$0] }

@@ -39,9 +39,10 @@ struct ColumnReader {
         }
     }
 
-    /// Numbers; an empty cell or `NA` is missing.
-    func numbers(_ name: String, option: String, role: String) throws -> [Double?] {
+    /// Numbers; an empty cell or `NA` is missing. Rows where `only` is false are not read (nil).
+    func numbers(_ name: String, option: String, role: String, only: [Bool]? = nil) throws -> [Double?] {
         try cells(name, option: option).enumerated().map { i, cell in
+            if let only, !only[i] { return nil }
             if cell.isEmpty || cell == "NA" { return nil }
             guard let v = Double(cell), v.isFinite else {
                 throw Failure(message: "line \(table.lines[i]), column \"\(name)\" (\(role)): \"\(cell)\" is not a number; the \(role) must be numeric (leave the cell empty for a missing value)")

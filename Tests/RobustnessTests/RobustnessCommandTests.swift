@@ -201,6 +201,22 @@ import TestSupport
         #expect(r.stderr.contains("line 3, column \"y\" (outcome): the cell is empty but column \"r\" says it was observed (1)"), "\(r.stderr)")
     }
 
+    /// With --observed, placeholders in unobserved rows are not read; without it they are errors.
+    @Test func placeholdersOfUnobservedRowsAreIgnoredWithObserved() throws {
+        var text = "y,z,r\n"
+        for i in 1...10 { text += "\(i),1,1\n" }
+        for y in [1, 2, 3, 4, 4, 5, 6, 7] { text += "\(y),0,1\n" }
+        text += ".,0,0\n-99,0,0\n"
+        let path = try Self.file(text)
+        let r = try RCTBinary.run(["bounds", "--data", path, "--outcome", "y", "--treatment", "z", "--observed", "r", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try Self.json(r)
+        #expect(isClose(Self.number(j["lower"]), 0.5, absolute: 1e-12) && isClose(Self.number(j["upper"]), 2.5, absolute: 1e-12))
+        let without = try RCTBinary.run(["bounds", "--data", path, "--outcome", "y", "--treatment", "z"])
+        #expect(without.status == 1)
+        #expect(without.stderr.contains("line 20, column \"y\" (outcome): \".\" is not a number"), "\(without.stderr)")
+    }
+
     @Test func nonNumericOutcomeNamesLineAndColumn() throws {
         let path = try Self.file("y,z,g\n1,1,a\nn/a,0,a\n3,0,b\n4,1,b\n")
         let r = try RCTBinary.run(["subgroups", "--data", path, "--outcome", "y", "--treatment", "z", "--subgroup", "g"])
