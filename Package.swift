@@ -62,6 +62,9 @@ let package = Package(
         ),
         // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts).
         .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular"]),
+        // Robustness of the ITT: differential attrition tests, subgroup heterogeneity (Wald tests with
+        // HC2), dose–response among the treated (non-experimental). Builds on Estimation's least squares.
+        .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -70,7 +73,7 @@ let package = Package(
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
                 "Assignment", "TrialStore",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation", "Robustness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).

@@ -24,6 +24,10 @@ struct RCT: ParsableCommand {
             Inspect.self,
             Simulate.self,
             ImportBench.self,
+            AttritionCommand.self,
+            SubgroupsCommand.self,
+            BoundsCommand.self,
+            DoseResponseCommand.self,
         ]
     )
 }
