@@ -182,6 +182,7 @@ class Case:
     size: str
     runs: int
     tools: list = field(default_factory=list)
+    budget_note: bool = False
 
 
 def rscript():
@@ -466,6 +467,9 @@ def result_text(out):
     return ""
 
 
+DEADLINE = [None]  # time.perf_counter() value after which every remaining tool runs once only
+
+
 def run_case(case, timeout):
     active = [t for t in case.tools if t.argv]
     for t in case.tools:
@@ -478,6 +482,11 @@ def run_case(case, timeout):
                 continue  # a tool that failed once is not retried
             if t.max_runs and len(runs[t.name]) >= t.max_runs:
                 continue
+            if runs[t.name] and DEADLINE[0] and time.perf_counter() > DEADLINE[0]:
+                if not case.budget_note:
+                    log(f"time budget reached: the remaining tools of this and later cases run once")
+                case.budget_note = True
+                continue
             if t.before:
                 t.before()
             run = run_timed(t.argv, env=t.env, timeout=timeout)
@@ -487,6 +496,8 @@ def run_case(case, timeout):
     rows = []
     project_median = None
     for t in case.tools:
+        if case.budget_note and "time budget" not in t.note:
+            t.note = (t.note + "; " if t.note else "") + "fewer runs: time budget reached"
         row = {"task": case.task, "size": case.size, "tool": t.name, "project": t.project,
                "command": (t.display or " ".join(shlex.quote(a) for a in t.argv)) if t.argv else None,
                "skip": t.skip, "scale": t.scale, "note": t.note}
@@ -622,6 +633,9 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one run, few permutations; no report")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds before one run is abandoned")
     ap.add_argument("--no-report", action="store_true", help="do not touch docs/performance.md")
+    ap.add_argument("--budget", type=int, default=int(os.environ.get("BENCH_BUDGET", 1500)),
+                    help="seconds after which every remaining tool runs once only (default 1500, so that "
+                         "`make bench` with its release build stays under 30 minutes)")
     args = ap.parse_args()
     rct = os.path.normpath(args.rct if os.path.isabs(args.rct) else os.path.join(ROOT, args.rct))  # relative to the repository
     project = Project(rct)
@@ -636,6 +650,7 @@ def main():
     log("versions: " + json.dumps(meta["versions"]))
     tasks = [t.strip() for t in args.tasks.split(",") if t.strip()]
     started = time.perf_counter()
+    DEADLINE[0] = started + args.budget
     rows = []
     for task in tasks:
         if task == "ri":
