@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers the benchmarks compare `rct` with. Idempotent: installs only what is missing, and
 # skips a peer with a message (never fails the whole step) when a registry cannot provide it.
-#   R:       Debian packages r-base-core, r-cran-estimatr, r-cran-data.table (apt-get)
+#   R:       Debian packages r-base-core, r-cran-estimatr, r-cran-data.table, r-cran-openssl (apt-get)
 #   Python:  statsmodels, pandas, polars, pyfixest (pip, into bench/.venv)
 #   tools:   GNU time (/usr/bin/time, for peak memory)
 set -uo pipefail
@@ -32,7 +32,7 @@ apt_install() {  # apt_install PACKAGE: install one Debian package unless presen
 }
 
 apt_install time || true
-apt_install r-base-core && { apt_install r-cran-estimatr || true; apt_install r-cran-data.table || true; }
+apt_install r-base-core && { apt_install r-cran-estimatr || true; apt_install r-cran-data.table || true; apt_install r-cran-openssl || true; }
 
 # Python peers in a virtual environment (git-ignored).
 PY=${PYTHON:-python3}

@@ -209,14 +209,16 @@ class Peers:
     def __init__(self):
         self.r = rscript() is not None
         self.estimatr = self.r and r_package("estimatr")
+        self.datatable = self.r and r_package("data.table")
+        self.openssl = self.r and r_package("openssl")
         self.py = {m: py_module(m) for m in ("numpy", "pandas", "polars", "statsmodels", "pyfixest")}
 
-    def r_skip(self, need_estimatr=False):
+    def r_skip(self, *packages):
         if not self.r:
             return "R is not installed (make -C bench peers)"
-        if need_estimatr and not self.estimatr:
-            return "R package estimatr is not installed (make -C bench peers)"
-        return None
+        have = {"estimatr": self.estimatr, "data.table": self.datatable, "openssl": self.openssl}
+        absent = [p for p in packages if not have[p]]
+        return f"R package {', '.join(absent)} is not installed (make -C bench peers)" if absent else None
 
     def py_skip(self, *mods):
         if not os.path.exists(VENV_PY):
@@ -256,7 +258,7 @@ def ri_cases(project, peers, smoke, runs):
         if n <= 112:
             p, s = scaled(500)
             c.tools.append(tool("R estimatr lm_robust loop", [rscript() or "Rscript", os.path.join(PEERS, "ri_estimatr.R"),
-                                                              path, str(p), str(RI_SEED)], peers.r_skip(True), scale=s))
+                                                              path, str(p), str(RI_SEED)], peers.r_skip("estimatr"), scale=s))
         p, s = scaled(2000 if big else PERMUTATIONS)
         c.tools.append(tool("numpy lstsq loop", [VENV_PY, os.path.join(PEERS, "ri_numpy.py"), path, str(p), str(RI_SEED)],
                             peers.py_skip("numpy", "pandas"), scale=s, env=peer_env()))
@@ -321,7 +323,7 @@ def effects_cases(project, peers, smoke, runs):
     out = os.path.join(RESULTS, "effects_estimatr.csv")
     c.tools.append(tool("R estimatr lm_lin + lm.fit RI", [rscript() or "Rscript", os.path.join(PEERS, "effects_estimatr.R"),
                                                           files[0], files[1], str(perms), str(RI_SEED), out],
-                        peers.r_skip(True), note="RI draws shared by the 17 outcomes of a wave"))
+                        peers.r_skip("estimatr"), note="RI draws shared by the 17 outcomes of a wave"))
     return [c]
 
 
@@ -363,6 +365,8 @@ def import_cases(project, peers, smoke, runs, large):
             argv = [project.binary, "import", "--design", design, "--source", "vdab", "--store", store]
             name = "rct import"
         c.tools.append(tool(name, argv, skip, project=True, env=env, before=remove_store))
+        c.tools.append(tool("R data.table + openssl", [rscript() or "Rscript", os.path.join(PEERS, "import_datatable.R"),
+                                                       path, key], peers.r_skip("data.table", "openssl")))
         c.tools.append(tool("pandas", [VENV_PY, os.path.join(PEERS, "import_pandas.py"), path, key],
                             peers.py_skip("pandas"), env=peer_env()))
         c.tools.append(tool("polars", [VENV_PY, os.path.join(PEERS, "import_polars.py"), path, key],
@@ -409,6 +413,9 @@ def panel_cases(project, peers, smoke, runs):
                    else " and neither does `rct panel`"))
         argv = None
     c.tools.append(tool("rct panel", argv, skip, project=True))
+    c.tools.append(tool("R data.table", [rscript() or "Rscript", os.path.join(PEERS, "panel_datatable.R"), f["families"],
+                                         f["vdab"], f["ocmw"], os.path.join(RESULTS, "panel_datatable.csv")],
+                        peers.r_skip("data.table")))
     c.tools.append(tool("polars", [VENV_PY, os.path.join(PEERS, "panel_polars.py"), f["families"], f["vdab"],
                                    f["ocmw"], os.path.join(RESULTS, "panel_polars.csv")],
                         peers.py_skip("polars"), env=peer_env()))
@@ -463,7 +470,9 @@ def result_text(out):
     if "valid_rows" in out:
         return f"{out['valid_rows']:,} valid, {out['rejected_rows']:,} rejected, digest {out['digest']}"
     if "sums" in out:
-        return f"{out['rows']:,} rows, {out['sums'].get('employment_programme', 0):.0f} in programme"
+        sums = out["sums"]
+        return (f"{out['rows']:,} rows; sums: programme {sums.get('employment_programme', 0):.0f}, "
+                f"job-seeker share {sums.get('job_seeker_months', 0):.1f}, aid {sums.get('supplementary_aid', 0):.0f}")
     return ""
 
 
@@ -546,7 +555,7 @@ def versions(project):
     v = {"rct": project.version(), "swift": sh("swift --version 2>&1 | head -1")}
     if rscript():
         v["R"] = sh("Rscript -e 'cat(R.version.string)'")
-        for pkg in ("estimatr", "data.table"):
+        for pkg in ("estimatr", "data.table", "openssl"):
             v[f"R {pkg}"] = sh(f"Rscript -e 'cat(tryCatch(as.character(packageVersion(\"{pkg}\")), error=function(e) \"not installed\"))'")
         v["R BLAS"] = sh("Rscript -e 'cat(basename(extSoftVersion()[[\"BLAS\"]]))'") or "reference"
     if os.path.exists(VENV_PY):
