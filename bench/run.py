@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -296,15 +297,23 @@ def effects_cases(project, peers, smoke, runs):
         for flag, value in optional:
             if flag in text:
                 opts += [flag, value]
-        parts = []
-        for f in files:
-            parts.append(" ".join(shlex.quote(a) for a in [project.binary, "estimate", "--data", f, "--outcome",
-                                                           outcomes, "--treatment", "z"] + opts))
+        # Both waves: in one call when the command can split by a column, else one call per wave file.
+        panel = os.path.join(folder, "effects_panel.csv")
+        def call(data, *extra):
+            return [project.binary, "estimate", "--data", data, *extra, "--outcome", outcomes, "--treatment", "z"] + opts
+        if "--by" in text:
+            calls = [call(panel, "--by", "wave")]
+        elif "--wave" in text:
+            calls = [call(panel, "--wave", w) for w in ("m6", "m12")]
+        else:
+            calls = [call(f) for f in files]
+        parts = [" ".join(shlex.quote(a) for a in call) for call in calls]
         covered = ["Lin + HC2" if "--estimator" in text else "estimate"]
         if not project.missing("ri", "--data", "--outcome", "--treatment", "--blocks", "--covariates",
                                "--permutations", "--seed"):
             ri_help = project.help("ri")
-            ri_statistic = (["--statistic", "lin" if "lin" in ri_help else "ols"] if "--statistic" in ri_help else [])
+            ri_statistic = (["--statistic", "lin" if re.search(r"\blin\b", ri_help) else "ols"]
+                            if "--statistic" in ri_help else [])
             for f in files:
                 for o, _ in gen.OUTCOMES:
                     parts.append(" ".join(shlex.quote(a) for a in [
@@ -316,8 +325,9 @@ def effects_cases(project, peers, smoke, runs):
             covered.append("no RI yet (rct ri missing)")
         covered.append("no q-values yet" if not project.help("run") else "")
         argv = ["sh", "-c", " > /dev/null && ".join(parts) + " > /dev/null"]
-        display = "\n".join(parts[:2] + ([parts[2] + f"   # … and {len(parts) - 3} more rct ri runs, one per outcome and wave"]
-                                         if len(parts) > 2 else []))
+        shown = len(calls) + 1
+        display = "\n".join(parts[:shown] + ([f"# … and {len(parts) - shown} more rct ri runs, one per outcome and wave"]
+                                             if len(parts) > shown else []))
         note = "; ".join(x for x in covered if x) + " — options passed: " + " ".join(opts[::2])
     c.tools.append(tool("rct estimate (+ ri)", argv, skip, project=True, note=note, display=display))
     out = os.path.join(RESULTS, "effects_estimatr.csv")

@@ -82,8 +82,11 @@ def ri_data(path, n, seed=SEED):
 # m12. Wide: one row per family x wave. No missing values (every peer treats them the same way then).
 
 def effects_data(folder, families=112, seed=SEED):
+    """Writes effects_m6.csv, effects_m12.csv (one row per family) and effects_panel.csv (both waves,
+    one row per family x wave, the same rows)."""
     paths = {w: os.path.join(folder, f"effects_{w}.csv") for w in ("m6", "m12")}
-    if all(os.path.exists(p) for p in paths.values()):
+    panel = os.path.join(folder, "effects_panel.csv")
+    if all(os.path.exists(p) for p in list(paths.values()) + [panel]):
         return False
     rng = random.Random(seed + families)
     units = []
@@ -125,6 +128,8 @@ def effects_data(folder, families=112, seed=SEED):
     for wave, path in paths.items():
         _write(path, lambda f, w=wave: f.write(
             ",".join(header) + "\n" + "".join(",".join(r) + "\n" for r in rows[w])))
+    _write(panel, lambda f: f.write(",".join(header) + "\n" + "".join(
+        ",".join(r) + "\n" for pair in zip(rows["m6"], rows["m12"]) for r in pair)))
     return True
 
 
