@@ -530,6 +530,9 @@ def run_case(case, timeout):
             computes = [x.output.get("seconds_compute") for x in ok if x.output]
             if computes and len(computes) == len(ok) and None not in computes:
                 row["compute_median"] = statistics.median(computes) * t.scale
+            row["each_run"] = [{"seconds": round(x.seconds, 4), "scaled_seconds": round(scaled_seconds(x, t.scale), 4),
+                                "peak_kb": x.peak_kb, "seconds_compute": (x.output or {}).get("seconds_compute")}
+                               for x in ok]
             row.update(runs=len(ok), median=statistics.median(secs), min=min(secs),
                        peak_mb=(statistics.median(peaks) / 1024 if peaks else None),
                        result=result_text(ok[-1].output), output=ok[-1].output)
