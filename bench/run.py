@@ -369,7 +369,7 @@ def import_cases(project, peers, smoke, runs, large):
             name = "rct import-bench"
         else:
             skip = project.missing("import", "--design", "--source", "--store")
-            if skip and project.help("import") is None:
+            if skip and project.available() and project.help("import") is None:
                 skip = "neither `rct import-bench` nor `rct import` exists yet (checked with --help)"
             design = import_design(path, key)
             argv = [project.binary, "import", "--design", design, "--source", "vdab", "--store", store]
@@ -413,7 +413,7 @@ def panel_cases(project, peers, smoke, runs):
              f"{families:,} families", runs or (5 if not smoke else 1))
     out_project = os.path.join(RESULTS, "panel_rct.csv")
     # The project's entry point is written by another helper; adjust here when it lands.
-    if project.has("panel-bench"):
+    if not project.available() or project.has("panel-bench"):
         skip = project.missing("panel-bench", "--families", "--vdab", "--ocmw", "--out")
         argv = [project.binary, "panel-bench", "--families", f["families"], "--vdab", f["vdab"],
                 "--ocmw", f["ocmw"], "--out", out_project]
