@@ -573,7 +573,7 @@ def versions(project):
         v["R BLAS"] = sh("Rscript -e 'cat(basename(extSoftVersion()[[\"BLAS\"]]))'") or "reference"
     if os.path.exists(VENV_PY):
         v["Python"] = sh(f"{VENV_PY} --version")
-        for m in ("numpy", "pandas", "polars", "statsmodels", "pyfixest", "numba"):
+        for m in ("numpy", "pandas", "pyarrow", "polars", "statsmodels", "pyfixest", "numba"):
             v[m] = sh(f"{VENV_PY} -c 'import {m}; print({m}.__version__)' 2>/dev/null") or "not installed"
         env = "" if os.environ.get("BENCH_KEEP_OPENBLAS_ENV") == "1" else "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "
         v["numpy BLAS"] = sh(env + VENV_PY + " -c \"import numpy, threadpoolctl; i = threadpoolctl.threadpool_info()[0]; "
