@@ -655,8 +655,8 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one run, few permutations; no report")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds before one run is abandoned")
     ap.add_argument("--no-report", action="store_true", help="do not touch docs/performance.md")
-    ap.add_argument("--budget", type=int, default=int(os.environ.get("BENCH_BUDGET", 1500)),
-                    help="seconds after which every remaining tool runs once only (default 1500, so that "
+    ap.add_argument("--budget", type=int, default=int(os.environ.get("BENCH_BUDGET", 1200)),
+                    help="seconds after which every remaining tool runs once only (default 1200, so that "
                          "`make bench` with its release build stays under 30 minutes)")
     args = ap.parse_args()
     rct = os.path.normpath(args.rct if os.path.isabs(args.rct) else os.path.join(ROOT, args.rct))  # relative to the repository
