@@ -542,7 +542,40 @@ def run_case(case, timeout):
     for row in rows:
         if not row["project"] and project_median and row.get("median"):
             row["ratio"] = row["median"] / project_median
+    check_agreement(rows)
     return rows
+
+
+def answer(out):
+    """The part of a tool's output that every tool must reproduce exactly (None when not comparable):
+    row counts and the pseudonym digest of an import, the panel's sums, an RI or effect estimate (to
+    6 significant digits; p-values differ by Monte Carlo error and are not compared)."""
+    if not out:
+        return None
+    if "valid_rows" in out:
+        return ("import", out["valid_rows"], out["rejected_rows"], out.get("digest"))
+    if "sums" in out:
+        return ("panel", out["rows"]) + tuple(round(float(out["sums"][k]), 2) for k in
+                                            ("employment_programme", "job_seeker_months", "supplementary_aid",
+                                             "supplementary_amount") if k in out["sums"])
+    if "estimate" in out and isinstance(out["estimate"], (int, float)):
+        return ("estimate", float(f"{out['estimate']:.6g}"))
+    return None
+
+
+def check_agreement(rows):
+    """Marks every tool whose answer differs from the first peer's (the reference of the case)."""
+    answers = [(r, answer(r.get("output"))) for r in rows if r.get("output")]
+    reference = next(((r, a) for r, a in answers if a and not r["project"]), None)
+    if not reference:
+        return
+    ref_row, ref = reference
+    for r, a in answers:
+        if a is None or a[0] != ref[0] or r is ref_row:
+            continue
+        if a != ref:
+            r["disagrees"] = f"DIFFERS from {ref_row['tool']}: {a[1:]} vs {ref[1:]}"
+            log(f"{r['task'][:40]} [{r['size']}] {r['tool']}: answer {r['disagrees']}")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -614,6 +647,8 @@ def markdown(meta, rows):
             out.append(f"| {r['task']} | {r['size']} | {r['tool']} | 0 | – | – | – | – | – | | skipped: {why} |")
             continue
         note = r["note"]
+        if r.get("disagrees"):
+            note = (f"**{r['disagrees']}**; " + note).rstrip("; ")
         if r["scale"] != 1.0:
             note = (f"scaled ×{r['scale']:g} from {int(round(PERMUTATIONS / r['scale'])):,} permutations; " + note).rstrip("; ")
         out.append(f"| {r['task']} | {r['size']} | {r['tool']} | {r['runs']} | {fmt(r['median'])} | {fmt(r['min'])} | "
