@@ -690,6 +690,8 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one run, few permutations; no report")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds before one run is abandoned")
     ap.add_argument("--no-report", action="store_true", help="do not touch docs/performance.md")
+    ap.add_argument("--plan", action="store_true",
+                    help="generate the data and print every case, tool, command and skip reason; run nothing")
     ap.add_argument("--budget", type=int, default=int(os.environ.get("BENCH_BUDGET", 1200)),
                     help="seconds after which every remaining tool runs once only (default 1200, so that "
                          "`make bench` with its release build stays under 30 minutes)")
@@ -722,7 +724,15 @@ def main():
             sys.exit(f"unknown task '{task}': use ri, effects, import, panel")
         for case in cases:
             log(f"== {case.task} [{case.size}], {case.runs} run(s) per tool")
+            if args.plan:
+                for t in case.tools:
+                    runs = min(case.runs, t.max_runs or case.runs)
+                    what = (t.display or " ".join(shlex.quote(a) for a in t.argv)).replace(ROOT + "/", "") if t.argv else f"SKIP: {t.skip}"
+                    log(f"   {t.name} ×{runs}{f' (scaled ×{t.scale:g})' if t.scale != 1 else ''}: {what}")
+                continue
             rows += run_case(case, args.timeout)
+    if args.plan:
+        return
     meta["elapsed_seconds"] = round(time.perf_counter() - started)
     log(f"finished in {meta['elapsed_seconds']} s")
     md = markdown(meta, rows)
