@@ -34,11 +34,17 @@ let package = Package(
         .target(name: "Records", dependencies: ["TrialDesign"]),
         // Effect tables (CSV, Markdown, LaTeX, HTML), SVG figures, the HTML report, small-cell suppression.
         .target(name: "Reporting"),
+        // Effect estimators (difference in means, OLS with HC/CR variances, Lin, 2SLS) in agreement
+        // with R's estimatr; plain values in, tidy rows out.
+        .target(name: "Estimation", dependencies: ["NumericCore"]),
+        // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
+        // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
+        .target(name: "Panel", dependencies: ["TrialDesign", "Records"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation", "Panel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,7 +56,13 @@ let package = Package(
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
+        .testTarget(name: "EstimationTests", dependencies: ["Estimation", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
+
+        // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
+        .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "Records"],
+                          path: "bench/panel", exclude: ["run.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

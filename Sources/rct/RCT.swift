@@ -11,6 +11,7 @@ struct RCT: ParsableCommand {
         version: version,
         subcommands: [
             Validate.self,
+            Estimate.self,
         ]
     )
 }

@@ -1,0 +1,383 @@
+import TrialDesign
+import Records
+
+/// Settings of a panel derivation that are not part of the design.
+public struct PanelOptions: Sendable, Equatable {
+    /// Source id → the last day its extract covers. A registry window that ends after it is missing
+    /// (`beyond_data`), not zero. Sources not listed are taken to cover every window.
+    public var dataThrough: [String: CalendarDate]
+    /// Screening counts for the CONSORT diagram (until the trial store records screening).
+    public var screening: Screening?
+
+    public init(dataThrough: [String: CalendarDate] = [:], screening: Screening? = nil) {
+        self.dataThrough = dataThrough
+        self.screening = screening
+    }
+}
+
+/// Turns assigned units, registry records, survey responses and scope exits into the analysis data set.
+/// The rules are specified in docs/panel.md.
+public enum Panel {
+    /// Derives the panel: one row per unit × wave (in the order of `units`, then the design's waves).
+    ///
+    /// Cost: O(records + responses + units × (records per unit × outcomes + windows × months)).
+    /// Records are grouped by unit once (a counting sort over a dictionary from link key to unit), so
+    /// no step scans all records per unit.
+    public static func derive(design: Design, units: [AssignedUnit], records: [RegistryRecord],
+                              responses: [SurveyResponse], exits: [ScopeExit],
+                              options: PanelOptions = PanelOptions()) throws -> PanelData {
+        var diagnostics = PanelDiagnostics()
+
+        // Units: unique ids and link keys, known arms.
+        let armIDs = design.arms.map(\.id)
+        var unitIndex: [String: Int] = [:], linkIndex: [String: Int] = [:]
+        unitIndex.reserveCapacity(units.count)
+        linkIndex.reserveCapacity(units.count)
+        for (i, u) in units.enumerated() {
+            if unitIndex.updateValue(i, forKey: u.id) != nil { throw PanelError.duplicateUnit(u.id) }
+            if !armIDs.contains(u.arm) { throw PanelError.unknownArm(unit: u.id, arm: u.arm, known: armIDs) }
+            if let other = linkIndex.updateValue(i, forKey: u.registryKey) {
+                throw PanelError.duplicateLinkKey(u.registryKey, units: [units[other].id, u.id])
+            }
+        }
+        let controlArm = design.controlArm.id
+        let waveIDs = design.waves.map(\.id)
+        let sourceKinds = Dictionary(design.sources.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
+
+        // Registry targets: registry outcomes and covariates derived from sources.
+        var targets: [RegistryTarget] = []
+        for (o, outcome) in design.outcomes.enumerated() where !outcome.rule.isSurveyRule {
+            guard sourceKinds[outcome.source] != nil else { throw PanelError.unknownSource(outcome: outcome.id, source: outcome.source) }
+            var windows: [(slot: Slot, window: MonthWindow)] = []
+            for (w, wave) in waveIDs.enumerated() {
+                if let window = outcome.windows[wave] { windows.append((.outcome(o, wave: w), window)) }
+            }
+            targets.append(RegistryTarget(source: outcome.source, rule: outcome.rule, filter: outcome.filter,
+                                          value: outcome.value, windows: windows))
+        }
+        for (c, covariate) in design.covariates.enumerated() where covariate.column == nil {
+            guard let source = covariate.source, let rule = covariate.rule, let window = covariate.window else { continue }
+            if rule.isSurveyRule { throw PanelError.unsupportedCovariateRule(covariate: covariate.id, rule: rule.rawValue) }
+            guard sourceKinds[source] != nil else { throw PanelError.unknownSource(outcome: covariate.id, source: source) }
+            targets.append(RegistryTarget(source: source, rule: rule, filter: covariate.filter, value: nil,
+                                          windows: [(.covariate(c), window)]))
+        }
+        var sourceIndex: [String: Int] = [:]
+        for t in targets where sourceIndex[t.source] == nil { sourceIndex[t.source] = sourceIndex.count }
+        let targetSource = targets.map { sourceIndex[$0.source]! }
+        let through = targets.map { options.dataThrough[$0.source]?.dayNumber }
+
+        // Group records by unit once: a counting sort of record indices by unit.
+        let grouped = try RecordGroups(records: records, linkIndex: linkIndex, sourceIndex: sourceIndex,
+                                   unitCount: units.count, diagnostics: &diagnostics)
+
+        // Scope exits: the earliest per unit.
+        var exitOf = [ScopeExit?](repeating: nil, count: units.count)
+        for e in exits {
+            guard let u = unitIndex[e.participant] else { diagnostics.unlinkedExits += 1; continue }
+            if exitOf[u] == nil || e.date < exitOf[u]!.date { exitOf[u] = e }
+        }
+
+        // The span of periods any window needs, for the per-unit month boundaries.
+        var lowPeriod = 0, highPeriod = 0
+        for t in targets {
+            for (_, w) in t.windows {
+                let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
+                lowPeriod = min(lowPeriod, FollowUpMonths.period(ofMonth: a))
+                highPeriod = max(highPeriod, FollowUpMonths.period(ofMonth: b))
+            }
+        }
+        let targetPeriods: [[(slot: Slot, from: Int, to: Int)]] = targets.map { t in
+            t.windows.map { slot, w in
+                let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
+                return (slot, FollowUpMonths.period(ofMonth: a) - lowPeriod, FollowUpMonths.period(ofMonth: b) - lowPeriod)
+            }
+        }
+
+        // Registry derivations, unit by unit.
+        let outcomeCount = design.outcomes.count, waveCount = design.waves.count, covariateCount = design.covariates.count
+        var outcomeCells = [PanelCell](repeating: .missing(.notMeasured), count: units.count * waveCount * outcomeCount)
+        var covariateCells = [PanelCell](repeating: .missing(.cohortMissing), count: units.count * covariateCount)
+        var bounds = [Int](repeating: 0, count: highPeriod - lowPeriod + 2)
+        // Targets that read the same source with the same filter and value share one pass over the records.
+        struct Selection: Hashable { var source: Int; var field: String?; var values: [String]; var value: String? }
+        var selections: [Selection] = [], selectionOf: [Selection: Int] = [:]
+        let targetSelection: [Int] = targets.enumerated().map { t, target in
+            let key = Selection(source: targetSource[t], field: target.filter?.field,
+                                values: (target.filter?.values ?? []).sorted(), value: target.value)
+            if let i = selectionOf[key] { return i }
+            selections.append(key)
+            selectionOf[key] = selections.count - 1
+            return selections.count - 1
+        }
+        let selectionValues = selections.map { Set($0.values) }
+        var spansOf = [[PassingSpan]](repeating: [], count: selections.count)
+        for (u, unit) in units.enumerated() {
+            for p in 0..<bounds.count { bounds[p] = unit.assignedOn.adding(months: p + lowPeriod).dayNumber }
+            let assignedDay = unit.assignedOn.dayNumber
+            let exitDay = exitOf[u]?.date.dayNumber
+            let range = grouped.range(of: u)
+            for (k, selection) in selections.enumerated() {
+                spansOf[k].removeAll(keepingCapacity: true)
+                for g in range where grouped.source[g] == selection.source {
+                    let r = Int(grouped.record[g])
+                    if let field = selection.field {
+                        guard let v = records[r].attributes[field], selectionValues[k].contains(v) else { continue }
+                    }
+                    spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
+                                                  value: selection.value.flatMap { records[r].numbers[$0] }, line: records[r].line))
+                }
+            }
+            for (t, target) in targets.enumerated() {
+                let spans = spansOf[targetSelection[t]]
+                for (slot, from, to) in targetPeriods[t] {
+                    let window = bounds[from...(to + 1)]
+                    let lastDay = window.last! - 1
+                    let cell: PanelCell
+                    if let exitDay, exitDay <= lastDay, let e = exitOf[u] {
+                        cell = .missing(.censored, "\(e.reason) \(e.date)")
+                    } else if let limit = through[t], limit < lastDay {
+                        cell = .missing(.beyondData, "\(target.source) covers up to \(CalendarDate(dayNumber: limit))")
+                    } else {
+                        cell = RegistryRules.evaluate(target.rule, spans: spans, bounds: window, assignedDay: assignedDay)
+                    }
+                    switch slot {
+                    case let .outcome(o, w): outcomeCells[(u * waveCount + w) * outcomeCount + o] = cell
+                    case let .covariate(c): covariateCells[u * covariateCount + c] = cell
+                    }
+                }
+            }
+        }
+
+        // Cohort covariates.
+        for (c, covariate) in design.covariates.enumerated() {
+            guard let column = covariate.column else { continue }
+            for (u, unit) in units.enumerated() {
+                let text = unit.attributes[column]?.trimmingSpaces ?? ""
+                if text.isEmpty { covariateCells[u * covariateCount + c] = .missing(.cohortMissing); continue }
+                guard let v = CohortValue.number(text) else {
+                    throw PanelError.unreadableCovariate(unit: unit.id, column: column, value: text)
+                }
+                covariateCells[u * covariateCount + c] = .observed(v)
+            }
+        }
+
+        // Surveys: the interview that counts per unit, wave and source.
+        let selected = InterviewSelection.select(design: design, units: units, unitIndex: unitIndex,
+                                                 responses: responses, diagnostics: &diagnostics)
+        var surveySourcesOfWave = [[String]](repeating: [], count: waveCount)
+        for source in design.sources where source.kind == .survey {
+            if let w = source.wave.flatMap({ waveIDs.firstIndex(of: $0) }) { surveySourcesOfWave[w].append(source.id) }
+        }
+        for key in selected.keys where !surveySourcesOfWave[key.wave].contains(key.source) {
+            surveySourcesOfWave[key.wave].append(key.source)
+        }
+        var interviewOf = [InterviewStatus](repeating: .noSurvey, count: units.count * waveCount)
+        var interviewDateOf = [CalendarDate?](repeating: nil, count: units.count * waveCount)
+        for u in 0..<units.count {
+            for w in 0..<waveCount where !surveySourcesOfWave[w].isEmpty {
+                let chosen = surveySourcesOfWave[w].compactMap { selected[SurveyKey(wave: w, source: $0, unit: u)] }
+                let status = InterviewSelection.combined(chosen.map(\.status))
+                interviewOf[u * waveCount + w] = chosen.isEmpty ? .noResponse : status
+                interviewDateOf[u * waveCount + w] = chosen.first { $0.status == status }?.date
+            }
+        }
+
+        // Survey outcomes.
+        for outcome in design.outcomes where outcome.rule.isSurveyRule {
+            guard let source = design.sources.first(where: { $0.id == outcome.source }) else {
+                throw PanelError.unknownSource(outcome: outcome.id, source: outcome.source)
+            }
+            if let sourceWave = source.wave, let other = outcome.windows.keys.sorted().first(where: { $0 != sourceWave }) {
+                throw PanelError.surveyWaveMismatch(outcome: outcome.id, source: source.id, sourceWave: sourceWave, wave: other)
+            }
+        }
+        let isControl = units.map { $0.arm == controlArm }
+        var indices: [IndexComputation] = []
+        for (o, outcome) in design.outcomes.enumerated() where outcome.rule.isSurveyRule {
+            for (w, wave) in waveIDs.enumerated() where outcome.windows[wave] != nil {
+                // Items of every unit whose answers are used; cells for the others.
+                let items = outcome.rule == .surveyItem ? [outcome.value ?? outcome.id] : outcome.items
+                var used: [Int] = [], values: [[Double?]] = []
+                for u in 0..<units.count {
+                    let slot = (u * waveCount + w) * outcomeCount + o
+                    guard let pick = selected[SurveyKey(wave: w, source: outcome.source, unit: u)] else {
+                        outcomeCells[slot] = .missing(.noInterview); continue
+                    }
+                    guard pick.status.answersUsed else {
+                        outcomeCells[slot] = .missing(.outsideWindow, pick.date.map { "interviewed \($0)" } ?? "interview date missing")
+                        continue
+                    }
+                    let answers = responses[pick.response].answers
+                    used.append(u)
+                    values.append(items.map { answers[$0] })
+                }
+                switch outcome.rule {
+                case .surveyItem:
+                    for (i, u) in used.enumerated() {
+                        outcomeCells[(u * waveCount + w) * outcomeCount + o] = values[i][0].map { .observed($0) }
+                            ?? .missing(.itemMissing, "\(items[0]) not answered")
+                    }
+                case .indexMean, .indexInverseCovariance:
+                    // No interview used at this wave yet (e.g. the wave is still in the field): every cell
+                    // already says why; there is nothing to standardise.
+                    if used.isEmpty { continue }
+                    let control = used.map { isControl[$0] }
+                    let result = outcome.rule == .indexMean
+                        ? try SurveyIndex.mean(values: values, arm: used.map { units[$0].arm }, isControl: control,
+                                               items: items, outcome: outcome.id, wave: wave)
+                        : try SurveyIndex.inverseCovariance(values: values, isControl: control, items: items,
+                                                            outcome: outcome.id, wave: wave)
+                    for (i, u) in used.enumerated() {
+                        outcomeCells[(u * waveCount + w) * outcomeCount + o] = result.index[i].map { .observed($0) }
+                            ?? .missing(.itemMissing, "no item of the index answered")
+                    }
+                    indices.append(IndexComputation(outcome: outcome.id, wave: wave, rule: outcome.rule.rawValue, items: items,
+                                                    controlMeans: result.means, controlSDs: result.sds, weights: result.weights,
+                                                    rescaleMean: result.rescaleMean, rescaleSD: result.rescaleSD))
+                default:
+                    break
+                }
+            }
+        }
+
+        // Take-up and the cohort columns carried into the rows.
+        let takeUpColumn = design.analysis.takeUp?.column
+        var cohortColumns: [String] = takeUpColumn.map { [$0] } ?? []
+        for s in design.subgroups where !cohortColumns.contains(s.column) { cohortColumns.append(s.column) }
+        var takeUpOf = [Double?](repeating: nil, count: units.count)
+        if let column = takeUpColumn {
+            for (u, unit) in units.enumerated() {
+                let text = unit.attributes[column]?.trimmingSpaces ?? ""
+                if text.isEmpty { continue }
+                guard let v = CohortValue.flag(text) else {
+                    throw PanelError.unreadableTakeUp(unit: unit.id, column: column, value: text)
+                }
+                takeUpOf[u] = v
+            }
+        }
+
+        // Rows.
+        var rows: [PanelRow] = []
+        rows.reserveCapacity(units.count * waveCount)
+        for (u, unit) in units.enumerated() {
+            var cohort: [String: String] = [:]
+            for c in cohortColumns { if let v = unit.attributes[c] { cohort[c] = v } }
+            let covariates = Array(covariateCells[(u * covariateCount)..<((u + 1) * covariateCount)])
+            for (w, wave) in design.waves.enumerated() {
+                let base = (u * waveCount + w) * outcomeCount
+                rows.append(PanelRow(unitID: unit.id, arm: unit.arm, assignedOn: unit.assignedOn, stratum: unit.stratum,
+                                     block: unit.block, cluster: unit.cluster, probability: unit.probability, wave: wave.id,
+                                     waveTarget: unit.assignedOn.adding(months: wave.offsetMonths),
+                                     interview: interviewOf[u * waveCount + w], interviewDate: interviewDateOf[u * waveCount + w],
+                                     takeUp: takeUpOf[u], cohort: cohort, covariates: covariates,
+                                     outcomes: Array(outcomeCells[base..<(base + outcomeCount)])))
+            }
+        }
+
+        var exitReason: [String: String] = [:]
+        for (u, e) in exitOf.enumerated() { if let e { exitReason[units[u].id] = e.reason } }
+        let attrition = Attrition.count(design: design, rows: rows, exitReason: exitReason)
+        let consort = try Attrition.consort(design: design, units: units, rows: rows, outcomeIDs: design.outcomes.map(\.id),
+                                            takeUp: takeUpOf, screening: options.screening)
+        return PanelData(trialID: design.trial.id, idColumn: design.trial.idColumn, waves: waveIDs,
+                         outcomeIDs: design.outcomes.map(\.id), covariateIDs: design.covariates.map(\.id),
+                         cohortColumns: cohortColumns, takeUpColumn: takeUpColumn, rows: rows,
+                         attrition: attrition, consort: consort, indices: indices, diagnostics: diagnostics)
+    }
+}
+
+/// Where a registry derivation's value goes.
+enum Slot {
+    case outcome(Int, wave: Int)
+    case covariate(Int)
+}
+
+/// A registry outcome or covariate with its windows.
+struct RegistryTarget {
+    var source: String
+    var rule: DerivationRule
+    var filter: OutcomeFilter?
+    var value: String?
+    var windows: [(slot: Slot, window: MonthWindow)]
+}
+
+/// Record indices sorted by unit (a counting sort), with each record's days precomputed.
+struct RecordGroups {
+    var offsets: [Int]
+    var record: [Int32]
+    var source: [Int32]
+    var start: [Int]
+    var end: [Int]
+
+    init(records: [RegistryRecord], linkIndex: [String: Int], sourceIndex: [String: Int], unitCount: Int,
+         diagnostics: inout PanelDiagnostics) throws {
+        var unitOf = [Int32](repeating: -1, count: records.count)
+        var counts = [Int](repeating: 0, count: unitCount + 1)
+        // Index loops that read single fields: iterating the records by value would copy (retain) every
+        // record's strings and dictionaries.
+        for r in records.indices {
+            guard sourceIndex[records[r].source] != nil else { diagnostics.unusedRecords += 1; continue }
+            guard let u = linkIndex[records[r].participant] else { diagnostics.unlinkedRecords += 1; continue }
+            if let end = records[r].end, end < records[r].start {
+                throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
+                                                       start: records[r].start, end: end)
+            }
+            unitOf[r] = Int32(u)
+            counts[u + 1] += 1
+        }
+        for u in 0..<unitCount { counts[u + 1] += counts[u] }
+        offsets = counts
+        let n = counts[unitCount]
+        record = [Int32](repeating: 0, count: n)
+        source = [Int32](repeating: 0, count: n)
+        start = [Int](repeating: 0, count: n)
+        end = [Int](repeating: 0, count: n)
+        var next = Array(counts.dropLast())
+        for r in records.indices where unitOf[r] >= 0 {
+            let u = Int(unitOf[r])
+            let g = next[u]
+            next[u] += 1
+            record[g] = Int32(r)
+            source[g] = Int32(sourceIndex[records[r].source]!)
+            start[g] = records[r].start.dayNumber
+            end[g] = records[r].end?.dayNumber ?? Int.max
+        }
+    }
+
+    func range(of unit: Int) -> Range<Int> { offsets[unit]..<offsets[unit + 1] }
+}
+
+extension DerivationRule {
+    var isSurveyRule: Bool { self == .surveyItem || self == .indexMean || self == .indexInverseCovariance }
+}
+
+/// How cohort text becomes numbers.
+enum CohortValue {
+    /// A number (decimal point or comma), or a yes/no flag read as 1/0.
+    static func number(_ text: String) -> Double? {
+        if let v = Double(text) { return v }
+        if let v = Double(text.replacingComma) { return v }
+        return flag(text)
+    }
+
+    /// 1/0, yes/no, true/false, ja/nee, y/n, j/n (any case).
+    static func flag(_ text: String) -> Double? {
+        switch text.lowercased() {
+        case "1", "yes", "true", "ja", "y", "j": return 1
+        case "0", "no", "false", "nee", "n": return 0
+        default: return nil
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+
+    var replacingComma: String { String(map { $0 == "," ? "." : $0 }) }
+}

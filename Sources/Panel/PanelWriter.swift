@@ -1,0 +1,51 @@
+import Foundation
+import TrialDesign
+
+/// The CONSORT counts, attrition and diagnostics as one JSON document (`consort.json`).
+public struct ConsortReport: Sendable, Equatable, Codable {
+    public var trial: String
+    public var consort: ConsortCounts
+    public var attrition: [WaveAttrition]
+    public var diagnostics: PanelDiagnostics
+
+    public init(_ panel: PanelData) {
+        trial = panel.trialID
+        consort = panel.consort
+        attrition = panel.attrition
+        diagnostics = panel.diagnostics
+    }
+
+    /// Pretty-printed JSON with sorted keys (stable across runs, so outputs can be compared).
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}
+
+/// Writes the panel's files into a folder.
+public enum PanelWriter {
+    /// The files `write(_:design:to:)` writes, in order.
+    public static let fileNames = ["panel_wide.csv", "panel_long.csv", "data_dictionary.md", "data_dictionary.csv", "consort.json"]
+
+    /// Writes `panel_wide.csv`, `panel_long.csv`, `data_dictionary.md`, `data_dictionary.csv` and
+    /// `consort.json` into `folder` (created when missing; existing files are replaced). Returns their paths.
+    @discardableResult
+    public static func write(_ panel: PanelData, design: Design, to folder: URL) throws -> [URL] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let contents = [
+            PanelCSV.wide(panel),
+            PanelCSV.long(panel),
+            DataDictionary.markdown(design: design, panel: panel),
+            DataDictionary.csv(design: design, panel: panel),
+            try ConsortReport(panel).json(),
+        ]
+        var urls: [URL] = []
+        for (name, text) in zip(fileNames, contents) {
+            let url = folder.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url, options: .atomic)
+            urls.append(url)
+        }
+        return urls
+    }
+}

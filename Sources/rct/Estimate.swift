@@ -1,0 +1,220 @@
+import ArgumentParser
+import Estimation
+import Foundation
+import Tabular
+
+/// `rct estimate`: effect estimates from a CSV file with the estimators of the `Estimation` module.
+struct Estimate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate treatment effects (difference in means, OLS, Lin, 2SLS) from a CSV file.",
+        discussion: """
+        Reads --data (comma-separated, header line, empty cell = missing) and estimates the effect of \
+        --treatment on every --outcome, each with listwise deletion over the columns it uses. Terms: \
+        (Intercept); a 0/1 or numeric treatment under its column name; a categorical treatment as \
+        COLUMN=LEVEL per non-control level; covariates under their names; Lin's centred covariates as \
+        NAME_c and interactions TREATMENT:NAME_c. Standard errors default to hc2, or cr2 with \
+        --clusters, as in R's estimatr; 'stata' is a synonym of cr1 (hc1 without --clusters). With --estimator iv, \
+        --endogenous and --instrument replace --treatment.
+        Results go to standard output; warnings (rows dropped, defaults chosen) to standard error \
+        (inside the document with --format json). Exit status 1 on bad input, with a message naming \
+        the column or block.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    /// The command line's closed choice of estimator, mapped onto `EstimationSpec.Estimator`.
+    enum EstimatorChoice: String, ExpressibleByArgument, CaseIterable {
+        case ols, dim, lin, iv
+        var estimator: EstimationSpec.Estimator { EstimationSpec.Estimator(rawValue: rawValue)! }
+    }
+
+    @Option(help: "The CSV file (comma-separated, header line).")
+    var data: String
+
+    @Option(help: "Outcome column(s), separated by commas.")
+    var outcome: String
+
+    @Option(help: "Treatment (assignment) column.")
+    var treatment: String?
+
+    @Option(help: "Control level of a categorical treatment (default: 0 for a 0/1 treatment).")
+    var control: String?
+
+    @Option(help: "Estimator: ols, dim (difference in means), lin (Lin 2013), iv (2SLS).")
+    var estimator: EstimatorChoice = .ols
+
+    @Option(help: "Covariate column(s), separated by commas.")
+    var covariates: String?
+
+    @Option(name: .customLong("fixed-effects"), help: "Stratum column absorbed as fixed effects (ols, lin, iv).")
+    var fixedEffects: String?
+
+    @Option(help: "Randomisation block column (dim).")
+    var blocks: String?
+
+    @Option(help: "Cluster column (unit of assignment).")
+    var clusters: String?
+
+    @Option(help: "Weights column (positive numbers).")
+    var weights: String?
+
+    @Option(help: "Endogenous regressor column(s) for --estimator iv, separated by commas.")
+    var endogenous: String?
+
+    @Option(help: "Instrument column(s) for --estimator iv, separated by commas.")
+    var instrument: String?
+
+    @Option(name: .customLong("se"), help: "Standard errors: classical, hc0, hc1, hc2, hc3, cr0, cr1 (stata), cr2.")
+    var se: String?
+
+    @Option(help: "Confidence level of the intervals.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: Format = .table
+
+    func validate() throws {
+        if let se, VarianceType(name: se) == nil {
+            throw ValidationError("--se \"\(se)\" is not a variance estimator; choose one of classical, hc0, hc1, hc2, hc3, cr0, cr1, stata, cr2")
+        }
+        guard level > 0, level < 1 else {
+            throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)")
+        }
+    }
+
+    static func list(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        let table: Table
+        do {
+            guard FileManager.default.isReadableFile(atPath: data) else {
+                printError("rct estimate: error: \(data): cannot read the file; check the path given to --data")
+                throw ExitCode(1)
+            }
+            table = try DelimitedReader().read(path: data)
+        } catch let error as TableError {
+            printError("rct estimate: error: \(data): \(error.description)")
+            throw ExitCode(1)
+        }
+        // `stata` without clusters is Stata's `, robust`, i.e. HC1 (estimatr does the same).
+        let chosenVariance = se.flatMap { name in
+            name.lowercased() == "stata" && clusters == nil ? VarianceType.hc1 : VarianceType(name: name)
+        }
+        let spec = EstimationSpec(
+            estimator: estimator.estimator, outcomes: Self.list(outcome), treatment: treatment, control: control,
+            covariates: Self.list(covariates), fixedEffects: fixedEffects, blocks: blocks, clusters: clusters,
+            weights: weights, endogenous: Self.list(endogenous), instruments: Self.list(instrument),
+            variance: chosenVariance, level: level)
+        let result: EstimationResult
+        do {
+            let columns = table.header.enumerated().map { j, name in
+                (name: name, values: table.rows.map { row -> String? in j < row.count ? row[j] : nil })
+            }
+            let estimationData = try EstimationData(columns: columns, lines: table.lines, source: data)
+            result = try Estimation.estimate(spec, data: estimationData)
+        } catch let error as EstimationError {
+            printError("rct estimate: error: \(data): \(error.description)")
+            throw ExitCode(1)
+        }
+        switch format {
+        case .table:
+            print(EstimateOutput.table(result), terminator: "")
+            for w in result.warnings { printError("warning: \(w)") }
+        case .csv:
+            print(EstimateOutput.csv(result), terminator: "")
+            for w in result.warnings { printError("warning: \(w)") }
+            for f in result.firstStages { printError("note: \(EstimateOutput.firstStageSentence(f))") }
+        case .json:
+            print(EstimateOutput.json(result, includeFirstStage: estimator == .iv))
+        }
+    }
+}
+
+/// The three renderings of an `EstimationResult`.
+enum EstimateOutput {
+    static let columns = ["outcome", "term", "estimate", "std_error", "statistic", "df", "p_value",
+                          "conf_low", "conf_high", "n_obs"]
+
+    static func numbers(_ r: EstimateRow) -> [Double] {
+        [r.estimate, r.stdError, r.statistic, r.df, r.pValue, r.confLow, r.confHigh]
+    }
+
+    /// Shortest text that reads back to the same double; NaN as `NA`.
+    static func exact(_ x: Double) -> String { x.isNaN ? "NA" : "\(x)" }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func csv(_ result: EstimationResult) -> String {
+        var out = columns.joined(separator: ",") + "\n"
+        for r in result.rows {
+            out += ([csvField(r.outcome), csvField(r.term)] + numbers(r).map(exact) + [String(r.nObs)]).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func jsonNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+
+    static func json(_ result: EstimationResult, includeFirstStage: Bool) -> String {
+        let rows = result.rows.map { r -> String in
+            let values = [jsonString(r.outcome), jsonString(r.term)] + numbers(r).map(jsonNumber) + [String(r.nObs)]
+            return "    {" + zip(columns, values).map { "\(jsonString($0)): \($1)" }.joined(separator: ", ") + "}"
+        }
+        var out = "{\n  \"estimates\": [\n" + rows.joined(separator: ",\n") + "\n  ],\n"
+        out += "  \"warnings\": [" + result.warnings.map(jsonString).joined(separator: ", ") + "]"
+        if includeFirstStage {
+            let stages = result.firstStages.map { f in
+                "    {\"outcome\": \(jsonString(f.outcome)), \"endogenous\": \(jsonString(f.endogenous)), "
+                    + "\"f_statistic\": \(jsonNumber(f.fStatistic)), \"numerator_df\": \(jsonNumber(f.numeratorDF)), "
+                    + "\"denominator_df\": \(jsonNumber(f.denominatorDF)), \"p_value\": \(jsonNumber(f.pValue))}"
+            }
+            out += ",\n  \"first_stage\": [\n" + stages.joined(separator: ",\n") + "\n  ]"
+        }
+        return out + "\n}"
+    }
+
+    static func short(_ x: Double) -> String { x.isNaN ? "NA" : String(format: "%.6g", x) }
+
+    static func firstStageSentence(_ f: FirstStage) -> String {
+        "first stage of \"\(f.endogenous)\" (outcome \"\(f.outcome)\"): F = \(short(f.fStatistic)) on \(short(f.numeratorDF)) and \(short(f.denominatorDF)) df, p = \(short(f.pValue))"
+    }
+
+    static func table(_ result: EstimationResult) -> String {
+        let body = result.rows.map { r in [r.outcome, r.term] + numbers(r).map(short) + [String(r.nObs)] }
+        let all = [columns] + body
+        let widths = columns.indices.map { j in all.map { $0[j].count }.max() ?? 0 }
+        var out = ""
+        for line in all {
+            let cells = line.enumerated().map { j, cell -> String in
+                let pad = String(repeating: " ", count: widths[j] - cell.count)
+                return j < 2 ? cell + pad : pad + cell
+            }
+            out += cells.joined(separator: "  ") + "\n"
+        }
+        if !result.firstStages.isEmpty {
+            out += "\n"
+            for f in result.firstStages { out += firstStageSentence(f) + "\n" }
+        }
+        return out
+    }
+}
