@@ -114,6 +114,11 @@ def run_timed(argv, env=None, timeout=1800, cwd=None):
 # ---------------------------------------------------------------------------------------------------
 # The project: which subcommands exist, and which options they document.
 
+def has_flag(help_text, flag):
+    """True when the help text documents exactly this option (`--se` is not found in `--seed`)."""
+    return re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", help_text or "") is not None
+
+
 class Project:
     def __init__(self, binary):
         self.binary = binary
@@ -138,7 +143,7 @@ class Project:
 
     def has(self, sub, *flags):
         text = self.help(sub)
-        return text is not None and all(f in text for f in flags)
+        return text is not None and all(has_flag(text, f) for f in flags)
 
     def missing(self, sub, *flags):
         """Why `rct SUB FLAGS…` cannot run, or None when it can."""
@@ -147,7 +152,7 @@ class Project:
         text = self.help(sub)
         if text is None:
             return f"`rct {sub}` does not exist yet (`rct {sub} --help` failed)"
-        absent = [f for f in flags if f not in text]
+        absent = [f for f in flags if not has_flag(text, f)]
         if absent:
             return (f"`rct {sub}` exists but its --help lists no {', '.join(absent)}: "
                     f"update the project command of this task in bench/run.py")
@@ -175,6 +180,7 @@ class Tool:
     before: object = None     # a callable run before each timed run (e.g. remove an old store)
     max_runs: int | None = None  # fewer runs for a peer whose every run is slow for a known reason
     display: str | None = None  # how the report shows the command, when argv is too long to print
+    check: object = None      # a callable run after the case: returns a note comparing answers
 
 
 @dataclass
@@ -287,28 +293,33 @@ def effects_cases(project, peers, smoke, runs):
     c = Case("Effect table: 17 outcomes x 2 waves, Lin + HC2, RI p, sharpened q", "112 families",
              runs or (5 if not smoke else 1))
     skip = project.missing("estimate", "--data", "--outcome", "--treatment")
-    argv, note, display = None, "", None
+    argv, note, display, json_out = None, "", None, False
     if not skip:
         # Options the estimate command documents are passed; the rest is noted in the table.
         opts = []
         text = project.help("estimate")
-        optional = [("--covariates", ",".join(gen.COVARIATES)), ("--estimator", "lin"), ("--variance", "hc2"),
-                    ("--se-type", "hc2"), ("--strata", "stratum"), ("--format", "json")]
+        optional = [("--covariates", ",".join(gen.COVARIATES)), ("--estimator", "lin"),
+                    ("--fixed-effects", "stratum"), ("--strata", "stratum"),
+                    ("--se", "hc2"), ("--variance", "hc2"), ("--se-type", "hc2"), ("--format", "json")]
         for flag, value in optional:
-            if flag in text:
+            if has_flag(text, flag) and not (flag == "--strata" and "--fixed-effects" in opts):
                 opts += [flag, value]
         # Both waves: in one call when the command can split by a column, else one call per wave file.
         panel = os.path.join(folder, "effects_panel.csv")
         def call(data, *extra):
             return [project.binary, "estimate", "--data", data, *extra, "--outcome", outcomes, "--treatment", "z"] + opts
-        if "--by" in text:
-            calls = [call(panel, "--by", "wave")]
-        elif "--wave" in text:
-            calls = [call(panel, "--wave", w) for w in ("m6", "m12")]
+        if has_flag(text, "--by"):
+            calls, waves = [call(panel, "--by", "wave")], [None]
+        elif has_flag(text, "--wave"):
+            calls, waves = [call(panel, "--wave", w) for w in ("m6", "m12")], ["m6", "m12"]
         else:
-            calls = [call(f) for f in files]
+            calls, waves = [call(f) for f in files], ["m6", "m12"]
         parts = [" ".join(shlex.quote(a) for a in call) for call in calls]
-        covered = ["Lin + HC2" if "--estimator" in text else "estimate"]
+        # The estimates are kept (JSON) to be compared with estimatr's after the runs.
+        kept = [os.path.join(RESULTS, f"effects_rct_{w or 'all'}.json") for w in waves]
+        json_out = "--format" in opts
+        redirect = [f" > {shlex.quote(k)}" if json_out else " > /dev/null" for k in kept]
+        covered = ["Lin + HC2" if has_flag(text, "--estimator") else "estimate"]
         if not project.missing("ri", "--data", "--outcome", "--treatment", "--blocks", "--covariates",
                                "--permutations", "--seed"):
             ri_help = project.help("ri")
@@ -324,16 +335,23 @@ def effects_cases(project, peers, smoke, runs):
         else:
             covered.append("no RI yet (rct ri missing)")
         covered.append("no q-values yet" if not project.help("run") else "")
-        argv = ["sh", "-c", " > /dev/null && ".join(parts) + " > /dev/null"]
+        redirect += [" > /dev/null"] * (len(parts) - len(redirect))
+        argv = ["sh", "-c", " && ".join(p + r for p, r in zip(parts, redirect))]
         shown = len(calls) + 1
         display = "\n".join(parts[:shown] + ([f"# … and {len(parts) - shown} more rct ri runs, one per outcome and wave"]
                                              if len(parts) > shown else []))
         note = "; ".join(x for x in covered if x) + " — options passed: " + " ".join(opts[::2])
-    c.tools.append(tool("rct estimate (+ ri)", argv, skip, project=True, note=note, display=display))
     out = os.path.join(RESULTS, "effects_estimatr.csv")
-    c.tools.append(tool("R estimatr lm_lin + lm.fit RI", [rscript() or "Rscript", os.path.join(PEERS, "effects_estimatr.R"),
-                                                          files[0], files[1], str(perms), str(RI_SEED), out],
-                        peers.r_skip("estimatr"), note="RI draws shared by the 17 outcomes of a wave"))
+    check = (lambda: compare_effects(list(zip(waves, kept)), out)) if argv and json_out else None
+    c.tools.append(tool("rct estimate (+ ri)", argv, skip, project=True, note=note, display=display, check=check))
+    c.tools.append(tool("R estimatr: Lin + FE, HC2 only", [rscript() or "Rscript", os.path.join(PEERS, "effects_estimatr.R"),
+                                                          files[0], files[1], "0", str(RI_SEED), out],
+                        peers.r_skip("estimatr"), note="like for like with rct estimate: no RI, no q-values"))
+    c.tools.append(tool("R estimatr + lm.fit RI + q", [rscript() or "Rscript", os.path.join(PEERS, "effects_estimatr.R"),
+                                                       files[0], files[1], str(perms), str(RI_SEED),
+                                                       os.path.join(RESULTS, "effects_estimatr_ri.csv")],
+                        peers.r_skip("estimatr"),
+                        note="the whole table: RI draws shared by the 17 outcomes of a wave, sharpened q"))
     return [c]
 
 
@@ -420,7 +438,9 @@ def panel_cases(project, peers, smoke, runs):
     else:
         skip = ("`rct panel-bench` does not exist yet"
                 + (" (`rct panel` exists but reads a trial store: add its command here)" if project.help("panel")
-                   else " and neither does `rct panel`"))
+                   else " and neither does `rct panel`")
+                + "; the separate `panel-bench` executable (bench/panel/run.sh) derives from data it generates "
+                  "in memory, so it cannot read these files")
         argv = None
     c.tools.append(tool("rct panel", argv, skip, project=True))
     c.tools.append(tool("R data.table", [rscript() or "Rscript", os.path.join(PEERS, "panel_datatable.R"), f["families"],
@@ -543,7 +563,37 @@ def run_case(case, timeout):
         if not row["project"] and project_median and row.get("median"):
             row["ratio"] = row["median"] / project_median
     check_agreement(rows)
+    for t, row in zip(case.tools, rows):
+        if t.check and row.get("runs"):
+            try:
+                verdict = t.check()
+            except Exception as e:  # a comparison that cannot be made is reported, not fatal
+                verdict = f"comparison failed: {e}"
+            if verdict:
+                log(f"{case.task[:40]} [{case.size}] {t.name}: {verdict}")
+                row["note"] = (row["note"] + "; " if row["note"] else "") + verdict
     return rows
+
+
+def compare_effects(kept, estimatr_csv):
+    """Compares rct's treatment estimates and standard errors (term = the treatment column) with the
+    estimatr table, outcome by outcome and wave by wave; returns a one-line verdict."""
+    import csv
+    with open(estimatr_csv, newline="") as f:
+        ref = {(r["wave"], r["outcome"]): (float(r["estimate"]), float(r["std.error"])) for r in csv.DictReader(f)}
+    got = {}
+    for wave, path in kept:
+        with open(path) as f:
+            doc = json.load(f)
+        for r in doc.get("estimates", []):
+            if r.get("term") == "z":
+                got[(r.get("wave", wave), r["outcome"])] = (r["estimate"], r["std_error"])
+    common = sorted(set(ref) & set(got))
+    if not common:
+        return "**no estimate of rct could be matched with estimatr's**"
+    worst = max(max(abs(a - b) / max(abs(b), 1e-12) for a, b in zip(got[k], ref[k])) for k in common)
+    verdict = (f"{len(common)} estimates and HC2 standard errors vs estimatr: max relative difference {worst:.1e}")
+    return verdict if worst < 1e-6 else f"**{verdict}**"
 
 
 def answer(out):

@@ -1,8 +1,12 @@
 # The full effect table of the reference design scripted in R with estimatr: for each wave and each of
-# the 17 outcomes, Lin's estimator (lm_lin: covariates and stratum dummies centred and interacted with
-# the treatment) with HC2 standard errors; randomization-inference p-values from re-drawing the
-# assignment within strata (one set of draws shared by all outcomes of a wave, refitting the same Lin
-# regression with lm.fit); sharpened two-stage q-values (Anderson 2008) within family and wave.
+# the 17 outcomes, Lin's estimator with the strata absorbed as fixed effects (the design's analysis:
+# estimator lin, strata_fixed_effects) and HC2 standard errors. estimatr's lm_lin takes no fixed effects,
+# so it is written out: lm_robust(y ~ z * (centred covariates), fixed_effects = ~stratum, se_type = "HC2").
+# Randomization-inference p-values from re-drawing the assignment within strata (one set of draws shared
+# by all outcomes of a wave, refitting the same regression with lm.fit); sharpened two-stage q-values
+# (Anderson 2008) within family and wave.
+# With PERMUTATIONS = 0 only the estimates and HC2 standard errors are computed (no RI, no q-values):
+# the like-for-like comparison with `rct estimate`.
 # Usage: Rscript effects_estimatr.R EFFECTS_m6.csv EFFECTS_m12.csv PERMUTATIONS SEED OUT.csv
 suppressPackageStartupMessages(library(estimatr))
 args <- commandArgs(trailingOnly = TRUE)
@@ -31,19 +35,27 @@ result <- list()
 for (w in 1:2) {
   d <- read.csv(args[w], colClasses = c(stratum = "character"))
   wave <- d$wave[1]
+  for (x in c("domains_weak", "single_parent", "leefloon_before")) d[[paste0(x, "_c")]] <- d[[x]] - mean(d[[x]])
   rows <- lapply(outcomes, function(y) {
-    fit <- lm_lin(as.formula(paste(y, "~ z")), covariates = ~ domains_weak + single_parent +
-      leefloon_before + stratum, data = d, se_type = "HC2")
-    tidy(fit)[2, c("estimate", "std.error", "p.value", "conf.low", "conf.high")]
+    fit <- lm_robust(as.formula(paste(y, "~ z * (domains_weak_c + single_parent_c + leefloon_before_c)")),
+                     fixed_effects = ~ stratum, data = d, se_type = "HC2")
+    tab <- tidy(fit)
+    tab[tab$term == "z", c("estimate", "std.error", "p.value", "conf.low", "conf.high")]
   })
   tab <- do.call(rbind, rows)
-  # Randomization inference: the same Lin regression by lm.fit for all outcomes at once.
-  Xc <- scale(cbind(d$domains_weak, d$single_parent, d$leefloon_before, d$stratum == "4-6"),
-              center = TRUE, scale = FALSE)
+  # Randomization inference: the same regression (stratum dummies for the fixed effects) by lm.fit for
+  # all outcomes at once.
+  Xc <- as.matrix(d[, c("domains_weak_c", "single_parent_c", "leefloon_before_c")])
+  S <- model.matrix(~ stratum, d)[, -1, drop = FALSE]
   Y <- as.matrix(d[, outcomes])
-  design <- function(z) cbind(1, z, Xc, z * Xc)
+  design <- function(z) cbind(1, z, Xc, z * Xc, S)
   obs <- lm.fit(design(d$z), Y)$coefficients[2, ]
   n <- nrow(d); zsorted <- d$z[order(d$stratum)]
+  if (perms == 0) {
+    tab$p.ri <- NA_real_; tab$q.sharpened <- NA_real_
+    result[[w]] <- cbind(wave = wave, outcome = outcomes, family = family, tab)
+    next
+  }
   exceed <- numeric(length(outcomes))
   for (i in seq_len(perms)) {
     o <- order(d$stratum, runif(n)); znew <- numeric(n); znew[o] <- zsorted
@@ -58,6 +70,11 @@ for (w in 1:2) {
 table <- do.call(rbind, result)
 write.csv(table, args[5], row.names = FALSE)
 first <- table[1, ]
-cat(sprintf('{"rows": %d, "estimate": %.10g, "std_error": %.10g, "p_value": %.6g, "q_value": %.4g, "permutations": %d, "seconds_compute": %.4f}\n',
-  nrow(table), first$estimate, first$std.error, first$p.ri, first$q.sharpened, perms,
-  proc.time()[["elapsed"]] - t0))
+if (perms == 0) {
+  cat(sprintf('{"rows": %d, "estimate": %.10g, "std_error": %.10g, "p_value": %.6g, "seconds_compute": %.4f}\n',
+    nrow(table), first$estimate, first$std.error, first$p.value, proc.time()[["elapsed"]] - t0))
+} else {
+  cat(sprintf('{"rows": %d, "estimate": %.10g, "std_error": %.10g, "p_value": %.6g, "q_value": %.4g, "permutations": %d, "seconds_compute": %.4f}\n',
+    nrow(table), first$estimate, first$std.error, first$p.ri, first$q.sharpened, perms,
+    proc.time()[["elapsed"]] - t0))
+}
