@@ -4,12 +4,13 @@ RCT := .build/debug/rct
 
 .PHONY: deps build demo test bench clean
 
-# GSL (the GNU Scientific Library) and pkg-config from Debian's packages, when missing.
+# GSL (the GNU Scientific Library), SQLite's headers (for GRDB) and pkg-config from Debian's packages,
+# when missing.
 deps:
-	@if ! pkg-config --exists gsl 2>/dev/null; then \
-		echo "Installing libgsl-dev and pkg-config (apt-get)…"; \
+	@if ! pkg-config --exists gsl 2>/dev/null || ! pkg-config --exists sqlite3 2>/dev/null; then \
+		echo "Installing libgsl-dev, libsqlite3-dev and pkg-config (apt-get)…"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libgsl-dev pkg-config; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libgsl-dev libsqlite3-dev pkg-config; \
 	fi
 
 build: deps

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // GSL, the GNU Scientific Library, as a system library. Only NumericCore imports it.
@@ -40,11 +41,26 @@ let package = Package(
         // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
         // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
         .target(name: "Panel", dependencies: ["TrialDesign", "Records"]),
+        // Random assignment (batch and rolling), exact assignment probabilities, eligibility, capacity,
+        // baseline balance. Plain values in and out; no files, no database.
+        .target(name: "Assignment", dependencies: ["NumericCore", "TrialDesign", "Records", "Identifiers"]),
+        // The trial store: the only module that talks to SQLite (GRDB). Cohort (pseudonymised),
+        // screening, hash-chained append-only assignment records.
+        .target(name: "TrialStore", dependencies: [
+            "TrialDesign", "Records",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Randomization inference, multiple testing, Lee bounds, power and design diagnosis.
+        .target(name: "Inference", dependencies: ["NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation", "Panel",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
+                "Assignment", "TrialStore",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +73,11 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "EstimationTests", dependencies: ["Estimation", "NumericCore", "Tabular", "TestSupport"]),
+        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "Identifiers", "Tabular", "TestSupport"]),
+        .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "Records", "TestSupport",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 

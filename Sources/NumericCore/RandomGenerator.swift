@@ -10,7 +10,7 @@ public final class RandomGenerator {
     /// The generator's name as written into outputs.
     public let name: String = "mt19937"
     public let seed: UInt64
-    private let rng: UnsafeMutablePointer<gsl_rng>
+    let rng: UnsafeMutablePointer<gsl_rng>
 
     public init(seed: UInt64) {
         _ = GSLRuntime.ready

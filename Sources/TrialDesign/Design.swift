@@ -34,6 +34,9 @@ public struct TrialInfo: Sendable, Equatable {
     /// The cohort column with the national number (INSZ) of the reference parent, through which registry
     /// sources are linked. It is pseudonymised on entry with the design's key and never stored as is.
     public var linkColumn: String?
+    /// The cohort column with each unit's enrolment (and assignment) date, `YYYY-MM-DD`; follow-up
+    /// windows count from it. Default `enrolled_on`.
+    public var enrolmentDateColumn: String = "enrolled_on"
 }
 
 public enum IdentifierType: String, Sendable, CaseIterable, Equatable {

@@ -67,9 +67,11 @@ struct DesignReader {
             let idColumn = m.optionalString("id_column") ?? "family_id"
             let idType = m.choice("id_type", IdentifierType.self, default: .code) ?? .code
             let linkColumn = m.optionalString("link_column")
+            let enrolmentDateColumn = m.optionalString("enrolment_date_column") ?? "enrolled_on"
             guard let id, let title else { return nil }
             return TrialInfo(id: id, title: title, registration: registration, unit: unit,
-                             idColumn: idColumn, idType: idType, linkColumn: linkColumn)
+                             idColumn: idColumn, idType: idType, linkColumn: linkColumn,
+                             enrolmentDateColumn: enrolmentDateColumn)
         }
         let arms = r.list("arms") { m -> Arm? in
             let id = m.string("id"), label = m.optionalString("label")

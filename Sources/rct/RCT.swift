@@ -12,6 +12,15 @@ struct RCT: ParsableCommand {
         subcommands: [
             Validate.self,
             Estimate.self,
+            Init.self,
+            Assign.self,
+            Enrol.self,
+            Verify.self,
+            BalanceCommand.self,
+            RandomizationInferenceCommand.self,
+            Adjust.self,
+            PowerCommand.self,
+            MDECommand.self,
         ]
     )
 }

@@ -1,0 +1,109 @@
+import Crypto
+import Foundation
+
+/// The hash chain over assignment records.
+///
+/// Every record stores `hash = SHA-256(canonical content)`, lower-case hex, where the canonical content
+/// is UTF-8 text: the line `rct-assignment-v1`, then one line per field in this fixed order —
+/// `seq, unit, link, arm, assigned_on, recorded_at, stratum, block, block_size, cluster, probability,
+/// procedure, seed, generator, case_manager, capacity, run, prev` — each written `name=value`, or just
+/// `name` when the value is absent (NULL). Values escape `\` as `\\` and a newline as `\n`; numbers are
+/// written in Swift's shortest round-trip form (`0.5`, `0.3333333333333333`); `prev` is the previous
+/// record's hash, and for record 1 the design's SHA-256 (so the chain is anchored to the design). Lines end
+/// with `\n`.
+///
+/// Changing any field of a record changes its hash; re-hashing it breaks the next record's `prev`;
+/// removing a record leaves a gap in `seq` (or, at the end, disagrees with the head kept in `trial`).
+public enum HashChain {
+    public static func hexSHA256(_ data: some DataProtocol) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    public static func canonicalContent(seq: Int, entry e: AssignmentEntry, recordedAt: String, runID: Int,
+                                        previousHash: String) -> String {
+        let fields: [(String, String?)] = [
+            ("seq", String(seq)), ("unit", e.unitID), ("link", e.linkKey), ("arm", e.arm),
+            ("assigned_on", e.assignedOn.description), ("recorded_at", recordedAt), ("stratum", e.stratum),
+            ("block", e.block), ("block_size", e.blockSize.map(String.init)), ("cluster", e.cluster),
+            ("probability", String(describing: e.probability)), ("procedure", e.procedure), ("seed", String(e.seed)),
+            ("generator", e.generator), ("case_manager", e.caseManager), ("capacity", e.capacityStatus),
+            ("run", String(runID)), ("prev", previousHash),
+        ]
+        var text = "rct-assignment-v1\n"
+        for (name, value) in fields { text += value.map { "\(name)=\(escape($0))\n" } ?? "\(name)\n" }
+        return text
+    }
+
+    public static func hash(seq: Int, entry: AssignmentEntry, recordedAt: String, runID: Int, previousHash: String) -> String {
+        hexSHA256(Array(canonicalContent(seq: seq, entry: entry, recordedAt: recordedAt, runID: runID,
+                                         previousHash: previousHash).utf8))
+    }
+
+    public static func hash(_ record: AssignmentRecord) -> String {
+        hash(seq: record.seq, entry: record.entry, recordedAt: record.recordedAt, runID: record.runID,
+             previousHash: record.previousHash)
+    }
+}
+
+/// One problem `verify` found in the chain.
+public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The record's content does not match its hash: a field was changed after it was written.
+    case altered(seq: Int, unit: String)
+    /// The record's `prev` is not the hash of the record before it: that record was changed and re-hashed,
+    /// or records were inserted between them.
+    case brokenLink(seq: Int, unit: String)
+    /// Records with these numbers are missing.
+    case removed(seqs: ClosedRange<Int>)
+    /// A record appears that the store's head does not account for.
+    case inserted(seq: Int, unit: String)
+    /// The head in `trial` disagrees with the last record.
+    case headMismatch(storedSeq: Int, foundSeq: Int)
+    /// The chain's head is not the one kept outside the store.
+    case unexpectedHead(expected: String, found: String)
+    /// The append-only triggers were dropped.
+    case triggersMissing([String])
+
+    public var description: String {
+        switch self {
+        case let .altered(seq, unit):
+            return "record \(seq) (family \(unit)) was altered: its content no longer matches its hash"
+        case let .brokenLink(seq, unit):
+            return "record \(seq) (family \(unit)) does not link to record \(seq - 1): record \(seq - 1) was altered and "
+                + "re-hashed, or a record was inserted before record \(seq)"
+        case let .removed(seqs):
+            return seqs.count == 1 ? "record \(seqs.lowerBound) was removed"
+                : "records \(seqs.lowerBound)–\(seqs.upperBound) were removed"
+        case let .inserted(seq, unit):
+            return "record \(seq) (family \(unit)) was inserted: the store's head says the chain ends before it"
+        case let .headMismatch(storedSeq, foundSeq):
+            return foundSeq < storedSeq
+                ? (storedSeq - foundSeq == 1 ? "record \(storedSeq) was removed" : "records \(foundSeq + 1)–\(storedSeq) were removed")
+                    + " (the store's head says the chain ends at record \(storedSeq), the last record found is \(foundSeq))"
+                : "the store's head says the chain ends at record \(storedSeq), but the last record is \(foundSeq)"
+        case let .unexpectedHead(expected, found):
+            return "the chain's head is \(found), not the expected \(expected): the chain was rewritten or extended"
+        case let .triggersMissing(names):
+            return "the append-only triggers were removed (\(names.joined(separator: ", "))): someone edited the store's schema"
+        }
+    }
+}
+
+/// What `verify` found.
+public struct VerificationReport: Sendable, Equatable {
+    public var records: Int
+    public var headSeq: Int
+    public var headHash: String
+    public var problems: [ChainProblem]
+    public var isIntact: Bool { problems.isEmpty }
+}

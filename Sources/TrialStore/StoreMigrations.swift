@@ -1,0 +1,87 @@
+import GRDB
+
+/// The store's schema, as an ordered list of named migrations (GRDB `DatabaseMigrator`). A migration,
+/// once released, is never edited: later modules add their own migrations to the END of this list, each
+/// creating its own tables, so an older store is brought up to date on open.
+///
+/// | migration | tables | owner |
+/// |---|---|---|
+/// | `v1_trial` | `trial`, `runs`, `cohort`, `screening`, `assignments` (+ append-only triggers) | TrialStore (assignment) |
+/// | (reserved) `v2_imports`… | `imports`, `quarantine`, `registry_records`, `survey_responses` | import step |
+///
+/// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
+/// `YYYY-MM-DD`, instants text ISO 8601 UTC; no table ever holds a real national number.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_trial", migrate: v1Trial)
+        // Later migrations go here, in order, e.g. migrator.registerMigration("v2_imports", migrate: …).
+        return migrator
+    }
+
+    /// The trial, its runs, the pseudonymised cohort, screening outcomes and the hash-chained
+    /// assignment records.
+    @Sendable static func v1Trial(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE trial (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                trial_id TEXT NOT NULL,
+                design_file TEXT NOT NULL,
+                design_sha256 TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                head_seq INTEGER NOT NULL DEFAULT 0,
+                head_hash TEXT NOT NULL
+            );
+            CREATE TABLE runs (
+                run_id INTEGER PRIMARY KEY,
+                command TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                design_sha256 TEXT NOT NULL,
+                screened INTEGER NOT NULL,
+                assigned INTEGER NOT NULL
+            );
+            CREATE TABLE cohort (
+                unit_id TEXT PRIMARY KEY,
+                link_key TEXT,
+                line INTEGER NOT NULL,
+                attributes TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES runs(run_id)
+            );
+            CREATE TABLE screening (
+                unit_id TEXT PRIMARY KEY REFERENCES cohort(unit_id),
+                eligible INTEGER NOT NULL,
+                rule_id TEXT,
+                reason TEXT,
+                run_id INTEGER NOT NULL REFERENCES runs(run_id)
+            );
+            CREATE TABLE assignments (
+                seq INTEGER PRIMARY KEY,
+                unit_id TEXT NOT NULL UNIQUE REFERENCES cohort(unit_id),
+                link_key TEXT,
+                arm TEXT NOT NULL,
+                assigned_on TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                stratum TEXT,
+                block TEXT,
+                block_size INTEGER,
+                cluster TEXT,
+                probability REAL NOT NULL,
+                procedure TEXT NOT NULL,
+                seed INTEGER NOT NULL,
+                generator TEXT NOT NULL,
+                case_manager TEXT,
+                capacity_status TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES runs(run_id),
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TRIGGER assignments_append_only_update BEFORE UPDATE ON assignments
+                BEGIN SELECT RAISE(ABORT, 'assignment records are append-only'); END;
+            CREATE TRIGGER assignments_append_only_delete BEFORE DELETE ON assignments
+                BEGIN SELECT RAISE(ABORT, 'assignment records are append-only'); END;
+            """)
+    }
+
+    /// The names of the triggers `verify` expects.
+    static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete"]
+}
