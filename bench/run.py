@@ -181,6 +181,7 @@ class Tool:
     max_runs: int | None = None  # fewer runs for a peer whose every run is slow for a known reason
     display: str | None = None  # how the report shows the command, when argv is too long to print
     check: object = None      # a callable run after the case: returns a note comparing answers
+    time_from_output: bool = False  # time and memory are the "seconds_rct" / "peak_kb" the command reports
 
 
 @dataclass
@@ -274,10 +275,17 @@ def ri_cases(project, peers, smoke, runs):
             c.tools.append(tool("statsmodels OLS loop", [VENV_PY, os.path.join(PEERS, "ri_numpy.py"), path, str(p),
                                                          str(RI_SEED), "statsmodels"],
                                 peers.py_skip("numpy", "pandas", "statsmodels"), scale=s, env=peer_env()))
-        p, s = scaled(2000 if big else PERMUTATIONS)
-        c.tools.append(tool("pyfixest ritest", [VENV_PY, os.path.join(PEERS, "ri_pyfixest.py"), path, str(p), str(RI_SEED)],
+        # pyfixest's fastest variant for the size: block indicators with ritest's fast (numba) algorithm
+        # at N = 112; absorbed block effects with its slow algorithm above (the fast one would refit
+        # 125 or 1,250 indicator columns, about 30 ms per permutation at N = 2,000).
+        mode = "dummies" if n <= 112 else "fe"
+        p, s = scaled(PERMUTATIONS if mode == "dummies" else 500)
+        c.tools.append(tool("pyfixest ritest", [VENV_PY, os.path.join(PEERS, "ri_pyfixest.py"), path, str(p), str(RI_SEED),
+                                                mode],
                             peers.py_skip("pyfixest"), scale=s, env=peer_env(), max_runs=2,
-                            note="re-draws without blocks (ritest has no strata); each fresh process "
+                            note=("block indicators, fast algorithm" if mode == "dummies" else
+                                  "blocks absorbed, slow algorithm (the fast one fails on absorbed effects)")
+                                 + "; re-draws without blocks (ritest has no strata); each fresh process "
                                  "compiles numba kernels first (in the wall time, not in compute s)"))
         cases.append(c)
     return cases
@@ -292,58 +300,38 @@ def effects_cases(project, peers, smoke, runs):
     perms = PERMUTATIONS if not smoke else 200
     c = Case("Effect table: 17 outcomes x 2 waves, Lin + HC2, RI p, sharpened q", "112 families",
              runs or (5 if not smoke else 1))
-    skip = project.missing("estimate", "--data", "--outcome", "--treatment")
-    argv, note, display, json_out = None, "", None, False
+    # rct's side is a chain of commands (estimate, ri, adjust per family) glued by a small script that
+    # times the rct processes only; steps whose command is missing are left out and named in the note.
+    skip = project.missing("estimate", "--data", "--outcome", "--treatment", "--estimator", "--covariates",
+                           "--fixed-effects", "--se", "--format")
+    argv, note, display = None, "", None
+    prefix = os.path.join(RESULTS, "effects_rct")
     if not skip:
-        # Options the estimate command documents are passed; the rest is noted in the table.
-        opts = []
-        text = project.help("estimate")
-        optional = [("--covariates", ",".join(gen.COVARIATES)), ("--estimator", "lin"),
-                    ("--fixed-effects", "stratum"), ("--strata", "stratum"),
-                    ("--se", "hc2"), ("--variance", "hc2"), ("--se-type", "hc2"), ("--format", "json")]
-        for flag, value in optional:
-            if has_flag(text, flag) and not (flag == "--strata" and "--fixed-effects" in opts):
-                opts += [flag, value]
-        # Both waves: in one call when the command can split by a column, else one call per wave file.
-        panel = os.path.join(folder, "effects_panel.csv")
-        def call(data, *extra):
-            return [project.binary, "estimate", "--data", data, *extra, "--outcome", outcomes, "--treatment", "z"] + opts
-        if has_flag(text, "--by"):
-            calls, waves = [call(panel, "--by", "wave")], [None]
-        elif has_flag(text, "--wave"):
-            calls, waves = [call(panel, "--wave", w) for w in ("m6", "m12")], ["m6", "m12"]
-        else:
-            calls, waves = [call(f) for f in files], ["m6", "m12"]
-        parts = [" ".join(shlex.quote(a) for a in call) for call in calls]
-        # The estimates are kept (JSON) to be compared with estimatr's after the runs.
-        kept = [os.path.join(RESULTS, f"effects_rct_{w or 'all'}.json") for w in waves]
-        json_out = "--format" in opts
-        redirect = [f" > {shlex.quote(k)}" if json_out else " > /dev/null" for k in kept]
-        covered = ["Lin + HC2" if has_flag(text, "--estimator") else "estimate"]
-        if not project.missing("ri", "--data", "--outcome", "--treatment", "--blocks", "--covariates",
-                               "--permutations", "--seed"):
-            ri_help = project.help("ri")
-            ri_statistic = (["--statistic", "lin" if re.search(r"\blin\b", ri_help) else "ols"]
-                            if "--statistic" in ri_help else [])
-            for f in files:
-                for o, _ in gen.OUTCOMES:
-                    parts.append(" ".join(shlex.quote(a) for a in [
-                        project.binary, "ri", "--data", f, "--outcome", o, "--treatment", "z", "--blocks", "stratum",
-                        "--covariates", ",".join(gen.COVARIATES), "--permutations", str(perms),
-                        "--seed", str(RI_SEED)] + ri_statistic))
-            covered.append("RI per outcome (rct ri)")
-        else:
-            covered.append("no RI yet (rct ri missing)")
-        covered.append("no q-values yet" if not project.help("run") else "")
-        redirect += [" > /dev/null"] * (len(parts) - len(redirect))
-        argv = ["sh", "-c", " && ".join(p + r for p, r in zip(parts, redirect))]
-        shown = len(calls) + 1
-        display = "\n".join(parts[:shown] + ([f"# … and {len(parts) - shown} more rct ri runs, one per outcome and wave"]
-                                             if len(parts) > shown else []))
-        note = "; ".join(x for x in covered if x) + " — options passed: " + " ".join(opts[::2])
+        argv = [sys.executable, os.path.join(PEERS, "effects_rct.py"), project.binary, str(perms), str(RI_SEED),
+                prefix] + files
+        has_ri = project.has("ri", "--data", "--outcome", "--treatment", "--blocks", "--covariates", "--statistic",
+                             "--permutations", "--seed", "--format")
+        has_adjust = has_ri and project.has("adjust", "--method", "--p", "--format")
+        outcomes_arg = ",".join(o for o, _ in gen.OUTCOMES)
+        lines = [f"rct estimate --data effects_m6.csv --outcome {outcomes_arg} --treatment z --estimator lin "
+                 f"--covariates {','.join(gen.COVARIATES)} --fixed-effects stratum --se hc2 --format json"]
+        if has_ri:
+            lines.append(f"rct ri --data effects_m6.csv --outcome {outcomes_arg} --treatment z --blocks stratum "
+                         f"--covariates {','.join(gen.COVARIATES)} --statistic ols --permutations {perms} "
+                         f"--seed {RI_SEED} --format json")
+        if has_adjust:
+            lines.append("rct adjust --method sharpened-q --p P1,P2,… --format json   # once per family of outcomes")
+        display = ("# " + " ".join(shlex.quote(a) for a in argv).replace(ROOT + "/", "") +
+                   "\n# runs, for each wave file:\n" + "\n".join(lines))
+        note = "; ".join(["Lin + FE, HC2 (rct estimate)",
+                          "RI on the 17 outcomes at once (rct ri)" if has_ri else "no RI yet (rct ri missing)",
+                          "sharpened q (rct adjust)" if has_adjust else "no q-values yet (rct adjust missing)",
+                          "time and memory of the rct processes only (glue: peers/effects_rct.py)"])
     out = os.path.join(RESULTS, "effects_estimatr.csv")
-    check = (lambda: compare_effects(list(zip(waves, kept)), out)) if argv and json_out else None
-    c.tools.append(tool("rct estimate (+ ri)", argv, skip, project=True, note=note, display=display, check=check))
+    kept = [(w, f"{prefix}_{w}.json") for w in ("m6", "m12")]
+    check = (lambda: compare_effects(kept, out)) if argv else None
+    c.tools.append(tool("rct estimate + ri + adjust", argv, skip, project=True, note=note, display=display,
+                        check=check, time_from_output=True))
     c.tools.append(tool("R estimatr: Lin + FE, HC2 only", [rscript() or "Rscript", os.path.join(PEERS, "effects_estimatr.R"),
                                                           files[0], files[1], "0", str(RI_SEED), out],
                         peers.r_skip("estimatr"), note="like for like with rct estimate: no RI, no q-values"))
@@ -491,7 +479,7 @@ def result_text(out):
     if "p_value" not in out and "valid_rows" not in out and "sums" not in out:
         # The project's JSON: show an estimate and a p-value when it has them (names are guessed).
         est = find_key(out, ("estimate", "observed", "observed_statistic", "statistic"))
-        p = find_key(out, ("p_value", "pValue", "p", "p_two_sided", "pvalue"))
+        p = find_key(out, ("p_value", "p_two_tailed", "pValue", "p", "p_two_sided", "pvalue"))
         return ", ".join(x for x in (f"est {est:.4f}" if est is not None else "",
                                      f"p {p:.3f}" if p is not None else "") if x)
     if "p_value" in out:
@@ -529,6 +517,8 @@ def run_case(case, timeout):
             if t.before:
                 t.before()
             run = run_timed(t.argv, env=t.env, timeout=timeout)
+            if t.time_from_output and run.output and "seconds_rct" in run.output:
+                run.seconds, run.peak_kb = run.output["seconds_rct"], run.output.get("peak_kb")
             runs[t.name].append(run)
             status = run.error or f"{scaled_seconds(run, t.scale):.2f} s"
             log(f"{case.task[:40]} [{case.size}] run {r + 1}/{case.runs} {t.name}: {status}")
@@ -700,7 +690,8 @@ def markdown(meta, rows):
         if r.get("disagrees"):
             note = (f"**{r['disagrees']}**; " + note).rstrip("; ")
         if r["scale"] != 1.0:
-            note = (f"scaled ×{r['scale']:g} from {int(round(PERMUTATIONS / r['scale'])):,} permutations; " + note).rstrip("; ")
+            ran = (r.get("output") or {}).get("permutations") or int(round(PERMUTATIONS / r["scale"]))
+            note = (f"scaled ×{r['scale']:g} from {ran:,} permutations; " + note).rstrip("; ")
         out.append(f"| {r['task']} | {r['size']} | {r['tool']} | {r['runs']} | {fmt(r['median'])} | {fmt(r['min'])} | "
                    f"{fmt(r.get('ratio')) if not r['project'] else '1'} | {fmt(r.get('compute_median'))} | {fmt(r['peak_mb'], 0)} | {r['result']} | {note} |")
     out += ["", "Commands (one run of each):", "", "```"]

@@ -3,8 +3,9 @@
 # estimator lin, strata_fixed_effects) and HC2 standard errors. estimatr's lm_lin takes no fixed effects,
 # so it is written out: lm_robust(y ~ z * (centred covariates), fixed_effects = ~stratum, se_type = "HC2").
 # Randomization-inference p-values from re-drawing the assignment within strata (one set of draws shared
-# by all outcomes of a wave, refitting the same regression with lm.fit); sharpened two-stage q-values
-# (Anderson 2008) within family and wave.
+# by all outcomes of a wave; statistic: the OLS coefficient of z with covariates and stratum indicators,
+# as `rct ri --statistic ols`, refitted with lm.fit); sharpened two-stage q-values (Anderson 2008) within
+# family and wave.
 # With PERMUTATIONS = 0 only the estimates and HC2 standard errors are computed (no RI, no q-values):
 # the like-for-like comparison with `rct estimate`.
 # Usage: Rscript effects_estimatr.R EFFECTS_m6.csv EFFECTS_m12.csv PERMUTATIONS SEED OUT.csv
@@ -43,12 +44,12 @@ for (w in 1:2) {
     tab[tab$term == "z", c("estimate", "std.error", "p.value", "conf.low", "conf.high")]
   })
   tab <- do.call(rbind, rows)
-  # Randomization inference: the same regression (stratum dummies for the fixed effects) by lm.fit for
-  # all outcomes at once.
+  # Randomization inference, statistic as `rct ri --statistic ols`: the coefficient of z in OLS with the
+  # covariates and stratum indicators, refitted by lm.fit for all outcomes at once.
   Xc <- as.matrix(d[, c("domains_weak_c", "single_parent_c", "leefloon_before_c")])
   S <- model.matrix(~ stratum, d)[, -1, drop = FALSE]
   Y <- as.matrix(d[, outcomes])
-  design <- function(z) cbind(1, z, Xc, z * Xc, S)
+  design <- function(z) cbind(1, z, Xc, S)
   obs <- lm.fit(design(d$z), Y)$coefficients[2, ]
   n <- nrow(d); zsorted <- d$z[order(d$stratum)]
   if (perms == 0) {
