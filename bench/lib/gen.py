@@ -165,13 +165,23 @@ def corrupt(digits):
 
 # ---------------------------------------------------------------------------------------------------
 # A VDAB month-status extract: one row per person per month-end, 40 months (2017-01 .. 2020-04).
-# Semicolon-separated, decimal comma in the benefit amount, months as YYYYMM. 5% of persons have
-# their number in the printed form, 0.2% have wrong check digits (every one of their rows must be
+# Semicolon-separated, benefit amounts with a decimal comma and a thousands point ("1.234,56"), months
+# as YYYYMM, the placement status in VDAB's Dutch codes (those `rct import-bench` maps). 5% of persons
+# have their number in the printed form, 0.2% have wrong check digits (every one of their rows must be
 # rejected).
 
 VDAB_MONTHS = [f"{2017 + (m // 12)}{m % 12 + 1:02d}" for m in range(40)]
 VDAB_CATEGORIES = ["00", "00", "00", "02", "04", "05", "10", "80", "82", "11", "18", "19", "30"]
+VDAB_PLACEMENT_CODES = ["geen", "geen", "geen", "geen", "opleiding", "traject", "bemiddeling", "niet toeleidbaar"]
+# The panel task's VDAB panel uses the design's own (already mapped) values.
 VDAB_PLACEMENT = ["", "", "", "", "training", "trajectory", "not_deployable"]
+
+
+def euro_text(cents):
+    """Cents as Flemish text: thousands point, decimal comma ("1.234,56")."""
+    euros = cents // 100
+    whole = f"{euros // 1000}.{euros % 1000:03d}" if euros >= 1000 else str(euros)
+    return f"{whole},{cents % 100:02d}"
 
 
 def vdab_extract(path, rows, seed=SEED):
@@ -182,9 +192,9 @@ def vdab_extract(path, rows, seed=SEED):
         suffixes = []
         for _ in range(4096):
             cat = rng.choice(VDAB_CATEGORIES)
-            placement = rng.choice(VDAB_PLACEMENT)
+            placement = rng.choice(VDAB_PLACEMENT_CODES)
             amount = 0 if rng.random() < 0.4 else rng.randint(40_000, 180_000)
-            suffixes.append(f";{cat};{placement};{amount // 100},{amount % 100:02d}\n")
+            suffixes.append(f";{cat};{placement};{euro_text(amount)}\n")
         f.write("insz;maand;categorie;trajectstatus;uitkering\n")
         seen = set()
         persons = rows // len(VDAB_MONTHS)
@@ -257,6 +267,9 @@ def panel_data(folder, families, seed=SEED):
     return True
 
 
+BENCH_KEY = "benchmark-key-not-a-secret-0001"  # the fixed key of `rct import-bench run`
+
+
 def bench_key(path):
-    """A fixed, non-secret 32-byte benchmark key (hex text), the same for the project and its peers."""
-    return _write(path, lambda f: f.write(random.Random(SEED).getrandbits(256).to_bytes(32, "big").hex() + "\n"))
+    """The fixed, non-secret benchmark key, the same for the project and its peers."""
+    return _write(path, lambda f: f.write(BENCH_KEY + "\n"))

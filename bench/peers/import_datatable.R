@@ -1,4 +1,5 @@
-# Import of a VDAB month-status extract with R data.table: fread (semicolon, decimal comma), validate
+# Import of a VDAB month-status extract with R data.table: fread (semicolon; amounts with a thousands
+# point and a decimal comma, which fread's dec cannot combine, parsed with gsub), validate
 # the national numbers with vectorised string arithmetic over the distinct numbers, keyed pseudonyms with
 # openssl's vectorised HMAC-SHA-256, join back, check the months.
 # Usage: Rscript import_datatable.R EXTRACT.csv KEYFILE
@@ -6,8 +7,9 @@ suppressPackageStartupMessages({ library(data.table); library(openssl) })
 args <- commandArgs(trailingOnly = TRUE)
 t0 <- proc.time()[["elapsed"]]
 key <- trimws(readLines(args[2], warn = FALSE)[1])
-d <- fread(args[1], sep = ";", dec = ",", colClasses = c(insz = "character", maand = "character",
-           categorie = "character", trajectstatus = "character", uitkering = "numeric"))
+d <- fread(args[1], sep = ";", colClasses = c(insz = "character", maand = "character",
+           categorie = "character", trajectstatus = "character", uitkering = "character"))
+d[, uitkering := as.numeric(sub(",", ".", gsub(".", "", uitkering, fixed = TRUE), fixed = TRUE))]
 u <- unique(d$insz)
 digits <- gsub("[-. ]", "", u)
 ok <- grepl("^[0-9]{11}$", digits)

@@ -1,5 +1,5 @@
-"""Import of a VDAB month-status extract with pandas: read (semicolon, decimal comma), validate the
-national numbers, replace them by keyed pseudonyms (HMAC-SHA-256, hashed once per distinct number),
+"""Import of a VDAB month-status extract with pandas: read (semicolon, decimal comma, thousands point),
+validate the national numbers, replace them by keyed pseudonyms (HMAC-SHA-256, hashed once per distinct number),
 check the months. Usage: python import_pandas.py EXTRACT.csv KEYFILE"""
 import json
 import os
@@ -14,7 +14,7 @@ from insz import normalise, pseudonymiser, read_key  # noqa: E402
 
 path, keyfile = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
-d = pd.read_csv(path, sep=";", decimal=",", dtype={"insz": str, "maand": str, "categorie": str,
+d = pd.read_csv(path, sep=";", decimal=",", thousands=".", dtype={"insz": str, "maand": str, "categorie": str,
                 "trajectstatus": str, "uitkering": float}, keep_default_na=False)
 pseudonym = pseudonymiser(read_key(keyfile))
 codes, uniques = pd.factorize(d["insz"])

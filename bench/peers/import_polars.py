@@ -1,4 +1,5 @@
-"""Import of a VDAB month-status extract with polars: read (semicolon, decimal comma), validate the
+"""Import of a VDAB month-status extract with polars: read (semicolon, decimal comma, thousands point
+parsed with string expressions), validate the
 national numbers with column expressions, replace them by keyed pseudonyms (HMAC-SHA-256 mapped over
 the distinct numbers), check the months. Usage: python import_polars.py EXTRACT.csv KEYFILE"""
 import json
@@ -14,9 +15,11 @@ from insz import pseudonymiser, read_key  # noqa: E402
 path, keyfile = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
 pseudonym = pseudonymiser(read_key(keyfile))
-d = pl.read_csv(path, separator=";", decimal_comma=True,
-                schema_overrides={"insz": pl.Utf8, "maand": pl.Utf8, "categorie": pl.Utf8,
-                                  "trajectstatus": pl.Utf8, "uitkering": pl.Float64})
+d = (pl.read_csv(path, separator=";",
+                 schema_overrides={"insz": pl.Utf8, "maand": pl.Utf8, "categorie": pl.Utf8,
+                                   "trajectstatus": pl.Utf8, "uitkering": pl.Utf8})
+     .with_columns(pl.col("uitkering").str.replace_all(".", "", literal=True)
+                   .str.replace(",", ".", literal=True).cast(pl.Float64)))
 digits = pl.col("insz").str.replace_all(r"[.\- ]", "")
 nine = pl.col("digits").str.slice(0, 9).cast(pl.Int64, strict=False)
 check = pl.col("digits").str.slice(9, 2).cast(pl.Int64, strict=False)
