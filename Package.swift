@@ -53,6 +53,18 @@ let package = Package(
         ]),
         // Randomization inference, multiple testing, Lee bounds, power and design diagnosis.
         .target(name: "Inference", dependencies: ["NumericCore"]),
+        // Import of registry and survey extracts: dialects, cell parsers, source mappings, national numbers
+        // pseudonymised on arrival, rejections with row accounting, dialect sniffing.
+        .target(
+            name: "Ingest",
+            dependencies: ["Tabular", "TrialDesign", "Identifiers", "Records",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts).
+        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular"]),
+        // Robustness of the ITT: differential attrition tests, subgroup heterogeneity (Wald tests with
+        // HC2), dose–response among the treated (non-experimental). Builds on Estimation's least squares.
+        .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -61,6 +73,7 @@ let package = Package(
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
                 "Assignment", "TrialStore",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation", "Robustness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,7 +91,10 @@ let package = Package(
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).

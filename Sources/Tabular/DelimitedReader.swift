@@ -7,19 +7,26 @@ public struct DelimitedReader: Sendable {
     public var separator: Character
     public var quote: Character
     public var header: Bool
+    /// The file's encoding (UTF-8 by default; Windows-1252 is decoded with its full table).
+    public var encoding: CharacterEncoding
 
-    public init(separator: Character = ",", quote: Character = "\"", header: Bool = true) {
+    public init(separator: Character = ",", quote: Character = "\"", header: Bool = true, encoding: CharacterEncoding = .utf8) {
         self.separator = separator
         self.quote = quote
         self.header = header
+        self.encoding = encoding
     }
 
-    /// Reads a whole file as UTF-8.
+    /// Reads a whole file in the reader's encoding (UTF-8 unless told otherwise). For large files use
+    /// `DelimitedRecordReader`, which streams.
     public func read(path: String) throws -> Table {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
-        return try read(text: String(decoding: data, as: UTF8.self))
+        switch encoding {
+        case .utf8: return try read(text: String(decoding: data, as: UTF8.self))
+        case .windows1252: return try read(text: encoding.decode([UInt8](data)) ?? "")
+        }
     }
 
     /// Splits text into records: each record is its fields and the line it starts on.

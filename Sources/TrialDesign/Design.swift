@@ -199,6 +199,10 @@ public struct Source: Sendable, Equatable {
     public var missingCodes: [String]
     /// For survey sources: the wave the file belongs to.
     public var wave: String?
+    /// Value mappings per canonical field: raw code in the file → canonical value, e.g.
+    /// `codes: { kind: { "AFS eenmalig": supplementary_one_off } }`. Empty when the file already uses
+    /// the canonical values.
+    public var codes: [String: [String: String]] = [:]
 }
 
 public struct HypothesisFamily: Sendable, Equatable {

@@ -245,10 +245,36 @@ struct DesignReader {
         }
         let missing = m.stringList("missing_codes")
         let wave = m.optionalString("wave")
+        let codes = readCodes(m.mapping("codes", required: false))
         guard let id, let kind, let file, let identifierColumn, let dialect else { return nil }
         return Source(id: id, kind: kind, file: file, identifierColumn: identifierColumn,
                       identifierType: identifierType, dialect: dialect, columns: columns,
-                      missingCodes: missing, wave: wave)
+                      missingCodes: missing, wave: wave, codes: codes)
+    }
+
+    /// `codes: { field: { raw: canonical, … }, … }`: value mappings per canonical field.
+    private func readCodes(_ reader: MappingReader?) -> [String: [String: String]] {
+        guard let c = reader, case let .mapping(map) = c.node else { return [:] }
+        var out: [String: [String: String]] = [:]
+        for (k, v) in map {
+            guard let field = k.string else { continue }
+            log.record(c.childPath(field), k)
+            guard case let .mapping(values) = v else {
+                log.add(v, c.childPath(field), "codes maps a field to a mapping of raw codes to canonical values, e.g. kind: { \"AFS eenmalig\": supplementary_one_off }")
+                continue
+            }
+            var inner: [String: String] = [:]
+            for (rk, rv) in values {
+                guard let raw = rk.string, case .scalar = rv, let canonical = rv.string else {
+                    log.add(rv, c.childPath(field), "each raw code maps to one canonical value (text)")
+                    continue
+                }
+                if inner[raw] != nil { log.add(rk, c.childPath(field), "the code \"\(raw)\" appears twice; keep one") }
+                inner[raw] = canonical
+            }
+            out[field] = inner
+        }
+        return out
     }
 
     private func readDialect(_ reader: MappingReader?) -> Dialect? {

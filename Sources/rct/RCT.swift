@@ -21,6 +21,13 @@ struct RCT: ParsableCommand {
             Adjust.self,
             PowerCommand.self,
             MDECommand.self,
+            Inspect.self,
+            Simulate.self,
+            ImportBench.self,
+            AttritionCommand.self,
+            SubgroupsCommand.self,
+            BoundsCommand.self,
+            DoseResponseCommand.self,
         ]
     )
 }

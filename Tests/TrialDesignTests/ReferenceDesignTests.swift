@@ -73,3 +73,32 @@ import TestSupport
         #expect(design.families.allSatisfy { $0.correction == .sharpenedQ })
     }
 }
+
+/// The `codes:` key of a source (raw code → canonical value, per field).
+@Suite struct SourceCodesTests {
+    @Test func theReferenceDesignMapsTheOCMWsDutchKinds() throws {
+        let design = try Design.load(path: Fixtures.path("designs/mission-kortrijk.yaml"))
+        let aid = try #require(design.sources.first { $0.id == "ocmw_aid" })
+        #expect(aid.codes["kind"]?["AFS eenmalig"] == "supplementary_one_off")
+        #expect(aid.codes["kind"]?["Art. 60§7"] == "art60")
+        #expect(aid.codes["kind"]?.count == 12)
+        #expect(design.sources.first { $0.id == "leefloon" }?.codes.isEmpty == true)
+    }
+
+    @Test func aCodesEntryMustMapRawCodesToValues() throws {
+        let base = try Fixtures.contents("fixtures/designs/minimal.yaml")
+        let good = base.replacingOccurrences(of: "    dialect: { format: delimited, separator: \";\" }",
+                                             with: "    dialect: { format: delimited, separator: \";\" }\n    codes: { kind: { \"AFS eenmalig\": supplementary_one_off } }")
+        #expect(try Design.parse(yaml: good).sources[0].codes == ["kind": ["AFS eenmalig": "supplementary_one_off"]])
+        let bad = base.replacingOccurrences(of: "    dialect: { format: delimited, separator: \";\" }",
+                                            with: "    dialect: { format: delimited, separator: \";\" }\n    codes: { kind: supplementary_one_off }")
+        do {
+            _ = try Design.parse(yaml: bad, file: "bad.yaml")
+            Issue.record("a codes entry that is not a mapping should be refused")
+        } catch let e as DesignError {
+            #expect(e.issues.count == 1)
+            #expect(e.issues[0].path == "sources[0].codes.kind")
+            #expect(e.issues[0].line == 21)
+        }
+    }
+}

@@ -1,0 +1,511 @@
+import Crypto
+import Foundation
+import Identifiers
+import Records
+import Tabular
+import TrialDesign
+
+/// A problem that stops a whole file from being imported (a bad row is a `Rejection` instead).
+public enum ImportError: Error, Equatable, CustomStringConvertible {
+    case notImportable(source: String, kind: SourceKind)
+    case noPseudonymizer(source: String)
+    case unreadable(file: String, reason: String)
+    case emptyFile(file: String)
+    case missingColumn(file: String, source: String, field: String, column: String, available: [String])
+    case noWave(source: String)
+
+    public var description: String {
+        switch self {
+        case let .notImportable(source, kind):
+            return "source \(source): kind \(kind.rawValue) is read by the assignment step, not imported as an extract"
+        case let .noPseudonymizer(source):
+            return "source \(source) links on real national numbers, so it needs the pseudonymisation key (pseudonymisation: key_env or key_file in the design)"
+        case let .unreadable(file, reason):
+            return "\(file): \(reason)"
+        case let .emptyFile(file):
+            return "\(file): the file is empty; a delimited file with header: true needs a header line"
+        case let .missingColumn(file, source, field, column, available):
+            let hint = available.map { "\"\($0)\"" }.joined(separator: ", ")
+            return "\(file): source \(source) needs the field \"\(field)\" in column \"\(column)\", which the file does not have; "
+                + "the columns are: \(hint). Map it in the design with columns: { \(field): <column> }"
+        case let .noWave(source):
+            return "survey source \(source) has no wave; add wave: <wave id>"
+        }
+    }
+}
+
+/// Counts of a streamed import (see `Ingest.stream`).
+public struct ImportTally: Sendable, Equatable {
+    public var rowsRead = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var corrections = 0
+    /// SHA-256 of the file's bytes (hex), set when the stream ends.
+    public var fingerprint = ""
+}
+
+/// Import of registry and survey extracts declared as sources in a design.
+///
+/// The dialect is read from the design, never guessed (`rct inspect` suggests one). Every row is either
+/// accepted (mapped to canonical fields, its national number validated and replaced at once by the
+/// keyed pseudonym) or rejected with a reason, line, column and a non-identifying excerpt.
+public enum Ingest {
+    /// Imports one source of a design. The file path is relative to `designDirectory` (the design file's
+    /// folder). `knownParticipants`, when given, are the ids records must link to (pseudonyms of the link
+    /// column for registry sources, study ids for surveys); other rows are rejected as
+    /// `unknown_participant` and the merge report lists both directions.
+    public static func importSource(_ source: Source, design: Design, designDirectory: String = ".",
+                                    pseudonymizer: Pseudonymizer?, knownParticipants: Set<String>? = nil) throws -> ImportResult {
+        if source.kind == .survey, let w = source.wave, !design.waves.contains(where: { $0.id == w }) {
+            throw ImportError.noWave(source: source.id)
+        }
+        let path = source.file.hasPrefix("/") ? source.file : (designDirectory as NSString).appendingPathComponent(source.file)
+        return try importFile(path: path, displayName: source.file, source: source, pseudonymizer: pseudonymizer,
+                              knownParticipants: knownParticipants)
+    }
+
+    /// Imports a file as the given source (the path is used as is).
+    public static func importFile(path: String, displayName: String? = nil, source: Source, pseudonymizer: Pseudonymizer?,
+                                  knownParticipants: Set<String>? = nil) throws -> ImportResult {
+        var registry: [RegistryRecord] = []
+        var survey: [SurveyResponse] = []
+        let importer = try SourceImporter(path: path, display: displayName ?? path, source: source,
+                                          pseudonymizer: pseudonymizer, known: knownParticipants)
+        try importer.run(registry: { registry.append($0) }, survey: { survey.append($0) })
+        return importer.result(registry: registry, survey: survey)
+    }
+
+    /// Streams a file: accepted values go to the closures as they are read, so memory stays bounded
+    /// (apart from duplicate detection, 30–40 bytes per accepted row in a hash table of 64-bit row
+    /// hashes, and the pseudonym cache, one entry per distinct person). With `detectDuplicates: false`
+    /// memory is flat in the number of rows; use it only when duplicates are caught downstream (e.g. by a
+    /// unique index of the trial store). `ocmw_aid` decisions are held until the end, to apply
+    /// corrections. Rejections go to `rejection`.
+    public static func stream(path: String, source: Source, pseudonymizer: Pseudonymizer?,
+                              knownParticipants: Set<String>? = nil, detectDuplicates: Bool = true,
+                              registry: (RegistryRecord) -> Void, survey: (SurveyResponse) -> Void = { _ in },
+                              rejection: @escaping (Rejection) -> Void = { _ in }) throws -> ImportTally {
+        let importer = try SourceImporter(path: path, display: path, source: source, pseudonymizer: pseudonymizer,
+                                          known: knownParticipants, keepRejections: false)
+        importer.onRejection = rejection
+        importer.detectDuplicates = detectDuplicates
+        try importer.run(registry: registry, survey: survey)
+        var tally = importer.tally
+        tally.fingerprint = importer.hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return tally
+    }
+}
+
+/// A row that cannot be taken, thrown inside `SourceImporter.parse`.
+struct RowFailure: Error {
+    var reason: RejectionReason
+    var column: String?
+    var message: String
+}
+
+final class HashBox { var hasher = SHA256() }
+
+/// Imports one file: opens the reader for the dialect, resolves the columns, and processes the rows.
+final class SourceImporter {
+    let source: Source
+    let display: String
+    let pseudonymizer: Pseudonymizer?
+    let known: Set<String>?
+    let reader: RecordSource
+    let hash = HashBox()
+    var names: [String] = []
+    var pendingFirst: RawRecord?
+    var index: [String: Int] = [:]
+    var identifierIndex = 0
+    var answerItems: [(item: String, index: Int)] = []
+    var layoutEnd = 0
+    var layoutLastStart = 0
+    let keepRejections: Bool
+    var onRejection: ((Rejection) -> Void)?
+    var detectDuplicates = true
+
+    var tally = ImportTally()
+    var rejections: [Rejection] = []
+    var seenRows: [UInt64: Int32] = [:]
+    var pseudonyms: [String: String] = [:]
+    var participantsSeen: Set<String> = []
+    var unknownSeen: Set<String> = []
+    var unknownRows = 0
+    /// ocmw_aid: decisions held for corrections, by key participant|kind|start.
+    var decisions: [RegistryRecord] = []
+    var decisionIndex: [String: Int] = [:]
+
+    init(path: String, display: String, source: Source, pseudonymizer: Pseudonymizer?, known: Set<String>?,
+         keepRejections: Bool = true) throws {
+        self.source = source
+        self.display = display
+        self.pseudonymizer = pseudonymizer
+        self.known = known
+        self.keepRejections = keepRejections
+        if source.kind == .cohort || source.kind == .assignment {
+            throw ImportError.notImportable(source: source.id, kind: source.kind)
+        }
+        if source.identifierType == .insz && pseudonymizer == nil { throw ImportError.noPseudonymizer(source: source.id) }
+        let d = source.dialect
+        let encoding: CharacterEncoding = d.encoding == .windows1252 ? .windows1252 : .utf8
+        let box = hash
+        let observer: (Data) -> Void = { box.hasher.update(data: $0) }
+        do {
+            switch d.format {
+            case .delimited:
+                let sep: Character = d.separator == "tab" ? "\t" : (d.separator.first ?? ",")
+                reader = try DelimitedRecordReader(path: path, separator: sep, quote: d.quote.first ?? "\"",
+                                                   encoding: encoding, observer: observer)
+                if d.header {
+                    guard let first = try reader.next() else { throw ImportError.emptyFile(file: display) }
+                    names = first.fields.map { $0.trimmingSpaces }
+                } else {
+                    pendingFirst = try reader.next()
+                    names = (0..<(pendingFirst?.fields.count ?? 0)).map { "V\($0 + 1)" }
+                }
+            case .fixedWidth:
+                reader = try FixedWidthRecordReader(path: path, layout: d.fields.map { ($0.start, $0.length) },
+                                                    encoding: encoding, observer: observer)
+                names = d.fields.map(\.name)
+                layoutEnd = d.fields.map { $0.start + $0.length - 1 }.max() ?? 0
+                layoutLastStart = d.fields.map(\.start).max() ?? 0
+                if d.header { _ = try reader.next() }
+            }
+        } catch let e as RecordReadError {
+            throw ImportError.unreadable(file: display, reason: e.description)
+        }
+        try resolveColumns()
+    }
+
+    private func column(for field: String) -> String { source.columns[field] ?? field }
+
+    private func resolveColumns() throws {
+        func missing(_ field: String, _ column: String) -> ImportError {
+            .missingColumn(file: display, source: source.id, field: field, column: column, available: names)
+        }
+        guard let id = names.firstIndex(of: source.identifierColumn) else {
+            throw missing("identifier", source.identifierColumn)
+        }
+        identifierIndex = id
+        for f in Vocabulary.fields(of: source.kind) {
+            let c = column(for: f.name)
+            if let i = names.firstIndex(of: c) { index[f.name] = i }
+            else if f.required || source.columns[f.name] != nil { throw missing(f.name, c) }
+        }
+        if source.kind == .survey {
+            let declared = source.columns.filter { $0.key != "interview_date" }
+            if declared.isEmpty {
+                let used = Set(index.values).union([identifierIndex])
+                answerItems = names.enumerated().filter { !used.contains($0.offset) }.map { ($0.element, $0.offset) }
+            } else {
+                answerItems = try declared.sorted { $0.key < $1.key }.map { item, col in
+                    guard let i = names.firstIndex(of: col) else { throw missing(item, col) }
+                    return (item, i)
+                }
+            }
+        }
+    }
+
+    func run(registry: (RegistryRecord) -> Void, survey: (SurveyResponse) -> Void) throws {
+        do {
+            if let first = pendingFirst { process(first, registry, survey) }
+            while let r = try reader.next() { process(r, registry, survey) }
+        } catch let e as RecordReadError {
+            throw ImportError.unreadable(file: display, reason: e.description)
+        }
+        for d in decisions { registry(d) }
+        decisions.removeAll()
+    }
+
+    func result(registry: [RegistryRecord], survey: [SurveyResponse]) -> ImportResult {
+        let fingerprint = hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let merge = MergeReport(
+            participantsWithoutRecords: known.map { $0.subtracting(participantsSeen).sorted() } ?? [],
+            recordsWithoutParticipant: unknownSeen.sorted(),
+            rowsWithoutParticipant: unknownRows,
+            participantsWithRecords: participantsSeen.count,
+            checked: known != nil)
+        return ImportResult(source: source.id, file: display, fingerprint: fingerprint,
+                            keyFingerprint: source.identifierType == .insz ? pseudonymizer?.keyFingerprint : nil,
+                            registryRecords: registry.sorted { $0.line < $1.line }, surveyResponses: survey,
+                            rejections: rejections, rowsRead: tally.rowsRead, accepted: tally.accepted,
+                            rejected: tally.rejected, corrections: tally.corrections, merge: merge)
+    }
+
+    // MARK: - One row
+
+    private func reject(_ r: RawRecord, _ f: RowFailure) {
+        tally.rejected += 1
+        let rejection = Rejection(file: display, line: r.line, column: f.column, reason: f.reason, message: f.message,
+                                  excerpt: Excerpt.make(names: names, fields: r.fields, skipping: identifierIndex))
+        if keepRejections { rejections.append(rejection) }
+        onRejection?(rejection)
+    }
+
+    private func process(_ r: RawRecord, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
+        tally.rowsRead += 1
+        do {
+            try checkShape(r)
+            let participant = try identify(r)
+            let parsed = try parse(r, participant: participant)
+            if let known, !known.contains(participant) {
+                unknownRows += 1
+                unknownSeen.insert(participant)
+                throw RowFailure(reason: .unknownParticipant, column: source.identifierColumn,
+                                 message: "the \(source.identifierType == .insz ? "national number" : "identifier") links to no participant of the trial (its pseudonym is \(participant))")
+            }
+            if detectDuplicates {
+                let key = rowHash(r, participant: participant)
+                if let earlier = seenRows[key] {
+                    throw RowFailure(reason: .duplicateRow, column: nil,
+                                     message: "the row repeats line \(earlier) exactly; it is counted once")
+                }
+                seenRows[key] = Int32(truncatingIfNeeded: r.line)
+            }
+            tally.accepted += 1
+            participantsSeen.insert(participant)
+            switch parsed {
+            case let .registry(rec):
+                if source.kind == .ocmwAid { hold(rec) } else { registry(rec) }
+            case let .survey(resp):
+                survey(resp)
+            }
+        } catch let f as RowFailure {
+            reject(r, f)
+        } catch {
+            reject(r, RowFailure(reason: .missingField, column: nil, message: "\(error)"))
+        }
+    }
+
+    private func checkShape(_ r: RawRecord) throws {
+        switch source.dialect.format {
+        case .delimited:
+            if r.fields.count != names.count {
+                throw RowFailure(reason: .wrongFieldCount, column: nil,
+                                 message: "\(r.fields.count) fields where the header has \(names.count); check the separator (\(source.dialect.separator == "\t" ? "tab" : source.dialect.separator)) and the quotes")
+            }
+        case .fixedWidth:
+            if let w = r.width, w > layoutEnd {
+                throw RowFailure(reason: .wrongFieldCount, column: nil,
+                                 message: "the line has \(w) characters but the layout ends at character \(layoutEnd); check the fields' start and length")
+            }
+            if let w = r.width, w < layoutLastStart {
+                throw RowFailure(reason: .wrongFieldCount, column: nil,
+                                 message: "the line has \(w) characters but the layout's last field starts at character \(layoutLastStart); the line is cut short")
+            }
+        }
+        if let bad = r.badlyEncodedFields.first {
+            throw RowFailure(reason: .invalidEncoding, column: bad < names.count ? names[bad] : nil,
+                             message: "the bytes are not valid \(source.dialect.encoding.rawValue); if the file comes from Windows, declare encoding: windows-1252")
+        }
+    }
+
+    private func identify(_ r: RawRecord) throws -> String {
+        let raw = r.fields[identifierIndex].trimmingSpaces
+        guard !raw.isEmpty else {
+            throw RowFailure(reason: .missingField, column: source.identifierColumn, message: "the identifier is empty")
+        }
+        switch source.identifierType {
+        case .insz:
+            if let p = pseudonyms[raw] { return p }
+            do {
+                let number = try NationalNumber(raw)
+                let p = pseudonymizer!.pseudonym(for: number)
+                pseudonyms[raw] = p
+                return p
+            } catch let e as NationalNumber.ValidationError {
+                throw RowFailure(reason: .invalidNationalNumber, column: source.identifierColumn,
+                                 message: "the national number is not valid (\(e.description)); it is not shown. Ask the data provider to correct the row")
+            }
+        case .pseudonym, .code:
+            return raw
+        }
+    }
+
+    private func rowHash(_ r: RawRecord, participant: String) -> UInt64 {
+        // FNV-1a, 64 bits, over the participant and the other fields (trimmed), separated by 0x1F.
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func add(_ b: UInt8) { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01B3 }
+        for b in participant.utf8 { add(b) }
+        for (i, f) in r.fields.enumerated() where i != identifierIndex {
+            add(0x1F)
+            for b in f.trimmingSpaces.utf8 { add(b) }
+        }
+        return h
+    }
+
+    /// ocmw_aid corrections: a later decision (by decision date, then line) with the same participant,
+    /// kind and start date replaces the earlier one.
+    private func hold(_ rec: RegistryRecord) {
+        let key = "\(rec.participant)|\(rec.attributes["kind"] ?? "")|\(rec.start)"
+        if let i = decisionIndex[key] {
+            tally.corrections += 1
+            let old = decisions[i]
+            if (rec.attributes["decision_date"] ?? "") >= (old.attributes["decision_date"] ?? "") { decisions[i] = rec }
+        } else {
+            decisionIndex[key] = decisions.count
+            decisions.append(rec)
+        }
+    }
+
+    // MARK: - Cells
+
+    enum Parsed {
+        case registry(RegistryRecord)
+        case survey(SurveyResponse)
+    }
+
+    private func cell(_ r: RawRecord, _ field: String) -> String? {
+        guard let i = index[field] else { return nil }
+        let v = r.fields[i].trimmingSpaces
+        return v.isEmpty ? nil : v
+    }
+
+    private func required(_ r: RawRecord, _ field: String) throws -> String {
+        guard let v = cell(r, field) else {
+            throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
+        }
+        return v
+    }
+
+    private func plausible(_ d: CalendarDate, _ field: String) throws -> CalendarDate {
+        guard Vocabulary.plausibleYears.contains(d.year) else {
+            throw RowFailure(reason: .outOfRange, column: column(for: field),
+                             message: "\(field) \(d) lies outside the plausible years \(Vocabulary.plausibleYears.lowerBound)–\(Vocabulary.plausibleYears.upperBound)")
+        }
+        return d
+    }
+
+    private func date(_ text: String, _ field: String) throws -> CalendarDate {
+        guard let d = CellParser.date(text, format: source.dialect.dateFormat) else {
+            throw RowFailure(reason: .unparseableDate, column: column(for: field),
+                             message: "\"\(text)\" is not a date in the form \(source.dialect.dateFormat.dayFormat.rawValue) (or the day does not exist)")
+        }
+        return try plausible(d, field)
+    }
+
+    private func month(_ text: String, _ field: String) throws -> CalendarDate {
+        guard let d = CellParser.month(text, format: source.dialect.dateFormat) else {
+            let form = source.dialect.dateFormat.monthFormat == .dmy ? "MM/YYYY" : source.dialect.dateFormat.monthFormat.rawValue
+            throw RowFailure(reason: .unparseableDate, column: column(for: field),
+                             message: "\"\(text)\" is not a month in the form \(form)")
+        }
+        return try plausible(d, field)
+    }
+
+    private func amount(_ text: String, _ field: String, nonNegative: Bool) throws -> Double {
+        let d = source.dialect
+        guard let v = CellParser.decimal(text, decimal: d.decimal.first ?? ".", thousands: d.thousands?.first) else {
+            throw RowFailure(reason: .unparseableAmount, column: column(for: field),
+                             message: "\"\(text)\" is not a number with decimal mark \"\(d.decimal)\"\(d.thousands.map { " and thousands separator \"\($0)\"" } ?? " (no thousands separator declared)")")
+        }
+        if abs(v) > Vocabulary.largestAmount {
+            throw RowFailure(reason: .outOfRange, column: column(for: field), message: "\(field) \(v) is beyond ±1,000,000 euro")
+        }
+        if nonNegative && v < 0 {
+            throw RowFailure(reason: .outOfRange, column: column(for: field),
+                             message: "\(field) is negative (\(v)); this source holds no negative amounts (recoveries belong in the federal statements)")
+        }
+        return v
+    }
+
+    private func code(_ text: String, _ field: String, vocabulary: Set<String>, defaults: [String: String] = [:]) throws -> String {
+        let mapped = source.codes[field]?[text] ?? defaults[text] ?? text
+        guard vocabulary.contains(mapped) else {
+            let mapping = source.codes[field].map { " or a raw code mapped under codes: { \(field): … } (\($0.count) mapped)" } ?? "; map raw codes with codes: { \(field): { \"raw\": canonical } } in the design"
+            throw RowFailure(reason: .unknownCode, column: column(for: field),
+                             message: "\"\(text)\" is not a known \(field); allowed: \(vocabulary.sorted().joined(separator: ", "))\(mapping)")
+        }
+        return mapped
+    }
+
+    private func parse(_ r: RawRecord, participant: String) throws -> Parsed {
+        switch source.kind {
+        case .ocmwLeefloon:
+            let m = try month(try required(r, "month"), "month")
+            let a = try amount(try required(r, "amount"), "amount", nonNegative: true)
+            let c = try code(try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
+            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
+                                            attributes: ["category": c], numbers: ["amount": a]))
+        case .ocmwAid:
+            let k = try code(try required(r, "kind"), "kind", vocabulary: Vocabulary.aidKinds)
+            let decided = try date(try required(r, "decision_date"), "decision_date")
+            let start = try date(try required(r, "start"), "start")
+            let end = try cell(r, "end").map { try date($0, "end") }
+            if let end, end < start {
+                throw RowFailure(reason: .outOfRange, column: column(for: "end"), message: "the decision ends (\(end)) before it starts (\(start))")
+            }
+            let a = try cell(r, "amount").map { try amount($0, "amount", nonNegative: true) }
+            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start, end: end,
+                                            attributes: ["kind": k, "decision_date": decided.description],
+                                            numbers: a.map { ["amount": $0] } ?? [:]))
+        case .federalStatements:
+            let statement = try month(try required(r, "statement_month"), "statement_month")
+            let type = try code(try required(r, "amount_type"), "amount_type", vocabulary: Vocabulary.amountTypes,
+                                defaults: Vocabulary.defaultAmountTypeCodes)
+            let start = try date(try required(r, "period_start"), "period_start")
+            let end = try date(try required(r, "period_end"), "period_end")
+            if end < start {
+                throw RowFailure(reason: .outOfRange, column: column(for: "period_end"), message: "the payment period ends (\(end)) before it starts (\(start))")
+            }
+            let sign = try required(r, "sign")
+            let cents = try required(r, "amount_cents")
+            guard cents.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw RowFailure(reason: .unparseableAmount, column: column(for: "amount_cents"),
+                                 message: "\"\(cents)\" is not an amount in euro cents (digits only, e.g. 00001460 for 14.60)")
+            }
+            guard let value = CellParser.cents(cents, sign: sign) else {
+                throw RowFailure(reason: .unparseableAmount, column: column(for: "sign"), message: "the sign \"\(sign)\" is not + or -")
+            }
+            if abs(value) > Vocabulary.largestAmount {
+                throw RowFailure(reason: .outOfRange, column: column(for: "amount_cents"), message: "amount \(value) is beyond ±1,000,000 euro")
+            }
+            let category = try code(try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
+            var attributes = ["amount_type": type, "category": category,
+                              "statement_month": String(statement.description.prefix(7))]
+            if let l = cell(r, "legislation") { attributes["legislation"] = l }
+            if let m = cell(r, "municipality") { attributes["municipality"] = m }
+            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start, end: end,
+                                            attributes: attributes, numbers: ["amount": value]))
+        case .vdabStatus:
+            let m = try month(try required(r, "month"), "month")
+            let c = try required(r, "category")
+            let category = source.codes["category"]?[c] ?? c
+            guard category.count == 2, category.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw RowFailure(reason: .unknownCode, column: column(for: "category"),
+                                 message: "\"\(c)\" is not a VDAB category (two digits, e.g. 00, 02, 10, 80)")
+            }
+            let placement = try code(cell(r, "placement") ?? "none", "placement", vocabulary: Vocabulary.placements)
+            let benefit = try cell(r, "benefit").map { try amount($0, "benefit", nonNegative: true) }
+            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
+                                            attributes: ["category": category, "placement": placement],
+                                            numbers: benefit.map { ["benefit": $0] } ?? [:]))
+        case .kszPosition:
+            let q = try required(r, "quarter")
+            guard let start = CellParser.quarter(q) else {
+                throw RowFailure(reason: .unparseableDate, column: column(for: "quarter"), message: "\"\(q)\" is not a quarter (YYYYQn, e.g. 2018Q3)")
+            }
+            _ = try plausible(start, "quarter")
+            let position = try code(try required(r, "position"), "position", vocabulary: Vocabulary.kszPositions)
+            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start,
+                                            end: start.adding(months: 3).adding(days: -1), attributes: ["position": position]))
+        case .survey:
+            let interview = try date(try required(r, "interview_date"), "interview_date")
+            var answers: [String: Double] = [:]
+            let d = source.dialect
+            for (item, i) in answerItems {
+                let v = r.fields[i].trimmingSpaces
+                if v.isEmpty || source.missingCodes.contains(v) { continue }
+                guard let x = CellParser.decimal(v, decimal: d.decimal.first ?? ".", thousands: d.thousands?.first) else {
+                    throw RowFailure(reason: .unparseableAmount, column: names[i],
+                                     message: "the answer \"\(v)\" is not a number and not one of the missing codes (\(source.missingCodes.joined(separator: ", ")))")
+                }
+                answers[item] = x
+            }
+            return .survey(SurveyResponse(source: source.id, wave: source.wave ?? "", participant: participant, line: r.line,
+                                          interviewDate: interview, answers: answers))
+        case .cohort, .assignment:
+            throw ImportError.notImportable(source: source.id, kind: source.kind)
+        }
+    }
+}

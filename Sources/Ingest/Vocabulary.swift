@@ -1,0 +1,53 @@
+import TrialDesign
+
+/// The canonical fields of each source kind and the closed vocabularies of its coded fields. Raw codes
+/// in a file are first mapped through the design's `codes:` (per source), then checked here.
+public enum Vocabulary {
+    /// `ocmw_aid` kinds.
+    public static let aidKinds: Set<String> = [
+        "supplementary_one_off", "supplementary_structural", "supplementary_price_reduction",
+        "rental_deposit", "medical_card", "debt_mediation", "budget_guidance", "budget_management",
+        "gpmi", "art60", "advance", "emergency_aid",
+    ]
+    /// Leefloon categories: 1 cohabiting, 2 single, 3 living with a dependent family.
+    public static let leefloonCategories: Set<String> = ["1", "2", "3"]
+    /// VDAB placement status (since 2017); an empty cell means `none`.
+    public static let placements: Set<String> = ["none", "placement", "training", "trajectory", "not_deployable"]
+    /// Federal statement amount types.
+    public static let amountTypes: Set<String> = ["allocation", "arrears", "recovery", "regularisation"]
+    /// The one-character amount-type codes of the federal layout, used when the design gives no
+    /// `codes: { amount_type: … }`.
+    public static let defaultAmountTypeCodes: [String: String] = [
+        "1": "allocation", "2": "arrears", "3": "recovery", "4": "regularisation",
+    ]
+    /// KSZ datawarehouse socio-economic positions (one per person per quarter).
+    public static let kszPositions: Set<String> = ["working", "job_seeker", "not_active", "unknown"]
+
+    /// A canonical field of a source kind.
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var required: Bool
+    }
+
+    /// The canonical fields of a registry source kind (survey answers are every other column).
+    public static func fields(of kind: SourceKind) -> [Field] {
+        func r(_ n: String) -> Field { Field(name: n, required: true) }
+        func o(_ n: String) -> Field { Field(name: n, required: false) }
+        switch kind {
+        case .ocmwLeefloon: return [r("month"), r("amount"), r("category")]
+        case .ocmwAid: return [r("kind"), r("decision_date"), r("start"), o("end"), o("amount")]
+        case .federalStatements:
+            return [r("statement_month"), r("amount_type"), r("period_start"), r("period_end"), r("sign"),
+                    r("amount_cents"), r("category"), o("legislation"), o("municipality")]
+        case .vdabStatus: return [r("month"), r("category"), o("placement"), o("benefit")]
+        case .kszPosition: return [r("quarter"), r("position")]
+        case .survey: return [r("interview_date")]
+        case .cohort, .assignment: return []
+        }
+    }
+
+    /// Years a registry or survey date may fall in; anything else is `out_of_range`.
+    public static let plausibleYears = 1950...2100
+    /// The largest absolute amount in euro accepted on one row.
+    public static let largestAmount = 1_000_000.0
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Robustness
+
+/// `rct attrition`: is response at follow-up related to the assignment?
+struct AttritionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attrition",
+        abstract: "Test for differential attrition: response rates by arm, and treatment × covariate interactions.",
+        discussion: """
+            Reads --data (CSV, header line; one row per randomised unit). --observed names the response \
+            indicator (1 = outcome observed, 0 = not), --treatment the assignment (1 = treated, 0 = \
+            control); both must be present on every row. (a) The response indicator regressed on the \
+            treatment, with --blocks as fixed effects (HC2): the coefficient is the difference in \
+            response rates. (b) With --covariates, the joint Wald F-test (HC2, F(m, N − K)) of the \
+            treatment × covariate interactions in a regression of response on treatment, covariates, \
+            their interactions and blocks; rows with a missing covariate are left out of (b). See \
+            docs/inference.md.
+            """)
+
+    @Option(help: "The CSV file (comma-separated, header line).")
+    var data: String
+
+    @Option(help: "Response column: 1 = outcome observed, 0 = not observed.")
+    var observed: String
+
+    @Option(help: "Treatment column: 1 = treated, 0 = control.")
+    var treatment: String
+
+    @Option(help: "Randomisation block (stratum) column, absorbed as fixed effects.")
+    var blocks: String?
+
+    @Option(help: "Baseline covariate column(s) for the interaction test, separated by commas.")
+    var covariates: String?
+
+    @Option(help: "Confidence level of the interval.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
+    }
+
+    func run() throws {
+        let table = try readDataFile(data)
+        let result = try reportingErrors(command: "attrition", path: data) { () throws -> DifferentialAttrition in
+            let reader = ColumnReader(table: table, path: data)
+            let r = try reader.indicator(observed, option: "--observed", role: "response", meaning: "1 (observed) or 0 (not observed)")
+            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let strata = try blocks.map { try reader.requiredLabels($0, option: "--blocks", role: "block") }
+            return try DifferentialAttrition(observed: r, treated: z, strata: strata, covariates: try reader.covariates(covariates),
+                                             treatmentName: treatment, observedName: observed,
+                                             strataName: blocks ?? "blocks", level: level)
+        }
+        switch format {
+        case .json:
+            var j = JSONObject()
+            j.add("observed", observed)
+            j.add("treatment", treatment)
+            j.add("units", result.units)
+            j.add("treated_units", result.treatedUnits)
+            j.add("control_units", result.controlUnits)
+            j.add("response_rate_treated", result.responseRateTreated)
+            j.add("response_rate_control", result.responseRateControl)
+            if let blocks, let s = result.strata {
+                j.add("blocks", blocks)
+                j.add("strata", s)
+            }
+            j.add("treatment_effect", raw: result.treatmentEffect.json)
+            if let test = result.interactionTest, let used = result.interactionUnits {
+                j.add("interaction_test", raw: test.json)
+                j.add("interaction_units", used)
+                j.add("dropped_for_missing_covariates", result.droppedForMissingCovariates)
+            }
+            j.add("variance", "HC2")
+            print(j.text)
+        case .table:
+            var pairs: [(String, String)] = [
+                ("units", "\(result.units) (\(result.treatedUnits) treated, \(result.controlUnits) control)"),
+                ("response rate, treated", formatNumber(result.responseRateTreated)),
+                ("response rate, control", formatNumber(result.responseRateControl)),
+                ("difference (HC2)", result.treatmentEffect.sentence),
+            ]
+            if let blocks, let s = result.strata { pairs.append(("blocks", "\(blocks): \(s) strata as fixed effects")) }
+            if let test = result.interactionTest, let used = result.interactionUnits {
+                pairs.append(("interactions", result.interactionTerms.joined(separator: ", ")))
+                pairs.append(("joint test (HC2)", test.sentence))
+                pairs.append(("rows used", "\(used)" + (result.droppedForMissingCovariates > 0 ? " (\(result.droppedForMissingCovariates) left out for a missing covariate)" : "")))
+            }
+            print("Differential attrition: \(observed) (1 = observed) by \(treatment)")
+            print(keyValueLines(pairs).joined(separator: "\n"))
+        }
+    }
+}

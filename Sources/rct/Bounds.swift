@@ -1,0 +1,88 @@
+import ArgumentParser
+import Inference
+
+/// `rct bounds`: Lee (2009) bounds on the effect among units observed in either arm.
+struct BoundsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bounds",
+        abstract: "Lee (2009) trimming bounds on the treatment effect under monotone attrition.",
+        discussion: """
+            Reads --data (CSV, header line; one row per randomised unit, including those never \
+            observed). --treatment: 1 = treated, 0 = control, on every row. A unit's outcome is \
+            observed when its --outcome cell is not empty, or, with --observed R, when R is 1 (R must \
+            then be 0 or 1 on every row; an empty outcome with R = 1 is an error). The arm with the \
+            larger observed share is trimmed; prints the lower and upper bound, their standard errors \
+            (Lee's Proposition 3) and the Imbens–Manski confidence interval. See docs/inference.md.
+            """)
+
+    @Option(help: "The CSV file (comma-separated, header line).")
+    var data: String
+
+    @Option(help: "Outcome column (empty cell = not observed unless --observed is given).")
+    var outcome: String
+
+    @Option(help: "Treatment column: 1 = treated, 0 = control.")
+    var treatment: String
+
+    @Option(help: "Response column: 1 = outcome observed, 0 = not observed.")
+    var observed: String?
+
+    @Option(help: "Confidence level of the Imbens–Manski interval.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
+    }
+
+    func run() throws {
+        let table = try readDataFile(data)
+        let bounds = try reportingErrors(command: "bounds", path: data) { () throws -> LeeBounds in
+            let reader = ColumnReader(table: table, path: data)
+            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            // With --observed, the outcome cells of unobserved rows are not read at all (they may hold
+            // placeholders such as "." or 99).
+            let r = try observed.map { try reader.indicator($0, option: "--observed", role: "response", meaning: "1 (observed) or 0 (not observed)") }
+            let y = try reader.numbers(outcome, option: "--outcome", role: "outcome", only: r)
+            if let observed, let r {
+                for i in y.indices where r[i] && y[i] == nil {
+                    throw ColumnReader.Failure(message: "line \(table.lines[i]), column \"\(outcome)\" (outcome): the cell is empty but column \"\(observed)\" says it was observed (1); fill in the outcome or set \"\(observed)\" to 0")
+                }
+            }
+            let treated = y.indices.filter { z[$0] }.map { y[$0] }
+            let control = y.indices.filter { !z[$0] }.map { y[$0] }
+            return try LeeBounds(treated: treated, control: control, level: level)
+        }
+        switch format {
+        case .json:
+            var j = JSONObject()
+            j.add("outcome", outcome)
+            j.add("treatment", treatment)
+            j.add("lower", bounds.lower)
+            j.add("upper", bounds.upper)
+            j.add("lower_std_error", bounds.lowerStandardError)
+            j.add("upper_std_error", bounds.upperStandardError)
+            j.add("conf_low", bounds.confidenceInterval.lower)
+            j.add("conf_high", bounds.confidenceInterval.upper)
+            j.add("level", bounds.confidenceLevel)
+            j.add("critical_value", bounds.criticalValue)
+            j.add("trimmed_arm", bounds.trimmedArm.rawValue)
+            j.add("trimming_proportion", bounds.trimmingProportion)
+            j.add("observed_share_treated", bounds.observedShareTreated)
+            j.add("observed_share_control", bounds.observedShareControl)
+            print(j.text)
+        case .table:
+            print("Lee (2009) bounds: \(outcome) by \(treatment), monotone attrition")
+            print(keyValueLines([
+                ("observed share", "treated \(formatNumber(bounds.observedShareTreated)), control \(formatNumber(bounds.observedShareControl))"),
+                ("trimmed", "\(bounds.trimmedArm.rawValue) arm, proportion \(formatNumber(bounds.trimmingProportion)) of its observed units"),
+                ("lower bound", "\(formatNumber(bounds.lower)) (SE \(formatNumber(bounds.lowerStandardError)))"),
+                ("upper bound", "\(formatNumber(bounds.upper)) (SE \(formatNumber(bounds.upperStandardError)))"),
+                ("\(formatNumber(bounds.confidenceLevel * 100))% CI (Imbens-Manski)",
+                 "[\(formatNumber(bounds.confidenceInterval.lower)), \(formatNumber(bounds.confidenceInterval.upper))] (c = \(formatNumber(bounds.criticalValue)))"),
+            ]).joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Robustness
+
+/// `rct dose-response`: the outcome on the dose received among the treated — non-experimental.
+struct DoseResponseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dose-response",
+        abstract: "Association of the dose received (e.g. case-manager hours) with the outcome among the treated (non-experimental).",
+        discussion: """
+            Reads --data (CSV, header line). Regresses --outcome on --dose and --covariates among the \
+            rows with --treatment 1 (HC2). The dose was not randomised: the slope describes how outcomes \
+            differ between treated families who received more or less of the intervention, not what a \
+            higher dose would cause. The output is labelled non-experimental. See docs/inference.md.
+            """)
+
+    @Option(help: "The CSV file (comma-separated, header line).")
+    var data: String
+
+    @Option(help: "Outcome column (empty cell = missing).")
+    var outcome: String
+
+    @Option(help: "Treatment column: 1 = treated, 0 = control (only treated rows are used).")
+    var treatment: String
+
+    @Option(help: "Dose column (e.g. case-manager hours; empty cell = missing).")
+    var dose: String
+
+    @Option(help: "Baseline covariate column(s), separated by commas.")
+    var covariates: String?
+
+    @Option(help: "Confidence level of the intervals.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
+    }
+
+    func run() throws {
+        let table = try readDataFile(data)
+        let result = try reportingErrors(command: "dose-response", path: data) { () throws -> DoseResponse in
+            let reader = ColumnReader(table: table, path: data)
+            let y = try reader.numbers(outcome, option: "--outcome", role: "outcome")
+            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let d = try reader.numbers(dose, option: "--dose", role: "dose")
+            return try DoseResponse(outcome: y, dose: d, treated: z, covariates: try reader.covariates(covariates),
+                                    outcomeName: outcome, doseName: dose, treatmentName: treatment, level: level)
+        }
+        switch format {
+        case .json:
+            var j = JSONObject()
+            j.add("non_experimental", result.nonExperimental)
+            j.add("label", result.label)
+            j.add("outcome", outcome)
+            j.add("dose", dose)
+            j.add("slope", raw: result.slope.json)
+            j.add("covariates", raw: "[" + result.covariateCoefficients.map(\.json).joined(separator: ", ") + "]")
+            j.add("units", result.units)
+            j.add("dropped_rows", result.droppedRows)
+            j.add("variance", "HC2")
+            print(j.text)
+        case .table:
+            print("NON-EXPERIMENTAL: \(outcome) on \(dose) among the treated (\(treatment) = 1); the dose was not randomised, so this is an association, not an effect")
+            var pairs = [("slope (HC2)", result.slope.sentence)]
+            for c in result.covariateCoefficients { pairs.append((c.term, c.sentence)) }
+            pairs.append(("treated units used", "\(result.units)" + (result.droppedRows > 0 ? " (\(result.droppedRows) left out for a missing value)" : "")))
+            print(keyValueLines(pairs).joined(separator: "\n"))
+        }
+    }
+}

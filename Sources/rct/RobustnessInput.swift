@@ -1,0 +1,138 @@
+import ArgumentParser
+import Estimation
+import Foundation
+import Inference
+import Robustness
+import Tabular
+
+/// Reading the columns of `rct attrition`, `rct subgroups` and `rct bounds` from a table, with errors
+/// that name the file, line and column. The statistics themselves take the plain arrays returned here.
+struct ColumnReader {
+    let table: Table
+    let path: String
+
+    /// An error message for the file, printed by `fail`.
+    struct Failure: Error { let message: String }
+
+    func index(_ name: String, option: String) throws -> Int {
+        guard let j = table.index(of: name) else {
+            throw Failure(message: "\(option) \"\(name)\": there is no such column; the columns are: \(table.header.joined(separator: ", ")). Check the spelling (names are case-sensitive).")
+        }
+        return j
+    }
+
+    func cells(_ name: String, option: String) throws -> [String] {
+        let j = try index(name, option: option)
+        return table.rows.map { j < $0.count ? $0[j].trimmingCharacters(in: .whitespaces) : "" }
+    }
+
+    /// A 0/1 column (treatment or response) that must be present on every row.
+    func indicator(_ name: String, option: String, role: String, meaning: String) throws -> [Bool] {
+        try cells(name, option: option).enumerated().map { i, cell in
+            switch Double(cell) {
+            case 1?: return true
+            case 0?: return false
+            default:
+                let shown = cell.isEmpty ? "an empty cell" : "\"\(cell)\""
+                throw Failure(message: "line \(table.lines[i]), column \"\(name)\" (\(role)): \(shown) is not 0 or 1; code the \(role) as \(meaning) on every row")
+            }
+        }
+    }
+
+    /// Numbers; an empty cell or `NA` is missing. Rows where `only` is false are not read (nil).
+    func numbers(_ name: String, option: String, role: String, only: [Bool]? = nil) throws -> [Double?] {
+        try cells(name, option: option).enumerated().map { i, cell in
+            if let only, !only[i] { return nil }
+            if cell.isEmpty || cell == "NA" { return nil }
+            guard let v = Double(cell), v.isFinite else {
+                throw Failure(message: "line \(table.lines[i]), column \"\(name)\" (\(role)): \"\(cell)\" is not a number; the \(role) must be numeric (leave the cell empty for a missing value)")
+            }
+            return v
+        }
+    }
+
+    /// Labels; an empty cell or `NA` is missing.
+    func labels(_ name: String, option: String) throws -> [String?] {
+        try cells(name, option: option).map { $0.isEmpty || $0 == "NA" ? nil : $0 }
+    }
+
+    /// Labels that must be present on every row.
+    func requiredLabels(_ name: String, option: String, role: String) throws -> [String] {
+        try labels(name, option: option).enumerated().map { i, cell in
+            guard let cell else {
+                throw Failure(message: "line \(table.lines[i]), column \"\(name)\" (\(role)): the cell is empty; every unit needs its \(role)")
+            }
+            return cell
+        }
+    }
+
+    func covariates(_ list: String?) throws -> [Covariate] {
+        try commaList(list).map { Covariate(name: $0, values: try numbers($0, option: "--covariates", role: "covariate")) }
+    }
+}
+
+func commaList(_ text: String?) -> [String] {
+    guard let text else { return [] }
+    return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// Runs the body; every error of the input or the statistics becomes "rct COMMAND: error: FILE: …" on
+/// standard error and exit status 1.
+func reportingErrors<T>(command: String, path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ColumnReader.Failure {
+        printError("rct \(command): error: \(path): \(error.message)")
+    } catch let error as RobustnessError {
+        printError("rct \(command): error: \(path): \(error.description)")
+    } catch let error as EstimationError {
+        printError("rct \(command): error: \(path): \(error.description)")
+    } catch let error as InferenceError {
+        printError("rct \(command): error: \(path): \(error.description)")
+    } catch let error as TableError {
+        printError("rct \(command): error: \(path): \(error.description)")
+    }
+    throw ExitCode(1)
+}
+
+/// A table of label/value lines with the labels padded to one width.
+func keyValueLines(_ pairs: [(String, String)]) -> [String] {
+    let width = pairs.map(\.0.count).max() ?? 0
+    return pairs.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
+}
+
+extension Coefficient {
+    var json: String {
+        var j = JSONObject()
+        j.add("term", term)
+        j.add("estimate", estimate)
+        j.add("std_error", stdError)
+        j.add("statistic", statistic)
+        j.add("df", df)
+        j.add("p_value", pValue)
+        j.add("conf_low", confLow)
+        j.add("conf_high", confHigh)
+        return j.text
+    }
+
+    /// "estimate (SE se), t = …, df …, p = …, 95% CI [low, high]"
+    var sentence: String {
+        "\(formatNumber(estimate)) (SE \(formatNumber(stdError))), t = \(formatNumber(statistic)) on \(formatNumber(df)) df, p = \(formatNumber(pValue)), \(formatNumber(level * 100))% CI [\(formatNumber(confLow)), \(formatNumber(confHigh))]"
+    }
+}
+
+extension WaldTest {
+    var json: String {
+        var j = JSONObject()
+        j.add("restrictions", raw: "[" + restrictions.map(jsonString).joined(separator: ", ") + "]")
+        j.add("f_statistic", fStatistic)
+        j.add("numerator_df", numeratorDF)
+        j.add("denominator_df", denominatorDF)
+        j.add("p_value", pValue)
+        return j.text
+    }
+
+    var sentence: String {
+        "F = \(formatNumber(fStatistic)) on \(formatNumber(numeratorDF)) and \(formatNumber(denominatorDF)) df, p = \(formatNumber(pValue))"
+    }
+}

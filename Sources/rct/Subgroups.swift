@@ -1,0 +1,96 @@
+import ArgumentParser
+import Robustness
+
+/// `rct subgroups`: ITT per level of a pre-specified subgroup and the test of equal effects.
+struct SubgroupsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subgroups",
+        abstract: "Intention-to-treat effect in each level of a pre-specified subgroup, and the test of equal effects.",
+        discussion: """
+            Reads --data (CSV, header line). Per level of --subgroup: the treatment coefficient of \
+            --outcome on --treatment (1 = treated, 0 = control) and --covariates within that level, HC2. \
+            Then the Wald F-test (HC2) that the effects are equal in every level, from the fully \
+            interacted regression (treatment and covariates interacted with the subgroup indicators). \
+            Rows with a missing outcome, subgroup or covariate are left out. See docs/inference.md.
+            """)
+
+    @Option(help: "The CSV file (comma-separated, header line).")
+    var data: String
+
+    @Option(help: "Outcome column (empty cell = missing).")
+    var outcome: String
+
+    @Option(help: "Treatment column: 1 = treated, 0 = control.")
+    var treatment: String
+
+    @Option(help: "Subgroup column (its levels are compared).")
+    var subgroup: String
+
+    @Option(help: "Baseline covariate column(s), separated by commas.")
+    var covariates: String?
+
+    @Option(help: "Confidence level of the intervals.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
+    }
+
+    func run() throws {
+        let table = try readDataFile(data)
+        let result = try reportingErrors(command: "subgroups", path: data) { () throws -> SubgroupHeterogeneity in
+            let reader = ColumnReader(table: table, path: data)
+            let y = try reader.numbers(outcome, option: "--outcome", role: "outcome")
+            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let g = try reader.labels(subgroup, option: "--subgroup")
+            return try SubgroupHeterogeneity(outcome: y, treated: z, subgroup: g, covariates: try reader.covariates(covariates),
+                                             outcomeName: outcome, treatmentName: treatment, subgroupName: subgroup,
+                                             level: level)
+        }
+        switch format {
+        case .json:
+            var j = JSONObject()
+            j.add("outcome", outcome)
+            j.add("treatment", treatment)
+            j.add("subgroup", subgroup)
+            j.add("covariates", raw: "[" + commaList(covariates).map(jsonString).joined(separator: ", ") + "]")
+            let levels = result.levels.map { l -> String in
+                var o = JSONObject()
+                o.add("level", l.label)
+                o.add("units", l.units)
+                o.add("treated_units", l.treatedUnits)
+                o.add("control_units", l.controlUnits)
+                o.add("effect", raw: l.effect.json)
+                return o.text
+            }
+            j.add("levels", raw: "[" + levels.joined(separator: ", ") + "]")
+            j.add("equality_test", raw: result.equalityTest.json)
+            j.add("units", result.units)
+            j.add("dropped_rows", result.droppedRows)
+            j.add("variance", "HC2")
+            print(j.text)
+        case .table:
+            print("Intention-to-treat effect of \(treatment) on \(outcome) by \(subgroup)" + (covariates.map { ", adjusted for \($0)" } ?? "") + " (HC2)")
+            let header = ["level", "units", "treated", "control", "estimate", "std_error", "df", "p_value", "conf_low", "conf_high"]
+            let body = result.levels.map { l in
+                [l.label, "\(l.units)", "\(l.treatedUnits)", "\(l.controlUnits)"]
+                    + [l.effect.estimate, l.effect.stdError, l.effect.df, l.effect.pValue, l.effect.confLow, l.effect.confHigh].map(formatNumber)
+            }
+            let all = [header] + body
+            let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+            for line in all {
+                print(line.enumerated().map { c, cell in
+                    let pad = String(repeating: " ", count: widths[c] - cell.count)
+                    return c == 0 ? cell + pad : pad + cell
+                }.joined(separator: "  "))
+            }
+            print("equal effects in every level: \(result.equalityTest.sentence)")
+            if result.droppedRows > 0 {
+                print("\(result.droppedRows) of \(result.units + result.droppedRows) rows left out for a missing outcome, subgroup or covariate")
+            }
+        }
+    }
+}
