@@ -25,8 +25,10 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
 
-bench: build
-	$(MAKE) -C bench
+# Benchmarks against peers (bench/README.md): rct is built in release mode for them.
+bench: deps
+	$(SWIFT) build -c release
+	$(MAKE) -C bench RCT=$(CURDIR)/.build/release/rct
 
 clean:
 	rm -rf .build
