@@ -61,7 +61,11 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts).
-        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular"]),
+        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular", "Assignment"]),
+        // From the panel to results: effects for every outcome × wave with the design's estimator, arm
+        // summaries, treatment received, randomization inference, family adjustments, balance, attrition,
+        // CONSORT flow, as Reporting values. Plain values in and out: no files, no store.
+        .target(name: "Pipeline", dependencies: ["TrialDesign", "Records", "Panel", "Estimation", "Inference", "Reporting", "Assignment"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -71,6 +75,7 @@ let package = Package(
                 "Assignment", "TrialStore",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +96,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Panel", "Reporting", "Estimation", "TrialDesign", "Records", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).

@@ -24,6 +24,9 @@ struct RCT: ParsableCommand {
             Inspect.self,
             Simulate.self,
             ImportBench.self,
+            PanelCommand.self,
+            Report.self,
+            Run.self,
         ]
     )
 }
