@@ -78,7 +78,14 @@ enum ReportAssembly {
         let table = try Balance.table(arms: [arms.control, arms.intervention], control: arms.control,
                                       armOfUnit: w.rows.map(\.arm), covariates: columns)
         let rows = zip(design.covariates, table.rows).map { c, r -> Reporting.BalanceRow in
-            func arm(_ k: Int) -> ArmSummary { ArmSummary(n: r.count[k], mean: r.mean[k] ?? .nan, sd: r.sd[k] ?? .nan) }
+            // Binary covariates carry their positives, so the small-cell rule can check them.
+            let values = w.covariates[c.id] ?? []
+            let binary = values.allSatisfy { $0 == nil || $0 == 0 || $0 == 1 }
+            func arm(_ k: Int) -> ArmSummary {
+                let armID = k == 0 ? arms.control : arms.intervention
+                let positives = binary ? zip(values, w.rows).filter { $0.1.arm == armID && $0.0 == 1 }.count : nil
+                return ArmSummary(n: r.count[k], mean: r.mean[k] ?? .nan, sd: r.sd[k] ?? .nan, positives: positives)
+            }
             return Reporting.BalanceRow(label: c.label, control: arm(0), intervention: arm(1),
                                         standardizedDifference: r.standardizedDifference[1] ?? .nan)
         }

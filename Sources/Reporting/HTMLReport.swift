@@ -19,7 +19,11 @@ public enum HTMLReport {
         if let balance = r.balance {
             body += "<section>\n<h2>3. Baseline balance</h2>\n<table><thead><tr><th>Covariate</th><th>Control mean (SD)</th><th>Intervention mean (SD)</th><th>Std. difference</th></tr></thead><tbody>\n"
             for row in balance.rows {
-                let hide = !p.allows(count: row.control.n) || !p.allows(count: row.intervention.n)
+                // Both arms are suppressed when either arm is a small cell: its count, or for a binary covariate
+                // (positives given) the units with or without the characteristic.
+                let hide = [row.control, row.intervention].contains { a in
+                    !p.allows(count: a.n) || a.positives.map { !p.allows(count: $0) || !p.allows(count: a.n - $0) } ?? false
+                }
                 func cell(_ a: ArmSummary) -> String { hide ? "suppressed" : "\(NumberFormat.fixed(a.mean, 3)) (\(NumberFormat.fixed(a.sd, 3)))" }
                 body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(NumberFormat.fixed(row.standardizedDifference, 3))</td></tr>\n"
             }

@@ -121,7 +121,14 @@ struct World {
         var intake = CohortIntake(design: design, pseudonymizer: nil, source: cohortPath)
         if intake.needsKey, let keyPath { intake.pseudonymizer = try Pseudonymizer(keyFile: keyPath) }
         try intake.checkHeader(header)
-        let plan = AssignmentPlan(design: design)
+        var plan = AssignmentPlan(design: design)
+        // Capacity does not change the draws, only whether enrolment pauses: a large simulated cohort
+        // keeps being randomised past the places (the MISSION cohort never fills them, so its arms are
+        // exactly those of rct assign).
+        if var capacity = plan.capacity, capacity.whenFull == .pause {
+            capacity.whenFull = .keepRandomising
+            plan.capacity = capacity
+        }
         try plan.checkHeader(header, source: cohortPath)
         let run = try TrialAssigner(plan: plan, source: cohortPath).run(try intake.units(rows))
         let index = Dictionary(uniqueKeysWithValues: families.indices.map { (families[$0].id, $0) })
