@@ -58,7 +58,9 @@ enum ReportAssembly {
         if let n = c.eligibleNotRandomised, n > 0 { excluded.append(CountedReason(reason: "eligible, not randomised", count: n)) }
         let waveLabels = Dictionary(uniqueKeysWithValues: design.waves.map { ($0.id, $0.label) })
         let arms = design.arms.map { arm -> ArmFlow in
-            let waves = c.waves.compactMap { w -> WaveFlow? in
+            // Follow-up waves only: a wave with no outcome (the baseline survey) analyses nobody.
+            let measured = Set(design.outcomes.flatMap { $0.windows.keys })
+            let waves = c.waves.filter { measured.contains($0.wave) }.compactMap { w -> WaveFlow? in
                 guard let a = w.arms.first(where: { $0.arm == arm.id }) else { return nil }
                 let lost = [CountedReason(reason: "no interview", count: a.lostNoResponse),
                             CountedReason(reason: "interview outside the window", count: a.lostOutsideWindow),
