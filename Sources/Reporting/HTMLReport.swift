@@ -84,7 +84,7 @@ public enum HTMLReport {
     }
 
     static let style = """
-    body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1200px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
+    body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1400px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
     h1 { font-size: 1.6em; margin-bottom: 0.2em; }
     h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }
     h3 { font-size: 1.05em; margin-bottom: 0.3em; }
@@ -96,9 +96,14 @@ public enum HTMLReport {
     th.wave { text-align: center; }
     tr.received th, tr.received td { font-style: italic; color: #444; }
     td.suppressed { color: #999; }
+    table.effects td { white-space: nowrap; }
+    table.effects { font-size: 0.72em; }
+    table.effects th, table.effects td { padding: 3px 5px; }
+    table.effects th[scope=row] { min-width: 12em; white-space: normal; }
+    section.family { overflow-x: auto; }
     ul.notes { font-size: 0.8em; color: #555; margin-top: 0.2em; }
     .figure svg { max-width: 100%; height: auto; }
     .provenance { font-size: 0.85em; color: #444; }
-    @media print { body { margin: 0; max-width: none; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
+    @media print { body { margin: 0; max-width: none; } table.effects { font-size: 0.65em; } section.family { overflow: visible; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
     """
 }

@@ -108,8 +108,16 @@ struct RunManifest: Codable, Equatable {
             }
             inputs[source.id] = HashChain.hexSHA256(bytes)
         }
-        return RunManifest(software: "rct \(RCT.version)", design: HashChain.hexSHA256(designData), assignmentHead: trial.headHash,
+        return RunManifest(software: softwareFingerprint(), design: HashChain.hexSHA256(designData), assignmentHead: trial.headHash,
                            assignmentRecords: trial.headSeq, inputs: inputs)
+    }
+
+    /// The version and the SHA-256 of the running executable, so a rebuilt `rct` (another estimator or
+    /// report layout) re-runs the analysis even when the version number did not change.
+    static func softwareFingerprint() -> String {
+        let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return "rct \(RCT.version)" }
+        return "rct \(RCT.version), executable SHA-256 \(HashChain.hexSHA256(bytes).prefix(16))"
     }
 
     static func read(path: String) -> RunManifest? {
