@@ -38,13 +38,15 @@ struct EffectGrid {
             var main = [outcome.label + (outcome.primary ? " †" : "")]
             var received = ["  treatment received (IV)"]
             var anyReceived = false
+            // One number of decimals per outcome, across its waves (an amount stays an amount).
+            let magnitude = outcome.waves.values.map { max(abs($0.control.mean), abs($0.itt.estimate)) }.filter(\.isFinite).max() ?? 0
             for wave in waves {
                 guard let e = outcome.waves[wave.id] else {
                     main += Array(repeating: "", count: perWave.count)
                     received += Array(repeating: "", count: perWave.count)
                     continue
                 }
-                let d = NumberFormat.digits(for: outcome.kind, magnitude: max(abs(e.control.mean), abs(e.itt.estimate)))
+                let d = NumberFormat.digits(for: outcome.kind, magnitude: magnitude)
                 let hide = policy.suppressesSummaries(of: e, kind: outcome.kind)
                 suppressedAny = suppressedAny || hide
                 func summary(_ a: ArmSummary) -> String {
