@@ -43,6 +43,7 @@ public struct PipelineResult: Sendable {
 /// | randomization inference draws and seed | `analysis.permutations`, `analysis.seed` | `RandomizationPValues` |
 /// | re-drawn assignments within strata | `strata` | `RandomizationPValues` |
 /// | adjusted p / q per family | `families[].correction` | `FamilyAdjustment` |
+/// | subgroup effects and interaction tests (primary outcomes) | `subgroups` | `Subgroups` |
 /// | suppression of small cells | `publication.small_cell_threshold` | `Reporting.SmallCellPolicy` |
 ///
 /// Two-arm comparisons: the control arm (`control: true`) against the first other arm. A design with
@@ -78,6 +79,9 @@ public enum Pipeline {
             outcomes: estimation.outcomes, level: design.analysis.level,
             adjustments: Dictionary(uniqueKeysWithValues: design.families.map { ($0.id, $0.correction.rawValue) }))
 
+        let subgroups = Subgroups.rows(design: design, waves: waves, arms: arms)
+        estimation.warnings += subgroups.notes
+
         var seeds = provenance.seeds
         seeds.append("randomisation: \(design.randomisation.method.rawValue), generator mt19937, seed \(design.randomisation.seed)")
         if permutations > 0 {
@@ -93,7 +97,7 @@ public enum Pipeline {
             consort: ReportAssembly.consort(design: design, panel: panel),
             balance: try ReportAssembly.balance(design: design, waves: waves, arms: arms),
             attrition: ReportAssembly.attrition(design: design, panel: panel, waves: waves, arms: arms),
-            effects: table, subgroups: [], provenance: prov, policy: policy)
+            effects: table, subgroups: subgroups.rows, provenance: prov, policy: policy)
         return PipelineResult(content: content, warnings: estimation.warnings)
     }
 }

@@ -46,6 +46,10 @@ enum ReportAssembly {
             }
             out.append("\(f.label): \(c) within the family at each wave.")
         }
+        if !design.subgroups.isEmpty {
+            out.append("Subgroups (primary outcomes): " + design.subgroups.map(\.label).joined(separator: "; ")
+                + ": the effect within each level and the p-value of the arm × subgroup interaction (OLS, strata absorbed).")
+        }
         let primary = design.outcomes.filter(\.primary).map(\.label)
         if !primary.isEmpty { out.append("Primary outcomes: " + primary.joined(separator: "; ") + ".") }
         return out

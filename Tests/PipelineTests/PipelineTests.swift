@@ -202,3 +202,38 @@ extension Double {
         #expect(balance.rows.count == 3 && balance.omnibus != nil)
     }
 }
+
+@Suite struct SubgroupTests {
+    /// Without covariates and fixed effects, the effect within a level is the difference of the arm means
+    /// in that level; every primary outcome at every wave gets a row per two-level subgroup.
+    @Test func effectsWithinLevelsAreDifferencesOfMeans() throws {
+        var design = SyntheticTrial.design
+        design.analysis.covariates = []
+        design.analysis.fixedEffects = false
+        let panel = try SyntheticTrial.panel(design: design)
+        let r = try Pipeline.analyse(design: design, panel: panel, provenance: SyntheticTrial.provenance, options: PipelineOptions(permutations: 0))
+        let rows = r.content.subgroups
+        #expect(rows.count >= 8, "\(rows.count) subgroup rows")
+        let row = try #require(rows.first { $0.outcome.hasPrefix("Receives supplementary") && $0.wave == "Six months" && $0.subgroup.hasPrefix("Single") })
+        let o = panel.outcomeIDs.firstIndex(of: "supplementary_aid")!
+        for (level, estimate) in row.levels {
+            let value = String(level.split(separator: "=").last!).trimmingCharacters(in: .whitespaces)
+            let cells = panel.rows.filter { $0.wave == "m6" && $0.cohort["single_parent"] == value }
+            func mean(_ arm: String) -> Double {
+                let xs = cells.filter { $0.arm == arm }.compactMap { $0.outcomes[o].value }
+                return xs.reduce(0, +) / Double(xs.count)
+            }
+            #expect(isClose(estimate.estimate, mean("intervention") - mean("control"), relative: 1e-10, absolute: 1e-12), "\(level)")
+        }
+        #expect(row.interactionP > 0 && row.interactionP <= 1)
+        #expect(r.content.prespecified.contains { $0.hasPrefix("Subgroups (primary outcomes)") })
+    }
+
+    /// With the design's covariates and strata (deprivation band is both a stratum and a subgroup) every
+    /// primary outcome still gets its subgroup rows: the level indicator is absorbed by the strata.
+    @Test func aSubgroupThatIsAStratumIsEstimable() throws {
+        let rows = PipelineTests.result.content.subgroups.filter { $0.subgroup.hasPrefix("Weak on 3") }
+        #expect(rows.count >= 4)
+        for r in rows { #expect(r.levels.map(\.level) == ["deprivation_band = 3", "deprivation_band = 4-6"]) }
+    }
+}
