@@ -206,4 +206,31 @@ import TestSupport
         }
         #expect(suppressed >= 5)
     }
+
+    @Test func reportWithoutAStoreSaysHowToMakeOne() throws {
+        let root = try Self.trialCopy("rct-report-nostore")
+        let r = try RCTBinary.run(["report", "designs/mission-kortrijk.yaml"], currentDirectory: root)
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        #expect(r.stderr == "error: designs/mission-kortrijk.sqlite: no trial store; create it with rct init designs/mission-kortrijk.yaml (or run rct run designs/mission-kortrijk.yaml)\n")
+    }
+
+    @Test func panelAndReportRunTheStepsOnTheirOwn() throws {
+        let root = try Self.trialCopy("rct-panel-report")
+        #expect(try RCTBinary.run(["init", "designs/mission-kortrijk.yaml"], currentDirectory: root).status == 0)
+        #expect(try RCTBinary.run(["assign", "--design", "designs/mission-kortrijk.yaml", "--cohort", "fixtures/mission/cohort.csv"],
+                                  currentDirectory: root).status == 0)
+        let panel = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p"], currentDirectory: root)
+        #expect(panel.status == 0, "\(panel.stderr)")
+        #expect(panel.stdout == "panel written to p/panel (panel_wide.csv, panel_long.csv, data_dictionary.md, data_dictionary.csv, consort.json)\n")
+        let wide = try Self.csv(root.appendingPathComponent("p/panel/panel_wide.csv"))
+        #expect(wide.count == 336)
+        #expect(wide.filter { $0["arm"] == "intervention" && $0["wave"] == "m6" }.allSatisfy { $0["take_up"] == "0" || $0["take_up"] == "1" })
+        let report = try RCTBinary.run(["report", "designs/mission-kortrijk.yaml", "--out", "r"], currentDirectory: root)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout == "report written to r/report.html\n")
+        for file in ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg"] {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("r/\(file)").path), "r/\(file)")
+        }
+    }
 }
