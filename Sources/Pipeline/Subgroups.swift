@@ -13,7 +13,7 @@ import TrialDesign
 ///   subset = group == level)`.
 /// - Interaction: OLS on the whole wave of the outcome on the arm, the level indicator, their product and
 ///   the covariates, strata absorbed (the level indicator is left out when the subgroup column is a
-///   stratum column: the fixed effects absorb it); the p-value of the product's coefficient. Only for
+///   stratum column or the column of an adjustment covariate: the model already holds it); the p-value of the product's coefficient. Only for
 ///   subgroups with two levels (a joint test over more levels is not available yet; those get no row).
 enum Subgroups {
     static func rows(design: Design, waves: [WaveData], arms: ArmPair) -> (rows: [SubgroupRow], notes: [String]) {
@@ -59,7 +59,10 @@ enum Subgroups {
                     }
                     let dummy = group.map { g -> String? in g.map { $0 == levels[1] ? "1" : "0" } }
                     let product = w.rows.indices.map { i -> String? in dummy[i].map { w.treated[i] && $0 == "1" ? "1" : "0" } }
-                    let absorbed = strataColumns.contains(subgroup.column) && useStrata
+                    // The level indicator is already in the model when the subgroup column is a stratum (absorbed
+                    // by the fixed effects) or an adjustment covariate (e.g. single_parent).
+                    let covariateColumns = Set(design.covariates.filter { design.analysis.covariates.contains($0.id) }.compactMap(\.column))
+                    let absorbed = (strataColumns.contains(subgroup.column) && useStrata) || covariateColumns.contains(subgroup.column)
                     var columns: [(name: String, values: [String?])] = [
                         ("y", y.map(text)), ("arm", w.rows.map(\.arm)), ("stratum", w.strata), ("arm_x_subgroup", product),
                     ]
@@ -68,9 +71,13 @@ enum Subgroups {
                     let spec = EstimationSpec(estimator: .ols, outcomes: ["y"], treatment: "arm", control: arms.control,
                                               covariates: design.analysis.covariates + (absorbed ? [] : ["subgroup"]) + ["arm_x_subgroup"],
                                               fixedEffects: useStrata ? "stratum" : nil, variance: variance, level: design.analysis.level)
-                    guard let data = try? EstimationData(columns: columns), let fit = try? Estimation.estimate(spec, data: data),
-                          let interaction = fit.row(term: "arm_x_subgroup") else {
-                        notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the interaction is not estimable")
+                    let interaction: EstimateRow
+                    do {
+                        let fit = try Estimation.estimate(spec, data: try EstimationData(columns: columns))
+                        guard let row = fit.row(term: "arm_x_subgroup") else { throw EstimationError.invalidSpecification("no interaction term") }
+                        interaction = row
+                    } catch {
+                        notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the interaction is not estimable (\(error))")
                         continue
                     }
                     let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave

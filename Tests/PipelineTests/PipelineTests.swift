@@ -235,5 +235,9 @@ extension Double {
         let rows = PipelineTests.result.content.subgroups.filter { $0.subgroup.hasPrefix("Weak on 3") }
         #expect(rows.count >= 4)
         for r in rows { #expect(r.levels.map(\.level) == ["deprivation_band = 3", "deprivation_band = 4-6"]) }
+        // single_parent is a subgroup and an adjustment covariate: its indicator is not entered twice.
+        let single = PipelineTests.result.content.subgroups.filter { $0.subgroup.hasPrefix("Single") }
+        #expect(single.count >= 4)
+        #expect(!PipelineTests.result.warnings.contains { $0.contains("interaction is not estimable") })
     }
 }
