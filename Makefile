@@ -16,9 +16,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The main job on the bundled example.
+# The main job on the bundled example: the whole pipeline (store, assignment, import, panel, estimates,
+# report) on the simulated MISSION trial; a second `make demo` says "up to date".
 demo: build
-	$(RCT) validate designs/mission-kortrijk.yaml
+	$(RCT) run designs/mission-kortrijk.yaml --out demo-out
+	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/."
 
 # Every test: unit, property and end-to-end tests of the built binary.
 test: deps

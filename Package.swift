@@ -65,6 +65,11 @@ let package = Package(
         // Robustness of the ITT: differential attrition tests, subgroup heterogeneity (Wald tests with
         // HC2), dose–response among the treated (non-experimental). Builds on Estimation's least squares.
         .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"]),
+        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular", "Assignment"]),
+        // From the panel to results: effects for every outcome × wave with the design's estimator, arm
+        // summaries, treatment received, randomization inference, family adjustments, balance, attrition,
+        // CONSORT flow, as Reporting values. Plain values in and out: no files, no store.
+        .target(name: "Pipeline", dependencies: ["TrialDesign", "Records", "Panel", "Estimation", "Inference", "Reporting", "Assignment"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -74,6 +79,8 @@ let package = Package(
                 "Assignment", "TrialStore",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
                 "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation", "Robustness",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,6 +102,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Panel", "Reporting", "Estimation", "TrialDesign", "Records", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).

@@ -17,7 +17,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .notImportable(source, kind):
-            return "source \(source): kind \(kind.rawValue) is read by the assignment step, not imported as an extract"
+            return "source \(source): kind \(kind.rawValue) is read by the assignment or run step, not imported as an extract"
         case let .noPseudonymizer(source):
             return "source \(source) links on real national numbers, so it needs the pseudonymisation key (pseudonymisation: key_env or key_file in the design)"
         case let .unreadable(file, reason):
@@ -142,7 +142,7 @@ final class SourceImporter {
         self.pseudonymizer = pseudonymizer
         self.known = known
         self.keepRejections = keepRejections
-        if source.kind == .cohort || source.kind == .assignment {
+        if source.kind == .cohort || source.kind == .assignment || source.kind == .takeUp {
             throw ImportError.notImportable(source: source.id, kind: source.kind)
         }
         if source.identifierType == .insz && pseudonymizer == nil { throw ImportError.noPseudonymizer(source: source.id) }
@@ -504,7 +504,7 @@ final class SourceImporter {
             }
             return .survey(SurveyResponse(source: source.id, wave: source.wave ?? "", participant: participant, line: r.line,
                                           interviewDate: interview, answers: answers))
-        case .cohort, .assignment:
+        case .cohort, .assignment, .takeUp:
             throw ImportError.notImportable(source: source.id, kind: source.kind)
         }
     }

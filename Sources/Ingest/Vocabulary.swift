@@ -42,7 +42,7 @@ public enum Vocabulary {
         case .vdabStatus: return [r("month"), r("category"), o("placement"), o("benefit")]
         case .kszPosition: return [r("quarter"), r("position")]
         case .survey: return [r("interview_date")]
-        case .cohort, .assignment: return []
+        case .cohort, .assignment, .takeUp: return []
         }
     }
 

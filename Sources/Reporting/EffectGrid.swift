@@ -2,8 +2,9 @@
 /// HTML writers so the three always show the same numbers.
 ///
 /// Columns: the outcome, then for every wave: control mean (SD), intervention mean (SD), effect (SE),
-/// confidence interval, p, adjusted p (or q), relative effect (binary outcomes), N. A design with take-up
-/// gets one more row under each outcome with the effect of treatment received.
+/// confidence interval, p, the randomization-inference p (only when the table has any), adjusted p (or
+/// q), relative effect (binary outcomes), N. Only the waves at which the family has an outcome are shown.
+/// A design with take-up gets one more row under each outcome with the effect of treatment received.
 struct EffectGrid {
     struct Row {
         var cells: [String]
@@ -22,9 +23,13 @@ struct EffectGrid {
 
     init(table: EffectTable, family: String, policy: SmallCellPolicy) {
         let levelText = NumberFormat.fixed(table.level * 100, 0) + "%"
-        waveHeaders = [("", 1)] + table.waves.map { ($0.label, EffectGrid.perWave.count) }
-        columnHeaders = ["Outcome"] + table.waves.flatMap { _ in
-            EffectGrid.perWave.map { $0 == "CI" ? "\(levelText) CI" : $0 }
+        let showRI = table.outcomes.contains { $0.waves.values.contains { $0.randomizationP != nil } }
+        let perWave = showRI ? ["Control mean (SD)", "Intervention mean (SD)", "Effect (SE)", "CI", "p", "RI p", "Adj. p", "Relative", "N"]
+                             : EffectGrid.perWave
+        let waves = table.waves.filter { w in table.outcomes(in: family).contains { $0.waves[w.id] != nil } }
+        waveHeaders = [("", 1)] + waves.map { ($0.label, perWave.count) }
+        columnHeaders = ["Outcome"] + waves.flatMap { _ in
+            perWave.map { $0 == "CI" ? "\(levelText) CI" : $0 }
         }
         var rows: [Row] = []
         var suppressedAny = false
@@ -33,13 +38,15 @@ struct EffectGrid {
             var main = [outcome.label + (outcome.primary ? " †" : "")]
             var received = ["  treatment received (IV)"]
             var anyReceived = false
-            for wave in table.waves {
+            // One number of decimals per outcome, across its waves (an amount stays an amount).
+            let magnitude = outcome.waves.values.map { max(abs($0.control.mean), abs($0.itt.estimate)) }.filter(\.isFinite).max() ?? 0
+            for wave in waves {
                 guard let e = outcome.waves[wave.id] else {
-                    main += Array(repeating: "", count: EffectGrid.perWave.count)
-                    received += Array(repeating: "", count: EffectGrid.perWave.count)
+                    main += Array(repeating: "", count: perWave.count)
+                    received += Array(repeating: "", count: perWave.count)
                     continue
                 }
-                let d = NumberFormat.digits(for: outcome.kind, magnitude: max(abs(e.control.mean), abs(e.itt.estimate)))
+                let d = NumberFormat.digits(for: outcome.kind, magnitude: magnitude)
                 let hide = policy.suppressesSummaries(of: e, kind: outcome.kind)
                 suppressedAny = suppressedAny || hide
                 func summary(_ a: ArmSummary) -> String {
@@ -52,13 +59,14 @@ struct EffectGrid {
                 }
                 let relative = (outcome.kind == .binary && !hide) ? e.relativeEffect.map(NumberFormat.percent) ?? "" : ""
                 main += [summary(e.control), summary(e.intervention)] + effectCells(e.itt)
+                    + (showRI ? [e.randomizationP.map(NumberFormat.pValue) ?? ""] : [])
                     + [e.adjustedP.map(NumberFormat.pValue) ?? "", relative,
                        hide ? policy.show(count: e.itt.nObs) : String(e.itt.nObs)]
                 if let r = e.treatmentReceived {
                     anyReceived = true
-                    received += ["", ""] + effectCells(r) + ["", "", String(r.nObs)]
+                    received += ["", ""] + effectCells(r) + (showRI ? [""] : []) + ["", "", String(r.nObs)]
                 } else {
-                    received += Array(repeating: "", count: EffectGrid.perWave.count)
+                    received += Array(repeating: "", count: perWave.count)
                 }
             }
             rows.append(Row(cells: main, secondary: false))
@@ -70,6 +78,9 @@ struct EffectGrid {
         self.rows = rows
         var notes: [String] = []
         notes.append("Effect: intention-to-treat estimate (SE); \(levelText) confidence interval; p two-sided.")
+        if showRI {
+            notes.append("RI p: randomization-inference p-value of the effect (assignments re-drawn with the trial's procedure).")
+        }
         if let method = table.adjustments[family] {
             notes.append("Adj. p: \(AdjustmentName.describe(method)) within the family.")
         }

@@ -15,7 +15,10 @@ public enum ForestPlot {
                     guard let e = outcome.waves[wave.id] else { continue }
                     let sd = e.control.sd
                     let usable = sd > 0 && sd.isFinite && !policy.suppressesSummaries(of: e, kind: outcome.kind)
-                    lines.append(Line(label: "\(outcome.label) (\(wave.label))", wave: w,
+                    // At most 64 characters: the outcome label is shortened (with an ellipsis), never the wave.
+                    let room = max(12, 64 - wave.label.count - 3)
+                    let name = outcome.label.count <= room ? outcome.label : String(outcome.label.prefix(room - 1)).trimmingTrailingSpaces() + "…"
+                    lines.append(Line(label: "\(name) (\(wave.label))", wave: w,
                                       est: usable ? e.itt.estimate / sd : nil,
                                       low: usable ? e.itt.confLow / sd : nil,
                                       high: usable ? e.itt.confHigh / sd : nil, header: false))
@@ -46,7 +49,7 @@ public enum ForestPlot {
                 svg += "<text x=\"4\" y=\"\(fmt(y + 4))\" font-weight=\"bold\">\(escapeHTML(line.label))</text>\n"
                 continue
             }
-            svg += "<text x=\"14\" y=\"\(fmt(y + 4))\">\(escapeHTML(String(line.label.prefix(64))))</text>\n"
+            svg += "<text x=\"14\" y=\"\(fmt(y + 4))\">\(escapeHTML(line.label))</text>\n"
             let colour = colours[max(0, line.wave) % colours.count]
             if let est = line.est, let low = line.low, let high = line.high {
                 svg += "<line x1=\"\(fmt(xPos(low)))\" y1=\"\(fmt(y))\" x2=\"\(fmt(xPos(high)))\" y2=\"\(fmt(y))\" stroke=\"\(colour)\" stroke-width=\"1.5\"/>\n"

@@ -19,7 +19,11 @@ public enum HTMLReport {
         if let balance = r.balance {
             body += "<section>\n<h2>3. Baseline balance</h2>\n<table><thead><tr><th>Covariate</th><th>Control mean (SD)</th><th>Intervention mean (SD)</th><th>Std. difference</th></tr></thead><tbody>\n"
             for row in balance.rows {
-                let hide = !p.allows(count: row.control.n) || !p.allows(count: row.intervention.n)
+                // Both arms are suppressed when either arm is a small cell: its count, or for a binary covariate
+                // (positives given) the units with or without the characteristic.
+                let hide = [row.control, row.intervention].contains { a in
+                    !p.allows(count: a.n) || a.positives.map { !p.allows(count: $0) || !p.allows(count: a.n - $0) } ?? false
+                }
                 func cell(_ a: ArmSummary) -> String { hide ? "suppressed" : "\(NumberFormat.fixed(a.mean, 3)) (\(NumberFormat.fixed(a.sd, 3)))" }
                 body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(NumberFormat.fixed(row.standardizedDifference, 3))</td></tr>\n"
             }
@@ -80,7 +84,7 @@ public enum HTMLReport {
     }
 
     static let style = """
-    body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1200px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
+    body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1400px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
     h1 { font-size: 1.6em; margin-bottom: 0.2em; }
     h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }
     h3 { font-size: 1.05em; margin-bottom: 0.3em; }
@@ -92,9 +96,14 @@ public enum HTMLReport {
     th.wave { text-align: center; }
     tr.received th, tr.received td { font-style: italic; color: #444; }
     td.suppressed { color: #999; }
+    table.effects td { white-space: nowrap; }
+    table.effects { font-size: 0.72em; }
+    table.effects th, table.effects td { padding: 3px 5px; }
+    table.effects th[scope=row] { min-width: 12em; white-space: normal; }
+    section.family { overflow-x: auto; }
     ul.notes { font-size: 0.8em; color: #555; margin-top: 0.2em; }
     .figure svg { max-width: 100%; height: auto; }
     .provenance { font-size: 0.85em; color: #444; }
-    @media print { body { margin: 0; max-width: none; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
+    @media print { body { margin: 0; max-width: none; } table.effects { font-size: 0.65em; } section.family { overflow: visible; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
     """
 }

@@ -156,4 +156,5 @@ extension String {
     }
 
     func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
+    func trimmingTrailingSpaces() -> String { String(reversed().drop { $0 == " " || $0 == "," }.reversed()) }
 }

@@ -1,5 +1,8 @@
 import Foundation
+import Assignment
+import Identifiers
 import NumericCore
+import Tabular
 import TrialDesign
 
 /// Writes a complete, realistic raw data set for a design like `designs/mission-kortrijk.yaml`, in
@@ -102,28 +105,38 @@ struct World {
         }
     }
 
-    /// 1:1 (or the design's ratios) permuted blocks within strata of the deprivation band, in enrolment
-    /// order, block sizes drawn from the design's list.
-    mutating func assign() {
-        let arms = design.arms
+    /// Draws the arms with the project's own assignment procedure, exactly as `rct assign --design` does
+    /// on the cohort file: the cohort as written is read back, taken in through `CohortIntake` (national
+    /// numbers pseudonymised with the design's key), screened with the design's eligibility rules and
+    /// assigned by `TrialAssigner` with the design's method, strata, block sizes, capacity and seed (in
+    /// enrolment order for rolling methods). So the planted arms are the arms the trial store will hold,
+    /// and the planted effects appear in `rct run`. Take-up (the mandate) is then drawn here: 85% of the
+    /// intervention families, none of the control families.
+    mutating func assign(cohortPath: String, keyPath: String?) throws {
+        let table = try DelimitedReader(separator: ",").read(path: cohortPath)
+        let header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let rows = zip(table.rows, table.lines).map { cells, line in
+            CohortRow(line: line, fields: Dictionary(uniqueKeysWithValues: zip(header, cells)))
+        }
+        var intake = CohortIntake(design: design, pseudonymizer: nil, source: cohortPath)
+        if intake.needsKey, let keyPath { intake.pseudonymizer = try Pseudonymizer(keyFile: keyPath) }
+        try intake.checkHeader(header)
+        var plan = AssignmentPlan(design: design)
+        // Capacity does not change the draws, only whether enrolment pauses: a large simulated cohort
+        // keeps being randomised past the places (the MISSION cohort never fills them, so its arms are
+        // exactly those of rct assign).
+        if var capacity = plan.capacity, capacity.whenFull == .pause {
+            capacity.whenFull = .keepRandomising
+            plan.capacity = capacity
+        }
+        try plan.checkHeader(header, source: cohortPath)
+        let run = try TrialAssigner(plan: plan, source: cohortPath).run(try intake.units(rows))
+        let index = Dictionary(uniqueKeysWithValues: families.indices.map { (families[$0].id, $0) })
         let control = design.controlArm.id
-        let ratioSum = arms.reduce(0) { $0 + $1.ratio }
-        let sizes = design.randomisation.blockSizes.isEmpty ? [2 * ratioSum] : design.randomisation.blockSizes
-        var queues: [String: [String]] = [:]
-        let order = families.indices.filter { families[$0].eligible }
-            .sorted { (families[$0].enrolled, families[$0].id) < (families[$1].enrolled, families[$1].id) }
-        for i in order {
-            let stratum = families[i].band
-            if queues[stratum, default: []].isEmpty {
-                let size = pick(sizes)
-                var block: [String] = []
-                for a in arms { block += Array(repeating: a.id, count: size * a.ratio / ratioSum) }
-                rng.shuffle(&block)
-                queues[stratum] = block
-            }
-            let arm = queues[stratum]!.removeFirst()
-            families[i].arm = arm
-            families[i].treated = arm != control
+        for a in run.assignments {
+            guard let i = index[a.unitID] else { continue }
+            families[i].arm = a.arm
+            families[i].treated = a.arm != control
             families[i].mandate = families[i].treated && rng.bernoulli(0.85)
         }
     }
@@ -134,8 +147,11 @@ struct World {
 
     mutating func write(to dir: String) throws -> Truth {
         screen()
-        assign()
         func out(_ file: String) -> String { (dir as NSString).appendingPathComponent((file as NSString).lastPathComponent) }
+        let keyPath = design.pseudonymisation?.keyFile.map { out($0) }
+        if let keyPath {
+            try Data("simulated-test-key-\(rng.seed)-not-a-secret\n".utf8).write(to: URL(fileURLWithPath: keyPath))
+        }
 
         // Cohort (the design's cohort source, or a UTF-8 comma file).
         let cohortSource = design.sources.first { $0.kind == .cohort }
@@ -151,6 +167,7 @@ struct World {
         }
         _ = try cohortWriter.writeDelimited(path: out(cohortFile), header: header, rows: cohortRows)
         rows[(cohortFile as NSString).lastPathComponent] = cohortRows.count
+        try assign(cohortPath: out(cohortFile), keyPath: keyPath)
 
         let assignment = randomised.map { f -> [Cell] in
             [.text(f.id), .text(f.arm!), .date(f.enrolled), .text(f.mandate ? "1" : "0")]
@@ -167,14 +184,12 @@ struct World {
             case .vdabStatus: try writeVDAB(source, out(source.file))
             case .survey: try writeSurvey(source, out(source.file))
             case .kszPosition: try writeKSZ(source, out(source.file))
+            case .takeUp: try writeTakeUp(source, out(source.file))
             case .cohort, .assignment, .federalStatements: break
             }
         }
         for source in design.sources where source.kind == .federalStatements {
             try writeStatements(source, out(source.file), leefloon: leefloonMonths)
-        }
-        if let keyFile = design.pseudonymisation?.keyFile {
-            try Data("simulated-test-key-\(rng.seed)-not-a-secret\n".utf8).write(to: URL(fileURLWithPath: out(keyFile)))
         }
 
         var perArm: [String: Int] = [:]
@@ -452,6 +467,15 @@ struct World {
         }
         _ = try DialectWriter(dialect: source.dialect).writeDelimited(
             path: path, header: names(source, ["quarter", "position"]), rows: list)
+        rows[(path as NSString).lastPathComponent] = list.count
+    }
+
+    /// The case managers' register of mandates (a `take_up` source): one row per randomised family with
+    /// the take-up column (`analysis.take_up.column`, default `mandate`) as 1 or 0.
+    mutating func writeTakeUp(_ source: Source, _ path: String) throws {
+        let column = design.analysis.takeUp?.column ?? "mandate"
+        let list: [[Cell]] = randomised.map { [.text($0.id), .text($0.mandate ? "1" : "0")] }
+        _ = try DialectWriter(dialect: source.dialect).writeDelimited(path: path, header: [source.identifierColumn, column], rows: list)
         rows[(path as NSString).lastPathComponent] = list.count
     }
 

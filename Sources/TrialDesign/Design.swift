@@ -146,6 +146,10 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     case vdabStatus = "vdab_status"
     case kszPosition = "ksz_position"
     case survey
+    /// A register of who received the intervention (e.g. the case-management mandates): one row per unit
+    /// with the `analysis.take_up` column (1 received, 0 not). Read by the run step into the units'
+    /// take-up column; not imported as a registry extract.
+    case takeUp = "take_up"
 }
 
 public enum FileFormat: String, Sendable, CaseIterable, Equatable {

@@ -149,5 +149,13 @@ struct DesignValidator {
         if d.analysis.estimator == .iv && d.analysis.takeUp == nil {
             issue("analysis.take_up", "estimator iv needs take_up (the column that says whether the intervention was received)")
         }
+        for (i, s) in d.sources.enumerated() where s.kind == .takeUp {
+            if d.analysis.takeUp == nil {
+                issue("sources[\(i)].kind", "a take_up source fills the column named by analysis.take_up; declare analysis.take_up: { column: NAME }")
+            }
+            if d.sources[..<i].contains(where: { $0.kind == .takeUp }) {
+                issue("sources[\(i)].kind", "declare one take_up source (the register of who received the intervention)")
+            }
+        }
     }
 }

@@ -28,6 +28,9 @@ struct RCT: ParsableCommand {
             SubgroupsCommand.self,
             BoundsCommand.self,
             DoseResponseCommand.self,
+            PanelCommand.self,
+            Report.self,
+            Run.self,
         ]
     )
 }

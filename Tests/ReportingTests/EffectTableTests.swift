@@ -65,8 +65,9 @@ import TestSupport
 
     @Test func latexEscapesSpecialCharacters() throws {
         let tex = EffectTableWriter.latex(Sample.table, policy: policy)
-        #expect(tex.contains("\\begin{tabular}{l" + String(repeating: "r", count: 16) + "}"))
-        #expect(tex.contains("\\multicolumn{8}{c}{6 months}"))
+        // Nine columns per wave: the sample table has a randomization-inference p-value, so "RI p" is shown.
+        #expect(tex.contains("\\begin{tabular}{l" + String(repeating: "r", count: 18) + "}"))
+        #expect(tex.contains("\\multicolumn{9}{c}{6 months}"))
         #expect(tex.contains("Art. 60 | employment"))
         #expect(tex.contains("\\textless{}0.001"))
     }

@@ -36,7 +36,7 @@ import TrialDesign
     }
 
     func importAll(_ s: Simulated, known: Bool) throws -> [ImportResult] {
-        try Self.design.sources.filter { $0.kind != .cohort }.map { source in
+        try Self.design.sources.filter { $0.kind != .cohort && $0.kind != .takeUp }.map { source in
             let knownIDs: Set<String>? = known ? (source.kind == .survey ? Set(s.families.keys) : s.linkKeys) : nil
             return try Ingest.importFile(path: s.path(source.file), displayName: (source.file as NSString).lastPathComponent,
                                          source: source, pseudonymizer: Self.key, knownParticipants: knownIDs)
@@ -179,11 +179,11 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let truth = try decoder.decode(Truth.self, from: truthData)
-        #expect(truth.eligible == 112 && truth.randomised == ["control": 56, "intervention": 56])
+        #expect(truth.eligible == 112 && truth.randomised == ["control": 57, "intervention": 55])
         let dir = try Fixtures.temporaryDirectory("fixture")
         try Simulator.run(design: SimulatedImportTests.design, seed: truth.seed, families: truth.familiesScreened, outputDirectory: dir.path)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-        #expect(files.count == 11)
+        #expect(files.count == 12)
         for file in files {
             let fresh = try Data(contentsOf: dir.appendingPathComponent(file))
             let committed = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/mission/\(file)")))
@@ -195,7 +195,7 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
         let design = SimulatedImportTests.design
         let key = try Pseudonymizer(keyFile: Fixtures.path("fixtures/mission/pseudonym.key"))
         var total = 0
-        for source in design.sources where source.kind != .cohort {
+        for source in design.sources where source.kind != .cohort && source.kind != .takeUp {
             let r = try Ingest.importSource(source, design: design, designDirectory: Fixtures.path("designs"), pseudonymizer: key)
             #expect(r.rowsRead == r.accepted + r.rejected)
             #expect(r.file == source.file)

@@ -1,0 +1,128 @@
+import Estimation
+import Panel
+import Reporting
+import TrialDesign
+
+/// The effect of assignment (ITT) and of treatment received for every outcome × wave, through
+/// `Estimation.estimate`, the function `rct estimate` calls.
+struct EffectEstimation {
+    var outcomes: [OutcomeEffects]
+    var warnings: [String]
+    var deviations: [String]
+
+    /// `analysis.variance` as the estimators' variance type (the same names: classical, hc0–hc3, cr0–cr2).
+    static func variance(_ design: Design) -> VarianceType {
+        VarianceType(rawValue: design.analysis.variance.rawValue) ?? .hc2
+    }
+
+    /// Whether strata are absorbed: `analysis.strata_fixed_effects` and the design has strata.
+    static func usesStrata(_ design: Design) -> Bool { design.analysis.fixedEffects && !design.strata.isEmpty }
+
+    /// The ITT specification of one outcome, from the design:
+    /// - `analysis.estimator`: `lin` → Lin (2013) with the covariates centred and interacted (estimatr
+    ///   `lm_lin`); `ols` → OLS on arm + covariates (`lm_robust`); `dim` → difference in means with the
+    ///   strata as blocks (`difference_in_means(blocks = stratum)`), no covariates; `iv` → the ITT is
+    ///   the OLS fit (the 2SLS fit is the effect of treatment received).
+    /// - `analysis.strata_fixed_effects: true` absorbs the stratum (`fixed_effects = ~stratum`).
+    /// - `analysis.covariates` are the adjustment covariates (ids of `covariates`).
+    /// - `analysis.variance` and `analysis.level`.
+    /// Treatment: the `arm` column with the control arm as the reference level, term `arm=<arm id>`.
+    ///
+    /// Command line equivalent (on the wave's rows of panel_wide.csv):
+    /// `rct estimate --estimator lin --outcome Y --treatment arm --control control --covariates a,b
+    /// --fixed-effects stratum --se hc2 --level 0.95`.
+    static func ittSpec(design: Design, outcome: String, arms: ArmPair) -> EstimationSpec {
+        let strata = usesStrata(design)
+        switch design.analysis.estimator {
+        case .dim:
+            return EstimationSpec(estimator: .dim, outcomes: [outcome], treatment: "arm", control: arms.control,
+                                  blocks: strata ? "stratum" : nil, variance: variance(design), level: design.analysis.level)
+        case .lin, .ols, .iv:
+            return EstimationSpec(estimator: design.analysis.estimator == .lin ? .lin : .ols, outcomes: [outcome],
+                                  treatment: "arm", control: arms.control, covariates: design.analysis.covariates,
+                                  fixedEffects: strata ? "stratum" : nil, variance: variance(design), level: design.analysis.level)
+        }
+    }
+
+    /// The effect of treatment received (`analysis.take_up`): 2SLS of the outcome on `take_up`
+    /// instrumented by assignment (`treated`, 1 for the intervention arm), with the same covariates (as
+    /// exogenous regressors, not interacted), fixed effects, variance and level as the ITT. estimatr:
+    /// `iv_robust(Y ~ take_up + X | treated + X, fixed_effects = ~stratum, se_type = "HC2")`.
+    /// Under one-sided non-compliance (no control family receives the intervention) this is the effect
+    /// on the families who took it up (Bloom 1984).
+    static func treatmentReceivedSpec(design: Design, outcome: String) -> EstimationSpec {
+        EstimationSpec(estimator: .iv, outcomes: [outcome], covariates: design.analysis.covariates,
+                       fixedEffects: usesStrata(design) ? "stratum" : nil, endogenous: ["take_up"], instruments: ["treated"],
+                       variance: variance(design), level: design.analysis.level)
+    }
+
+    static func run(design: Design, waves: [WaveData], arms: ArmPair) throws -> EffectEstimation {
+        var result = EffectEstimation(outcomes: [], warnings: [], deviations: [])
+        let ittTerm = "arm=\(arms.intervention)"
+        let hasTakeUp = design.analysis.takeUp != nil
+        var takeUpUnknown = false
+        for outcome in design.outcomes {
+            var byWave: [String: WaveEffect] = [:]
+            for w in waves where outcome.windows[w.wave] != nil && w.measures(outcome.id) {
+                let values = w.outcomes[outcome.id] ?? []
+                let control = summary(values, treated: w.treated, arm: false, binary: outcome.type == .binary)
+                let intervention = summary(values, treated: w.treated, arm: true, binary: outcome.type == .binary)
+                let itt: EstimateRow
+                do {
+                    let fit = try Estimation.estimate(ittSpec(design: design, outcome: outcome.id, arms: arms), data: w.data)
+                    result.warnings += fit.warnings.map { "\(outcome.id), \(w.wave): \($0)" }
+                    guard let row = fit.row(term: ittTerm) else {
+                        result.warnings.append("\(outcome.id), \(w.wave): no \(ittTerm) term in the fit; not reported")
+                        continue
+                    }
+                    itt = row
+                } catch let error as EstimationError {
+                    result.deviations.append("\(outcome.label) at \(w.wave): not estimable (\(error.description)).")
+                    continue
+                }
+                var effect = WaveEffect(wave: w.wave, control: control, intervention: intervention, itt: term(itt))
+                if hasTakeUp {
+                    if w.takeUp.allSatisfy({ $0 == nil }) {
+                        takeUpUnknown = true
+                    } else {
+                        do {
+                            let fit = try Estimation.estimate(treatmentReceivedSpec(design: design, outcome: outcome.id), data: w.data)
+                            effect.treatmentReceived = fit.row(term: "take_up").map(term)
+                        } catch let error as EstimationError {
+                            result.warnings.append("\(outcome.id), \(w.wave): effect of treatment received not estimable (\(error.description))")
+                        }
+                    }
+                }
+                byWave[w.wave] = effect
+            }
+            guard !byWave.isEmpty else { continue }
+            result.outcomes.append(OutcomeEffects(id: outcome.id, label: outcome.label, family: outcome.family,
+                                                  kind: OutcomeKind(rawValue: outcome.type.rawValue) ?? .continuous,
+                                                  primary: outcome.primary, waves: byWave))
+        }
+        if takeUpUnknown {
+            result.deviations.append("The design declares take-up (\(design.analysis.takeUp!.column)) but no unit's take-up is known; "
+                + "the effect of treatment received is not reported. Declare a take_up source or a cohort column.")
+        }
+        return result
+    }
+
+    /// n, mean, SD (n − 1; 0 below two values) and, for binary outcomes, the number of units with value 1.
+    static func summary(_ values: [Double?], treated: [Bool], arm: Bool, binary: Bool) -> ArmSummary {
+        let xs = zip(values, treated).compactMap { v, t in t == arm ? v : nil }
+        let n = xs.count
+        let mean = n > 0 ? xs.reduce(0, +) / Double(n) : .nan
+        let sd = n > 1 ? (xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)).squareRoot() : 0
+        return ArmSummary(n: n, mean: mean, sd: sd, positives: binary ? xs.filter { $0 == 1 }.count : nil)
+    }
+
+    static func term(_ r: EstimateRow) -> TermEstimate {
+        TermEstimate(term: r.term, estimate: r.estimate, stdError: r.stdError, statistic: r.statistic, df: r.df,
+                     pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs)
+    }
+
+    mutating func setRandomizationP(_ p: Double, outcome: String, wave: String) {
+        guard let i = outcomes.firstIndex(where: { $0.id == outcome }), outcomes[i].waves[wave] != nil else { return }
+        outcomes[i].waves[wave]!.randomizationP = p
+    }
+}

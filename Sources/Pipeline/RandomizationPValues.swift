@@ -1,0 +1,85 @@
+import Inference
+import TrialDesign
+
+/// Randomization-inference p-values for every ITT estimate (Fisher's sharp null of no effect for any
+/// family), re-drawing the assignment with the trial's procedure: within strata (`strata`), keeping the
+/// number of intervention families of every stratum, as permuted blocks within strata do.
+///
+/// - Draws and seed: `analysis.permutations` assignments from mt19937 seeded with `analysis.seed`
+///   (`RandomizationMethod.automatic`: enumerated instead when there are at most 100,000 possible
+///   assignments).
+/// - Statistic: the studentized OLS coefficient of the arm with stratum indicators and the design's
+///   `analysis.covariates` (`RandomizationStatistic.studentized`, HC2), or without covariates when
+///   `analysis.estimator` is `dim`. ri2: `conduct_ri(Y ~ Z + X + factor(stratum), declaration = within
+///   strata, sims = permutations)` with the t statistic.
+/// - Shared draws: outcomes observed on the same families (every registry outcome of a wave; survey
+///   outcomes with the same respondents) are evaluated on one set of re-drawn assignments in one run,
+///   so their randomization distribution is joint. An outcome with other missing values is re-drawn
+///   among the families it is observed on, from the same seed (randomization inference conditional on
+///   response), so every group starts from the same generator state.
+struct RandomizationPValues {
+    struct Key: Hashable { var outcome: String; var wave: String }
+    var pValues: [Key: Double] = [:]
+    var notes: [String] = []
+
+    static func run(design: Design, waves: [WaveData], arms: ArmPair, permutations: Int,
+                    progress: (String) -> Void) throws -> RandomizationPValues {
+        var result = RandomizationPValues()
+        let covariateIDs = design.analysis.estimator == .dim ? [] : design.analysis.covariates
+        let useStrata = !design.strata.isEmpty
+        for w in waves {
+            // Group the outcomes measured at this wave by the rows they are observed on.
+            var groups: [[Int]: [String]] = [:]
+            var order: [[Int]] = []
+            for outcome in design.outcomes where outcome.windows[w.wave] != nil && w.measures(outcome.id) {
+                let values = w.outcomes[outcome.id]!
+                let rows = values.indices.filter { i in
+                    values[i] != nil && covariateIDs.allSatisfy { w.covariates[$0]?[i] != nil }
+                        && (!useStrata || w.strata[i] != nil)
+                }
+                if groups[rows] == nil { order.append(rows) }
+                groups[rows, default: []].append(outcome.id)
+            }
+            for rows in order {
+                let ids = groups[rows]!
+                progress("randomization inference, \(w.wave): \(ids.count) outcome\(ids.count == 1 ? "" : "s") on \(rows.count) families, \(permutations) draws")
+                do {
+                    let scheme = try RandomizationScheme(treatment: rows.map { w.treated[$0] },
+                                                         blocks: useStrata ? rows.map { w.strata[$0]! } : nil)
+                    let outcomes = ids.map { id in rows.map { w.outcomes[id]![$0]! } }
+                    let covariates = covariateIDs.map { c in rows.map { w.covariates[c]![$0]! } }
+                    let ri = try RandomizationInference.run(
+                        scheme: scheme, outcomes: outcomes, statistic: .studentized, covariates: covariates,
+                        method: .automatic(draws: permutations, seed: design.analysis.seed))
+                    for (id, r) in zip(ids, ri.outcomes) { result.pValues[Key(outcome: id, wave: w.wave)] = r.pTwoTailed }
+                } catch let error as InferenceError {
+                    // e.g. an outcome without variation: no statistic to re-draw. Run the others one by one.
+                    if ids.count > 1 {
+                        for id in ids {
+                            if let p = try? single(id: id, rows: rows, w: w, covariateIDs: covariateIDs, useStrata: useStrata,
+                                                   permutations: permutations, seed: design.analysis.seed) {
+                                result.pValues[Key(outcome: id, wave: w.wave)] = p
+                            } else {
+                                result.notes.append("\(id), \(w.wave): no randomization-inference p-value (\(error))")
+                            }
+                        }
+                    } else {
+                        result.notes.append("\(ids[0]), \(w.wave): no randomization-inference p-value (\(error))")
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    static func single(id: String, rows: [Int], w: WaveData, covariateIDs: [String], useStrata: Bool,
+                       permutations: Int, seed: UInt64) throws -> Double {
+        let scheme = try RandomizationScheme(treatment: rows.map { w.treated[$0] },
+                                             blocks: useStrata ? rows.map { w.strata[$0]! } : nil)
+        let ri = try RandomizationInference.run(
+            scheme: scheme, outcomes: [rows.map { w.outcomes[id]![$0]! }], statistic: .studentized,
+            covariates: covariateIDs.map { c in rows.map { w.covariates[c]![$0]! } },
+            method: .automatic(draws: permutations, seed: seed))
+        return ri.outcomes[0].pTwoTailed
+    }
+}

@@ -1,0 +1,128 @@
+import Assignment
+import Inference
+import Panel
+import Reporting
+import TrialDesign
+
+/// The parts of the report besides the effect table: pre-specified choices, CONSORT flow, baseline
+/// balance and attrition.
+enum ReportAssembly {
+    /// One sentence per pre-specified choice of the design's `analysis` and `families`.
+    static func prespecified(design: Design, permutations: Int) -> [String] {
+        let a = design.analysis
+        var out: [String] = []
+        let estimator: String
+        switch a.estimator {
+        case .lin: estimator = "Lin (2013) regression: covariates centred and interacted with the arm"
+        case .ols: estimator = "OLS regression of the outcome on the arm and covariates"
+        case .dim: estimator = "difference in means within strata"
+        case .iv: estimator = "OLS for the effect of assignment; two-stage least squares for the effect of treatment received"
+        }
+        out.append("Effect of assignment (intention to treat) by \(estimator); \(a.variance.rawValue.uppercased()) standard errors; \(Int((a.level * 100).rounded()))% confidence intervals.")
+        if EffectEstimation.usesStrata(design) {
+            let s = design.strata.map(\.column).joined(separator: ", ")
+            out.append(a.estimator == .dim ? "Strata (\(s)) as blocks of the difference in means." : "Strata (\(s)) absorbed as fixed effects.")
+        }
+        if a.estimator != .dim, !a.covariates.isEmpty {
+            let labels = a.covariates.map { id in design.covariates.first { $0.id == id }?.label ?? id }
+            out.append("Baseline covariates: " + labels.joined(separator: "; ") + ".")
+        }
+        if let t = a.takeUp {
+            out.append("Effect of treatment received (\(t.column)) by two-stage least squares with assignment as the instrument.")
+        }
+        if permutations > 0 {
+            out.append("Randomization-inference p-values from \(permutations) assignments re-drawn within strata (mt19937, seed \(a.seed)), studentized statistic.")
+        }
+        for f in design.families {
+            let c: String
+            switch f.correction {
+            case .none: c = "no adjustment"
+            case .holm: c = "Holm-adjusted p-values"
+            case .bonferroni: c = "Bonferroni-adjusted p-values"
+            case .bh: c = "Benjamini–Hochberg q-values"
+            case .by: c = "Benjamini–Yekutieli q-values"
+            case .sharpenedQ: c = "sharpened q-values (Anderson 2008)"
+            case .westfallYoung: c = "Westfall–Young step-down p-values"
+            }
+            out.append("\(f.label): \(c) within the family at each wave.")
+        }
+        if !design.subgroups.isEmpty {
+            out.append("Subgroups (primary outcomes): " + design.subgroups.map(\.label).joined(separator: "; ")
+                + ": the effect within each level and the p-value of the arm × subgroup interaction (OLS, strata absorbed).")
+        }
+        let primary = design.outcomes.filter(\.primary).map(\.label)
+        if !primary.isEmpty { out.append("Primary outcomes: " + primary.joined(separator: "; ") + ".") }
+        return out
+    }
+
+    /// The CONSORT flow from the panel's counts (screening from the trial store when the panel had it).
+    static func consort(design: Design, panel: PanelData) -> ConsortFlow {
+        let c = panel.consort
+        var excluded = c.excluded.filter { $0.count > 0 }.map { CountedReason(reason: $0.reason, count: $0.count) }
+        if let n = c.eligibleNotRandomised, n > 0 { excluded.append(CountedReason(reason: "eligible, not randomised", count: n)) }
+        let waveLabels = Dictionary(uniqueKeysWithValues: design.waves.map { ($0.id, $0.label) })
+        let arms = design.arms.map { arm -> ArmFlow in
+            // Follow-up waves only: a wave with no outcome (the baseline survey) analyses nobody.
+            let measured = Set(design.outcomes.flatMap { $0.windows.keys })
+            let waves = c.waves.filter { measured.contains($0.wave) }.compactMap { w -> WaveFlow? in
+                guard let a = w.arms.first(where: { $0.arm == arm.id }) else { return nil }
+                let lost = [CountedReason(reason: "no interview", count: a.lostNoResponse),
+                            CountedReason(reason: "interview outside the window", count: a.lostOutsideWindow),
+                            CountedReason(reason: "left the registries' scope", count: a.registryCensored)].filter { $0.count > 0 }
+                return WaveFlow(label: waveLabels[w.wave] ?? w.wave, followedUp: a.followedUp, notFollowedUp: lost, analysed: a.analysed)
+            }
+            return ArmFlow(label: arm.label, allocated: c.allocated[arm.id] ?? 0, received: c.takeUp?[arm.id]?.received, waves: waves)
+        }
+        return ConsortFlow(screened: c.screened ?? c.randomised, excluded: excluded, randomised: c.randomised, arms: arms)
+    }
+
+    /// Baseline balance of every design covariate (`Assignment.Balance`: means, SDs, standardized
+    /// differences, the omnibus F-test of the arm on the covariates).
+    static func balance(design: Design, waves: [WaveData], arms: ArmPair) throws -> Reporting.BalanceTable? {
+        guard let w = waves.first, !design.covariates.isEmpty, !w.rows.isEmpty else { return nil }
+        let columns = design.covariates.map { c in (name: c.id, values: w.covariates[c.id] ?? []) }
+        let table = try Balance.table(arms: [arms.control, arms.intervention], control: arms.control,
+                                      armOfUnit: w.rows.map(\.arm), covariates: columns)
+        let rows = zip(design.covariates, table.rows).map { c, r -> Reporting.BalanceRow in
+            // Binary covariates carry their positives, so the small-cell rule can check them.
+            let values = w.covariates[c.id] ?? []
+            let binary = values.allSatisfy { $0 == nil || $0 == 0 || $0 == 1 }
+            func arm(_ k: Int) -> ArmSummary {
+                let armID = k == 0 ? arms.control : arms.intervention
+                let positives = binary ? zip(values, w.rows).filter { $0.1.arm == armID && $0.0 == 1 }.count : nil
+                return ArmSummary(n: r.count[k], mean: r.mean[k] ?? .nan, sd: r.sd[k] ?? .nan, positives: positives)
+            }
+            return Reporting.BalanceRow(label: c.label, control: arm(0), intervention: arm(1),
+                                        standardizedDifference: r.standardizedDifference[1] ?? .nan)
+        }
+        let omnibus = table.tests.first.map {
+            TestResult(name: "Omnibus F-test of the arm on the covariates (n = \($0.observations))", statistic: $0.statistic,
+                       df: "\($0.numeratorDF), \($0.denominatorDF)", pValue: $0.pValue)
+        }
+        return Reporting.BalanceTable(rows: rows, omnibus: omnibus)
+    }
+
+    /// Response by arm at every wave with a survey, and Lee (2009) bounds for the primary survey
+    /// outcomes of the wave. The differential-attrition test is left out until `Inference` has one.
+    static func attrition(design: Design, panel: PanelData, waves: [WaveData], arms: ArmPair) -> [AttritionRow] {
+        let surveyed = Set(design.sources.filter { $0.kind == .survey }.compactMap(\.wave))
+        return design.waves.filter { surveyed.contains($0.id) }.compactMap { wave -> AttritionRow? in
+            let byArm = Dictionary(panel.attrition.filter { $0.wave == wave.id }.map { ($0.arm, $0) }, uniquingKeysWith: { a, _ in a })
+            guard let c = byArm[arms.control], let t = byArm[arms.intervention] else { return nil }
+            var bounds: [LeeBoundsRow] = []
+            if let w = waves.first(where: { $0.wave == wave.id }), c.followedUp != c.randomised || t.followedUp != t.randomised {
+                for o in design.outcomes where o.primary && [.surveyItem, .indexMean, .indexInverseCovariance].contains(o.rule) && o.windows[wave.id] != nil {
+                    guard let values = w.outcomes[o.id] else { continue }
+                    let treated = zip(values, w.treated).filter { $0.1 }.map(\.0)
+                    let control = zip(values, w.treated).filter { !$0.1 }.map(\.0)
+                    if let lb = try? LeeBounds(treated: treated, control: control, level: design.analysis.level) {
+                        bounds.append(LeeBoundsRow(outcome: o.label, lower: lb.lower, upper: lb.upper))
+                    }
+                }
+            }
+            return AttritionRow(wave: wave.label, controlResponded: c.followedUp, controlAllocated: c.randomised,
+                                interventionResponded: t.followedUp, interventionAllocated: t.randomised,
+                                differential: nil, leeBounds: bounds)
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Estimation
+import Foundation
+import Panel
+import Pipeline
+import Records
+import Reporting
+import Testing
+import TestSupport
+import TrialDesign
+
+/// A synthetic trial on the MISSION design: 80 families, alternately assigned within two strata, with
+/// leefloon, OCMW-aid and VDAB records and survey answers drawn from a fixed xorshift stream, and the
+/// intervention arm given a higher chance of supplementary aid. Plain values, no files.
+enum SyntheticTrial {
+    struct Stream {
+        var state: UInt64
+        mutating func next() -> Double {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Double(state % 1_000_000) / 1_000_000
+        }
+    }
+
+    static let design = try! Design.load(path: Fixtures.path("designs/mission-kortrijk.yaml"))
+
+    static func panel(families: Int = 80, design: Design = design) throws -> PanelData {
+        var r = Stream(state: 0x9E37_79B9_7F4A_7C15)
+        var units: [AssignedUnit] = [], records: [RegistryRecord] = [], responses: [SurveyResponse] = []
+        let start = CalendarDate(year: 2018, month: 1, day: 10)!
+        for i in 0..<families {
+            let band = i % 2 == 0 ? "3" : "4-6"
+            let treated = (i / 2) % 2 == 1
+            let on = start.adding(days: 5 * i)
+            let id = "F\(i)", key = String(format: "P%032d", i)
+            units.append(AssignedUnit(id: id, linkKey: key, arm: treated ? "intervention" : "control", assignedOn: on, stratum: band,
+                                      probability: 0.5, attributes: ["domains_weak": band == "3" ? "3" : "\(4 + i % 3)",
+                                                                     "single_parent": r.next() < 0.35 ? "1" : "0", "deprivation_band": band,
+                                                                     "mandate": treated && r.next() < 0.85 ? "1" : "0"]))
+            let receives = r.next() < 0.45
+            for k in -12...12 where receives && r.next() < 0.8 {
+                let m = on.adding(months: k)
+                records.append(RegistryRecord(source: "leefloon", participant: key, line: records.count + 2, start: m, end: m.adding(days: 27),
+                                              attributes: ["category": "3"], numbers: ["amount": 1_000]))
+            }
+            for k in [2, 9] where r.next() < (treated ? 0.6 : 0.3) {
+                let d = on.adding(months: k)
+                records.append(RegistryRecord(source: "ocmw_aid", participant: key, line: records.count + 2, start: d, end: d,
+                                              attributes: ["kind": "supplementary_one_off"], numbers: ["amount": 100 + 400 * r.next()]))
+            }
+            for k in 1...12 where r.next() < 0.2 {
+                let m = on.adding(months: k)
+                records.append(RegistryRecord(source: "vdab", participant: key, line: records.count + 2, start: m, end: m.adding(days: 27),
+                                              attributes: ["category": r.next() < 0.5 ? "00" : "80", "placement": r.next() < 0.5 ? "training" : "none"]))
+            }
+            if r.next() < 0.85 {
+                var answers: [String: Double] = [:]
+                for item in ["rights_leefloon", "rights_childcare", "rights_energy", "rights_health"] {
+                    answers[item] = (1 + 4 * r.next() + (treated ? 0.5 : 0)).rounded(.down).clamped(1, 5)
+                }
+                answers["services_fit"] = (1 + 4 * r.next()).rounded(.down)
+                answers["material_aid"] = r.next() < 0.35 ? 1 : 0
+                responses.append(SurveyResponse(source: "survey_m6", wave: "m6", participant: id, line: i + 2,
+                                                interviewDate: on.adding(months: 6).adding(days: 3), answers: answers))
+            }
+            if r.next() < 0.8 {
+                responses.append(SurveyResponse(source: "survey_m12", wave: "m12", participant: id, line: i + 2,
+                                                interviewDate: on.adding(months: 12),
+                                                answers: ["household_income": (1_200 + 1_000 * r.next()).rounded(),
+                                                          "social_housing": r.next() < 0.3 ? 1 : 0, "regular_employment": r.next() < 0.25 ? 1 : 0]))
+            }
+        }
+        return try Panel.derive(design: design, units: units, records: records, responses: responses, exits: [],
+                                options: PanelOptions(screening: Screening(screened: families + 20, excluded: ["consent": 20])))
+    }
+
+    static let provenance = Provenance(software: "test", designFile: "mission-kortrijk.yaml", designFingerprint: "0", dataFingerprints: [],
+                                       seeds: [], generatedOn: "2026-01-01")
+}
+
+extension Double {
+    func clamped(_ a: Double, _ b: Double) -> Double { Swift.min(b, Swift.max(a, self)) }
+}
+
+@Suite struct PipelineTests {
+    static let panel = try! SyntheticTrial.panel()
+    static let result = try! Pipeline.analyse(design: SyntheticTrial.design, panel: panel, provenance: SyntheticTrial.provenance,
+                                              options: PipelineOptions(permutations: 500))
+
+    func effect(_ r: PipelineResult, _ outcome: String, _ wave: String) throws -> WaveEffect {
+        try #require(r.effects.outcomes.first { $0.id == outcome }?.waves[wave])
+    }
+
+    @Test func armSummariesAreThePanelsMeansAndCounts() throws {
+        for o in Self.result.effects.outcomes {
+            for (wave, e) in o.waves {
+                let column = Self.panel.column(outcome: o.id, wave: wave)
+                for (arm, summary) in [("control", e.control), ("intervention", e.intervention)] {
+                    let xs = column.filter { $0.row.arm == arm }.compactMap(\.cell.value)
+                    #expect(summary.n == xs.count, "\(o.id) \(wave) \(arm)")
+                    #expect(isClose(summary.mean, xs.reduce(0, +) / Double(xs.count), relative: 1e-12))
+                    if o.kind == .binary { #expect(summary.positives == xs.filter { $0 == 1 }.count) }
+                }
+            }
+        }
+    }
+
+    /// `families[].correction: sharpened_q` → the q-values of the family's ITT p-values at each wave.
+    @Test func adjustedPValuesAreSharpenedQWithinFamilyAndWave() throws {
+        let design = SyntheticTrial.design
+        var checked = 0
+        for family in design.families {
+            for wave in ["m6", "m12"] {
+                // Outcomes without variation (p not a number) are left out of the family, as the pipeline does.
+                let members = Self.result.effects.outcomes.filter { $0.family == family.id }.compactMap { $0.waves[wave] }
+                    .filter { $0.itt.pValue.isFinite }
+                guard !members.isEmpty else { continue }
+                // Sharpened q-values (Anderson 2008), computed here from their definition on a grid of q.
+                let p = members.map(\.itt.pValue)
+                let m = Double(p.count)
+                var q = [Double](repeating: 1, count: p.count)
+                for qq in stride(from: 1.0, through: 0.001, by: -0.001) {
+                    let q1 = qq / (1 + qq)
+                    let sorted = p.sorted()
+                    let r1 = sorted.indices.last { sorted[$0] <= q1 * Double($0 + 1) / m }.map { $0 + 1 } ?? 0
+                    let q2 = q1 * m / (m - Double(r1))
+                    let r2 = sorted.indices.last { sorted[$0] <= q2 * Double($0 + 1) / m }.map { $0 + 1 } ?? 0
+                    for i in p.indices where r2 > 0 && p[i] <= sorted[r2 - 1] { q[i] = qq }
+                }
+                for (e, expected) in zip(members, q) {
+                    let adjusted = try #require(e.adjustedP)
+                    #expect(abs(adjusted - expected) <= 0.0011, "\(family.id) \(wave): \(adjusted) vs \(expected)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 15)
+    }
+
+    /// `analysis.estimator: dim` without strata fixed effects: the effect is the difference of the arm means.
+    @Test func differenceInMeansDesignGivesTheDifferenceOfArmMeans() throws {
+        var design = SyntheticTrial.design
+        design.analysis.estimator = .dim
+        design.analysis.fixedEffects = false
+        let r = try Pipeline.analyse(design: design, panel: Self.panel, provenance: SyntheticTrial.provenance, options: PipelineOptions(permutations: 0))
+        for o in r.effects.outcomes {
+            for (wave, e) in o.waves {
+                #expect(isClose(e.itt.estimate, e.intervention.mean - e.control.mean, relative: 1e-10, absolute: 1e-12), "\(o.id) \(wave)")
+                #expect(e.randomizationP == nil)
+            }
+        }
+        #expect(r.content.prespecified[0].contains("difference in means"))
+    }
+
+    /// The Lin estimate with HC2 is the one `Estimation.estimate` gives on the wave's rows.
+    @Test func linWithStrataAndCovariatesMatchesADirectFit() throws {
+        let rows = Self.panel.rows.filter { $0.wave == "m6" }
+        let o = Self.panel.outcomeIDs.firstIndex(of: "supplementary_aid")!
+        let cov = Self.panel.covariateIDs
+        var columns: [(name: String, values: [String?])] = [("arm", rows.map(\.arm)), ("stratum", rows.map(\.stratum)),
+                                                            ("y", rows.map { $0.outcomes[o].value.map { "\($0)" } })]
+        for (c, id) in cov.enumerated() { columns.append((id, rows.map { $0.covariates[c].value.map { "\($0)" } })) }
+        let fit = try Estimation.estimate(EstimationSpec(estimator: .lin, outcomes: ["y"], treatment: "arm", control: "control",
+                                                         covariates: ["domains_weak", "single_parent", "leefloon_before"],
+                                                         fixedEffects: "stratum", variance: .hc2), data: EstimationData(columns: columns))
+        let row = try #require(fit.row(term: "arm=intervention"))
+        let e = try effect(Self.result, "supplementary_aid", "m6")
+        #expect(isClose(e.itt.estimate, row.estimate, relative: 1e-12) && isClose(e.itt.stdError, row.stdError, relative: 1e-12))
+        #expect(e.itt.estimate > 0)
+        // Take-up declared: the 2SLS effect is larger than the ITT by about 1 / (share of intervention families with a mandate).
+        let tr = try #require(e.treatmentReceived)
+        #expect(tr.term == "take_up" && tr.estimate > e.itt.estimate)
+    }
+
+    /// Randomization inference: p-values are shares of the draws, and the same seed gives the same p.
+    @Test func randomizationPValuesAreReproducibleShares() throws {
+        let again = try Pipeline.analyse(design: SyntheticTrial.design, panel: Self.panel, provenance: SyntheticTrial.provenance,
+                                         options: PipelineOptions(permutations: 500))
+        var n = 0
+        for o in Self.result.effects.outcomes {
+            for (wave, e) in o.waves where e.control.sd > 0 || e.intervention.sd > 0 {
+                let p = try #require(e.randomizationP, "\(o.id) \(wave)")
+                #expect(p >= 0 && p <= 1 && abs((p * 500).rounded() - p * 500) < 1e-9)
+                #expect(try effect(again, o.id, wave).randomizationP == p)
+                n += 1
+            }
+        }
+        #expect(n >= 15)
+        #expect(Self.result.content.provenance.seeds.contains { $0.contains("seed 2786") && $0.contains("500 re-drawn") })
+    }
+
+    @Test func consortFlowAndAttritionComeFromThePanel() throws {
+        let flow = try #require(Self.result.content.consort)
+        #expect(flow.screened == 100 && flow.randomised == 80)
+        #expect(flow.excluded.map(\.count) == [20])
+        #expect(flow.arms.map(\.allocated) == [40, 40])
+        let mandates = Self.panel.rows.filter { $0.wave == "m6" && $0.takeUp == 1 }.count
+        #expect(flow.arms[1].received == mandates && flow.arms[0].received == 0)
+        let m6 = try #require(Self.result.content.attrition.first { $0.wave == "Six months" })
+        let interviewed = Self.panel.rows.filter { $0.wave == "m6" && $0.interview == .interviewed }
+        #expect(m6.controlResponded + m6.interventionResponded == interviewed.count)
+        #expect(m6.controlAllocated == 40 && m6.differential == nil)
+        let balance = try #require(Self.result.content.balance)
+        #expect(balance.rows.count == 3 && balance.omnibus != nil)
+    }
+}
+
+@Suite struct SubgroupTests {
+    /// Without covariates and fixed effects, the effect within a level is the difference of the arm means
+    /// in that level; every primary outcome at every wave gets a row per two-level subgroup.
+    @Test func effectsWithinLevelsAreDifferencesOfMeans() throws {
+        var design = SyntheticTrial.design
+        design.analysis.covariates = []
+        design.analysis.fixedEffects = false
+        let panel = try SyntheticTrial.panel(design: design)
+        let r = try Pipeline.analyse(design: design, panel: panel, provenance: SyntheticTrial.provenance, options: PipelineOptions(permutations: 0))
+        let rows = r.content.subgroups
+        #expect(rows.count >= 8, "\(rows.count) subgroup rows")
+        let row = try #require(rows.first { $0.outcome.hasPrefix("Receives supplementary") && $0.wave == "Six months" && $0.subgroup.hasPrefix("Single") })
+        let o = panel.outcomeIDs.firstIndex(of: "supplementary_aid")!
+        for (level, estimate) in row.levels {
+            let value = String(level.split(separator: "=").last!).trimmingCharacters(in: .whitespaces)
+            let cells = panel.rows.filter { $0.wave == "m6" && $0.cohort["single_parent"] == value }
+            func mean(_ arm: String) -> Double {
+                let xs = cells.filter { $0.arm == arm }.compactMap { $0.outcomes[o].value }
+                return xs.reduce(0, +) / Double(xs.count)
+            }
+            #expect(isClose(estimate.estimate, mean("intervention") - mean("control"), relative: 1e-10, absolute: 1e-12), "\(level)")
+        }
+        #expect(row.interactionP > 0 && row.interactionP <= 1)
+        #expect(r.content.prespecified.contains { $0.hasPrefix("Subgroups (primary outcomes)") })
+    }
+
+    /// With the design's covariates and strata (deprivation band is both a stratum and a subgroup) every
+    /// primary outcome still gets its subgroup rows: the level indicator is absorbed by the strata.
+    @Test func aSubgroupThatIsAStratumIsEstimable() throws {
+        let rows = PipelineTests.result.content.subgroups.filter { $0.subgroup.hasPrefix("Weak on 3") }
+        #expect(rows.count >= 4)
+        for r in rows { #expect(r.levels.map(\.level) == ["deprivation_band = 3", "deprivation_band = 4-6"]) }
+        // single_parent is a subgroup and an adjustment covariate: its indicator is not entered twice.
+        let single = PipelineTests.result.content.subgroups.filter { $0.subgroup.hasPrefix("Single") }
+        #expect(single.count >= 4)
+        #expect(!PipelineTests.result.warnings.contains { $0.contains("interaction is not estimable") })
+    }
+}
