@@ -60,11 +60,11 @@ let package = Package(
             dependencies: ["Tabular", "TrialDesign", "Identifiers", "Records",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts).
-        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular"]),
         // Robustness of the ITT: differential attrition tests, subgroup heterogeneity (Wald tests with
         // HC2), dose–response among the treated (non-experimental). Builds on Estimation's least squares.
         .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"]),
+        // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts,
+        // planted effects); it assigns with the project's own Assignment procedure.
         .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular", "Assignment"]),
         // From the panel to results: effects for every outcome × wave with the design's estimator, arm
         // summaries, treatment received, randomization inference, family adjustments, balance, attrition,
@@ -74,12 +74,8 @@ let package = Package(
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation", "Panel",
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records",
-                "Assignment", "TrialStore",
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Inference",
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation", "Robustness",
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Ingest", "Simulation",
+                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation",
+                "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
                 "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
