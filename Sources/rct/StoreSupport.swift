@@ -66,8 +66,10 @@ enum StoreSupport {
         }
     }
 
-    static func screeningEntries(_ run: AssignmentRun) -> [ScreeningEntry] {
-        run.screened.map { s in
+    static func screeningEntries(_ run: AssignmentRun) -> [ScreeningEntry] { screeningEntries(run.screened) }
+
+    static func screeningEntries(_ screened: [ScreenedUnit]) -> [ScreeningEntry] {
+        screened.map { s in
             switch s.outcome {
             case .eligible:
                 return ScreeningEntry(unitID: s.unit.id, linkKey: s.unit.linkKey, line: s.unit.line,
