@@ -155,6 +155,14 @@ public final class TrialStore: Sendable {
         public var sha256: String
         public var assigned: Int
         public var probabilitiesDerived: Bool
+
+        public init(runID: Int, file: String, sha256: String, assigned: Int, probabilitiesDerived: Bool) {
+            self.runID = runID
+            self.file = file
+            self.sha256 = sha256
+            self.assigned = assigned
+            self.probabilitiesDerived = probabilitiesDerived
+        }
     }
 
     /// The assignment files imported into the store, in run order.

@@ -22,7 +22,7 @@ import TrialStore
     /// The planted assignment the simulator wrote: family → (arm, date).
     func planted() throws -> [String: (arm: String, date: String)] {
         var out: [String: (String, String)] = [:]
-        for line in try Fixtures.contents("fixtures/mission/assignment_planted.csv").split(separator: "\n").dropFirst() {
+        for line in try Fixtures.contents("fixtures/mission/assignment_planted.csv").split(whereSeparator: \.isNewline).dropFirst() {
             let c = line.split(separator: ",").map(String.init)
             out[c[0]] = (c[1], c[2])
         }
