@@ -112,6 +112,23 @@ struct ImportAssignment: ParsableCommand {
             cohortLine = "cohort: \(cohortPath), \(newScreenings.count) families screened: \(eligible) eligible, "
                 + "\(newScreenings.count - eligible) excluded (stored with the import)"
         }
+        // A list that names families by a national number, in a trial whose families are study codes: the
+        // number is the reference parent's (trial.link_column), matched through its pseudonym.
+        if source.identifierType == .insz && d.trial.idType != .insz {
+            guard d.trial.linkColumn != nil else {
+                throw CommandFailure("\(design): source \(source.id) names families by national number, but the trial's families "
+                    + "are study codes and the design has no trial.link_column to match them through; identify the list's rows "
+                    + "by the study code (identifier.type: code)")
+            }
+            var byLink: [String: String] = [:]
+            for e in cohortUnits.values { if let k = e.linkKey { byLink[k] = e.unitID } }
+            for i in list.rows.indices {
+                if let unit = byLink[list.rows[i].unitID] {
+                    list.rows[i].unitID = unit
+                    list.rows[i].shown = "\(unit) (line \(list.rows[i].line), by the parent's national number)"
+                }
+            }
+        }
         var designStratum: [String: String] = [:]
         for e in cohortUnits.values where e.eligible {
             let unit = CohortUnit(id: e.unitID, linkKey: e.linkKey, line: e.line, attributes: e.attributes)
@@ -299,7 +316,7 @@ struct ImportAssignment: ParsableCommand {
                         problem("column \(out.idColumn): not a valid national number; correct it at the source (the number itself is not shown)")
                         continue
                     }
-                    shown = "on line \(line) (pseudonym \(unitID.prefix(12))…)"
+                    shown = "with pseudonym \(unitID.prefix(12))…"
                 }
                 guard let armCell = cell(armIndex) else {
                     problem("family \(shown): the \(out.armColumn) cell is empty; every row gives the family's arm"); continue

@@ -197,3 +197,52 @@ import TrialStore
         #expect(bad.stderr.contains("--window 2018-01-01: write two dates FROM,TO as YYYY-MM-DD"))
     }
 }
+
+/// A list that names families by the reference parent's national number (the city's register does),
+/// matched to the study codes through the pseudonym of trial.link_column. Never printed.
+@Suite struct ImportAssignmentByNationalNumberTests {
+    @Test func rowsAreMatchedThroughTheLinkColumnAndNumbersAreNeverShown() throws {
+        let dir = try Fixtures.temporaryDirectory("import-assignment-insz")
+        var cohort: [String: String] = [:]
+        for line in try Fixtures.contents("fixtures/mission/cohort.csv").split(whereSeparator: \.isNewline).dropFirst() {
+            let c = line.split(separator: ",").map(String.init)
+            cohort[c[0]] = c[1]
+        }
+        // F0005 intervention 27/04/2017, F0066 control 11/05/2017 (as in the planted assignment).
+        let list = ["rijksregisternummer;groep;datum_toewijzing", "\(cohort["F0005"]!);Interventie;27/04/2017",
+                    "\(cohort["F0066"]!);Controle;11/05/2017"]
+        let listPath = dir.appendingPathComponent("lijst.csv").path
+        try (list.joined(separator: "\r\n") + "\r\n").write(toFile: listPath, atomically: true, encoding: .utf8)
+        let mission = Fixtures.path("fixtures/mission") + "/"
+        var text = try Fixtures.contents("fixtures/external/design.yaml").replacingOccurrences(of: "../mission/", with: mission)
+        text = text.replacingOccurrences(of: "file: toewijzing.csv\n    identifier: { column: gezin_id, type: code }",
+                                         with: "file: \(listPath)\n    identifier: { column: rijksregisternummer, type: insz }")
+        text = text.replacingOccurrences(of: "columns: { arm: groep, assigned_on: datum_toewijzing, stratum: stratum }",
+                                         with: "columns: { arm: groep, assigned_on: datum_toewijzing }")
+        let designPath = dir.appendingPathComponent("design.yaml").path
+        try text.write(toFile: designPath, atomically: true, encoding: .utf8)
+        let store = dir.appendingPathComponent("t.sqlite").path
+        #expect(try RCTBinary.run(["init", designPath, "--store", store]).status == 0)
+        let r = try RCTBinary.run(["import-assignment", designPath, "--store", store])
+        #expect(r.status == 0, "\(r.stderr)")
+        let units = try TrialStore.open(path: store).assignedUnits()
+        #expect(units.map(\.id) == ["F0005", "F0066"])
+        #expect(units.map(\.arm) == ["intervention", "control"])
+        // Strata come from the cohort when the list has none.
+        #expect(units.map(\.stratum) == ["4-6", "4-6"])
+
+        // A number with wrong check digits and one that is no parent of the cohort: named by line, never shown.
+        let wrong = "12345678901"
+        let stranger = "85073003328"
+        let bad = ["rijksregisternummer;groep;datum_toewijzing", "\(wrong);Controle;11/05/2017", "\(stranger);Controle;11/05/2017"]
+        let badPath = dir.appendingPathComponent("fout.csv").path
+        try (bad.joined(separator: "\n") + "\n").write(toFile: badPath, atomically: true, encoding: .utf8)
+        let f = try RCTBinary.run(["import-assignment", designPath, "--store", store, "--file", badPath])
+        #expect(f.status == 1)
+        #expect(f.stderr.contains("fout.csv:2: column rijksregisternummer: not a valid national number; correct it at the source "
+            + "(the number itself is not shown)"))
+        #expect(f.stderr.contains("fout.csv:3: family with pseudonym "))
+        #expect(f.stderr.contains("is not in the cohort"))
+        #expect(!f.stderr.contains(wrong) && !f.stderr.contains(stranger) && !f.stdout.contains(stranger))
+    }
+}
