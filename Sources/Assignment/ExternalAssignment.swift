@@ -259,7 +259,7 @@ public struct ExternalAssignmentReview: Sendable {
             return listed != cohort
         }
         if let first = differing.first {
-            warnings.append("\(differing.count) row\(differing.count == 1 ? "" : "s") of \(c.file) give a stratum different from the "
+            warnings.append("\(differing.count) row\(differing.count == 1 ? "" : "s") of \(c.file) give\(differing.count == 1 ? "s" : "") a stratum different from the "
                 + "cohort's (first: line \(first.line), family \(first.shown): \(first.stratum!) in the list, "
                 + "\(c.designStratum[first.unitID]!) by the design's strata columns); the list's strata are stored. Map the "
                 + "list's labels with codes: { stratum: … } if they only differ in name")

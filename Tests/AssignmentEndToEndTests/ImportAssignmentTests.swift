@@ -186,6 +186,34 @@ import TrialStore
         #expect(try TrialStore.open(path: store).assignedUnits().count == 33)
     }
 
+    /// Rows that cannot be read are named too; a stratum that disagrees with the cohort's is a warning.
+    @Test func unreadableRowsAreNamedAndADisagreeingStratumIsWarnedAbout() throws {
+        let dir = try Fixtures.temporaryDirectory("import-assignment-rows")
+        func write(_ name: String, _ lines: [String]) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            try (lines.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let header = "gezin_id;groep;datum_toewijzing;stratum"
+        let broken = try write("rows.csv", [header, "F0005;Interventie;27/04/2017", "F0066;;11/05/2017;3 domeinen",
+                                            ";Controle;10/07/2017;3 domeinen"])
+        let store = try freshStore()
+        let r = try importList(store, ["--file", broken])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("rows.csv:2: the row has 3 fields, the header 4; check the separator (;) and the quotes of this row"))
+        #expect(r.stderr.contains("rows.csv:3: family F0066: the groep cell is empty; every row gives the family's arm"))
+        #expect(r.stderr.contains("rows.csv:4: the gezin_id cell is empty; every row names the family it assigns"))
+        #expect(r.stderr.contains("3 problems found; nothing was imported"))
+
+        // F0005 is in band 4-6, the list says 3.
+        let disagreeing = try write("strata.csv", [header, "F0005;Interventie;27/04/2017;3 domeinen", "F0066;Controle;11/05/2017;4-6"])
+        let w = try importList(store, ["--file", disagreeing])
+        #expect(w.status == 0, "\(w.stderr)")
+        #expect(w.stderr.contains("warning: 1 row of \(disagreeing) gives a stratum different from the cohort's (first: line 2, "
+            + "family F0005: 3 in the list, 4-6 by the design's strata columns); the list's strata are stored"))
+        #expect(try TrialStore.open(path: store).assignedUnits().map(\.stratum) == ["3", "4-6"])
+    }
+
     @Test func aDeclaredWindowReplacesTheDesignsAndIsChecked() throws {
         let store = try freshStore()
         let r = try importList(store, ["--window", "2018-01-01,2019-12-31"])
