@@ -123,6 +123,16 @@ enum StoreSupport {
         }
     }
 
+    /// Refuses to draw here in a store that holds an assignment made elsewhere (`rct import-assignment`):
+    /// nothing of the imported assignment can be replayed from the design's seed.
+    static func refuseAfterImport(_ records: [AssignmentRecord]) throws {
+        if let first = records.first(where: { $0.entry.isImported }) {
+            throw CommandFailure("the store holds an assignment made elsewhere (\(records.filter(\.entry.isImported).count) imported "
+                + "records, the first is record \(first.seq)); families are not drawn here after an imported assignment. Import the "
+                + "further families' assignment too, or start a new store")
+        }
+    }
+
     /// "56 control, 56 intervention" in design order.
     static func countsByArm(_ arms: [String], _ assigned: [String]) -> String {
         arms.map { arm in "\(assigned.filter { $0 == arm }.count) \(arm)" }.joined(separator: ", ")

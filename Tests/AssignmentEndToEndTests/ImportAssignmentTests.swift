@@ -83,6 +83,12 @@ import TrialStore
         #expect(b.status == 0, "\(b.stderr)")
         #expect(b.stdout.contains("Baseline balance, 112 assigned families (56 control, 56 intervention)"))
 
+        // Nothing is drawn here after an imported assignment.
+        let assign = try RCTBinary.run(["assign", "--design", design, "--store", store, "--cohort", "fixtures/mission/cohort.csv"])
+        #expect(assign.status == 1)
+        #expect(assign.stderr.contains("error: the store holds an assignment made elsewhere (112 imported records, the first is "
+            + "record 1); families are not drawn here after an imported assignment"))
+
         // The same bytes again: refused, nothing changes.
         let again = try importList(store)
         #expect(again.status == 1)
