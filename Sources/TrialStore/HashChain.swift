@@ -10,7 +10,9 @@ import Foundation
 /// `name` when the value is absent (NULL). Values escape `\` as `\\` and a newline as `\n`; numbers are
 /// written in Swift's shortest round-trip form (`0.5`, `0.3333333333333333`); `prev` is the previous
 /// record's hash, and for record 1 the design's SHA-256 (so the chain is anchored to the design). Lines end
-/// with `\n`.
+/// with `\n`. A record imported from an assignment made elsewhere (`rct import-assignment`) has one more
+/// line after `prev`: `source_sha256=HEX`, the SHA-256 of the file it came from; records drawn here have no
+/// such line, so their hashes are the same as before imports existed.
 ///
 /// Changing any field of a record changes its hash; re-hashing it breaks the next record's `prev`;
 /// removing a record leaves a gap in `seq` (or, at the end, disagrees with the head kept in `trial`).
@@ -42,6 +44,7 @@ public enum HashChain {
         ]
         var text = "rct-assignment-v1\n"
         for (name, value) in fields { text += value.map { "\(name)=\(escape($0))\n" } ?? "\(name)\n" }
+        if let source = e.sourceSHA256 { text += "source_sha256=\(escape(source))\n" }
         return text
     }
 

@@ -8,6 +8,7 @@ import GRDB
 /// |---|---|---|
 /// | `v1_trial` | `trial`, `runs`, `cohort`, `screening`, `assignments` (+ append-only triggers) | TrialStore (assignment) |
 /// | (reserved) `v2_imports`… | `imports`, `quarantine`, `registry_records`, `survey_responses` | import step |
+/// | `v3_assignment_import` | `assignments.source_sha256` (new column), `assignment_imports` | `rct import-assignment` |
 ///
 /// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
 /// `YYYY-MM-DD`, instants text ISO 8601 UTC; no table ever holds a real national number.
@@ -16,6 +17,8 @@ enum StoreMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_trial", migrate: v1Trial)
         // Later migrations go here, in order, e.g. migrator.registerMigration("v2_imports", migrate: …).
+        // (placeholder: v2_imports is registered here by the import step; the lead orders them on merge)
+        migrator.registerMigration("v3_assignment_import", migrate: v3AssignmentImport)
         return migrator
     }
 
@@ -79,6 +82,28 @@ enum StoreMigrations {
                 BEGIN SELECT RAISE(ABORT, 'assignment records are append-only'); END;
             CREATE TRIGGER assignments_append_only_delete BEFORE DELETE ON assignments
                 BEGIN SELECT RAISE(ABORT, 'assignment records are append-only'); END;
+            """)
+    }
+
+    /// Assignments made elsewhere (`rct import-assignment`): each imported record carries the SHA-256 of
+    /// the file it came from (`source_sha256`, NULL for assignments drawn here, and part of the record's
+    /// hash when present), and `assignment_imports` keeps one row per imported file: the run, the file's
+    /// name and fingerprint, how many families it assigned and whether the assignment probabilities were
+    /// `given` in the file or `derived` from the counts per stratum. Both are append-only.
+    @Sendable static func v3AssignmentImport(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE assignments ADD COLUMN source_sha256 TEXT;
+            CREATE TABLE assignment_imports (
+                run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
+                file TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                assigned INTEGER NOT NULL,
+                probabilities TEXT NOT NULL CHECK (probabilities IN ('given', 'derived'))
+            );
+            CREATE TRIGGER assignment_imports_append_only_update BEFORE UPDATE ON assignment_imports
+                BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
+            CREATE TRIGGER assignment_imports_append_only_delete BEFORE DELETE ON assignment_imports
+                BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
             """)
     }
 

@@ -74,6 +74,14 @@ public struct AssignmentEntry: Sendable, Equatable {
     public var generator: String
     public var caseManager: String?
     public var capacityStatus: String
+    /// For a record imported from an assignment made elsewhere: the SHA-256 (hex) of the file it came
+    /// from; nil for an assignment drawn here. Part of the record's hash when present.
+    public var sourceSHA256: String? = nil
+
+    /// Whether the record was imported (`procedure` `imported`) rather than drawn here.
+    public var isImported: Bool { procedure == AssignmentEntry.importedProcedure }
+    /// The `procedure` of imported records.
+    public static let importedProcedure = "imported"
 
     public init(unitID: String, linkKey: String?, line: Int, arm: String, assignedOn: CalendarDate, stratum: String?,
                 block: String?, blockSize: Int?, cluster: String?, probability: Double, procedure: String, seed: UInt64,

@@ -116,6 +116,65 @@ public final class TrialStore: Sendable {
         }
     }
 
+    /// Records an assignment made elsewhere in ONE immediate transaction: like `appendRun`, plus one row
+    /// of `assignment_imports` (file name, SHA-256, number assigned, whether probabilities were given or
+    /// derived). Every assignment must carry `procedure` `imported` and the file's fingerprint in
+    /// `sourceSHA256`. Refuses (writing nothing) a file whose bytes were imported before, and anything
+    /// `make` or the inserts throw rolls the whole run back.
+    public func importRun(file: String, fingerprint: String, probabilitiesDerived: Bool,
+                          _ make: ([AssignmentRecord]) throws -> (screenings: [ScreeningEntry], assignments: [AssignmentEntry]))
+        throws -> RunReceipt {
+        try queue.writeWithoutTransaction { db in
+            var receipt: RunReceipt?
+            try db.inTransaction(.immediate) {
+                if let earlier = try Row.fetchOne(db, sql: "SELECT run_id, file FROM assignment_imports WHERE sha256 = ?",
+                                                  arguments: [fingerprint]) {
+                    throw StoreError.invalid("\(file): these exact bytes (SHA-256 \(fingerprint.prefix(12))…) were already imported "
+                        + "as \(earlier["file"] as String) in run \(earlier["run_id"] as Int); an assignment is imported once")
+                }
+                let (screenings, assignments) = try make(try Self.fetchRecords(db))
+                for a in assignments where !a.isImported || a.sourceSHA256 != fingerprint {
+                    throw StoreError.invalid("family \(a.unitID): an imported record needs procedure \(AssignmentEntry.importedProcedure) "
+                        + "and the file's fingerprint")
+                }
+                let r = try insert(db, command: "import-assignment", screenings: screenings, assignments: assignments)
+                try db.execute(sql: """
+                    INSERT INTO assignment_imports (run_id, file, sha256, assigned, probabilities) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [r.runID, file, fingerprint, assignments.count, probabilitiesDerived ? "derived" : "given"])
+                receipt = r
+                return .commit
+            }
+            return receipt!
+        }
+    }
+
+    /// One imported assignment file.
+    public struct ImportedFile: Sendable, Equatable {
+        public var runID: Int
+        public var file: String
+        public var sha256: String
+        public var assigned: Int
+        public var probabilitiesDerived: Bool
+
+        public init(runID: Int, file: String, sha256: String, assigned: Int, probabilitiesDerived: Bool) {
+            self.runID = runID
+            self.file = file
+            self.sha256 = sha256
+            self.assigned = assigned
+            self.probabilitiesDerived = probabilitiesDerived
+        }
+    }
+
+    /// The assignment files imported into the store, in run order.
+    public func importedFiles() throws -> [ImportedFile] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM assignment_imports ORDER BY run_id").map {
+                ImportedFile(runID: $0["run_id"], file: $0["file"], sha256: $0["sha256"], assigned: $0["assigned"],
+                             probabilitiesDerived: ($0["probabilities"] as String) == "derived")
+            }
+        }
+    }
+
     private func insert(_ db: Database, command: String, screenings: [ScreeningEntry],
                         assignments: [AssignmentEntry]) throws -> RunReceipt {
         let trial = try Row.fetchOne(db, sql: "SELECT design_sha256, head_seq, head_hash FROM trial WHERE id = 1")!
@@ -140,8 +199,9 @@ public final class TrialStore: Sendable {
         }
         let insertAssignment = try db.cachedStatement(sql: """
             INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
-                cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash,
+                source_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let eligibility = try db.cachedStatement(sql: "SELECT eligible FROM screening WHERE unit_id = ?")
         for e in assignments {
@@ -154,7 +214,7 @@ public final class TrialStore: Sendable {
             let hash = HashChain.hash(seq: seq, entry: e, recordedAt: recordedAt, runID: runID, previousHash: previous)
             try insertAssignment.execute(arguments: [seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, recordedAt, e.stratum, e.block,
                                  e.blockSize, e.cluster, e.probability, e.procedure, Int64(e.seed), e.generator,
-                                 e.caseManager, e.capacityStatus, runID, previous, hash])
+                                 e.caseManager, e.capacityStatus, runID, previous, hash, e.sourceSHA256])
             previous = hash
         }
         try db.execute(sql: "UPDATE trial SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [seq, previous])
@@ -193,11 +253,12 @@ public final class TrialStore: Sendable {
             throw StoreError.invalid("record \(row["seq"] as Int? ?? 0) has an unreadable date \"\(assignedOnText)\"")
         }
         let seed: Int64 = row["seed"]
-        let entry = AssignmentEntry(unitID: row["unit_id"], linkKey: row["link_key"], line: row["line"] ?? 0, arm: row["arm"],
+        var entry = AssignmentEntry(unitID: row["unit_id"], linkKey: row["link_key"], line: row["line"] ?? 0, arm: row["arm"],
                                     assignedOn: assignedOn, stratum: row["stratum"], block: row["block"],
                                     blockSize: row["block_size"], cluster: row["cluster"], probability: row["probability"],
                                     procedure: row["procedure"], seed: UInt64(max(0, seed)), generator: row["generator"],
                                     caseManager: row["case_manager"], capacityStatus: row["capacity_status"])
+        entry.sourceSHA256 = row["source_sha256"]
         let attributesText: String = row["attributes"] ?? "{}"
         let attributes = (try? decoder.decode([String: String].self, from: Data(attributesText.utf8))) ?? [:]
         return AssignmentRecord(seq: row["seq"], entry: entry, recordedAt: row["recorded_at"], runID: row["run_id"],

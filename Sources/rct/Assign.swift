@@ -70,6 +70,7 @@ struct Assign: ParsableCommand {
         // Read the records, draw and append in one write-locked transaction.
         var result: AssignmentRun?
         let receipt = try trialStore.appendRun(command: "assign") { records in
+            try StoreSupport.refuseAfterImport(records)
             try StoreSupport.refuseAssigned(units, records)
             if plan.isRolling, let last = records.last {
                 for unit in units {

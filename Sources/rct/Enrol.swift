@@ -70,7 +70,8 @@ struct Enrol: ParsableCommand {
             // Read the records, replay, draw and append in one write-locked transaction.
             var result: AssignmentRun?
             let receipt = try trialStore.appendRun(command: "enrol") { records in
-                try StoreSupport.refuseAssigned([unit], records)
+                try StoreSupport.refuseAfterImport(records)
+            try StoreSupport.refuseAssigned([unit], records)
                 if let enrolled = try plan.enrolmentDate(of: unit, source: source), let last = records.last,
                    enrolled < last.entry.assignedOn {
                     throw CommandFailure("family \(unit.id): enrolment date \(enrolled) is before the last assignment "

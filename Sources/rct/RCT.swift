@@ -16,6 +16,7 @@ struct RCT: ParsableCommand {
             Assign.self,
             Enrol.self,
             Verify.self,
+            ImportAssignment.self,
             BalanceCommand.self,
             RandomizationInferenceCommand.self,
             Adjust.self,

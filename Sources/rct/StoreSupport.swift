@@ -66,8 +66,10 @@ enum StoreSupport {
         }
     }
 
-    static func screeningEntries(_ run: AssignmentRun) -> [ScreeningEntry] {
-        run.screened.map { s in
+    static func screeningEntries(_ run: AssignmentRun) -> [ScreeningEntry] { screeningEntries(run.screened) }
+
+    static func screeningEntries(_ screened: [ScreenedUnit]) -> [ScreeningEntry] {
+        screened.map { s in
             switch s.outcome {
             case .eligible:
                 return ScreeningEntry(unitID: s.unit.id, linkKey: s.unit.linkKey, line: s.unit.line,
@@ -118,6 +120,16 @@ enum StoreSupport {
         if let unit = units.first(where: { assigned[$0.id] != nil }), let r = assigned[unit.id] {
             throw StoreError.alreadyAssigned(unit: unit.id, line: unit.line, arm: r.entry.arm,
                                              assignedOn: r.entry.assignedOn.description, record: r.seq)
+        }
+    }
+
+    /// Refuses to draw here in a store that holds an assignment made elsewhere (`rct import-assignment`):
+    /// nothing of the imported assignment can be replayed from the design's seed.
+    static func refuseAfterImport(_ records: [AssignmentRecord]) throws {
+        if let first = records.first(where: { $0.entry.isImported }) {
+            throw CommandFailure("the store holds an assignment made elsewhere (\(records.filter(\.entry.isImported).count) imported "
+                + "records, the first is record \(first.seq)); families are not drawn here after an imported assignment. Import the "
+                + "further families' assignment too, or start a new store")
         }
     }
 

@@ -32,15 +32,20 @@ struct Verify: ParsableCommand {
             let report = try trialStore.verify(expectedHead: expectHead)
             var problems = report.problems.map(\.description)
             var redrawn = false
+            var notes: [String] = []
             if let design {
                 let (d, data) = try StoreSupport.loadDesign(design)
                 try trialStore.checkDesign(data)
-                problems += try redraw(AssignmentPlan(design: d), trialStore)
-                redrawn = true
+                let (found, note, redrewAny) = try redraw(AssignmentPlan(design: d), trialStore)
+                problems += found
+                if let note { notes.append(note) }
+                redrawn = redrewAny
             }
             if problems.isEmpty {
                 print("\(path): \(report.records) assignment records, the chain is intact"
-                    + (redrawn ? " and every arm comes out of the design's seed again" : "") + "; head \(report.headHash)")
+                    + (redrawn ? " and every " + (notes.isEmpty ? "" : "locally drawn ") + "arm comes out of the design's seed again" : "")
+                    + "; head \(report.headHash)")
+                for n in notes { print(n) }
             } else {
                 printError("error: \(path): " + problems[0])
                 for p in problems.dropFirst() { printError("  also: \(p)") }
@@ -54,21 +59,42 @@ struct Verify: ParsableCommand {
     /// Draws the stored assignments again: rolling designs replay the records in order; batch designs
     /// run each stored run's screened cohort (in line order) through the procedure. Returns one message
     /// per differing record (the first only, for rolling designs, since later draws depend on it).
-    private func redraw(_ plan: AssignmentPlan, _ trialStore: TrialStore) throws -> [String] {
-        let records = try trialStore.assignmentRecords()
+    ///
+    /// Records imported from an assignment made elsewhere (`rct import-assignment`) cannot be re-drawn
+    /// from a seed: they are left out, and the note returned says so plainly (the chain check covers
+    /// them, and their file's fingerprint is in every record). A rolling design whose history holds
+    /// imported records cannot replay any of it.
+    private func redraw(_ plan: AssignmentPlan, _ trialStore: TrialStore) throws -> (problems: [String], note: String?, redrewAny: Bool) {
+        let all = try trialStore.assignmentRecords()
+        let imported = all.filter(\.entry.isImported)
+        var note: String?
+        if !imported.isEmpty {
+            let files = try trialStore.importedFiles().map { "\($0.file) (SHA-256 \($0.sha256.prefix(12))…, \($0.assigned) families)" }
+            note = "\(imported.count) of \(all.count) records were imported from an assignment made elsewhere ("
+                + files.joined(separator: ", ") + "): they cannot be re-drawn from a seed, so the re-draw check does not apply "
+                + "to them; the hash chain above covers them, and each carries its file's SHA-256"
+            if plan.isRolling || imported.count == all.count {
+                if imported.count < all.count {
+                    note! += ". The other \(all.count - imported.count) records follow imported ones in a rolling sequence and cannot be replayed either"
+                }
+                return ([], note, false)
+            }
+        }
+        let importedRuns = Set(imported.map(\.runID))
+        let records = all.filter { !$0.entry.isImported }
         if plan.isRolling {
             do {
                 _ = try TrialAssigner(plan: plan, source: "store").run([], prior: StoreSupport.prior(records))
-                return []
+                return ([], note, imported.isEmpty || !records.isEmpty)
             } catch let AssignmentError.replayMismatch(record, unit, stored, replayed) {
-                return ["record \(record) (family \(unit)) holds \(stored), but the design's seed gives \(replayed) "
-                    + "at that point of the sequence: the arm was changed"]
+                return (["record \(record) (family \(unit)) holds \(stored), but the design's seed gives \(replayed) "
+                    + "at that point of the sequence: the arm was changed"], note, true)
             }
         }
         let stored = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         var problems: [String] = []
         let byRun = Dictionary(grouping: try trialStore.screenedUnits(), by: \.runID)
-        for runID in byRun.keys.sorted() {
+        for runID in byRun.keys.sorted() where !importedRuns.contains(runID) {
             let units = byRun[runID]!.map { CohortUnit(id: $0.entry.unitID, linkKey: $0.entry.linkKey, line: $0.entry.line,
                                                        attributes: $0.entry.attributes) }
             let again = try TrialAssigner(plan: plan, source: "store").run(units)
@@ -82,6 +108,6 @@ struct Verify: ParsableCommand {
                 }
             }
         }
-        return problems
+        return (problems, note, imported.isEmpty || !records.isEmpty)
     }
 }

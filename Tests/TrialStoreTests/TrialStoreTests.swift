@@ -43,7 +43,7 @@ import TestSupport
     @Test func migrationsAreNamedAndListed() throws {
         let store = try makeStore()
         let applied = try DatabaseQueue(path: store.path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied == ["v1_trial"])
+        #expect(applied == ["v1_trial", "v3_assignment_import"])
     }
 
     @Test func anIntactChainVerifiesAndAssignedUnitsComeBack() throws {
@@ -96,7 +96,8 @@ import TestSupport
         try execute(inserted, """
             INSERT INTO cohort (unit_id, line, attributes, run_id) VALUES ('Z', 9, '{}', 1);
             INSERT INTO assignments SELECT 4, 'Z', link_key, arm, assigned_on, recorded_at, stratum, block, block_size, cluster,
-              probability, procedure, seed, generator, case_manager, capacity_status, run_id, hash, hash FROM assignments WHERE seq = 3
+              probability, procedure, seed, generator, case_manager, capacity_status, run_id, hash, hash, source_sha256
+              FROM assignments WHERE seq = 3
             """)
         #expect(try inserted.verify().problems.first == .inserted(seq: 4, unit: "Z"))
     }
@@ -135,5 +136,84 @@ import TestSupport
         #expect(text.contains("stratum=x\\\\y\n"))
         #expect(text.hasSuffix("run=1\nprev=abc\n"))
         #expect(HashChain.hexSHA256(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    // MARK: Imported assignments (v3_assignment_import)
+
+    func imported(_ id: String, arm: String = "control", fingerprint: String = "f1") -> AssignmentEntry {
+        var e = entry(id, arm: arm)
+        e.procedure = "imported"
+        e.seed = 0
+        e.generator = "none"
+        e.block = nil
+        e.blockSize = nil
+        e.sourceSHA256 = fingerprint
+        return e
+    }
+
+    /// The file's fingerprint is one more line of the canonical content; records drawn here have none,
+    /// so their hashes did not change when imports were added.
+    @Test func theSourceFingerprintIsHashedOnlyForImportedRecords() {
+        let local = HashChain.canonicalContent(seq: 1, entry: entry("A"), recordedAt: "t", runID: 1, previousHash: "abc")
+        #expect(local.hasSuffix("run=1\nprev=abc\n"))
+        let outside = HashChain.canonicalContent(seq: 1, entry: imported("A"), recordedAt: "t", runID: 1, previousHash: "abc")
+        #expect(outside.hasSuffix("procedure=imported\nseed=0\ngenerator=none\ncase_manager\ncapacity=not_limited\nrun=1\nprev=abc\nsource_sha256=f1\n"))
+        var other = imported("A")
+        other.sourceSHA256 = "f2"
+        #expect(HashChain.hash(seq: 1, entry: other, recordedAt: "t", runID: 1, previousHash: "abc")
+            != HashChain.hash(seq: 1, entry: imported("A"), recordedAt: "t", runID: 1, previousHash: "abc"))
+    }
+
+    @Test func anImportIsOneTransactionAndIsRecordedOnce() throws {
+        let store = try makeStore()
+        let receipt = try store.importRun(file: "lijst.csv", fingerprint: "f1", probabilitiesDerived: true) { records in
+            #expect(records.isEmpty)
+            return ([screening("A"), screening("B"), screening("X", eligible: false)], [imported("A"), imported("B", arm: "intervention")])
+        }
+        #expect(receipt.assigned == 2 && receipt.headSeq == 2 && receipt.screened == 3)
+        #expect(try store.importedFiles() == [.init(runID: 1, file: "lijst.csv", sha256: "f1", assigned: 2, probabilitiesDerived: true)])
+        let records = try store.assignmentRecords()
+        #expect(records.map(\.entry) == [imported("A"), imported("B", arm: "intervention")].map { var e = $0; e.line = 2; return e })
+        #expect(try store.verify().isIntact)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        // The same bytes again; an entry not marked imported; a family already assigned: each refused, nothing written.
+        #expect(throws: StoreError.self) {
+            try store.importRun(file: "again.csv", fingerprint: "f1", probabilitiesDerived: true) { _ in ([], [imported("C")]) }
+        }
+        #expect(throws: StoreError.self) {
+            try store.importRun(file: "b.csv", fingerprint: "f2", probabilitiesDerived: false) { _ in
+                ([screening("C")], [entry("C")])
+            }
+        }
+        #expect(throws: StoreError.alreadyAssigned(unit: "A", line: 2, arm: "control", assignedOn: "2017-06-01", record: 1)) {
+            try store.importRun(file: "b.csv", fingerprint: "f2", probabilitiesDerived: false) { _ in ([], [imported("A", fingerprint: "f2")]) }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == before)
+        // Altering the stored fingerprint is caught by the chain.
+        try execute(store, "DROP TRIGGER assignments_append_only_update; UPDATE assignments SET source_sha256 = 'f9' WHERE seq = 2")
+        #expect(try store.verify().problems.first == .altered(seq: 2, unit: "B"))
+    }
+
+    /// A store created before v3 is brought up to date on open; its records still verify.
+    @Test func aVersionOneStoreIsMigratedOnOpen() throws {
+        let dir = try Fixtures.temporaryDirectory("trialstore-v1")
+        let path = dir.appendingPathComponent("old.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        var v1 = DatabaseMigrator()
+        v1.registerMigration("v1_trial", migrate: StoreMigrations.v1Trial)
+        try v1.migrate(queue)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO trial (id, trial_id, design_file, design_sha256, created_at, head_seq, head_hash)
+                VALUES (1, 't', 'd.yaml', 'abc', '2026-01-01T00:00:00Z', 0, 'abc')
+                """)
+        }
+        try queue.close()
+        let store = try TrialStore.open(path: path)
+        _ = try store.record(command: "test", screenings: [screening("A")], assignments: [entry("A")])
+        let applied = try DatabaseQueue(path: path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
+        #expect(applied == ["v1_trial", "v3_assignment_import"])
+        #expect(try store.verify().isIntact)
+        #expect(try store.assignmentRecords().first?.entry.sourceSHA256 == nil)
     }
 }
