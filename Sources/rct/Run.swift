@@ -9,7 +9,8 @@ struct Run: ParsableCommand {
         abstract: "Run the whole evaluation: init → assign → import → panel → estimate → report.",
         discussion: """
             Creates the trial store beside the design when missing, assigns the cohort (the design's cohort \
-            source) when the store holds no assignments, imports the extracts and surveys, derives the panel, \
+            source) when the store holds no assignments — or, when the design declares an assignment source \
+            (a trial randomised elsewhere), imports that list with the checks of rct import-assignment —, imports the extracts and surveys, derives the panel, \
             estimates the pre-specified analysis and writes the report into OUT (default out/NAME): effects.csv, \
             effects.md, effects.tex, report.html, consort.svg, forest.svg, panel/ and manifest.json. \
             The manifest records the fingerprints of the design, the assignment chain head and every input file; \
@@ -40,7 +41,12 @@ struct Run: ParsableCommand {
             try trialStore.checkDesign(data)
 
             // 2. Assignment.
-            if try trialStore.trial().headSeq == 0 {
+            if try trialStore.trial().headSeq == 0, let list = d.sources.first(where: { $0.kind == .assignment }) {
+                // Randomised elsewhere: the design's assignment source enters the hash chain, checked.
+                step("assign: importing the assignment list \(list.file) (randomised elsewhere)")
+                var importList = try ImportAssignment.parse([design, "--store", storePath])
+                try importList.run()
+            } else if try trialStore.trial().headSeq == 0 {
                 guard let cohort = d.sources.first(where: { $0.kind == .cohort }) else {
                     throw CommandFailure("\(design): the store holds no assignments and the design declares no cohort source to assign")
                 }

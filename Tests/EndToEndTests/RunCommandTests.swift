@@ -87,8 +87,13 @@ import TestSupport
     func effectsEqualRCTEstimateOnThePanel(wave: String) throws {
         let (root, first, _) = Self.shared
         #expect(first.status == 0)
-        let effects = try Self.csv(root.appendingPathComponent("out/effects.csv")).filter { $0["wave"] == wave }
-        let wide = try Self.csv(root.appendingPathComponent("out/panel/panel_wide.csv")).filter { $0["wave"] == wave }
+        try Self.expectEffectsEqualEstimate(root: root, out: "out", wave: wave)
+    }
+
+    /// Compares `OUT/effects.csv` of a run with `rct estimate` on `OUT/panel/panel_wide.csv` at one wave.
+    static func expectEffectsEqualEstimate(root: URL, out: String, wave: String) throws {
+        let effects = try Self.csv(root.appendingPathComponent("\(out)/effects.csv")).filter { $0["wave"] == wave }
+        let wide = try Self.csv(root.appendingPathComponent("\(out)/panel/panel_wide.csv")).filter { $0["wave"] == wave }
         let outcomes = Array(Set(effects.map { $0["outcome"]! })).sorted()
         #expect(outcomes.count >= 11)
         // The wave's rows, with `treated` (1 for the intervention arm) added for the 2SLS instrument.
