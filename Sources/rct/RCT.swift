@@ -24,6 +24,7 @@ struct RCT: ParsableCommand {
             Inspect.self,
             Simulate.self,
             ImportBench.self,
+            Import.self,
         ]
     )
 }
