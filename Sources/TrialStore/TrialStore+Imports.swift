@@ -199,10 +199,14 @@ extension TrialStore {
                     outcome = .unchanged(unchanged)
                     return .rollback
                 }
-                let importID = try Self.insert(db, batch, progress: progress)
+                // The earlier import is marked first (its `replaced_by` points forward to the id the new import
+                // will get; the foreign key is checked at commit), so at most one import per source is active
+                // at every step.
+                let importID = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM imports") ?? 1)
                 if let replacing {
                     try db.execute(sql: "UPDATE imports SET replaced_by = ? WHERE id = ?", arguments: [importID, replacing.id])
                 }
+                try Self.insert(db, batch, id: importID, progress: progress)
                 let stored = try Self.fetchImports(db, where: "id = ?", [importID])[0]
                 outcome = .saved(stored, replaced: replacing.map { var r = $0; r.replacedBy = importID; return r })
                 return .commit
@@ -231,14 +235,13 @@ extension TrialStore {
         }
     }
 
-    private static func insert(_ db: Database, _ b: ImportBatch, progress: (Int) throws -> Void) throws -> Int {
+    private static func insert(_ db: Database, _ b: ImportBatch, id importID: Int, progress: (Int) throws -> Void) throws {
         try db.execute(sql: """
-            INSERT INTO imports (source_id, file, fingerprint, key_fingerprint, participants_fingerprint, imported_at,
+            INSERT INTO imports (id, source_id, file, fingerprint, key_fingerprint, participants_fingerprint, imported_at,
                                  rows_read, rows_accepted, rows_rejected, superseded, merge_report)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [b.source, b.file, b.fingerprint, b.keyFingerprint, b.participantsFingerprint, now(),
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [importID, b.source, b.file, b.fingerprint, b.keyFingerprint, b.participantsFingerprint, now(),
                              b.rowsRead, b.rowsAccepted, b.rowsRejected, b.superseded, b.mergeReport])
-        let importID = Int(db.lastInsertedRowID)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -273,7 +276,6 @@ extension TrialStore {
             try step()
         }
         try progress(written)
-        return importID
     }
 
     /// Replaces every run of nine or more digits (dots, dashes, slashes and spaces between them allowed,

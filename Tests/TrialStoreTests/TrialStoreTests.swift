@@ -43,7 +43,7 @@ import TestSupport
     @Test func migrationsAreNamedAndListed() throws {
         let store = try makeStore()
         let applied = try DatabaseQueue(path: store.path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied == ["v1_trial"])
+        #expect(applied == ["v1_trial", "v2_imports"])
     }
 
     @Test func anIntactChainVerifiesAndAssignedUnitsComeBack() throws {
