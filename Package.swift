@@ -91,6 +91,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "Records", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
