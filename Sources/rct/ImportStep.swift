@@ -42,7 +42,7 @@ struct ImportOutcome {
 /// in one source leaves the sources before it imported and the store otherwise untouched.
 enum ImportStep {
     /// Files from this size on get progress lines.
-    static let largeFile = 8 << 20
+    static let largeFile = 4 << 20
 
     static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
                     progress: (String) -> Void) throws -> [ImportOutcome] {
@@ -90,7 +90,7 @@ enum ImportStep {
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: plan.path)[.size] as? Int) ?? 0
             let large = size >= largeFile
-            if large { progress("\(source.id): reading \(source.file) (\(size >> 20) MiB)…") }
+            if large { progress("\(source.id): reading \(source.file) (\(String(format: "%.1f", Double(size) / 1_048_576)) MiB)…") }
             let result: ImportResult
             do {
                 result = try Ingest.importSource(source, design: design, designDirectory: folder, pseudonymizer: key,

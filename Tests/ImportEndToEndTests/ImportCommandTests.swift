@@ -252,3 +252,57 @@ import TrialStore
         }
     }
 }
+
+/// `rct import` killed (SIGKILL) while it writes a large extract: the next open rolls the half-written
+/// import back and the store is byte for byte what it was.
+@Suite struct KilledImportTests {
+    @Test func aKilledImportLeavesTheStoreAsItWas() throws {
+        let s = ImportCommandTests.Session(root: try ImportCommandTests.workspace())
+        let design = ImportCommandTests.design, store = ImportCommandTests.store
+        // 12,000 screened families give a VDAB extract of about 8 MiB (280,000 rows): large enough for
+        // progress lines. The capacity would pause randomisation; for this test every family is randomised.
+        let designPath = s.root.appendingPathComponent(design).path
+        let text = try String(contentsOfFile: designPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "when_full: pause", with: "when_full: keep_randomising")
+            .write(toFile: designPath, atomically: true, encoding: .utf8)
+        #expect(try s.run(["simulate", design, "--seed", "3", "--out", "fixtures/mission", "--families", "12000"]).status == 0)
+        #expect(try s.run(["init", design, "--store", store]).status == 0)
+        #expect(try s.run(["assign", "--design", design, "--cohort", "fixtures/mission/cohort.csv", "--store", store]).status == 0)
+        let before = try s.storeBytes()
+
+        let process = Process()
+        process.executableURL = RCTBinary.url
+        process.arguments = ["import", design, "--store", store, "--source", "vdab"]
+        process.currentDirectoryURL = s.root
+        process.environment = ProcessInfo.processInfo.environment.merging(ImportCommandTests.environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait for the first "rows written" line: the import's transaction is open and half-way.
+        var seen = ""
+        while !seen.contains("rows written") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(seen.contains("vdab: reading ../fixtures/mission/vdab_status.csv (7.8 MiB)…"), "\(seen)")
+        #expect(seen.contains("vdab: 20000 of 283051 rows written"), "\(seen)")
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(FileManager.default.fileExists(atPath: s.storePath + "-journal"), "killed inside the transaction: a hot journal is left")
+
+        let reopened = try TrialStore.open(path: s.storePath)
+        #expect(try reopened.importSummaries().isEmpty)
+        #expect(try reopened.registryRecords().isEmpty)
+        #expect(try reopened.verify().isIntact)
+        #expect(!FileManager.default.fileExists(atPath: s.storePath + "-journal"))
+        #expect(try s.storeBytes() == before)
+        // And the import then runs to its end.
+        let r = try s.run(["import", design, "--store", store, "--source", "vdab"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("283051 rows read = 283050 accepted + 1 rejected"))
+        #expect(r.stderr.contains("vdab: 280000 of 283051 rows written"))
+    }
+}
