@@ -93,6 +93,112 @@ public struct StoredImport: Sendable, Equatable {
     public var isActive: Bool { replacedBy == nil }
 }
 
+/// What identifies an import before its rows are written (`TrialStore.streamImport`).
+public struct ImportHeader: Sendable, Equatable {
+    public var source: String
+    public var file: String
+    public var fingerprint: String
+    public var keyFingerprint: String?
+    public var participantsFingerprint: String?
+
+    public init(source: String, file: String, fingerprint: String, keyFingerprint: String? = nil, participantsFingerprint: String? = nil) {
+        self.source = source
+        self.file = file
+        self.fingerprint = fingerprint
+        self.keyFingerprint = keyFingerprint
+        self.participantsFingerprint = participantsFingerprint
+    }
+}
+
+/// The row counts of a streamed import, known when the file has been read.
+public struct ImportTotals: Sendable, Equatable {
+    public var rowsRead: Int
+    public var rowsAccepted: Int
+    public var rowsRejected: Int
+    public var superseded: Int
+    public var mergeReport: String?
+
+    public init(rowsRead: Int, rowsAccepted: Int, rowsRejected: Int, superseded: Int = 0, mergeReport: String? = nil) {
+        self.rowsRead = rowsRead
+        self.rowsAccepted = rowsAccepted
+        self.rowsRejected = rowsRejected
+        self.superseded = superseded
+        self.mergeReport = mergeReport
+    }
+}
+
+/// Writes one import's rows inside its transaction (`TrialStore.streamImport`). Only valid inside the
+/// `write` closure.
+public final class ImportWriter {
+    let importID: Int
+    let source: String
+    let registry: Statement
+    let survey: Statement
+    let quarantine: Statement
+    let encoder = JSONEncoder()
+    let progress: (Int) throws -> Void
+    /// Rows written so far (records, responses and quarantined rows).
+    public private(set) var written = 0
+    /// Records and responses written.
+    public private(set) var kept = 0
+    /// Quarantined rows written.
+    public private(set) var quarantined = 0
+
+    init(db: Database, importID: Int, source: String, progress: @escaping (Int) throws -> Void) throws {
+        self.importID = importID
+        self.source = source
+        self.progress = progress
+        encoder.outputFormatting = [.sortedKeys]
+        registry = try db.cachedStatement(sql: """
+            INSERT INTO registry_records (import_id, source_id, participant, line, start_date, end_date, attributes, numbers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        survey = try db.cachedStatement(sql: """
+            INSERT INTO survey_responses (import_id, source_id, wave, participant, line, interview_date, answers)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        quarantine = try db.cachedStatement(sql: """
+            INSERT INTO quarantine (import_id, line, column_name, reason, message, excerpt) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    private func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    private func step() throws {
+        written += 1
+        if written % 20_000 == 0 { try progress(written) }
+    }
+
+    private func checkSource(_ s: String, line: Int) throws {
+        if s != source {
+            throw StoreError.invalid("a row of line \(line) belongs to source \(s), not \(source); nothing was imported")
+        }
+    }
+
+    public func add(_ r: RegistryRecord) throws {
+        try checkSource(r.source, line: r.line)
+        try registry.execute(arguments: [importID, r.source, r.participant, r.line, r.start.description, r.end?.description,
+                                         try json(r.attributes), try json(r.numbers)])
+        kept += 1
+        try step()
+    }
+
+    public func add(_ r: SurveyResponse) throws {
+        try checkSource(r.source, line: r.line)
+        try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, r.interviewDate?.description,
+                                       try json(r.answers)])
+        kept += 1
+        try step()
+    }
+
+    public func add(_ q: QuarantinedRow) throws {
+        try quarantine.execute(arguments: [importID, q.line, q.column, q.reason, TrialStore.maskDigitRuns(q.message),
+                                           TrialStore.maskDigitRuns(q.excerpt)])
+        quarantined += 1
+        try step()
+    }
+}
+
 /// What `saveImport` did.
 public enum ImportSaveOutcome: Sendable, Equatable {
     /// The batch was written; `replaced` is the earlier import of the source it replaced, if any.
@@ -189,12 +295,32 @@ extension TrialStore {
     public func saveImport(_ batch: ImportBatch, replace: Bool = false,
                            progress: (Int) throws -> Void = { _ in }) throws -> ImportSaveOutcome {
         try validate(batch)
-        return try queue.writeWithoutTransaction { db in
+        let header = ImportHeader(source: batch.source, file: batch.file, fingerprint: batch.fingerprint,
+                                  keyFingerprint: batch.keyFingerprint, participantsFingerprint: batch.participantsFingerprint)
+        return try streamImport(header, replace: replace, progress: progress) { writer in
+            for r in batch.registryRecords { try writer.add(r) }
+            for r in batch.surveyResponses { try writer.add(r) }
+            for q in batch.quarantine { try writer.add(q) }
+            return ImportTotals(rowsRead: batch.rowsRead, rowsAccepted: batch.rowsAccepted, rowsRejected: batch.rowsRejected,
+                                superseded: batch.superseded, mergeReport: batch.mergeReport)
+        }
+    }
+
+    /// Saves one source's import row by row, for extracts too large to hold: the same transaction,
+    /// idempotence, refusal and replacement rules as `saveImport`. `write` is called inside the
+    /// transaction (only when the import is to be saved — not for `.unchanged`) with a writer for the
+    /// records, responses and quarantined rows, and returns the row counts; the store checks them against
+    /// what was written (read = accepted + rejected, one quarantined row per rejection, rows written =
+    /// accepted − superseded) and rolls everything back if they disagree or anything throws.
+    @discardableResult
+    public func streamImport(_ header: ImportHeader, replace: Bool = false, progress: (Int) throws -> Void = { _ in },
+                             _ write: (ImportWriter) throws -> ImportTotals) throws -> ImportSaveOutcome {
+        try queue.writeWithoutTransaction { db in
             var outcome: ImportSaveOutcome?
             try db.inTransaction(.immediate) {
                 let (unchanged, replacing) = try Self.decide(
-                    db, source: batch.source, file: batch.file, fingerprint: batch.fingerprint, keyFingerprint: batch.keyFingerprint,
-                    participantsFingerprint: batch.participantsFingerprint, replace: replace)
+                    db, source: header.source, file: header.file, fingerprint: header.fingerprint, keyFingerprint: header.keyFingerprint,
+                    participantsFingerprint: header.participantsFingerprint, replace: replace)
                 if let unchanged {
                     outcome = .unchanged(unchanged)
                     return .rollback
@@ -206,12 +332,38 @@ extension TrialStore {
                 if let replacing {
                     try db.execute(sql: "UPDATE imports SET replaced_by = ? WHERE id = ?", arguments: [importID, replacing.id])
                 }
-                try Self.insert(db, batch, id: importID, progress: progress)
+                try db.execute(sql: """
+                    INSERT INTO imports (id, source_id, file, fingerprint, key_fingerprint, participants_fingerprint, imported_at,
+                                         rows_read, rows_accepted, rows_rejected, superseded)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
+                    """, arguments: [importID, header.source, header.file, header.fingerprint, header.keyFingerprint,
+                                     header.participantsFingerprint, Self.now()])
+                let totals = try withoutActuallyEscaping(progress) { progress in
+                    let writer = try ImportWriter(db: db, importID: importID, source: header.source, progress: progress)
+                    let totals = try write(writer)
+                    try progress(writer.written)
+                    try Self.check(totals, writer: writer, header: header)
+                    return totals
+                }
+                try db.execute(sql: """
+                    UPDATE imports SET rows_read = ?, rows_accepted = ?, rows_rejected = ?, superseded = ?, merge_report = ? WHERE id = ?
+                    """, arguments: [totals.rowsRead, totals.rowsAccepted, totals.rowsRejected, totals.superseded, totals.mergeReport, importID])
                 let stored = try Self.fetchImports(db, where: "id = ?", [importID])[0]
                 outcome = .saved(stored, replaced: replacing.map { var r = $0; r.replacedBy = importID; return r })
                 return .commit
             }
             return outcome!
+        }
+    }
+
+    private static func check(_ t: ImportTotals, writer w: ImportWriter, header h: ImportHeader) throws {
+        func fail(_ message: String) -> ImportStoreError { .inconsistent(source: h.source, file: h.file, message: message) }
+        if t.rowsRead != t.rowsAccepted + t.rowsRejected {
+            throw fail("\(t.rowsRead) rows read but \(t.rowsAccepted) accepted + \(t.rowsRejected) rejected")
+        }
+        if w.quarantined != t.rowsRejected { throw fail("\(t.rowsRejected) rows rejected but \(w.quarantined) quarantined") }
+        if w.kept != t.rowsAccepted - t.superseded {
+            throw fail("\(t.rowsAccepted) rows accepted − \(t.superseded) superseded, but \(w.kept) records given")
         }
     }
 
@@ -233,49 +385,6 @@ extension TrialStore {
         if let r = b.surveyResponses.first(where: { $0.source != b.source }) {
             throw fail("a response of line \(r.line) belongs to source \(r.source)")
         }
-    }
-
-    private static func insert(_ db: Database, _ b: ImportBatch, id importID: Int, progress: (Int) throws -> Void) throws {
-        try db.execute(sql: """
-            INSERT INTO imports (id, source_id, file, fingerprint, key_fingerprint, participants_fingerprint, imported_at,
-                                 rows_read, rows_accepted, rows_rejected, superseded, merge_report)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [importID, b.source, b.file, b.fingerprint, b.keyFingerprint, b.participantsFingerprint, now(),
-                             b.rowsRead, b.rowsAccepted, b.rowsRejected, b.superseded, b.mergeReport])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-        var written = 0
-        func step() throws {
-            written += 1
-            if written % 20_000 == 0 { try progress(written) }
-        }
-        let registry = try db.cachedStatement(sql: """
-            INSERT INTO registry_records (import_id, source_id, participant, line, start_date, end_date, attributes, numbers)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for r in b.registryRecords {
-            try registry.execute(arguments: [importID, r.source, r.participant, r.line, r.start.description, r.end?.description,
-                                             try json(r.attributes), try json(r.numbers)])
-            try step()
-        }
-        let survey = try db.cachedStatement(sql: """
-            INSERT INTO survey_responses (import_id, source_id, wave, participant, line, interview_date, answers)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for r in b.surveyResponses {
-            try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, r.interviewDate?.description,
-                                           try json(r.answers)])
-            try step()
-        }
-        let quarantine = try db.cachedStatement(sql: """
-            INSERT INTO quarantine (import_id, line, column_name, reason, message, excerpt) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        for q in b.quarantine {
-            try quarantine.execute(arguments: [importID, q.line, q.column, q.reason, maskDigitRuns(q.message), maskDigitRuns(q.excerpt)])
-            try step()
-        }
-        try progress(written)
     }
 
     /// Replaces every run of nine or more digits (dots, dashes, slashes and spaces between them allowed,
@@ -312,7 +421,7 @@ extension TrialStore {
             let decoder = JSONDecoder()
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.* FROM registry_records r JOIN imports i ON i.id = r.import_id
-                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.rowid
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
                 """, arguments: StatementArguments(source.map { [$0] } ?? []))
             return try rows.map { row in
                 let startText: String = row["start_date"], endText: String? = row["end_date"]
@@ -333,7 +442,7 @@ extension TrialStore {
             let decoder = JSONDecoder()
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.* FROM survey_responses r JOIN imports i ON i.id = r.import_id
-                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.rowid
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
                 """, arguments: StatementArguments(source.map { [$0] } ?? []))
             return try rows.map { row in
                 let date: String? = row["interview_date"]

@@ -30,6 +30,9 @@ struct Import: ParsableCommand {
     @Flag(help: "Replace the earlier import of a source whose file changed (its rows are kept but no longer read).")
     var replace = false
 
+    @Flag(help: "Stream every file into the store row by row instead of holding a source in memory (automatic from 64 MiB).")
+    var stream = false
+
     @Option(help: "Print the quarantined (rejected) rows of this source's active import and stop.")
     var quarantine: String?
 
@@ -45,7 +48,7 @@ struct Import: ParsableCommand {
             }
             let outcomes = try ImportStep.run(design: d, designPath: design, store: trialStore,
                                               sources: sources.isEmpty ? nil : sources, replace: replace,
-                                              progress: { printError($0) })
+                                              streamFrom: stream ? 0 : ImportStep.streamingFile, progress: { printError($0) })
             for outcome in outcomes { for line in outcome.report { print(line) } }
             let changed = outcomes.filter { $0.status != .unchanged }.count
             print("store \(storePath): \(changed) source\(changed == 1 ? "" : "s") imported, "

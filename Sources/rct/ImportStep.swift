@@ -44,8 +44,19 @@ enum ImportStep {
     /// Files from this size on get progress lines.
     static let largeFile = 4 << 20
 
+    /// Files from this size on are streamed into the store row by row (`Ingest.stream` +
+    /// `TrialStore.streamImport`) instead of being held in memory as a whole `ImportResult`.
+    static let streamingFile = 64 << 20
+
     static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
                     progress: (String) -> Void) throws -> [ImportOutcome] {
+        try run(design: design, designPath: designPath, store: store, sources: sources, replace: replace,
+                streamFrom: streamingFile, progress: progress)
+    }
+
+    /// As above; files of `streamFrom` bytes or more are streamed (0: every file).
+    static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
+                    streamFrom: Int, progress: (String) -> Void) throws -> [ImportOutcome] {
         let selected = try select(design: design, designPath: designPath, sources)
         let units = try store.assignedUnits()
         if units.isEmpty {
@@ -90,28 +101,36 @@ enum ImportStep {
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: plan.path)[.size] as? Int) ?? 0
             let large = size >= largeFile
-            if large { progress("\(source.id): reading \(source.file) (\(String(format: "%.1f", Double(size) / 1_048_576)) MiB)…") }
-            let result: ImportResult
-            do {
-                result = try Ingest.importSource(source, design: design, designDirectory: folder, pseudonymizer: key,
-                                                 knownParticipants: plan.known)
-            } catch let error as ImportError {
-                throw CommandFailure("\(error.description) (source \(source.id) of \(designPath))")
+            let streaming = size >= streamFrom
+            if large {
+                progress("\(source.id): reading \(source.file) (\(String(format: "%.1f", Double(size) / 1_048_576)) MiB)"
+                    + (streaming ? ", streaming it into the store…" : "…"))
             }
-            guard result.fingerprint == plan.fingerprint else {
-                throw CommandFailure("\(plan.path): the file changed while it was being imported (source \(source.id)); nothing was "
-                    + "imported for it. Wait until it is completely written and run the import again")
-            }
-            if large { progress("\(source.id): \(result.rowsRead) rows read; writing them to the store…") }
-            let batch = self.batch(result, source: source, participants: plan.known)
-            let total = batch.registryRecords.count + batch.surveyResponses.count + batch.quarantine.count
+            var result: ImportResult?
             let saved: ImportSaveOutcome
+            var digest: Digest?
             do {
-                saved = try store.saveImport(batch, replace: replace) { written in
-                    if large && written < total { progress("\(source.id): \(written) of \(total) rows written") }
+                if streaming {
+                    (saved, digest) = try streamed(plan.source, path: plan.path, known: plan.known, fingerprint: plan.fingerprint,
+                                                   key: key, store: store, replace: replace,
+                                                   progress: { if large { progress("\(source.id): \($0) rows written") } })
+                } else {
+                    let r = try Ingest.importSource(source, design: design, designDirectory: folder, pseudonymizer: key,
+                                                    knownParticipants: plan.known)
+                    guard r.fingerprint == plan.fingerprint else { throw changed(plan.path, source) }
+                    result = r
+                    digest = Digest(r)
+                    if large { progress("\(source.id): \(r.rowsRead) rows read; writing them to the store…") }
+                    let batch = self.batch(r, source: source, participants: plan.known)
+                    let total = batch.registryRecords.count + batch.surveyResponses.count + batch.quarantine.count
+                    saved = try store.saveImport(batch, replace: replace) { written in
+                        if large && written < total { progress("\(source.id): \(written) of \(total) rows written") }
+                    }
                 }
             } catch let error as ImportStoreError {
                 throw CommandFailure(error.description)
+            } catch let error as ImportError {
+                throw CommandFailure("\(error.description) (source \(source.id) of \(designPath))")
             }
             switch saved {
             case let .unchanged(stored):
@@ -121,11 +140,81 @@ enum ImportStep {
             case let .saved(stored, replaced):
                 outcomes.append(ImportOutcome(source: source.id, file: source.file, status: replaced == nil ? .imported : .replaced,
                                               stored: stored, replaced: replaced, result: result,
-                                              report: report(result, stored: stored, replaced: replaced, units: units, source: source,
+                                              report: report(digest!, stored: stored, replaced: replaced, units: units, source: source,
                                                              storePath: store.path, key: key)))
             }
         }
         return outcomes
+    }
+
+    static func changed(_ path: String, _ source: Source) -> CommandFailure {
+        CommandFailure("\(path): the file changed while it was being imported (source \(source.id)); nothing was "
+            + "imported for it. Wait until it is completely written and run the import again")
+    }
+
+    /// Streams one file into the store inside the import's transaction. The importer's closures cannot
+    /// throw: the first store error is kept, later rows are skipped, and it is thrown when the file has
+    /// been read (rolling the import back).
+    static func streamed(_ source: Source, path: String, known: Set<String>, fingerprint: String, key: Pseudonymizer?,
+                         store: TrialStore, replace: Bool, progress: (Int) -> Void) throws -> (ImportSaveOutcome, Digest?) {
+        let header = ImportHeader(source: source.id, file: source.file, fingerprint: fingerprint,
+                                  keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
+                                  participantsFingerprint: TrialStore.participantsFingerprint(known))
+        var digest: Digest?
+        let saved = try store.streamImport(header, replace: replace, progress: progress) { writer in
+            var failure: Error?
+            var byReason: [RejectionReason: Int] = [:]
+            var first: [Rejection] = []
+            var kept = 0
+            let tally = try Ingest.stream(
+                path: path, source: source, pseudonymizer: key, knownParticipants: known,
+                registry: { r in
+                    guard failure == nil else { return }
+                    do { try writer.add(r); kept += 1 } catch { failure = error }
+                },
+                survey: { r in
+                    guard failure == nil else { return }
+                    do { try writer.add(r); kept += 1 } catch { failure = error }
+                },
+                rejection: { r in
+                    var r = r
+                    r.file = source.file
+                    byReason[r.reason, default: 0] += 1
+                    if first.count < 10 { first.append(r) }
+                    guard failure == nil else { return }
+                    do {
+                        try writer.add(QuarantinedRow(line: r.line, column: r.column, reason: r.reason.rawValue, message: r.message,
+                                                      excerpt: r.excerpt))
+                    } catch { failure = error }
+                })
+            if let failure { throw failure }
+            guard tally.fingerprint == fingerprint else { throw changed(path, source) }
+            // Ingest.stream always sets the merge report when the stream ends.
+            guard let merge = tally.merge else { throw CommandFailure("\(path): the importer gave no merge report; nothing was imported") }
+            digest = Digest(rowsRead: tally.rowsRead, accepted: tally.accepted, rejected: tally.rejected, corrections: tally.corrections,
+                            stored: kept, byReason: byReason, first: first, merge: merge, fingerprint: tally.fingerprint,
+                            keyFingerprint: header.keyFingerprint)
+            return ImportTotals(rowsRead: tally.rowsRead, rowsAccepted: tally.accepted, rowsRejected: tally.rejected,
+                                superseded: tally.corrections, mergeReport: json(merge))
+        }
+        return (saved, digest)
+    }
+
+    /// What the report needs from an import, whether held or streamed.
+    struct Digest {
+        var rowsRead, accepted, rejected, corrections, stored: Int
+        var byReason: [RejectionReason: Int]
+        /// The first rejections, in file order.
+        var first: [Rejection]
+        var merge: MergeReport
+        var fingerprint: String
+        var keyFingerprint: String?
+    }
+
+    static func json(_ merge: MergeReport) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(merge)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The sources to import: every registry and survey source, or the ones named.
@@ -157,9 +246,7 @@ enum ImportStep {
 
     /// The store's plain values from an import result.
     static func batch(_ r: ImportResult, source: Source, participants: Set<String>) -> ImportBatch {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let merge = (try? encoder.encode(r.merge)).map { String(decoding: $0, as: UTF8.self) }
+        let merge = json(r.merge)
         return ImportBatch(source: source.id, file: source.file, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint,
                            participantsFingerprint: TrialStore.participantsFingerprint(participants), rowsRead: r.rowsRead,
                            rowsAccepted: r.accepted, rowsRejected: r.rejected, superseded: r.corrections,
@@ -175,8 +262,9 @@ enum ImportStep {
          "  \(s.rowsRead) rows read = \(s.rowsAccepted) accepted + \(s.rowsRejected) rejected"]
     }
 
-    static func report(_ r: ImportResult, stored: StoredImport, replaced: StoredImport?, units: [AssignedUnit], source: Source,
-                       storePath: String, key: Pseudonymizer?, maxRejections: Int = 10) -> [String] {
+    static func report(_ r: Digest, stored: StoredImport, replaced: StoredImport?, units: [AssignedUnit], source: Source,
+                       storePath: String, key: Pseudonymizer?) -> [String] {
+        let maxRejections = 10
         var lines: [String] = []
         lines.append("\(source.id): \(source.file) imported as import \(stored.id) (sha256 \(r.fingerprint.prefix(12))…"
             + (r.keyFingerprint.map { ", pseudonymisation key \($0)" } ?? "") + ")")
@@ -186,12 +274,12 @@ enum ImportStep {
         }
         lines.append("  \(r.rowsRead) rows read = \(r.accepted) accepted + \(r.rejected) rejected; "
             + "\(r.corrections) superseded correction\(r.corrections == 1 ? "" : "s"); "
-            + "\(r.registryRecords.count + r.surveyResponses.count) \(source.kind == .survey ? "responses" : "records") stored")
-        let counts = r.rejectionCounts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
+            + "\(r.stored) \(source.kind == .survey ? "responses" : "records") stored")
+        let counts = r.byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
         if !counts.isEmpty {
             lines.append("  rejected by reason: " + counts.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
-            for rejection in r.rejections.prefix(maxRejections) { lines.append("    " + rejection.formatted) }
-            if r.rejections.count > maxRejections { lines.append("    … and \(r.rejections.count - maxRejections) more") }
+            for rejection in r.first.prefix(maxRejections) { lines.append("    " + rejection.formatted) }
+            if r.rejected > maxRejections { lines.append("    … and \(r.rejected - maxRejections) more") }
         }
         // The merge report, with study codes rather than pseudonyms where the trial knows them.
         let codes = Dictionary(units.map { (source.kind == .survey ? $0.id : $0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
@@ -213,5 +301,13 @@ enum ImportStep {
                 + "list them with `rct import DESIGN --store \(storePath) --quarantine \(source.id)`")
         }
         return lines
+    }
+}
+
+extension ImportStep.Digest {
+    init(_ r: ImportResult) {
+        self.init(rowsRead: r.rowsRead, accepted: r.accepted, rejected: r.rejected, corrections: r.corrections,
+                  stored: r.registryRecords.count + r.surveyResponses.count, byReason: r.rejectionCounts,
+                  first: Array(r.rejections.prefix(10)), merge: r.merge, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint)
     }
 }

@@ -124,6 +124,27 @@ import TrialStore
         #expect(q.stdout.contains("../fixtures/mission/ocmw_steun.csv:705: unparseable_date (beslissingsdatum)"))
     }
 
+    /// `--stream` (automatic for files of 64 MiB or more) writes row by row: the same stored rows, counts,
+    /// quarantine and report as holding each source in memory.
+    @Test func streamingStoresTheSameAsHolding() throws {
+        let held = try Self.assigned(), streamed = try Self.assigned()
+        let a = try held.run(["import", Self.design, "--store", Self.store])
+        let b = try streamed.run(["import", Self.design, "--store", Self.store, "--stream"])
+        #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
+        #expect(a.stdout == b.stdout)
+        let x = try TrialStore.open(path: held.storePath), y = try TrialStore.open(path: streamed.storePath)
+        #expect(try x.registryRecords() == y.registryRecords())
+        #expect(try x.surveyResponses() == y.surveyResponses())
+        let sx = try x.importSummaries(), sy = try y.importSummaries()
+        #expect(sx.map(\.rowsRead) == sy.map(\.rowsRead) && sx.map(\.rowsRejected) == sy.map(\.rowsRejected))
+        #expect(sx.map(\.superseded) == sy.map(\.superseded) && sx.map(\.fingerprint) == sy.map(\.fingerprint))
+        #expect(sx.map(\.mergeReport) == sy.map(\.mergeReport))
+        for (i, j) in zip(sx, sy) { #expect(try x.quarantine(importID: i.id) == y.quarantine(importID: j.id)) }
+        #expect(try y.registryRecords(source: "ocmw_aid").count == 659)
+        // A streamed import is idempotent too.
+        #expect(try streamed.run(["import", Self.design, "--store", Self.store, "--stream"]).stdout.contains("0 sources imported, 7 unchanged"))
+    }
+
     @Test func importingTwiceChangesNothing() throws {
         let s = try Self.assigned()
         #expect(try s.run(["import", Self.design, "--store", Self.store]).status == 0)
@@ -256,7 +277,9 @@ import TrialStore
 /// `rct import` killed (SIGKILL) while it writes a large extract: the next open rolls the half-written
 /// import back and the store is byte for byte what it was.
 @Suite struct KilledImportTests {
-    @Test func aKilledImportLeavesTheStoreAsItWas() throws {
+    /// Held in memory then written, and streamed row by row (`--stream`).
+    @Test(arguments: [false, true])
+    func aKilledImportLeavesTheStoreAsItWas(stream: Bool) throws {
         let s = ImportCommandTests.Session(root: try ImportCommandTests.workspace())
         let design = ImportCommandTests.design, store = ImportCommandTests.store
         // 12,000 screened families give a VDAB extract of about 8 MiB (280,000 rows): large enough for
@@ -272,7 +295,7 @@ import TrialStore
 
         let process = Process()
         process.executableURL = RCTBinary.url
-        process.arguments = ["import", design, "--store", store, "--source", "vdab"]
+        process.arguments = ["import", design, "--store", store, "--source", "vdab"] + (stream ? ["--stream"] : [])
         process.currentDirectoryURL = s.root
         process.environment = ProcessInfo.processInfo.environment.merging(ImportCommandTests.environment) { $1 }
         let err = Pipe()
@@ -288,8 +311,9 @@ import TrialStore
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(seen.contains("vdab: reading ../fixtures/mission/vdab_status.csv (7.8 MiB)…"), "\(seen)")
-        #expect(seen.contains("vdab: 20000 of 283051 rows written"), "\(seen)")
+        #expect(seen.contains("vdab: reading ../fixtures/mission/vdab_status.csv (7.8 MiB)"
+            + (stream ? ", streaming it into the store…" : "…")), "\(seen)")
+        #expect(seen.contains(stream ? "vdab: 20000 rows written" : "vdab: 20000 of 283051 rows written"), "\(seen)")
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(FileManager.default.fileExists(atPath: s.storePath + "-journal"), "killed inside the transaction: a hot journal is left")
 
