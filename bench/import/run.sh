@@ -2,8 +2,8 @@
 # Benchmark of `rct import` into the trial store: simulate a MISSION-like trial with N screened families
 # (rct simulate, seed 3; the design's capacity is switched to keep_randomising so every eligible family is
 # assigned), create the store, assign, then time `rct import` of all seven sources with /usr/bin/time -v
-# (wall time, peak RSS), and a second, idempotent `rct import` (unchanged). Not a test: results go into
-# docs/performance.md by hand.
+# (wall time, peak RSS), the same with --stream into a second store, and a second, idempotent
+# `rct import` (unchanged). Not a test: results go into docs/performance.md by hand.
 #
 #   bench/import/run.sh            # 12000 families (about 590,000 extract rows)
 #   bench/import/run.sh 12000 debug
@@ -26,6 +26,14 @@ echo "== rct import ($MODE), first import"
 grep -E "rows read" import.txt
 grep -E "Maximum resident set size|Elapsed \(wall" time.txt | sed 's/^\s*/   /'
 echo "   store: $(du -m s.sqlite | cut -f1) MB"
+echo "== rct import --stream ($MODE), first import into a second store"
+"$RCT" init designs/mission-kortrijk.yaml --store t.sqlite >/dev/null
+"$RCT" assign --design designs/mission-kortrijk.yaml --cohort fixtures/mission/cohort.csv --store t.sqlite >/dev/null
+/usr/bin/time -v "$RCT" import designs/mission-kortrijk.yaml --store t.sqlite --stream > stream.txt 2> time.txt
+cmp -s import.txt <(sed 's/t\.sqlite/s.sqlite/g' stream.txt) \
+  && echo "   same report as without --stream" || echo "   REPORT DIFFERS"
+grep -E "Maximum resident set size|Elapsed \(wall" time.txt | sed 's/^\s*/   /'
+echo "   store: $(du -m t.sqlite | cut -f1) MB"
 echo "== rct import ($MODE), again (unchanged)"
 /usr/bin/time -v "$RCT" import designs/mission-kortrijk.yaml --store s.sqlite > again.txt 2> time.txt
 tail -1 again.txt
