@@ -24,7 +24,8 @@ struct ImportOutcome {
     var stored: StoredImport
     /// The import this one replaced (status `.replaced`).
     var replaced: StoredImport?
-    /// The full import result; nil when unchanged (the file was not parsed again).
+    /// The full import result; nil when unchanged (the file was not parsed again) or streamed (read the
+    /// rows back from the store).
     var result: ImportResult?
     /// The report for standard output: counts, corrections, rejections, merge report, quarantine.
     var report: [String]
@@ -38,8 +39,10 @@ struct ImportOutcome {
 /// the file must be the same (same SHA-256, same key, same participants → `unchanged`, not parsed again)
 /// or `replace` must be given. Only then is each file parsed (`Ingest.importSource`, registry rows linked
 /// on `AssignedUnit.registryKey`, survey rows on the study id; other rows are rejected as
-/// `unknown_participant`) and saved in one transaction per source (`TrialStore.saveImport`). A failure
-/// in one source leaves the sources before it imported and the store otherwise untouched.
+/// `unknown_participant`) and saved in one transaction per source (`TrialStore.saveImport`); files of
+/// `streamingFile` bytes or more are streamed row by row inside that transaction (`Ingest.stream` +
+/// `TrialStore.streamImport`). A failure in one source leaves the sources before it imported and the
+/// store otherwise untouched. `progress` receives lines for standard error (files of 4 MiB or more).
 enum ImportStep {
     /// Files from this size on get progress lines.
     static let largeFile = 4 << 20
