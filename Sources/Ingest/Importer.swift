@@ -42,6 +42,8 @@ public struct ImportTally: Sendable, Equatable {
     public var corrections = 0
     /// SHA-256 of the file's bytes (hex), set when the stream ends.
     public var fingerprint = ""
+    /// The merge report, set when the stream ends.
+    public var merge: MergeReport? = nil
 }
 
 /// Import of registry and survey extracts declared as sources in a design.
@@ -92,6 +94,7 @@ public enum Ingest {
         try importer.run(registry: registry, survey: survey)
         var tally = importer.tally
         tally.fingerprint = importer.hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        tally.merge = importer.mergeReport
         return tally
     }
 }
@@ -219,17 +222,21 @@ final class SourceImporter {
 
     func result(registry: [RegistryRecord], survey: [SurveyResponse]) -> ImportResult {
         let fingerprint = hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let merge = MergeReport(
-            participantsWithoutRecords: known.map { $0.subtracting(participantsSeen).sorted() } ?? [],
-            recordsWithoutParticipant: unknownSeen.sorted(),
-            rowsWithoutParticipant: unknownRows,
-            participantsWithRecords: participantsSeen.count,
-            checked: known != nil)
+        let merge = mergeReport
         return ImportResult(source: source.id, file: display, fingerprint: fingerprint,
                             keyFingerprint: source.identifierType == .insz ? pseudonymizer?.keyFingerprint : nil,
                             registryRecords: registry.sorted { $0.line < $1.line }, surveyResponses: survey,
                             rejections: rejections, rowsRead: tally.rowsRead, accepted: tally.accepted,
                             rejected: tally.rejected, corrections: tally.corrections, merge: merge)
+    }
+
+    var mergeReport: MergeReport {
+        MergeReport(
+            participantsWithoutRecords: known.map { $0.subtracting(participantsSeen).sorted() } ?? [],
+            recordsWithoutParticipant: unknownSeen.sorted(),
+            rowsWithoutParticipant: unknownRows,
+            participantsWithRecords: participantsSeen.count,
+            checked: known != nil)
     }
 
     // MARK: - One row

@@ -7,7 +7,7 @@ import GRDB
 /// | migration | tables | owner |
 /// |---|---|---|
 /// | `v1_trial` | `trial`, `runs`, `cohort`, `screening`, `assignments` (+ append-only triggers) | TrialStore (assignment) |
-/// | (reserved) `v2_imports`… | `imports`, `quarantine`, `registry_records`, `survey_responses` | import step |
+/// | `v2_imports` | `imports`, `quarantine`, `registry_records`, `survey_responses` | TrialStore (import, `TrialStore+Imports.swift`) |
 /// | `v3_assignment_import` | `assignments.source_sha256` (new column), `assignment_imports` | `rct import-assignment` |
 ///
 /// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
@@ -16,9 +16,9 @@ enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_trial", migrate: v1Trial)
-        // Later migrations go here, in order, e.g. migrator.registerMigration("v2_imports", migrate: …).
-        // (placeholder: v2_imports is registered here by the import step; the lead orders them on merge)
+        migrator.registerMigration("v2_imports", migrate: v2Imports)
         migrator.registerMigration("v3_assignment_import", migrate: v3AssignmentImport)
+        // Later migrations go here, in order.
         return migrator
     }
 
@@ -104,6 +104,67 @@ enum StoreMigrations {
                 BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
             CREATE TRIGGER assignment_imports_append_only_delete BEFORE DELETE ON assignment_imports
                 BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
+    /// Imported extracts (docs/import.md, "Importing into the trial store"). One `imports` row per import
+    /// of a source file; at most one import per source is active (`replaced_by IS NULL`), an earlier one is
+    /// kept with `replaced_by` naming the import that replaced it. Its rows stay in `registry_records` /
+    /// `survey_responses` / `quarantine` but are no longer read back. `superseded` counts the corrected
+    /// decisions the file's later decisions replaced (`ocmw_aid`), so
+    /// `rows_accepted − superseded` = the import's registry_records + survey_responses rows.
+    /// `participants_fingerprint` is SHA-256 of the sorted participant ids the rows were linked against,
+    /// `key_fingerprint` that of the pseudonymisation key (never the key). `merge_report` is the merge
+    /// report as JSON. Dates are `YYYY-MM-DD`; `attributes`, `numbers` and `answers` are JSON objects.
+    /// `quarantine` holds every rejected row with a non-identifying excerpt — never a national number.
+    @Sendable static func v2Imports(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                source_id TEXT NOT NULL,
+                file TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                key_fingerprint TEXT,
+                participants_fingerprint TEXT,
+                imported_at TEXT NOT NULL,
+                rows_read INTEGER NOT NULL,
+                rows_accepted INTEGER NOT NULL,
+                rows_rejected INTEGER NOT NULL,
+                superseded INTEGER NOT NULL DEFAULT 0,
+                replaced_by INTEGER REFERENCES imports(id) DEFERRABLE INITIALLY DEFERRED,
+                merge_report TEXT,
+                CHECK (rows_read = rows_accepted + rows_rejected)
+            );
+            CREATE UNIQUE INDEX imports_active_source ON imports(source_id) WHERE replaced_by IS NULL;
+            CREATE TABLE quarantine (
+                import_id INTEGER NOT NULL REFERENCES imports(id),
+                line INTEGER NOT NULL,
+                column_name TEXT,
+                reason TEXT NOT NULL,
+                message TEXT NOT NULL,
+                excerpt TEXT NOT NULL
+            );
+            CREATE INDEX quarantine_import ON quarantine(import_id);
+            CREATE TABLE registry_records (
+                import_id INTEGER NOT NULL REFERENCES imports(id),
+                source_id TEXT NOT NULL,
+                participant TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                start_date TEXT NOT NULL,
+                end_date TEXT,
+                attributes TEXT NOT NULL,
+                numbers TEXT NOT NULL
+            );
+            CREATE INDEX registry_records_participant ON registry_records(participant);
+            CREATE INDEX registry_records_import ON registry_records(import_id);
+            CREATE TABLE survey_responses (
+                import_id INTEGER NOT NULL REFERENCES imports(id),
+                source_id TEXT NOT NULL,
+                wave TEXT NOT NULL,
+                participant TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                interview_date TEXT,
+                answers TEXT NOT NULL
+            );
+            CREATE INDEX survey_responses_participant ON survey_responses(participant);
+            CREATE INDEX survey_responses_import ON survey_responses(import_id);
             """)
     }
 

@@ -32,6 +32,7 @@ struct RCT: ParsableCommand {
             PanelCommand.self,
             Report.self,
             Run.self,
+            Import.self,
         ]
     )
 }

@@ -21,6 +21,8 @@ struct Run: ParsableCommand {
     @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.") var design: String
     @Option(help: "The trial store (default: beside the design, NAME.sqlite).") var store: String?
     @Option(help: "The output folder (default: out/NAME).") var out: String?
+    @Flag(help: "Replace the stored import of a source whose file changed (a corrected extract); without it a changed file stops the run.")
+    var replace = false
 
     func run() throws {
         try StoreSupport.reporting {
@@ -72,7 +74,7 @@ struct Run: ParsableCommand {
             }
 
             // 4–6. Import, panel, estimate, report.
-            let (panel, inputs) = try RunSupport.derivePanel(design: d, designPath: design, store: trialStore, progress: step)
+            let (panel, inputs) = try RunSupport.derivePanel(design: d, designPath: design, store: trialStore, replace: replace, progress: step)
             _ = try RunSupport.writePanel(panel, design: d, out: folder)
             step("panel written to \((folder as NSString).appendingPathComponent(RunSupport.panelFolder))")
             let result = try RunSupport.writeReport(design: d, designPath: design, designData: data, panel: panel, inputs: inputs,

@@ -1,6 +1,4 @@
 import Foundation
-import Identifiers
-import Ingest
 import Panel
 import Records
 import Tabular
@@ -19,14 +17,10 @@ struct RunInputs {
     var notes: [String]
 
     /// Reads the assigned units and screening counts from the store, imports every extract and survey
-    /// of the design in memory, and fills the take-up column from the design's `take_up` source.
-    ///
-    /// Until the store holds imports, this is the ONLY place that imports: every registry and survey
-    /// source is read with `Ingest.importSource`, its rows linked to the store's assigned units. When
-    /// `ImportStep` and the store's import tables are merged, the lead swaps the loop below for
-    /// `ImportStep.run(...)` + `store.registryRecords(source:)` / `store.surveyResponses(source:)` /
-    /// `store.importSummaries()`; the take-up step and the screening counts stay.
-    static func load(design: Design, designPath: String, store: TrialStore,
+    /// of the design into the store (`ImportStep`, the same step as `rct import`: a file already
+    /// imported unchanged is not read again; a changed file needs `replace`), reads the active imports
+    /// back from the store, and fills the take-up column from the design's `take_up` source.
+    static func load(design: Design, designPath: String, store: TrialStore, replace: Bool = false,
                      progress: (String) -> Void = { _ in }) throws -> RunInputs {
         var units = try store.assignedUnits()
         guard !units.isEmpty else {
@@ -34,27 +28,19 @@ struct RunInputs {
         }
         let folder = (designPath as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
-        var pseudonymizer: Pseudonymizer?
-        if design.sources.contains(where: { $0.identifierType == .insz }) || design.trial.linkColumn != nil {
-            pseudonymizer = try StoreSupport.pseudonymizer(design: design, designPath: designPath)
-        }
-        var records: [RegistryRecord] = [], responses: [SurveyResponse] = []
         var fingerprints: [(String, String)] = [], notes: [String] = []
-        for source in design.sources where ![.cohort, .assignment, .takeUp].contains(source.kind) {
-            let result: ImportResult
-            do {
-                result = try Ingest.importSource(source, design: design, designDirectory: directory, pseudonymizer: pseudonymizer,
-                                                 knownParticipants: Ingest.participants(units, for: source))
-            } catch let error as ImportError {
-                throw CommandFailure("source \(source.id) (\(source.file)): \(error.description)")
+        if design.sources.contains(where: { ![.cohort, .assignment, .takeUp].contains($0.kind) }) {
+            let outcomes = try ImportStep.run(design: design, designPath: designPath, store: store, replace: replace, progress: progress)
+            for o in outcomes {
+                let s = o.stored
+                let line = "import \(o.source): \(o.status.rawValue), \(s.rowsRead) rows read, \(s.rowsAccepted) accepted, \(s.rowsRejected) rejected"
+                notes.append(line)
+                progress(line)
             }
-            records += result.registryRecords
-            responses += result.surveyResponses
-            fingerprints.append((source.id, result.fingerprint))
-            let line = "import \(source.id): \(result.rowsRead) rows read, \(result.registryRecords.count + result.surveyResponses.count) accepted, \(result.rejections.count) rejected"
-            notes.append(line)
-            progress(line)
         }
+        for s in try store.importSummaries() { fingerprints.append((s.source, s.fingerprint)) }
+        let records = try store.registryRecords()
+        let responses = try store.surveyResponses()
         if let takeUp = design.sources.first(where: { $0.kind == .takeUp }), let column = design.analysis.takeUp?.column {
             let path = RunSupport.resolve(takeUp.file, designDirectory: directory)
             let register = try TakeUpRegister.read(path: path, source: takeUp, column: column)

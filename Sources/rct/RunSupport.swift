@@ -37,9 +37,9 @@ enum RunSupport {
     }
 
     /// Reads the inputs and derives the panel.
-    static func derivePanel(design: Design, designPath: String, store: TrialStore,
+    static func derivePanel(design: Design, designPath: String, store: TrialStore, replace: Bool = false,
                             progress: (String) -> Void) throws -> (PanelData, RunInputs) {
-        let inputs = try RunInputs.load(design: design, designPath: designPath, store: store, progress: progress)
+        let inputs = try RunInputs.load(design: design, designPath: designPath, store: store, replace: replace, progress: progress)
         let panel: PanelData
         do {
             panel = try Panel.derive(design: design, units: inputs.units, records: inputs.records, responses: inputs.responses,

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import Records
+import Testing
+import TestSupport
+@testable import TrialDesign
+@testable import TrialStore
+
+/// Imports in the store: round trip, idempotence, replacement, refusal, and all-or-nothing writes.
+@Suite struct ImportStoreTests {
+    let designPath = Fixtures.path("fixtures/designs/assign-rolling.yaml")
+
+    func makeStore() throws -> TrialStore {
+        let dir = try Fixtures.temporaryDirectory("importstore")
+        let design = try Design.load(path: designPath)
+        return try TrialStore.create(path: dir.appendingPathComponent("t.sqlite").path, design: design,
+                                     designFile: designPath, designData: try Data(contentsOf: URL(fileURLWithPath: designPath)))
+    }
+
+    static func date(_ s: String) -> CalendarDate { CalendarDate(iso: s)! }
+
+    /// A registry batch of `n` records over a few participants, with awkward values: open ends, negative
+    /// and non-terminating amounts, Unicode, empty dictionaries; two rejections and one superseded row.
+    static func registryBatch(_ n: Int, source: String = "aid", fingerprint: String = "aa11") -> ImportBatch {
+        let records = (0..<n).map { i in
+            RegistryRecord(source: source, participant: "P" + String(format: "%032x", i % 7), line: i + 2,
+                           start: date("2017-04-01").adding(days: i % 900),
+                           end: i % 5 == 0 ? nil : date("2017-04-01").adding(days: i % 900 + 30),
+                           attributes: i % 11 == 0 ? [:] : ["kind": "medical_card", "note": "Art. 60§7 – €\(i)"],
+                           numbers: i % 13 == 0 ? [:] : ["amount": Double(i) / 3 - 100, "tiny": 1e-300, "big": 123_456.789])
+        }
+        let quarantine = [
+            QuarantinedRow(line: n + 2, column: "begindatum", reason: "unparseable_date", message: "\"31/02/2018\" is not a date",
+                           excerpt: "begindatum=31/02/2018"),
+            QuarantinedRow(line: n + 3, column: nil, reason: "duplicate_row", message: "repeats line 2", excerpt: ""),
+        ]
+        return ImportBatch(source: source, file: "../fixtures/aid.csv", fingerprint: fingerprint, keyFingerprint: "af53efd3",
+                           participantsFingerprint: "pp", rowsRead: n + 3, rowsAccepted: n + 1, rowsRejected: 2, superseded: 1,
+                           registryRecords: records, quarantine: quarantine, mergeReport: "{\"checked\":true}")
+    }
+
+    static func surveyBatch(source: String = "m6", fingerprint: String = "bb22") -> ImportBatch {
+        let responses = (0..<40).map { i in
+            SurveyResponse(source: source, wave: "m6", participant: "F\(1000 + i)", line: i + 2,
+                           interviewDate: i % 9 == 0 ? nil : date("2018-01-01").adding(days: i),
+                           answers: i % 10 == 0 ? [:] : ["rights_leefloon": Double(i % 5 + 1), "household_income": 1234.5 + Double(i) / 7])
+        }
+        return ImportBatch(source: source, file: "m6.csv", fingerprint: fingerprint, participantsFingerprint: "pp",
+                           rowsRead: 40, rowsAccepted: 40, rowsRejected: 0, surveyResponses: responses)
+    }
+
+    func bytes(_ store: TrialStore) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: store.path)) }
+
+    @Test func recordsAndResponsesReadBackEqualWhatWasSaved() throws {
+        let store = try makeStore()
+        let registry = Self.registryBatch(300), survey = Self.surveyBatch()
+        guard case let .saved(first, replaced: nil) = try store.saveImport(registry) else { Issue.record("not saved"); return }
+        try store.saveImport(survey)
+        #expect(try store.registryRecords(source: "aid") == registry.registryRecords)
+        #expect(try store.registryRecords() == registry.registryRecords)
+        #expect(try store.registryRecords(source: "m6").isEmpty)
+        #expect(try store.surveyResponses(source: "m6") == survey.surveyResponses)
+        #expect(try store.surveyResponses() == survey.surveyResponses)
+        #expect(try store.quarantine(importID: first.id) == registry.quarantine)
+        let summaries = try store.importSummaries()
+        #expect(summaries.map(\.source) == ["aid", "m6"])
+        #expect(summaries[0].rowsRead == 303 && summaries[0].rowsAccepted == 301 && summaries[0].rowsRejected == 2)
+        #expect(summaries[0].superseded == 1 && summaries[0].keyFingerprint == "af53efd3" && summaries[0].fingerprint == "aa11")
+        #expect(summaries[0].file == "../fixtures/aid.csv" && summaries[0].mergeReport == "{\"checked\":true}")
+        #expect(summaries.allSatisfy { $0.isActive })
+        // The other module's reading API is unaffected.
+        #expect(try store.verify().isIntact)
+    }
+
+    @Test func theSameFileTwiceChangesNothing() throws {
+        let store = try makeStore()
+        guard case let .saved(stored, _) = try store.saveImport(Self.registryBatch(50)) else { Issue.record("not saved"); return }
+        let before = try bytes(store)
+        #expect(try store.checkImport(source: "aid", file: "x", fingerprint: "aa11", keyFingerprint: "af53efd3",
+                                      participantsFingerprint: "pp", replace: false) == stored)
+        #expect(try store.saveImport(Self.registryBatch(50)) == .unchanged(stored))
+        // Even with --replace, the same file linked the same way is not imported again.
+        #expect(try store.saveImport(Self.registryBatch(50), replace: true) == .unchanged(stored))
+        #expect(try bytes(store) == before)
+        #expect(try store.importHistory().count == 1)
+    }
+
+    @Test func aDifferentFileIsRefusedWithoutReplace() throws {
+        let store = try makeStore()
+        try store.saveImport(Self.registryBatch(50))
+        let before = try bytes(store)
+        var changed = Self.registryBatch(60, fingerprint: "cc33")
+        #expect(throws: ImportStoreError.self) { try store.saveImport(changed) }
+        #expect(throws: ImportStoreError.self) {
+            try store.checkImport(source: "aid", file: "x", fingerprint: "cc33", keyFingerprint: "af53efd3",
+                                  participantsFingerprint: "pp", replace: false)
+        }
+        // The same bytes pseudonymised with another key, or linked against other participants, are not "the same import".
+        changed = Self.registryBatch(50)
+        changed.keyFingerprint = "00000000"
+        do { try store.saveImport(changed); Issue.record("not refused") } catch let error as ImportStoreError {
+            #expect(error.description.contains("another key") && error.description.contains("--replace"))
+        }
+        changed = Self.registryBatch(50)
+        changed.participantsFingerprint = "other"
+        do { try store.saveImport(changed); Issue.record("not refused") } catch let error as ImportStoreError {
+            #expect(error.description.contains("participants changed"))
+        }
+        #expect(try bytes(store) == before)
+    }
+
+    @Test func replaceMarksTheEarlierImportAndReadsOnlyTheNewRows() throws {
+        let store = try makeStore()
+        guard case let .saved(old, _) = try store.saveImport(Self.registryBatch(50)) else { Issue.record("not saved"); return }
+        try store.saveImport(Self.surveyBatch())
+        let newer = Self.registryBatch(80, fingerprint: "cc33")
+        guard case let .saved(new, replaced: replaced?) = try store.saveImport(newer, replace: true) else {
+            Issue.record("not replaced"); return
+        }
+        #expect(replaced.id == old.id && replaced.replacedBy == new.id)
+        #expect(try store.registryRecords(source: "aid") == newer.registryRecords)
+        #expect(try store.surveyResponses() == Self.surveyBatch().surveyResponses, "other sources are untouched")
+        #expect(try store.importSummaries().map(\.id).sorted() == [2, new.id])
+        let history = try store.importHistory()
+        #expect(history.count == 3 && history.first { $0.id == old.id }!.replacedBy == new.id)
+        // The replaced import's rows are kept (the history stays complete), but not read.
+        let kept = try DatabaseQueue(path: store.path).read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM registry_records WHERE import_id = ?", arguments: [old.id])
+        }
+        #expect(kept == 50)
+        // Going back to the first file is another replacement.
+        guard case .saved(_, replaced: let back?) = try store.saveImport(Self.registryBatch(50), replace: true) else {
+            Issue.record("not replaced"); return
+        }
+        #expect(back.id == new.id)
+        #expect(try store.registryRecords(source: "aid") == Self.registryBatch(50).registryRecords)
+    }
+
+    /// An import that fails half-way (here: after 20,000 of 25,003 rows were written) leaves the store
+    /// byte for byte as it was, also when it was replacing an earlier import.
+    @Test func aFailureHalfWayLeavesTheStoreByteIdentical() throws {
+        struct Injected: Error {}
+        let store = try makeStore()
+        try store.saveImport(Self.surveyBatch())
+        let before = try bytes(store)
+        var calls: [Int] = []
+        #expect(throws: Injected.self) {
+            try store.saveImport(Self.registryBatch(25_000)) { written in
+                calls.append(written)
+                if written >= 20_000 { throw Injected() }
+            }
+        }
+        #expect(calls == [20_000])
+        #expect(try bytes(store) == before)
+        #expect(try store.importSummaries().map(\.source) == ["m6"])
+        // A failed replacement keeps the earlier import active.
+        try store.saveImport(Self.registryBatch(30))
+        let withAid = try bytes(store)
+        #expect(throws: Injected.self) {
+            try store.saveImport(Self.registryBatch(25_000, fingerprint: "dd44"), replace: true) { if $0 >= 20_000 { throw Injected() } }
+        }
+        #expect(try bytes(store) == withAid)
+        #expect(try store.registryRecords(source: "aid") == Self.registryBatch(30).registryRecords)
+        #expect(try store.importSummaries().allSatisfy { $0.isActive })
+    }
+
+    @Test func inconsistentCountsAreRefusedBeforeWriting() throws {
+        let store = try makeStore()
+        let before = try bytes(store)
+        var b = Self.registryBatch(10)
+        b.rowsRead += 1
+        #expect(throws: ImportStoreError.self) { try store.saveImport(b) }
+        b = Self.registryBatch(10)
+        b.quarantine.removeLast()
+        #expect(throws: ImportStoreError.self) { try store.saveImport(b) }
+        b = Self.registryBatch(10)
+        b.superseded = 0
+        #expect(throws: ImportStoreError.self) { try store.saveImport(b) }
+        b = Self.registryBatch(10)
+        b.registryRecords[3].source = "vdab"
+        #expect(throws: ImportStoreError.self) { try store.saveImport(b) }
+        #expect(try bytes(store) == before)
+    }
+
+    /// The quarantine never holds a run of nine or more digits, whatever the caller passes.
+    @Test func quarantineMasksDigitRuns() throws {
+        #expect(TrialStore.maskDigitRuns("insz=93051822361, x") == "insz=<masked>, x")
+        #expect(TrialStore.maskDigitRuns("nr 93.05.18-223.61.") == "nr <masked>.")
+        #expect(TrialStore.maskDigitRuns("bedrag=1.214,13 on 31/02/2018") == "bedrag=1.214,13 on 31/02/2018")
+        #expect(TrialStore.maskDigitRuns("12345678") == "12345678")
+        #expect(TrialStore.maskDigitRuns("123456789") == "<masked>")
+        let store = try makeStore()
+        var b = Self.registryBatch(5)
+        b.quarantine[0].excerpt = "nummer=93.05.18-223.61, maand=2018-01"
+        b.quarantine[0].message = "93051822361 is not valid"
+        guard case let .saved(s, _) = try store.saveImport(b) else { Issue.record("not saved"); return }
+        let q = try store.quarantine(importID: s.id)[0]
+        #expect(q.excerpt == "nummer=<masked>, maand=2018-01" && q.message == "<masked> is not valid")
+        let raw = String(decoding: try bytes(store), as: UTF8.self)
+        #expect(!raw.contains("93051822361") && !raw.contains("93.05.18-223.61"))
+    }
+}
