@@ -85,25 +85,6 @@ enum StoreMigrations {
             """)
     }
 
-    /// Assignments made elsewhere (`rct import-assignment`): each imported record carries the SHA-256 of
-    /// the file it came from (`source_sha256`, NULL for assignments drawn here, and part of the record's
-    /// hash when present), and `assignment_imports` keeps one row per imported file: the run, the file's
-    /// name and fingerprint, how many families it assigned and whether the assignment probabilities were
-    /// `given` in the file or `derived` from the counts per stratum. Both are append-only.
-    @Sendable static func v3AssignmentImport(_ db: Database) throws {
-        try db.execute(sql: """
-            ALTER TABLE assignments ADD COLUMN source_sha256 TEXT;
-            CREATE TABLE assignment_imports (
-                run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
-                file TEXT NOT NULL,
-                sha256 TEXT NOT NULL,
-                assigned INTEGER NOT NULL,
-                probabilities TEXT NOT NULL CHECK (probabilities IN ('given', 'derived'))
-            );
-            CREATE TRIGGER assignment_imports_append_only_update BEFORE UPDATE ON assignment_imports
-                BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
-            CREATE TRIGGER assignment_imports_append_only_delete BEFORE DELETE ON assignment_imports
-                BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
     /// Imported extracts (docs/import.md, "Importing into the trial store"). One `imports` row per import
     /// of a source file; at most one import per source is active (`replaced_by IS NULL`), an earlier one is
     /// kept with `replaced_by` naming the import that replaced it. Its rows stay in `registry_records` /
@@ -170,4 +151,26 @@ enum StoreMigrations {
 
     /// The names of the triggers `verify` expects.
     static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete"]
+
+    /// Assignments made elsewhere (`rct import-assignment`): each imported record carries the SHA-256 of
+    /// the file it came from (`source_sha256`, NULL for assignments drawn here, and part of the record's
+    /// hash when present), and `assignment_imports` keeps one row per imported file: the run, the file's
+    /// name and fingerprint, how many families it assigned and whether the assignment probabilities were
+    /// `given` in the file or `derived` from the counts per stratum. Both are append-only.
+    @Sendable static func v3AssignmentImport(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE assignments ADD COLUMN source_sha256 TEXT;
+            CREATE TABLE assignment_imports (
+                run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
+                file TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                assigned INTEGER NOT NULL,
+                probabilities TEXT NOT NULL CHECK (probabilities IN ('given', 'derived'))
+            );
+            CREATE TRIGGER assignment_imports_append_only_update BEFORE UPDATE ON assignment_imports
+                BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
+            CREATE TRIGGER assignment_imports_append_only_delete BEFORE DELETE ON assignment_imports
+                BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
+            """)
+    }
 }
