@@ -69,7 +69,7 @@ let package = Package(
         // From the panel to results: effects for every outcome × wave with the design's estimator, arm
         // summaries, treatment received, randomization inference, family adjustments, balance, attrition,
         // CONSORT flow, as Reporting values. Plain values in and out: no files, no store.
-        .target(name: "Pipeline", dependencies: ["TrialDesign", "Records", "Panel", "Estimation", "Inference", "Reporting", "Assignment"]),
+        .target(name: "Pipeline", dependencies: ["TrialDesign", "Records", "Panel", "Estimation", "Inference", "Robustness", "Reporting", "Assignment"]),
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Panel", "Reporting", "Estimation", "TrialDesign", "Records", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "Records", "TestSupport"]),
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "Records", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
 

@@ -1,6 +1,7 @@
 import Assignment
 import Inference
 import Panel
+import Robustness
 import Reporting
 import TrialDesign
 
@@ -102,8 +103,11 @@ enum ReportAssembly {
         return Reporting.BalanceTable(rows: rows, omnibus: omnibus)
     }
 
-    /// Response by arm at every wave with a survey, and Lee (2009) bounds for the primary survey
-    /// outcomes of the wave. The differential-attrition test is left out until `Inference` has one.
+    /// Response by arm at every wave with a survey, the differential-attrition test (`Robustness.
+    /// DifferentialAttrition`: the response indicator — answers used at the wave — regressed on the arm
+    /// with the strata absorbed when `analysis.strata_fixed_effects`, HC2; the report shows its t-test and,
+    /// with the design's analysis covariates, the joint F-test of arm × covariate interactions), and Lee
+    /// (2009) bounds for the primary survey outcomes of the wave.
     static func attrition(design: Design, panel: PanelData, waves: [WaveData], arms: ArmPair) -> [AttritionRow] {
         let surveyed = Set(design.sources.filter { $0.kind == .survey }.compactMap(\.wave))
         return design.waves.filter { surveyed.contains($0.id) }.compactMap { wave -> AttritionRow? in
@@ -122,7 +126,36 @@ enum ReportAssembly {
             }
             return AttritionRow(wave: wave.label, controlResponded: c.followedUp, controlAllocated: c.randomised,
                                 interventionResponded: t.followedUp, interventionAllocated: t.randomised,
-                                differential: nil, leeBounds: bounds)
+                                differential: differentialAttrition(design: design, wave: waves.first { $0.wave == wave.id }) ?? [],
+                                leeBounds: bounds)
         }
     }
+
+    /// The differential-attrition tests of one wave as report text: the t-test of the arm in the response
+    /// regression, and the F-test of arm × covariate interactions when the design names covariates. Nil
+    /// when every unit responded or none did (nothing to test), or the wave has no rows.
+    static func differentialAttrition(design: Design, wave: WaveData?) -> [TestResult]? {
+        guard let wave, !wave.rows.isEmpty else { return nil }
+        let observed = wave.rows.map { $0.interview.answersUsed }
+        let strata: [String]? = design.analysis.fixedEffects && wave.strata.allSatisfy({ $0 != nil }) && Set(wave.strata).count > 1
+            ? wave.strata.map { $0 ?? "" } : nil
+        let covariates = design.analysis.covariates.compactMap { id in wave.covariates[id].map { Robustness.Covariate(name: id, values: $0) } }
+        guard let test = try? DifferentialAttrition(observed: observed, treated: wave.treated, strata: strata, covariates: covariates,
+                                                     treatmentName: "arm", observedName: "responded", strataName: "stratum",
+                                                     level: design.analysis.level) else { return nil }
+        var out = [TestResult(name: "response rate, intervention − control: \(NumberText.signed(test.treatmentEffect.estimate)) (t-test)",
+                              statistic: test.treatmentEffect.statistic, df: NumberText.df(test.treatmentEffect.df),
+                              pValue: test.treatmentEffect.pValue)]
+        if let f = test.interactionTest {
+            out.append(TestResult(name: "arm × covariates (F-test)", statistic: f.fStatistic,
+                                  df: "\(NumberText.df(f.numeratorDF)), \(NumberText.df(f.denominatorDF))", pValue: f.pValue))
+        }
+        return out
+    }
+}
+
+/// Small number texts for test labels.
+enum NumberText {
+    static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "−") + String(format: "%.3f", abs(x)) }
+    static func df(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 }

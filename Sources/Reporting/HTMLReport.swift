@@ -35,7 +35,7 @@ public enum HTMLReport {
             body += "<section>\n<h2>4. Follow-up and attrition</h2>\n<table><thead><tr><th>Wave</th><th>Control responded</th><th>Intervention responded</th><th>Differential attrition</th><th>Lee bounds</th></tr></thead><tbody>\n"
             for a in r.attrition {
                 let bounds = a.leeBounds.map { "\(escapeHTML($0.outcome)): [\(NumberFormat.fixed($0.lower, 3)), \(NumberFormat.fixed($0.upper, 3))]" }.joined(separator: "<br>")
-                body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(p.show(count: a.controlResponded)) of \(p.show(count: a.controlAllocated))</td><td>\(p.show(count: a.interventionResponded)) of \(p.show(count: a.interventionAllocated))</td><td>\(a.differential.map { escapeHTML(testText($0)) } ?? "")</td><td>\(bounds)</td></tr>\n"
+                body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(p.show(count: a.controlResponded)) of \(p.show(count: a.controlAllocated))</td><td>\(p.show(count: a.interventionResponded)) of \(p.show(count: a.interventionAllocated))</td><td>\(a.differential.map { escapeHTML(testText($0)) }.joined(separator: "<br>"))</td><td>\(bounds)</td></tr>\n"
             }
             body += "</tbody></table>\n</section>\n"
         }

@@ -46,11 +46,12 @@ public struct AttritionRow: Sendable, Equatable, Codable {
     public var controlAllocated: Int
     public var interventionResponded: Int
     public var interventionAllocated: Int
-    public var differential: TestResult?
+    /// Tests of differential attrition (response rate by arm; arm × covariate interactions).
+    public var differential: [TestResult]
     /// Lee (2009) bounds on the effect on an outcome: (outcome label, lower, upper).
     public var leeBounds: [LeeBoundsRow]
     public init(wave: String, controlResponded: Int, controlAllocated: Int, interventionResponded: Int,
-                interventionAllocated: Int, differential: TestResult?, leeBounds: [LeeBoundsRow] = []) {
+                interventionAllocated: Int, differential: [TestResult] = [], leeBounds: [LeeBoundsRow] = []) {
         self.wave = wave
         self.controlResponded = controlResponded
         self.controlAllocated = controlAllocated

@@ -10,29 +10,35 @@ struct RCT: ParsableCommand {
         abstract: "Randomised controlled trials of social policy: design, assignment, import, panel, estimation, report.",
         version: version,
         subcommands: [
+            // The design and its data.
             Validate.self,
-            Estimate.self,
+            Simulate.self,
+            Inspect.self,
+            // Assignment and the trial store.
             Init.self,
             Assign.self,
             Enrol.self,
-            Verify.self,
             ImportAssignment.self,
+            Verify.self,
             BalanceCommand.self,
+            // Import and the follow-up panel.
+            Import.self,
+            PanelCommand.self,
+            // Estimation and inference.
+            Estimate.self,
             RandomizationInferenceCommand.self,
             Adjust.self,
+            AttritionCommand.self,
+            BoundsCommand.self,
+            SubgroupsCommand.self,
+            DoseResponseCommand.self,
             PowerCommand.self,
             MDECommand.self,
-            Inspect.self,
-            Simulate.self,
-            ImportBench.self,
-            AttritionCommand.self,
-            SubgroupsCommand.self,
-            BoundsCommand.self,
-            DoseResponseCommand.self,
-            PanelCommand.self,
+            // The report, and the whole pipeline in one command.
             Report.self,
             Run.self,
-            Import.self,
+            // Hidden: the import benchmark's entry point.
+            ImportBench.self,
         ]
     )
 }

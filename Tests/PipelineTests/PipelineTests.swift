@@ -4,6 +4,7 @@ import Panel
 import Pipeline
 import Records
 import Reporting
+import Robustness
 import Testing
 import TestSupport
 import TrialDesign
@@ -197,7 +198,22 @@ extension Double {
         let m6 = try #require(Self.result.content.attrition.first { $0.wave == "Six months" })
         let interviewed = Self.panel.rows.filter { $0.wave == "m6" && $0.interview == .interviewed }
         #expect(m6.controlResponded + m6.interventionResponded == interviewed.count)
-        #expect(m6.controlAllocated == 40 && m6.differential == nil)
+        #expect(m6.controlAllocated == 40)
+        // The differential-attrition tests are Robustness's, on the wave's response indicator with the
+        // strata absorbed and the design's analysis covariates.
+        let rows = Self.panel.rows.filter { $0.wave == "m6" }
+        let covariates = SyntheticTrial.design.analysis.covariates.map { id in
+            Robustness.Covariate(name: id, values: rows.map { $0.covariates[Self.panel.covariateIDs.firstIndex(of: id)!].value })
+        }
+        let direct = try DifferentialAttrition(observed: rows.map { $0.interview.answersUsed }, treated: rows.map { $0.arm == "intervention" },
+                                               strata: rows.map { $0.stratum ?? "" }, covariates: covariates)
+        #expect(m6.differential.count == 2)
+        #expect(m6.differential[0].name.hasPrefix("response rate, intervention − control"))
+        #expect(isClose(m6.differential[0].statistic, direct.treatmentEffect.statistic, relative: 1e-12))
+        #expect(isClose(m6.differential[0].pValue, direct.treatmentEffect.pValue, relative: 1e-12))
+        let f = try #require(direct.interactionTest)
+        #expect(isClose(m6.differential[1].statistic, f.fStatistic, relative: 1e-12))
+        #expect(m6.differential[1].df == "3, \(Int(f.denominatorDF))")
         let balance = try #require(Self.result.content.balance)
         #expect(balance.rows.count == 3 && balance.omnibus != nil)
     }

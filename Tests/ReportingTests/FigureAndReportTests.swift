@@ -53,7 +53,7 @@ import TestSupport
                                                     intervention: ArmSummary(n: 56, mean: 0.34, sd: 0.48), standardizedDifference: 0.085)],
                                   omnibus: TestResult(name: "F test of joint balance", statistic: 0.52, df: "3, 108", pValue: 0.67)),
             attrition: [AttritionRow(wave: "6 months", controlResponded: 47, controlAllocated: 56, interventionResponded: 45,
-                                     interventionAllocated: 56, differential: TestResult(name: "t", statistic: -0.4, df: "110", pValue: 0.69),
+                                     interventionAllocated: 56, differential: [TestResult(name: "t", statistic: -0.4, df: "110", pValue: 0.69)],
                                      leeBounds: [LeeBoundsRow(outcome: "Knowledge of rights", lower: 0.31, upper: 0.52)])],
             effects: Sample.table,
             subgroups: [SubgroupRow(outcome: "Supplementary aid", wave: "6 months", subgroup: "deprivation band",
