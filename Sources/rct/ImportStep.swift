@@ -64,7 +64,7 @@ enum ImportStep {
         let units = try store.assignedUnits()
         if units.isEmpty {
             throw CommandFailure("\(store.path): the store has no assigned families yet, so imported rows cannot be linked to "
-                + "the trial; run `rct assign --design \(designPath) --cohort COHORT --store \(store.path)` (or `rct enrol`) first")
+                + "the trial; run \(StoreSupport.howToAssign(design: design, designPath: designPath, storePath: store.path)) first")
         }
         let key: Pseudonymizer? = try selected.contains { $0.identifierType == .insz } ? pseudonymizer(design, designPath) : nil
         let folder = URL(fileURLWithPath: designPath).deletingLastPathComponent().path

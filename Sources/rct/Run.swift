@@ -6,7 +6,7 @@ import TrialStore
 /// `rct run DESIGN`: the whole pipeline, re-running only when an input changed.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the whole evaluation: init → assign → import → panel → estimate → report.",
+        abstract: "Run the whole evaluation: init → assign (or import-assignment) → import → panel → estimate → report.",
         discussion: """
             Creates the trial store beside the design when missing, assigns the cohort (the design's cohort \
             source) when the store holds no assignments — or, when the design declares an assignment source \

@@ -24,7 +24,7 @@ struct RunInputs {
                      progress: (String) -> Void = { _ in }) throws -> RunInputs {
         var units = try store.assignedUnits()
         guard !units.isEmpty else {
-            throw CommandFailure("\(store.path): the store holds no assignments yet; run rct assign --design \(designPath) --cohort FILE first")
+            throw CommandFailure("\(store.path): the store holds no assignments yet; run \(StoreSupport.howToAssign(design: design, designPath: designPath, storePath: store.path)) first")
         }
         let folder = (designPath as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder

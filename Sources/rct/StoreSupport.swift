@@ -8,6 +8,15 @@ import TrialStore
 
 /// Shared steps of the commands that use a design, a cohort and a trial store.
 enum StoreSupport {
+    /// The command that assigns a design's families: `rct import-assignment` when the design declares an
+    /// assignment list made elsewhere, `rct assign` (or `rct enrol`) otherwise.
+    static func howToAssign(design: Design, designPath: String, storePath: String) -> String {
+        if design.sources.contains(where: { $0.kind == .assignment }) {
+            return "`rct import-assignment \(designPath) --store \(storePath)` (the design declares an assignment list)"
+        }
+        return "`rct assign --design \(designPath) --cohort COHORT --store \(storePath)` (or `rct enrol`)"
+    }
+
     /// Loads and validates a design, returning it with the file's bytes (for the fingerprint).
     static func loadDesign(_ path: String) throws -> (Design, Data) {
         let design = try Design.load(path: path)
