@@ -39,6 +39,8 @@ struct RCT: ParsableCommand {
             Run.self,
             // Hidden: the import benchmark's entry point.
             ImportBench.self,
+            // Hidden: the panel task of `make bench` (bench/README.md).
+            PanelBench.self,
         ]
     )
 }

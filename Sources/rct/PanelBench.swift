@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Panel
+import Records
+import Tabular
+import TrialDesign
+
+/// `rct panel-bench`: a hidden entry point of the panel task of `make bench` (bench/README.md). It reads the
+/// three files the harness generates (families, a VDAB month-status panel, OCMW aid decisions) with the
+/// streaming reader of `Tabular`, turns them into `AssignedUnit` and `RegistryRecord` values, derives the 6-
+/// and 12-month outcomes with `Panel.derive` (months counted from each family's own assignment day,
+/// docs/panel.md) and writes the same CSV as the peers (bench/peers/panel_polars.py), printing one JSON line
+/// with the row count, the column sums and the seconds of its own work.
+struct PanelBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "panel-bench",
+        abstract: "Benchmark of the panel derivation on the files of `make bench` (families, VDAB, OCMW).",
+        shouldDisplay: false)
+
+    @Argument(help: "Families: family_id,pseudonym,assignment_date (YYYY-MM-DD),z.") var families: String
+    @Argument(help: "VDAB month statuses, '|'-separated: pseudonym|maand (YYYYMM)|categorie|trajectstatus.") var vdab: String
+    @Argument(help: "OCMW aid decisions, ';'-separated: pseudonym;soort_steun;begindatum (DD/MM/YYYY);bedrag (decimal comma).")
+    var ocmw: String
+    @Option(help: "The output CSV (one line per family × wave).") var out: String
+
+    /// The outcomes of the peers, in the project's terms: windows are months 1–6 and 7–12 counted from the
+    /// assignment day; a VDAB status covers its calendar month; an OCMW decision is a one-day record on its
+    /// start date (so `any` and `sum` both ask whether it starts in the window).
+    static let designText = """
+        trial: { id: panel-bench, title: Panel benchmark against peers }
+        arms: [{ id: control, control: true }, { id: treatment }]
+        randomisation: { method: complete, seed: 1 }
+        waves: [{ id: m6, offset_months: 6 }, { id: m12, offset_months: 12 }]
+        sources:
+          - { id: vdab, kind: vdab_status, file: vdab.csv, identifier: { column: pseudonym, type: pseudonym }, dialect: { format: delimited } }
+          - { id: ocmw, kind: ocmw_aid, file: ocmw.csv, identifier: { column: pseudonym, type: pseudonym }, dialect: { format: delimited } }
+        families: [{ id: main }]
+        outcomes:
+          - { id: employment_programme, family: main, type: binary, source: vdab, rule: any, filter: { field: placement, in: [training, trajectory] }, windows: { m6: [1, 6], m12: [7, 12] } }
+          - { id: job_seeker_months, family: main, type: continuous, source: vdab, rule: share_of_months, filter: { field: category, in: ["00", "02", "04", "05"] }, windows: { m6: [1, 6], m12: [7, 12] } }
+          - { id: supplementary_aid, family: main, type: binary, source: ocmw, rule: any, filter: { field: kind, in: [supplementary_one_off, supplementary_structural, supplementary_price_reduction] }, windows: { m6: [1, 6], m12: [7, 12] } }
+          - { id: supplementary_amount, family: main, type: continuous, source: ocmw, rule: sum, value: amount, filter: { field: kind, in: [supplementary_one_off, supplementary_structural, supplementary_price_reduction] }, windows: { m6: [1, 6], m12: [7, 12] } }
+          - { id: medical_card, family: main, type: binary, source: ocmw, rule: any, filter: { field: kind, in: [medical_card] }, windows: { m6: [1, 6], m12: [7, 12] } }
+          - { id: budget_guidance, family: main, type: binary, source: ocmw, rule: any, filter: { field: kind, in: [budget_guidance, budget_management, debt_mediation] }, windows: { m6: [1, 6], m12: [7, 12] } }
+          - { id: art60_employment, family: main, type: binary, source: ocmw, rule: any, filter: { field: kind, in: [art60] }, windows: { m6: [1, 6], m12: [7, 12] } }
+        """
+
+    func run() throws {
+        try StoreSupport.reporting {
+            let started = DispatchTime.now()
+            let design = try Design.parse(yaml: Self.designText, file: "Sources/rct/PanelBench.swift")
+            var units: [AssignedUnit] = []
+            var arms: [String: Int] = [:]
+            try Self.read(families, separator: ",", header: ["family_id", "pseudonym", "assignment_date", "z"]) { f, line, cell in
+                guard let date = CalendarDate(iso: f[2]) else { throw cell(2, "'\(f[2])' is not a date YYYY-MM-DD") }
+                guard let z = Int(f[3]), z == 0 || z == 1 else { throw cell(3, "'\(f[3])' is not 0 or 1") }
+                if arms[f[0]] != nil { throw cell(0, "family '\(f[0])' appears twice") }
+                arms[f[0]] = z
+                units.append(AssignedUnit(id: f[0], linkKey: f[1], arm: z == 1 ? "treatment" : "control",
+                                          assignedOn: date, probability: 0.5))
+            }
+            var records: [RegistryRecord] = []
+            try Self.read(vdab, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { f, line, cell in
+                guard let (year, month) = Self.yearMonth(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
+                let first = CalendarDate(year: year, month: month, day: 1)!
+                let last = CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
+                records.append(RegistryRecord(source: "vdab", participant: f[0], line: line, start: first, end: last,
+                                              attributes: ["category": f[2], "placement": f[3]]))
+            }
+            try Self.read(ocmw, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { f, line, cell in
+                guard let date = Self.dayMonthYear(f[2]) else { throw cell(2, "'\(f[2])' is not a date DD/MM/YYYY") }
+                guard let amount = Double(f[3].replacingOccurrences(of: ",", with: ".")) else {
+                    throw cell(3, "'\(f[3])' is not an amount (decimal comma, e.g. 123,45)")
+                }
+                records.append(RegistryRecord(source: "ocmw", participant: f[0], line: line, start: date, end: date,
+                                              attributes: ["kind": f[1]], numbers: ["amount": amount]))
+            }
+            let panel = try Panel.derive(design: design, units: units, records: records, responses: [], exits: [])
+            let (text, sums, missing) = Self.csv(panel, arms: arms)
+            try StoreSupport.write(text, to: out)
+            if missing > 0 { printError("warning: \(missing) outcome cells have no value (written empty)") }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            let sumText = zip(panel.outcomeIDs, sums).map { "\"\($0)\": \(String(format: "%.4f", $1))" }.joined(separator: ", ")
+            print("{\"rows\": \(panel.rows.count), \"sums\": {\(sumText)}, \"seconds_compute\": \(String(format: "%.4f", seconds))}")
+        }
+    }
+
+    /// The peers' table: `family_id, z, wave`, then the outcomes, by family and wave (m6 before m12);
+    /// returns the text, the column sums and the number of cells without a value.
+    static func csv(_ panel: PanelData, arms: [String: Int]) -> (String, [Double], Int) {
+        let waveOrder = Dictionary(uniqueKeysWithValues: panel.waves.enumerated().map { ($1, $0) })
+        let rows = panel.rows.sorted { a, b in
+            a.unitID != b.unitID ? a.unitID < b.unitID : waveOrder[a.wave, default: 0] < waveOrder[b.wave, default: 0]
+        }
+        var sums = [Double](repeating: 0, count: panel.outcomeIDs.count)
+        var missing = 0
+        var text = (["family_id", "z", "wave"] + panel.outcomeIDs).joined(separator: ",") + "\n"
+        text.reserveCapacity(rows.count * 48)
+        for row in rows {
+            text += "\(row.unitID),\(arms[row.unitID] ?? 0),\(row.wave)"
+            for (i, cell) in row.outcomes.enumerated() {
+                text += ","
+                if let v = cell.value, cell.status == .observed {
+                    sums[i] += v
+                    text += v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+                } else {
+                    missing += 1
+                }
+            }
+            text += "\n"
+        }
+        return (text, sums, missing)
+    }
+
+    /// Streams a delimited file with the expected header, calling `body` with the fields of every data
+    /// line, its line number and a maker of errors naming the file, line and column.
+    static func read(_ path: String, separator: Character, header: [String],
+                     _ body: ([String], Int, (Int, String) -> CommandFailure) throws -> Void) throws {
+        let reader: DelimitedRecordReader
+        do { reader = try DelimitedRecordReader(path: path, separator: separator) } catch {
+            throw CommandFailure("\(path): cannot be read (\(error))")
+        }
+        do {
+            guard let first = try reader.next() else { throw CommandFailure("\(path): the file is empty; expected the header \(header.joined(separator: String(separator)))") }
+            guard first.fields == header else {
+                throw CommandFailure("\(path):\(first.line): the header is '\(first.fields.joined(separator: String(separator)))'; expected '\(header.joined(separator: String(separator)))' (separator '\(separator)')")
+            }
+            while let r = try reader.next() {
+                guard r.fields.count == header.count else {
+                    throw CommandFailure("\(path):\(r.line): \(r.fields.count) fields, expected \(header.count) separated by '\(separator)'")
+                }
+                try body(r.fields, r.line) { column, message in
+                    CommandFailure("\(path):\(r.line): column \(column + 1) (\(header[column])): \(message)")
+                }
+            }
+        } catch let error as RecordReadError {
+            throw CommandFailure("\(path): \(error.description)")
+        }
+    }
+
+    /// "201904" → (2019, 4).
+    static func yearMonth(_ s: String) -> (Int, Int)? {
+        guard s.utf8.count == 6, let v = Int(s), v > 0 else { return nil }
+        let month = v % 100
+        return (1...12).contains(month) ? (v / 100, month) : nil
+    }
+
+    /// "05/11/2018" → 2018-11-05.
+    static func dayMonthYear(_ s: String) -> CalendarDate? {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else {
+            return nil
+        }
+        return CalendarDate(year: y, month: m, day: d)
+    }
+}
