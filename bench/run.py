@@ -428,21 +428,13 @@ def panel_cases(project, peers, smoke, runs):
         log(f"generating the panel inputs for {families:,} families…")
         gen.panel_data(folder, families)
     f = {k: os.path.join(folder, f"panel_{k}_{families}.csv") for k in ("families", "vdab", "ocmw")}
-    c = Case("Follow-up panel: 6- and 12-month windows from each family's assignment month",
+    c = Case("Follow-up panel: months 1-6 and 7-12 from each family's assignment day",
              f"{families:,} families", runs or (5 if not smoke else 1))
     out_project = os.path.join(RESULTS, "panel_rct.csv")
-    # The project's entry point is written by another helper; adjust here when it lands.
-    if not project.available() or project.has("panel-bench"):
-        skip = project.missing("panel-bench", "--families", "--vdab", "--ocmw", "--out")
-        argv = [project.binary, "panel-bench", "--families", f["families"], "--vdab", f["vdab"],
-                "--ocmw", f["ocmw"], "--out", out_project]
-    else:
-        skip = ("`rct panel-bench` does not exist yet"
-                + (" (`rct panel` exists but reads a trial store: add its command here)" if project.help("panel")
-                   else " and neither does `rct panel`")
-                + "; the separate `panel-bench` executable (bench/panel/run.sh) derives from data it generates "
-                  "in memory, so it cannot read these files")
-        argv = None
+    # `rct panel-bench FAMILIES VDAB OCMW --out OUT` (hidden): the files through the streaming reader and
+    # Panel.derive, the same CSV and JSON line as the peers.
+    skip = project.missing("panel-bench", "--out")
+    argv = [project.binary, "panel-bench", f["families"], f["vdab"], f["ocmw"], "--out", out_project]
     c.tools.append(tool("rct panel", argv, skip, project=True))
     c.tools.append(tool("R data.table", [rscript() or "Rscript", os.path.join(PEERS, "panel_datatable.R"), f["families"],
                                          f["vdab"], f["ocmw"], os.path.join(RESULTS, "panel_datatable.csv")],
