@@ -42,6 +42,13 @@ import TestSupport
         #expect(error.issues[0].message.contains("no outcome derives from it"))
     }
 
+    @Test func noCovariateDerivesFromAScopeExitSource() throws {
+        let edited = try design { $0 + "covariates:\n  - id: left_before\n    source: exits\n    rule: any\n    window: [-12, -1]\n" }
+        let error = try #require(throws: DesignError.self) { try Design.parse(yaml: edited, file: "t.yaml") }
+        #expect(error.issues.map(\.path) == ["covariates[0].source"])
+        #expect(error.issues[0].message.contains("\"exits\" is a scope_exit source"))
+    }
+
     @Test func theReferenceDesignDeclaresTheExitRegister() throws {
         let d = try Design.load(path: Fixtures.path("designs/mission-kortrijk.yaml"))
         let s = try #require(d.sources.first { $0.kind == .scopeExit })
