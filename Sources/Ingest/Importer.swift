@@ -496,6 +496,11 @@ final class SourceImporter {
             let position = try code(try required(r, "position"), "position", vocabulary: Vocabulary.kszPositions)
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start,
                                             end: start.adding(months: 3).adding(days: -1), attributes: ["position": position]))
+        case .scopeExit:
+            let day = try date(try required(r, "date"), "date")
+            let reason = try code(try required(r, "reason"), "reason", vocabulary: Vocabulary.exitReasons)
+            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: day, end: day,
+                                            attributes: ["reason": reason]))
         case .survey:
             let interview = try date(try required(r, "interview_date"), "interview_date")
             var answers: [String: Double] = [:]

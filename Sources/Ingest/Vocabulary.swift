@@ -23,6 +23,10 @@ public enum Vocabulary {
     /// KSZ datawarehouse socio-economic positions (one per person per quarter).
     public static let kszPositions: Set<String> = ["working", "job_seeker", "not_active", "unknown"]
 
+    /// Reasons a family leaves a registry's scope (`scope_exit`): moved out of the municipality, died,
+    /// or another reason the register gives. Dutch labels (`verhuisd`, `overleden`) map through `codes:`.
+    public static let exitReasons: Set<String> = ["moved", "died", "other"]
+
     /// A canonical field of a source kind.
     public struct Field: Sendable, Equatable {
         public var name: String
@@ -42,6 +46,7 @@ public enum Vocabulary {
         case .vdabStatus: return [r("month"), r("category"), o("placement"), o("benefit")]
         case .kszPosition: return [r("quarter"), r("position")]
         case .survey: return [r("interview_date")]
+        case .scopeExit: return [r("date"), r("reason")]
         case .cohort, .assignment, .takeUp: return []
         }
     }

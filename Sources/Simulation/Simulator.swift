@@ -185,11 +185,16 @@ struct World {
             case .survey: try writeSurvey(source, out(source.file))
             case .kszPosition: try writeKSZ(source, out(source.file))
             case .takeUp: try writeTakeUp(source, out(source.file))
-            case .cohort, .assignment, .federalStatements: break
+            case .cohort, .assignment, .federalStatements, .scopeExit: break
             }
         }
         for source in design.sources where source.kind == .federalStatements {
             try writeStatements(source, out(source.file), leefloon: leefloonMonths)
+        }
+        // Last, from a generator stream of their own, so that declaring a scope_exit source leaves every
+        // other file byte-identical.
+        for source in design.sources where source.kind == .scopeExit {
+            try writeScopeExits(source, out(source.file))
         }
 
         var perArm: [String: Int] = [:]
@@ -266,6 +271,29 @@ struct World {
     }
 
     // MARK: - Sources
+
+    /// The seed of the scope-exit stream: the main seed mixed with a constant, so that the exits are
+    /// drawn independently of (and after) every other file.
+    static func scopeExitSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x5C0F_E0E1_7000_0001 }
+
+    /// `scope_exit`: a handful of families leave the municipality (or, rarely, a parent dies) during
+    /// follow-up. Each randomised family leaves with probability 5%, whatever its arm, on a day drawn
+    /// uniformly over months 1–18 after assignment; 1 in 10 exits is a death. Drawn from a separate
+    /// mt19937 stream (`scopeExitSeed`), so the other files do not change. Written in the source's
+    /// dialect with the raw labels of its `codes:` (e.g. `verhuisd`, `overleden`).
+    mutating func writeScopeExits(_ source: Source, _ path: String) throws {
+        let g = RandomGenerator(seed: Self.scopeExitSeed(rng.seed))
+        var list: [[Cell]] = []
+        for f in randomised {
+            guard g.bernoulli(0.05) else { continue }
+            let from = f.enrolled.adding(months: 1), to = f.enrolled.adding(months: 18)
+            let day = from.adding(days: g.integer(below: to.dayNumber - from.dayNumber + 1))
+            let reason = g.bernoulli(0.1) ? "died" : "moved"
+            list.append([.text(source.identifierType == .insz ? f.insz : f.id), .date(day), .text(raw(source, "reason", reason))])
+        }
+        _ = try DialectWriter(dialect: source.dialect).writeDelimited(path: path, header: names(source, ["date", "reason"]), rows: list)
+        rows[(path as NSString).lastPathComponent] = list.count
+    }
 
     mutating func writeLeefloon(_ source: Source, _ path: String) throws -> [(family: Int, month: CalendarDate, amount: Double, category: String)] {
         var list: [[Cell]] = []

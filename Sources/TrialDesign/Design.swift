@@ -150,6 +150,11 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     /// with the `analysis.take_up` column (1 received, 0 not). Read by the run step into the units'
     /// take-up column; not imported as a registry extract.
     case takeUp = "take_up"
+    /// A register of families that left a registry's scope (moved out of the municipality, died): one
+    /// row per exit with the canonical fields `date` (the day the family left) and `reason` (`moved`,
+    /// `died`, `other`). Imported like a registry extract; the run step turns its records into
+    /// `ScopeExit` values, which censor the family's registry outcomes. No outcome derives from it.
+    case scopeExit = "scope_exit"
 }
 
 public enum FileFormat: String, Sendable, CaseIterable, Equatable {

@@ -117,6 +117,10 @@ struct DesignValidator {
             for wave in o.windows.keys.sorted() where !waveIDs.contains(wave) {
                 issue("\(p).windows.\(wave)", oneOf(wave, waveIDs))
             }
+            if source.kind == .scopeExit {
+                issue("\(p).source", "source \"\(source.id)\" is a scope_exit source: it censors the registry outcomes of families that left the scope, and no outcome derives from it; use a registry or survey source")
+                continue
+            }
             let surveyRules: [DerivationRule] = [.surveyItem, .indexMean, .indexInverseCovariance]
             let isSurveyRule = surveyRules.contains(o.rule)
             if isSurveyRule && source.kind != .survey {
@@ -140,6 +144,9 @@ struct DesignValidator {
         checkUnique(d.covariates.map(\.id), "covariates", "covariate")
         for (i, c) in d.covariates.enumerated() {
             if let s = c.source, !sourceIDs.contains(s) { issue("covariates[\(i)].source", oneOf(s, sourceIDs)) }
+            if let s = c.source, d.sources.first(where: { $0.id == s })?.kind == .scopeExit {
+                issue("covariates[\(i)].source", "source \"\(s)\" is a scope_exit source: no covariate derives from it; use a registry source")
+            }
         }
         let covariateIDs = d.covariates.map(\.id)
         for c in d.analysis.covariates where !covariateIDs.contains(c) {

@@ -285,7 +285,7 @@ enum ImportStep {
             if r.rejected > maxRejections { lines.append("    … and \(r.rejected - maxRejections) more") }
         }
         // The merge report, with study codes rather than pseudonyms where the trial knows them.
-        let codes = Dictionary(units.map { (source.kind == .survey ? $0.id : $0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let codes = Dictionary(units.map { (Ingest.linksOnStudyID(source) ? $0.id : $0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
         let without = r.merge.participantsWithoutRecords.map { codes[$0] ?? $0 }.sorted()
         let shown = without.prefix(8).joined(separator: ", ") + (without.count > 8 ? ", …" : "")
         lines.append("  merge: \(r.merge.participantsWithRecords) of \(units.count) families with \(source.kind == .survey ? "a response" : "records"); "

@@ -10,6 +10,9 @@ struct RunInputs {
     var units: [AssignedUnit]
     var records: [RegistryRecord]
     var responses: [SurveyResponse]
+    /// Families that left a registry's scope, from the design's `scope_exit` sources (their stored
+    /// records, keyed by study id); they censor registry outcomes in the panel.
+    var exits: [ScopeExit] = []
     var screening: Screening?
     /// Source id → SHA-256 of the file read (for the report's provenance).
     var fingerprints: [(source: String, sha256: String)]
@@ -19,7 +22,8 @@ struct RunInputs {
     /// Reads the assigned units and screening counts from the store, imports every extract and survey
     /// of the design into the store (`ImportStep`, the same step as `rct import`: a file already
     /// imported unchanged is not read again; a changed file needs `replace`), reads the active imports
-    /// back from the store, and fills the take-up column from the design's `take_up` source.
+    /// back from the store, turns the records of `scope_exit` sources into `ScopeExit` values, and fills
+    /// the take-up column from the design's `take_up` source.
     static func load(design: Design, designPath: String, store: TrialStore, replace: Bool = false,
                      progress: (String) -> Void = { _ in }) throws -> RunInputs {
         var units = try store.assignedUnits()
@@ -39,7 +43,11 @@ struct RunInputs {
             }
         }
         for s in try store.importSummaries() { fingerprints.append((s.source, s.fingerprint)) }
-        let records = try store.registryRecords()
+        let (records, exits) = scopeExits(design: design, units: units, records: try store.registryRecords())
+        if !exits.isEmpty {
+            let reasons = Dictionary(grouping: exits, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
+            progress("scope exits: \(exits.count) (\(reasons.joined(separator: ", "))); registry outcomes censored from the exit date")
+        }
         let responses = try store.surveyResponses()
         if let takeUp = design.sources.first(where: { $0.kind == .takeUp }), let column = design.analysis.takeUp?.column {
             let path = RunSupport.resolve(takeUp.file, designDirectory: directory)
@@ -52,8 +60,30 @@ struct RunInputs {
         var excluded: [String: Int] = [:]
         for e in counts.excluded { excluded[e.rule.isEmpty ? e.reason : e.rule, default: 0] += e.count }
         let screening = counts.screened > 0 ? Screening(screened: counts.screened, excluded: excluded) : nil
-        return RunInputs(units: units, records: records, responses: responses, screening: screening,
+        return RunInputs(units: units, records: records, responses: responses, exits: exits, screening: screening,
                          fingerprints: fingerprints, notes: notes)
+    }
+
+    /// Splits the stored registry records: those of the design's `scope_exit` sources become `ScopeExit`
+    /// values (participant = the unit's study id, found through `AssignedUnit.registryKey`, or the key
+    /// itself when the register is kept by study code; date = the
+    /// record's start; reason = its `reason` attribute), the rest stay registry records. A record whose
+    /// key matches no unit keeps its key, and the panel counts it as an unlinked exit.
+    static func scopeExits(design: Design, units: [AssignedUnit], records: [RegistryRecord]) -> ([RegistryRecord], [ScopeExit]) {
+        let exitSources = Set(design.sources.filter { $0.kind == .scopeExit }.map(\.id))
+        guard !exitSources.isEmpty else { return (records, []) }
+        var idOf = Dictionary(units.map { ($0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
+        for u in units where idOf[u.id] == nil { idOf[u.id] = u.id }
+        var kept: [RegistryRecord] = [], exits: [ScopeExit] = []
+        for r in records {
+            if exitSources.contains(r.source) {
+                exits.append(ScopeExit(participant: idOf[r.participant] ?? r.participant, date: r.start,
+                                       reason: r.attributes["reason"] ?? "other"))
+            } else {
+                kept.append(r)
+            }
+        }
+        return (kept, exits)
     }
 }
 

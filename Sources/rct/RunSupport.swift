@@ -43,7 +43,7 @@ enum RunSupport {
         let panel: PanelData
         do {
             panel = try Panel.derive(design: design, units: inputs.units, records: inputs.records, responses: inputs.responses,
-                                     exits: [], options: PanelOptions(screening: inputs.screening))
+                                     exits: inputs.exits, options: PanelOptions(screening: inputs.screening))
         } catch let error as PanelError {
             throw CommandFailure("panel: \(error)")
         }

@@ -29,7 +29,7 @@ import TestSupport
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
         #expect(files == ["cohort.csv", "assignment_planted.csv", "ocmw_leefloon.csv", "ocmw_steun.csv", "federal_statements.txt",
                           "vdab_status.csv", "survey_baseline.csv", "survey_m6.csv", "survey_m12.csv", "pseudonym.key", "truth.json",
-                          "case_management.csv"])
+                          "case_management.csv", "scope_exits.csv"])
         let numbers = try Self.elevenDigitRuns(dir.appendingPathComponent("cohort.csv").path)
         #expect(numbers.count == 160)
         for n in numbers { #expect(!r.stdout.contains(n)) }

@@ -68,11 +68,12 @@ import TrialStore
         return Truth(rows: json["rows"] as! [String: Int], corrections: json["corrections"] as! [String: Int], planted: planted)
     }
 
-    /// source id → file name, for the seven importable sources of the reference design.
+    /// source id → file name, for the eight importable sources of the reference design (the exit
+    /// register is imported like a registry extract).
     static let sources: [(id: String, file: String, survey: Bool)] = [
         ("leefloon", "ocmw_leefloon.csv", false), ("ocmw_aid", "ocmw_steun.csv", false), ("statements", "federal_statements.txt", false),
         ("vdab", "vdab_status.csv", false), ("survey_baseline", "survey_baseline.csv", true), ("survey_m6", "survey_m6.csv", true),
-        ("survey_m12", "survey_m12.csv", true),
+        ("survey_m12", "survey_m12.csv", true), ("exits", "scope_exits.csv", false),
     ]
 
     @Test func importingTheMissionTrialMatchesTheSimulatorsTruth() throws {
@@ -81,7 +82,7 @@ import TrialStore
         let r = try s.run(["import", Self.design, "--store", Self.store])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.isEmpty, "no progress lines for small files: \(r.stderr)")
-        #expect(r.stdout.contains("store \(Self.store): 7 sources imported, 0 unchanged"))
+        #expect(r.stdout.contains("store \(Self.store): 8 sources imported, 0 unchanged"))
         let store = try TrialStore.open(path: s.storePath)
         let units = try store.assignedUnits()
         #expect(units.count == 112)
@@ -142,7 +143,7 @@ import TrialStore
         for (i, j) in zip(sx, sy) { #expect(try x.quarantine(importID: i.id) == y.quarantine(importID: j.id)) }
         #expect(try y.registryRecords(source: "ocmw_aid").count == 641)
         // A streamed import is idempotent too.
-        #expect(try streamed.run(["import", Self.design, "--store", Self.store, "--stream"]).stdout.contains("0 sources imported, 7 unchanged"))
+        #expect(try streamed.run(["import", Self.design, "--store", Self.store, "--stream"]).stdout.contains("0 sources imported, 8 unchanged"))
     }
 
     @Test func importingTwiceChangesNothing() throws {
@@ -151,8 +152,8 @@ import TrialStore
         let before = try s.storeBytes()
         let again = try s.run(["import", Self.design, "--store", Self.store])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.components(separatedBy: " unchanged: already imported as import ").count == 8)
-        #expect(again.stdout.contains("store \(Self.store): 0 sources imported, 7 unchanged"))
+        #expect(again.stdout.components(separatedBy: " unchanged: already imported as import ").count == 9)
+        #expect(again.stdout.contains("store \(Self.store): 0 sources imported, 8 unchanged"))
         #expect(try s.storeBytes() == before)
         // --replace with the same files is also a no-op.
         #expect(try s.run(["import", Self.design, "--store", Self.store, "--replace"]).status == 0)
@@ -177,13 +178,13 @@ import TrialStore
         #expect(try s.storeBytes() == before, "a refusal writes nothing, not even the other (unchanged) sources")
         let replaced = try s.run(["import", Self.design, "--store", Self.store, "--replace"])
         #expect(replaced.status == 0, "\(replaced.stderr)")
-        #expect(replaced.stdout.contains("survey_m6: ../fixtures/mission/survey_m6.csv imported as import 8"))
+        #expect(replaced.stdout.contains("survey_m6: ../fixtures/mission/survey_m6.csv imported as import 9"))
         #expect(replaced.stdout.contains("replaces import 6 (../fixtures/mission/survey_m6.csv"))
-        #expect(replaced.stdout.contains("store \(Self.store): 1 source imported, 6 unchanged"))
+        #expect(replaced.stdout.contains("store \(Self.store): 1 source imported, 7 unchanged"))
         let store = try TrialStore.open(path: s.storePath)
         #expect(try store.surveyResponses(source: "survey_m6").count == 97)
-        #expect(try store.importSummaries().count == 7)
-        #expect(try store.importSummaries().first { $0.source == "survey_m6" }?.id == 8)
+        #expect(try store.importSummaries().count == 8)
+        #expect(try store.importSummaries().first { $0.source == "survey_m6" }?.id == 9)
     }
 
     @Test func aFailingImportLeavesTheStoreAsItWas() throws {
@@ -253,6 +254,7 @@ import TrialStore
         numbers.formUnion(try column("ocmw_leefloon.csv", "insz", separator: ";"))
         numbers.formUnion(try column("ocmw_steun.csv", "rijksregisternummer", separator: ";").filter { $0.count == 11 && $0.allSatisfy(\.isNumber) })
         numbers.formUnion(try column("vdab_status.csv", "insz", separator: "|"))
+        numbers.formUnion(try column("scope_exits.csv", "rijksregisternummer", separator: ";"))
         let statements = try String(contentsOfFile: s.file("federal_statements.txt"), encoding: .utf8)
         numbers.formUnion(statements.split(whereSeparator: \.isNewline).map { String(Array($0)[22..<33]) })
         #expect(numbers.count > 160, "the cohort's numbers and the registry files' strangers: \(numbers.count)")

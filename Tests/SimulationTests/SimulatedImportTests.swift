@@ -183,7 +183,7 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
         let dir = try Fixtures.temporaryDirectory("fixture")
         try Simulator.run(design: SimulatedImportTests.design, seed: truth.seed, families: truth.familiesScreened, outputDirectory: dir.path)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-        #expect(files.count == 12)
+        #expect(files.count == 13)
         for file in files {
             let fresh = try Data(contentsOf: dir.appendingPathComponent(file))
             let committed = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/mission/\(file)")))
