@@ -32,15 +32,7 @@ struct AttritionCommand: ParsableCommand {
     @Option(help: "Baseline covariate column(s) for the interaction test, separated by commas.")
     var covariates: String?
 
-    @Option(help: "Confidence level of the interval.")
-    var level: Double = 0.95
-
-    @Option(help: "Output format: table or json.")
-    var format: OutputFormat = .table
-
-    func validate() throws {
-        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
-    }
+    @OptionGroup var output: LevelAndFormatOptions
 
     func run() throws {
         let table = try readDataFile(data)
@@ -51,9 +43,9 @@ struct AttritionCommand: ParsableCommand {
             let strata = try blocks.map { try reader.requiredLabels($0, option: "--blocks", role: "block") }
             return try DifferentialAttrition(observed: r, treated: z, strata: strata, covariates: try reader.covariates(covariates),
                                              treatmentName: treatment, observedName: observed,
-                                             strataName: blocks ?? "blocks", level: level)
+                                             strataName: blocks ?? "blocks", level: output.level)
         }
-        switch format {
+        switch output.format {
         case .json:
             var j = JSONObject()
             j.add("observed", observed)

@@ -27,15 +27,7 @@ struct BoundsCommand: ParsableCommand {
     @Option(help: "Response column: 1 = outcome observed, 0 = not observed.")
     var observed: String?
 
-    @Option(help: "Confidence level of the Imbens–Manski interval.")
-    var level: Double = 0.95
-
-    @Option(help: "Output format: table or json.")
-    var format: OutputFormat = .table
-
-    func validate() throws {
-        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
-    }
+    @OptionGroup var output: LevelAndFormatOptions
 
     func run() throws {
         let table = try readDataFile(data)
@@ -53,9 +45,9 @@ struct BoundsCommand: ParsableCommand {
             }
             let treated = y.indices.filter { z[$0] }.map { y[$0] }
             let control = y.indices.filter { !z[$0] }.map { y[$0] }
-            return try LeeBounds(treated: treated, control: control, level: level)
+            return try LeeBounds(treated: treated, control: control, level: output.level)
         }
-        switch format {
+        switch output.format {
         case .json:
             var j = JSONObject()
             j.add("outcome", outcome)

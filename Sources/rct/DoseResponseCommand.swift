@@ -28,15 +28,7 @@ struct DoseResponseCommand: ParsableCommand {
     @Option(help: "Baseline covariate column(s), separated by commas.")
     var covariates: String?
 
-    @Option(help: "Confidence level of the intervals.")
-    var level: Double = 0.95
-
-    @Option(help: "Output format: table or json.")
-    var format: OutputFormat = .table
-
-    func validate() throws {
-        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
-    }
+    @OptionGroup var output: LevelAndFormatOptions
 
     func run() throws {
         let table = try readDataFile(data)
@@ -46,9 +38,9 @@ struct DoseResponseCommand: ParsableCommand {
             let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
             let d = try reader.numbers(dose, option: "--dose", role: "dose")
             return try DoseResponse(outcome: y, dose: d, treated: z, covariates: try reader.covariates(covariates),
-                                    outcomeName: outcome, doseName: dose, treatmentName: treatment, level: level)
+                                    outcomeName: outcome, doseName: dose, treatmentName: treatment, level: output.level)
         }
-        switch format {
+        switch output.format {
         case .json:
             var j = JSONObject()
             j.add("non_experimental", result.nonExperimental)

@@ -136,3 +136,17 @@ extension WaldTest {
         "F = \(formatNumber(fStatistic)) on \(formatNumber(numeratorDF)) and \(formatNumber(denominatorDF)) df, p = \(formatNumber(pValue))"
     }
 }
+
+/// The options shared by `rct attrition`, `bounds`, `subgroups` and `dose-response`: the confidence level
+/// and the output format.
+struct LevelAndFormatOptions: ParsableArguments {
+    @Option(help: "Confidence level of the intervals, strictly between 0 and 1.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
+    }
+}

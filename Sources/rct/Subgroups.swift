@@ -29,15 +29,7 @@ struct SubgroupsCommand: ParsableCommand {
     @Option(help: "Baseline covariate column(s), separated by commas.")
     var covariates: String?
 
-    @Option(help: "Confidence level of the intervals.")
-    var level: Double = 0.95
-
-    @Option(help: "Output format: table or json.")
-    var format: OutputFormat = .table
-
-    func validate() throws {
-        guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
-    }
+    @OptionGroup var output: LevelAndFormatOptions
 
     func run() throws {
         let table = try readDataFile(data)
@@ -48,9 +40,9 @@ struct SubgroupsCommand: ParsableCommand {
             let g = try reader.labels(subgroup, option: "--subgroup")
             return try SubgroupHeterogeneity(outcome: y, treated: z, subgroup: g, covariates: try reader.covariates(covariates),
                                              outcomeName: outcome, treatmentName: treatment, subgroupName: subgroup,
-                                             level: level)
+                                             level: output.level)
         }
-        switch format {
+        switch output.format {
         case .json:
             var j = JSONObject()
             j.add("outcome", outcome)
