@@ -98,7 +98,8 @@ public enum HTMLReport {
     td.suppressed { color: #999; }
     table.effects td { white-space: nowrap; }
     table.effects { font-size: 0.72em; }
-    table.effects th, table.effects td { padding: 3px 5px; }
+    table.effects th, table.effects td { padding: 3px 4px; }
+    table.effects thead th { white-space: normal; vertical-align: bottom; }
     table.effects th[scope=row] { min-width: 12em; white-space: normal; }
     section.family { overflow-x: auto; }
     ul.notes { font-size: 0.8em; color: #555; margin-top: 0.2em; }

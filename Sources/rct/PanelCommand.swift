@@ -16,12 +16,14 @@ struct PanelCommand: ParsableCommand {
     @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.") var design: String
     @Option(help: "The trial store (default: beside the design, NAME.sqlite).") var store: String?
     @Option(help: "The output folder (default: out/NAME).") var out: String?
+    @Flag(help: "Replace the stored import of a source whose file changed (a corrected extract); without it a changed file stops.")
+    var replace = false
 
     func run() throws {
         try StoreSupport.reporting {
             let (d, data) = try StoreSupport.loadDesign(design)
             let s = try RunSupport.openStore(design: d, designData: data, designPath: design, store: store)
-            let (panel, _) = try RunSupport.derivePanel(design: d, designPath: design, store: s, progress: { printError($0) })
+            let (panel, _) = try RunSupport.derivePanel(design: d, designPath: design, store: s, replace: replace, progress: { printError($0) })
             let folder = out ?? RunSupport.defaultOut(design: design)
             let urls = try RunSupport.writePanel(panel, design: d, out: folder)
             print("panel written to \((folder as NSString).appendingPathComponent(RunSupport.panelFolder)) (\(urls.map(\.lastPathComponent).joined(separator: ", ")))")

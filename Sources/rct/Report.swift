@@ -15,13 +15,15 @@ struct Report: ParsableCommand {
     @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.") var design: String
     @Option(help: "The trial store (default: beside the design, NAME.sqlite).") var store: String?
     @Option(help: "The output folder (default: out/NAME).") var out: String?
+    @Flag(help: "Replace the stored import of a source whose file changed (a corrected extract); without it a changed file stops.")
+    var replace = false
 
     func run() throws {
         try StoreSupport.reporting {
             let (d, data) = try StoreSupport.loadDesign(design)
             let s = try RunSupport.openStore(design: d, designData: data, designPath: design, store: store)
             let progress: (String) -> Void = { printError($0) }
-            let (panel, inputs) = try RunSupport.derivePanel(design: d, designPath: design, store: s, progress: progress)
+            let (panel, inputs) = try RunSupport.derivePanel(design: d, designPath: design, store: s, replace: replace, progress: progress)
             let folder = out ?? RunSupport.defaultOut(design: design)
             let result = try RunSupport.writeReport(design: d, designPath: design, designData: data, panel: panel, inputs: inputs,
                                                     out: folder, progress: progress)
