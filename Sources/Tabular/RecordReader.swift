@@ -105,12 +105,24 @@ public final class DelimitedRecordReader: RecordSource {
         return stream.peek()
     }
 
+    /// The byte buffer of a field, kept between records (no allocation per record), and the field count
+    /// of the last record (the capacity reserved for the next one).
+    private var fieldBuffer: [UInt8] = []
+    private var lastFieldCount = 0
+
     public func next() throws -> RawRecord? {
         if !started { try start() }
         var fields: [String] = []
+        fields.reserveCapacity(lastFieldCount)
         var bad: [Int] = []
         var field: [UInt8] = []
+        swap(&field, &fieldBuffer)
         field.reserveCapacity(64)
+        defer {
+            lastFieldCount = min(fields.count, 256)
+            field.removeAll(keepingCapacity: true)
+            swap(&field, &fieldBuffer)
+        }
         var inQuotes = false
         var wasQuoted = false
         var any = false
