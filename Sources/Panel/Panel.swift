@@ -337,18 +337,36 @@ enum PassingMasks {
             for v in selection.values { fields[selection.source][f!].masks[v, default: 0] |= bit }
         }
         var passing = [UInt64](repeating: 0, count: grouped.record.count)
+        // The last value seen per source and field with its mask: runs of equal values skip the hashing.
+        var lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
         for g in grouped.record.indices {
             let s = Int(grouped.source[g])
             var mask = always[s]
             if !fields[s].isEmpty {
                 let r = Int(grouped.record[g])
-                for (field, masks) in fields[s] {
-                    if let v = records[r].attributes[field], let m = masks[v] { mask |= m }
+                for f in fields[s].indices {
+                    guard let v = attribute(records[r].attributes, fields[s][f].field) else { continue }
+                    if let last = lastValue[s][f], last.value == v {
+                        mask |= last.mask
+                    } else {
+                        let m = fields[s][f].masks[v] ?? 0
+                        lastValue[s][f] = (v, m)
+                        mask |= m
+                    }
                 }
             }
             passing[g] = mask
         }
         return passing
+    }
+
+    /// `attributes[key]`; a small dictionary (the usual few coded fields) is scanned instead of hashed, as
+    /// comparing short strings is cheaper than hashing one.
+    @inline(__always)
+    static func attribute(_ attributes: [String: String], _ key: String) -> String? {
+        guard attributes.count <= 8 else { return attributes[key] }
+        for (k, v) in attributes where k == key { return v }
+        return nil
     }
 }
 
@@ -368,6 +386,7 @@ struct RecordGroups {
         // The last source looked up: records come in runs of one source, and comparing two equal short
         // strings is cheaper than hashing one.
         var lastSource: String? = nil, lastIndex: Int? = nil
+        var lastParticipant: String? = nil, lastUnit: Int? = nil
         // Index loops that read single fields: iterating the records by value would copy (retain) every
         // record's strings and dictionaries.
         for r in records.indices {
@@ -380,7 +399,16 @@ struct RecordGroups {
                 lastIndex = s
             }
             guard let s else { diagnostics.unusedRecords += 1; continue }
-            guard let u = linkIndex[records[r].participant] else { diagnostics.unlinkedRecords += 1; continue }
+            // Likewise the last participant: an extract usually lists a person's records together.
+            let unit: Int?
+            if let lastParticipant, records[r].participant == lastParticipant {
+                unit = lastUnit
+            } else {
+                unit = linkIndex[records[r].participant]
+                lastParticipant = records[r].participant
+                lastUnit = unit
+            }
+            guard let u = unit else { diagnostics.unlinkedRecords += 1; continue }
             if let end = records[r].end, end < records[r].start {
                 throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
                                                        start: records[r].start, end: end)
