@@ -187,6 +187,9 @@ public final class DelimitedRecordReader: RecordSource {
             default:
                 high |= b
                 field.append(b)
+                // The rest of an unquoted field straight from the chunk (a quote inside a non-empty
+                // unquoted field is an ordinary byte; stopping at it only hands it to the loop above).
+                if pending.isEmpty { high |= stream.appendRun(into: &field, stop: separator, other: quote) }
             }
         }
     }
