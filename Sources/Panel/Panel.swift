@@ -112,6 +112,12 @@ public enum Panel {
         }
         let selectionValues = selections.map { Set($0.values) }
         var spansOf = [[PassingSpan]](repeating: [], count: selections.count)
+        // Filters resolved once per record (not per unit × selection): bit k of `passing[g]` says whether
+        // grouped record g passes selection k (its source, and its filter attribute among the values).
+        let passing = selections.count <= 64
+            ? PassingMasks.resolve(selections: zip(selections, selectionValues).map { ($0.source, $0.field, $1) },
+                                   sourceCount: sourceIndex.count, grouped: grouped, records: records)
+            : nil
         for (u, unit) in units.enumerated() {
             for p in 0..<bounds.count { bounds[p] = unit.assignedOn.adding(months: p + lowPeriod).dayNumber }
             let assignedDay = unit.assignedOn.dayNumber
@@ -119,6 +125,15 @@ public enum Panel {
             let range = grouped.range(of: u)
             for (k, selection) in selections.enumerated() {
                 spansOf[k].removeAll(keepingCapacity: true)
+                if let passing {
+                    let bit = UInt64(1) << UInt64(k)
+                    for g in range where passing[g] & bit != 0 {
+                        let r = Int(grouped.record[g])
+                        spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
+                                                      value: selection.value.flatMap { records[r].numbers[$0] }, line: records[r].line))
+                    }
+                    continue
+                }
                 for g in range where grouped.source[g] == selection.source {
                     let r = Int(grouped.record[g])
                     if let field = selection.field {
@@ -302,6 +317,59 @@ struct RegistryTarget {
     var windows: [(slot: Slot, window: MonthWindow)]
 }
 
+/// Per grouped record, a bit mask of the selections (source, filter) it passes: one attribute look-up per
+/// distinct filter field of the record's source and one look-up of its value, instead of one look-up per
+/// selection and unit.
+enum PassingMasks {
+    static func resolve(selections: [(source: Int, field: String?, values: Set<String>)], sourceCount: Int,
+                        grouped: RecordGroups, records: [RegistryRecord]) -> [UInt64] {
+        // Per source: the selections without a filter, and per filter field the selections each value passes.
+        var always = [UInt64](repeating: 0, count: sourceCount)
+        var fields = [[(field: String, masks: [String: UInt64])]](repeating: [], count: sourceCount)
+        for (k, selection) in selections.enumerated() {
+            let bit = UInt64(1) << UInt64(k)
+            guard let field = selection.field else { always[selection.source] |= bit; continue }
+            var f = fields[selection.source].firstIndex { $0.field == field }
+            if f == nil {
+                fields[selection.source].append((field, [:]))
+                f = fields[selection.source].count - 1
+            }
+            for v in selection.values { fields[selection.source][f!].masks[v, default: 0] |= bit }
+        }
+        var passing = [UInt64](repeating: 0, count: grouped.record.count)
+        // The last value seen per source and field with its mask: runs of equal values skip the hashing.
+        var lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
+        for g in grouped.record.indices {
+            let s = Int(grouped.source[g])
+            var mask = always[s]
+            if !fields[s].isEmpty {
+                let r = Int(grouped.record[g])
+                for f in fields[s].indices {
+                    guard let v = attribute(records[r].attributes, fields[s][f].field) else { continue }
+                    if let last = lastValue[s][f], last.value == v {
+                        mask |= last.mask
+                    } else {
+                        let m = fields[s][f].masks[v] ?? 0
+                        lastValue[s][f] = (v, m)
+                        mask |= m
+                    }
+                }
+            }
+            passing[g] = mask
+        }
+        return passing
+    }
+
+    /// `attributes[key]`; a small dictionary (the usual few coded fields) is scanned instead of hashed, as
+    /// comparing short strings is cheaper than hashing one.
+    @inline(__always)
+    static func attribute(_ attributes: [String: String], _ key: String) -> String? {
+        guard attributes.count <= 8 else { return attributes[key] }
+        for (k, v) in attributes where k == key { return v }
+        return nil
+    }
+}
+
 /// Record indices sorted by unit (a counting sort), with each record's days precomputed.
 struct RecordGroups {
     var offsets: [Int]
@@ -313,17 +381,40 @@ struct RecordGroups {
     init(records: [RegistryRecord], linkIndex: [String: Int], sourceIndex: [String: Int], unitCount: Int,
          diagnostics: inout PanelDiagnostics) throws {
         var unitOf = [Int32](repeating: -1, count: records.count)
+        var sourceOf = [Int32](repeating: -1, count: records.count)
         var counts = [Int](repeating: 0, count: unitCount + 1)
+        // The last source looked up: records come in runs of one source, and comparing two equal short
+        // strings is cheaper than hashing one.
+        var lastSource: String? = nil, lastIndex: Int? = nil
+        var lastParticipant: String? = nil, lastUnit: Int? = nil
         // Index loops that read single fields: iterating the records by value would copy (retain) every
         // record's strings and dictionaries.
         for r in records.indices {
-            guard sourceIndex[records[r].source] != nil else { diagnostics.unusedRecords += 1; continue }
-            guard let u = linkIndex[records[r].participant] else { diagnostics.unlinkedRecords += 1; continue }
+            let s: Int?
+            if let lastSource, records[r].source == lastSource {
+                s = lastIndex
+            } else {
+                s = sourceIndex[records[r].source]
+                lastSource = records[r].source
+                lastIndex = s
+            }
+            guard let s else { diagnostics.unusedRecords += 1; continue }
+            // Likewise the last participant: an extract usually lists a person's records together.
+            let unit: Int?
+            if let lastParticipant, records[r].participant == lastParticipant {
+                unit = lastUnit
+            } else {
+                unit = linkIndex[records[r].participant]
+                lastParticipant = records[r].participant
+                lastUnit = unit
+            }
+            guard let u = unit else { diagnostics.unlinkedRecords += 1; continue }
             if let end = records[r].end, end < records[r].start {
                 throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
                                                        start: records[r].start, end: end)
             }
             unitOf[r] = Int32(u)
+            sourceOf[r] = Int32(s)
             counts[u + 1] += 1
         }
         for u in 0..<unitCount { counts[u + 1] += counts[u] }
@@ -339,7 +430,7 @@ struct RecordGroups {
             let g = next[u]
             next[u] += 1
             record[g] = Int32(r)
-            source[g] = Int32(sourceIndex[records[r].source]!)
+            source[g] = sourceOf[r]
             start[g] = records[r].start.dayNumber
             end[g] = records[r].end?.dayNumber ?? Int.max
         }

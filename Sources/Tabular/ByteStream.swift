@@ -46,6 +46,28 @@ final class ByteStream {
         return buffer[position]
     }
 
+    /// Consumes the bytes of the current chunk up to (not including) the first `stop`, `other`, CR or LF,
+    /// or to the end of the chunk, appending them to `field`; returns the bitwise OR of the bytes taken
+    /// (so a caller can tell whether any was non-ASCII). Takes nothing at the end of a chunk: the next
+    /// `next()` refills.
+    @inline(__always)
+    func appendRun(into field: inout [UInt8], stop: UInt8, other: UInt8) -> UInt8 {
+        let start = position
+        var p = position, high: UInt8 = 0
+        buffer.withUnsafeBufferPointer { b in
+            while p < b.count {
+                let c = b[p]
+                if c == stop || c == other || c == 0x0A || c == 0x0D { break }
+                high |= c
+                p += 1
+            }
+            if p > start { field.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<p])) }
+        }
+        offset += p - start
+        position = p
+        return high
+    }
+
     /// Reads the rest of the file (so an observer sees every byte).
     func drain() { while refill() { position = buffer.count } }
 }

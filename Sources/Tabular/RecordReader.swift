@@ -105,12 +105,24 @@ public final class DelimitedRecordReader: RecordSource {
         return stream.peek()
     }
 
+    /// The byte buffer of a field, kept between records (no allocation per record), and the field count
+    /// of the last record (the capacity reserved for the next one).
+    private var fieldBuffer: [UInt8] = []
+    private var lastFieldCount = 0
+
     public func next() throws -> RawRecord? {
         if !started { try start() }
         var fields: [String] = []
+        fields.reserveCapacity(lastFieldCount)
         var bad: [Int] = []
         var field: [UInt8] = []
+        swap(&field, &fieldBuffer)
         field.reserveCapacity(64)
+        defer {
+            lastFieldCount = min(fields.count, 256)
+            field.removeAll(keepingCapacity: true)
+            swap(&field, &fieldBuffer)
+        }
         var inQuotes = false
         var wasQuoted = false
         var any = false
@@ -175,6 +187,9 @@ public final class DelimitedRecordReader: RecordSource {
             default:
                 high |= b
                 field.append(b)
+                // The rest of an unquoted field straight from the chunk (a quote inside a non-empty
+                // unquoted field is an ordinary byte; stopping at it only hands it to the loop above).
+                if pending.isEmpty { high |= stream.appendRun(into: &field, stop: separator, other: quote) }
             }
         }
     }

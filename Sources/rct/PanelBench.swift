@@ -69,7 +69,7 @@ struct PanelBench: ParsableCommand {
             }
             try Self.read(ocmw, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { f, line, cell in
                 guard let date = Self.dayMonthYear(f[2]) else { throw cell(2, "'\(f[2])' is not a date DD/MM/YYYY") }
-                guard let amount = Double(f[3].replacingOccurrences(of: ",", with: ".")) else {
+                guard let amount = Self.decimalComma(f[3]) else {
                     throw cell(3, "'\(f[3])' is not an amount (decimal comma, e.g. 123,45)")
                 }
                 records.append(RegistryRecord(source: "ocmw", participant: f[0], line: line, start: date, end: date,
@@ -145,8 +145,34 @@ struct PanelBench: ParsableCommand {
         return (1...12).contains(month) ? (v / 100, month) : nil
     }
 
+    /// "123,45" → 123.45: the text with its commas made points, read as a `Double` (the same value as
+    /// `replacingOccurrences(of: ",", with: ".")`, without Foundation's string search).
+    static func decimalComma(_ s: String) -> Double? {
+        var bytes = Array(s.utf8)
+        for i in bytes.indices where bytes[i] == UInt8(ascii: ",") { bytes[i] = UInt8(ascii: ".") }
+        return Double(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// "05/11/2018" → 2018-11-05.
     static func dayMonthYear(_ s: String) -> CalendarDate? {
+        // Fast path: exactly DD/MM/YYYY in ASCII digits, read from the bytes; anything else goes the
+        // general way below.
+        var fast: CalendarDate?? = nil
+        s.utf8.withContiguousStorageIfAvailable { b in
+            guard b.count == 10, b[2] == UInt8(ascii: "/"), b[5] == UInt8(ascii: "/") else { return }
+            func number(_ range: Range<Int>) -> Int? {
+                var v = 0
+                for i in range {
+                    let d = b[i] &- UInt8(ascii: "0")
+                    guard d < 10 else { return nil }
+                    v = v * 10 + Int(d)
+                }
+                return v
+            }
+            guard let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) else { return }
+            fast = .some(CalendarDate(year: y, month: m, day: d))
+        }
+        if let fast { return fast }
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else {
             return nil
