@@ -14,19 +14,27 @@ public enum CellParser {
     public static func decimal(_ text: String, decimal mark: Character = ".", thousands: Character? = nil) -> Double? {
         guard let markByte = mark.asciiValue else { return nil }
         let groupByte = thousands?.asciiValue
-        var bytes = Array(text.utf8)[...]
-        while bytes.first == 0x20 { bytes.removeFirst() }
-        while bytes.last == 0x20 { bytes.removeLast() }
-        guard !bytes.isEmpty else { return nil }
+        if let v = text.utf8.withContiguousStorageIfAvailable({ decimal(bytes: $0, mark: markByte, group: groupByte) }) {
+            return v
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { decimal(bytes: $0, mark: markByte, group: groupByte) }
+    }
+
+    /// `decimal(_:decimal:thousands:)` on the bytes of a cell (ASCII mark and separator).
+    public static func decimal(bytes all: UnsafeBufferPointer<UInt8>, mark markByte: UInt8, group groupByte: UInt8?) -> Double? {
+        var lo = 0, hi = all.count
+        while lo < hi && all[lo] == 0x20 { lo += 1 }
+        while hi > lo && all[hi - 1] == 0x20 { hi -= 1 }
+        guard lo < hi else { return nil }
         var negative = false
-        if bytes.first == 0x2D || bytes.first == 0x2B { negative = bytes.first == 0x2D; bytes.removeFirst() }
+        if all[lo] == 0x2D || all[lo] == 0x2B { negative = all[lo] == 0x2D; lo += 1 }
         // Integer part, with groups of three after the first group when a thousands separator is used.
         var mantissa: UInt64 = 0
         var digits = 0, scale = 0
         var groupLength = 0, grouped = false, firstGroup = 0
-        var i = bytes.startIndex
-        while i < bytes.endIndex, bytes[i] != markByte {
-            let b = bytes[i]
+        var i = lo
+        while i < hi, all[i] != markByte {
+            let b = all[i]
             if b >= 0x30 && b <= 0x39 {
                 if digits < 19 { mantissa = mantissa * 10 + UInt64(b - 0x30) } else { scale += 1 }
                 digits += 1
@@ -42,16 +50,14 @@ public enum CellParser {
             i += 1
         }
         if grouped && groupLength != 3 { return nil }
-        var fraction = 0
-        if i < bytes.endIndex {
+        if i < hi {
             i += 1
-            guard i < bytes.endIndex else { return nil }
-            while i < bytes.endIndex {
-                let b = bytes[i]
+            guard i < hi else { return nil }
+            while i < hi {
+                let b = all[i]
                 guard b >= 0x30 && b <= 0x39 else { return nil }
                 if digits < 19 { mantissa = mantissa * 10 + UInt64(b - 0x30); scale -= 1 }
                 digits += 1
-                fraction += 1
                 i += 1
             }
         }
@@ -62,7 +68,7 @@ public enum CellParser {
             v = Double(mantissa)
             if scale < 0 { v /= pow10[-scale] } else if scale > 0 { v *= pow10[scale] }
         } else {
-            let kept = String(decoding: bytes.filter { $0 != groupByte }.map { $0 == markByte ? 0x2E : $0 }, as: UTF8.self)
+            let kept = String(decoding: all[lo..<hi].filter { $0 != groupByte }.map { $0 == markByte ? 0x2E : $0 }, as: UTF8.self)
             guard let d = Double(kept) else { return nil }
             v = d
         }
@@ -88,7 +94,11 @@ public enum CellParser {
     /// Month formats (`YYYY-MM`, `YYYYMM`) are read as their day forms (`YYYY-MM-DD`, `YYYYMMDD`).
     public static func date(_ text: String, format: DateFormat) -> CalendarDate? {
         let t = text.trimmingSpaces
-        let c = Array(t.utf8)
+        if let d = t.utf8.withContiguousStorageIfAvailable({ date(bytes: $0, format: format) }) { return d }
+        return Array(t.utf8).withUnsafeBufferPointer { date(bytes: $0, format: format) }
+    }
+
+    static func date(bytes c: UnsafeBufferPointer<UInt8>, format: DateFormat) -> CalendarDate? {
         func num(_ r: Range<Int>) -> Int? {
             guard r.upperBound <= c.count else { return nil }
             var v = 0
@@ -112,7 +122,11 @@ public enum CellParser {
     /// `YYYY-MM`, `YYYYMMDD` → `YYYYMM`); returns its first day.
     public static func month(_ text: String, format: DateFormat) -> CalendarDate? {
         let t = text.trimmingSpaces
-        let c = Array(t.utf8)
+        if let d = t.utf8.withContiguousStorageIfAvailable({ month(bytes: $0, format: format) }) { return d }
+        return Array(t.utf8).withUnsafeBufferPointer { month(bytes: $0, format: format) }
+    }
+
+    static func month(bytes c: UnsafeBufferPointer<UInt8>, format: DateFormat) -> CalendarDate? {
         func num(_ r: Range<Int>) -> Int? {
             guard r.upperBound <= c.count else { return nil }
             var v = 0

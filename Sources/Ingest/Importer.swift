@@ -93,7 +93,7 @@ public enum Ingest {
         importer.detectDuplicates = detectDuplicates
         try importer.run(registry: registry, survey: survey)
         var tally = importer.tally
-        tally.fingerprint = importer.hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        tally.fingerprint = importer.hash.finalize()
         tally.merge = importer.mergeReport
         return tally
     }
@@ -106,7 +106,19 @@ struct RowFailure: Error {
     var message: String
 }
 
-final class HashBox { var hasher = SHA256() }
+/// The SHA-256 of a file, computed on a serial queue of its own while the file is parsed (the chunks
+/// arrive in order), so hashing runs on the second core.
+final class HashBox: @unchecked Sendable {
+    private var hasher = SHA256()
+    private let queue = DispatchQueue(label: "rct.ingest.file-hash")
+
+    func update(_ data: Data) { queue.async { self.hasher.update(data: data) } }
+
+    /// The hex digest, once every chunk handed over is hashed.
+    func finalize() -> String {
+        queue.sync { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    }
+}
 
 /// Imports one file: opens the reader for the dialect, resolves the columns, and processes the rows.
 final class SourceImporter {
@@ -117,8 +129,10 @@ final class SourceImporter {
     let reader: RecordSource
     let hash = HashBox()
     var names: [String] = []
-    var pendingFirst: RawRecord?
+    var pendingFirst: TextRow?
     var index: [String: Int] = [:]
+    /// `index` as a list, searched by name (a few entries: faster than hashing the name for every cell).
+    var slots: [(field: String, index: Int)] = []
     var identifierIndex = 0
     var answerItems: [(item: String, index: Int)] = []
     var layoutEnd = 0
@@ -129,8 +143,14 @@ final class SourceImporter {
 
     var tally = ImportTally()
     var rejections: [Rejection] = []
-    var seenRows: [UInt64: Int32] = [:]
+    var seenRows = RowHashTable()
     var pseudonyms: [String: String] = [:]
+    /// The previous row's identifier bytes and participant (extracts come sorted by person, so most rows
+    /// repeat the identifier of the row before).
+    var lastIdentifier: [UInt8] = []
+    var lastParticipant: String?
+    /// Raw codes already mapped: (field, raw, canonical), searched linearly (codes repeat a few values).
+    var codeMemo: [(field: String, raw: String, mapped: String)] = []
     var participantsSeen: Set<String> = []
     var unknownSeen: Set<String> = []
     var unknownRows = 0
@@ -152,7 +172,7 @@ final class SourceImporter {
         let d = source.dialect
         let encoding: CharacterEncoding = d.encoding == .windows1252 ? .windows1252 : .utf8
         let box = hash
-        let observer: (Data) -> Void = { box.hasher.update(data: $0) }
+        let observer: (Data) -> Void = { box.update($0) }
         do {
             switch d.format {
             case .delimited:
@@ -163,8 +183,9 @@ final class SourceImporter {
                     guard let first = try reader.next() else { throw ImportError.emptyFile(file: display) }
                     names = first.fields.map { $0.trimmingSpaces }
                 } else {
-                    pendingFirst = try reader.next()
-                    names = (0..<(pendingFirst?.fields.count ?? 0)).map { "V\($0 + 1)" }
+                    var first = TextRow()
+                    if try reader.nextRow(&first) { pendingFirst = first }
+                    names = (0..<(pendingFirst?.count ?? 0)).map { "V\($0 + 1)" }
                 }
             case .fixedWidth:
                 reader = try FixedWidthRecordReader(path: path, layout: d.fields.map { ($0.start, $0.length) },
@@ -192,7 +213,7 @@ final class SourceImporter {
         identifierIndex = id
         for f in Vocabulary.fields(of: source.kind) {
             let c = column(for: f.name)
-            if let i = names.firstIndex(of: c) { index[f.name] = i }
+            if let i = names.firstIndex(of: c) { index[f.name] = i; slots.append((f.name, i)) }
             else if f.required || source.columns[f.name] != nil { throw missing(f.name, c) }
         }
         if source.kind == .survey {
@@ -212,7 +233,8 @@ final class SourceImporter {
     func run(registry: (RegistryRecord) -> Void, survey: (SurveyResponse) -> Void) throws {
         do {
             if let first = pendingFirst { process(first, registry, survey) }
-            while let r = try reader.next() { process(r, registry, survey) }
+            var row = TextRow()
+            while try reader.nextRow(&row) { process(row, registry, survey) }
         } catch let e as RecordReadError {
             throw ImportError.unreadable(file: display, reason: e.description)
         }
@@ -221,7 +243,7 @@ final class SourceImporter {
     }
 
     func result(registry: [RegistryRecord], survey: [SurveyResponse]) -> ImportResult {
-        let fingerprint = hash.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = hash.finalize()
         let merge = mergeReport
         return ImportResult(source: source.id, file: display, fingerprint: fingerprint,
                             keyFingerprint: source.identifierType == .insz ? pseudonymizer?.keyFingerprint : nil,
@@ -241,15 +263,15 @@ final class SourceImporter {
 
     // MARK: - One row
 
-    private func reject(_ r: RawRecord, _ f: RowFailure) {
+    private func reject(_ r: TextRow, _ f: RowFailure) {
         tally.rejected += 1
         let rejection = Rejection(file: display, line: r.line, column: f.column, reason: f.reason, message: f.message,
-                                  excerpt: Excerpt.make(names: names, fields: r.fields, skipping: identifierIndex))
+                                  excerpt: Excerpt.make(names: names, fields: r.strings, skipping: identifierIndex))
         if keepRejections { rejections.append(rejection) }
         onRejection?(rejection)
     }
 
-    private func process(_ r: RawRecord, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
+    private func process(_ r: TextRow, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
         tally.rowsRead += 1
         do {
             try checkShape(r)
@@ -263,11 +285,10 @@ final class SourceImporter {
             }
             if detectDuplicates {
                 let key = rowHash(r, participant: participant)
-                if let earlier = seenRows[key] {
+                if let earlier = seenRows.insert(key, line: r.line) {
                     throw RowFailure(reason: .duplicateRow, column: nil,
                                      message: "the row repeats line \(earlier) exactly; it is counted once")
                 }
-                seenRows[key] = Int32(truncatingIfNeeded: r.line)
             }
             tally.accepted += 1
             participantsSeen.insert(participant)
@@ -284,12 +305,12 @@ final class SourceImporter {
         }
     }
 
-    private func checkShape(_ r: RawRecord) throws {
+    private func checkShape(_ r: TextRow) throws {
         switch source.dialect.format {
         case .delimited:
-            if r.fields.count != names.count {
+            if r.count != names.count {
                 throw RowFailure(reason: .wrongFieldCount, column: nil,
-                                 message: "\(r.fields.count) fields where the header has \(names.count); check the separator (\(source.dialect.separator == "\t" ? "tab" : source.dialect.separator)) and the quotes")
+                                 message: "\(r.count) fields where the header has \(names.count); check the separator (\(source.dialect.separator == "\t" ? "tab" : source.dialect.separator)) and the quotes")
             }
         case .fixedWidth:
             if let w = r.width, w > layoutEnd {
@@ -301,14 +322,27 @@ final class SourceImporter {
                                  message: "the line has \(w) characters but the layout's last field starts at character \(layoutLastStart); the line is cut short")
             }
         }
-        if let bad = r.badlyEncodedFields.first {
+        if !r.nonASCIIFields.isEmpty || r.width != nil, let bad = r.badlyEncodedFields().first {
             throw RowFailure(reason: .invalidEncoding, column: bad < names.count ? names[bad] : nil,
                              message: "the bytes are not valid \(source.dialect.encoding.rawValue); if the file comes from Windows, declare encoding: windows-1252")
         }
     }
 
-    private func identify(_ r: RawRecord) throws -> String {
-        let raw = r.fields[identifierIndex].trimmingSpaces
+    private func identify(_ r: TextRow) throws -> String {
+        let same = r.withField(identifierIndex) { b in
+            lastParticipant != nil && b.count == lastIdentifier.count && b.elementsEqual(lastIdentifier)
+        }
+        if same, let p = lastParticipant { return p }
+        lastParticipant = nil
+        let p = try identifyAnew(r)
+        lastIdentifier.removeAll(keepingCapacity: true)
+        r.withField(identifierIndex) { lastIdentifier.append(contentsOf: $0) }
+        lastParticipant = p
+        return p
+    }
+
+    private func identifyAnew(_ r: TextRow) throws -> String {
+        let raw = r.string(identifierIndex)
         guard !raw.isEmpty else {
             throw RowFailure(reason: .missingField, column: source.identifierColumn, message: "the identifier is empty")
         }
@@ -329,14 +363,14 @@ final class SourceImporter {
         }
     }
 
-    private func rowHash(_ r: RawRecord, participant: String) -> UInt64 {
+    private func rowHash(_ r: TextRow, participant: String) -> UInt64 {
         // FNV-1a, 64 bits, over the participant and the other fields (trimmed), separated by 0x1F.
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         @inline(__always) func add(_ b: UInt8) { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01B3 }
         for b in participant.utf8 { add(b) }
-        for (i, f) in r.fields.enumerated() where i != identifierIndex {
+        for i in 0..<r.count where i != identifierIndex {
             add(0x1F)
-            for b in f.trimmingSpaces.utf8 { add(b) }
+            r.withField(i) { for b in $0 { add(b) } }
         }
         return h
     }
@@ -362,13 +396,18 @@ final class SourceImporter {
         case survey(SurveyResponse)
     }
 
-    private func cell(_ r: RawRecord, _ field: String) -> String? {
-        guard let i = index[field] else { return nil }
-        let v = r.fields[i].trimmingSpaces
-        return v.isEmpty ? nil : v
+    @inline(__always)
+    private func slot(_ field: String) -> Int? {
+        for s in slots where s.field == field { return s.index }
+        return nil
     }
 
-    private func required(_ r: RawRecord, _ field: String) throws -> String {
+    private func cell(_ r: TextRow, _ field: String) -> String? {
+        guard let i = slot(field), !r.isBlank(i) else { return nil }
+        return r.string(i)
+    }
+
+    private func required(_ r: TextRow, _ field: String) throws -> String {
         guard let v = cell(r, field) else {
             throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
         }
@@ -417,6 +456,13 @@ final class SourceImporter {
     }
 
     private func code(_ text: String, _ field: String, vocabulary: Set<String>, defaults: [String: String] = [:]) throws -> String {
+        for m in codeMemo where m.raw == text && m.field == field { return m.mapped }
+        let mapped = try mapCode(text, field, vocabulary: vocabulary, defaults: defaults)
+        if codeMemo.count < 32 { codeMemo.append((field, text, mapped)) }
+        return mapped
+    }
+
+    private func mapCode(_ text: String, _ field: String, vocabulary: Set<String>, defaults: [String: String]) throws -> String {
         let mapped = source.codes[field]?[text] ?? defaults[text] ?? text
         guard vocabulary.contains(mapped) else {
             let mapping = source.codes[field].map { " or a raw code mapped under codes: { \(field): … } (\($0.count) mapped)" } ?? "; map raw codes with codes: { \(field): { \"raw\": canonical } } in the design"
@@ -426,7 +472,7 @@ final class SourceImporter {
         return mapped
     }
 
-    private func parse(_ r: RawRecord, participant: String) throws -> Parsed {
+    private func parse(_ r: TextRow, participant: String) throws -> Parsed {
         switch source.kind {
         case .ocmwLeefloon:
             let m = try month(try required(r, "month"), "month")
@@ -477,8 +523,8 @@ final class SourceImporter {
         case .vdabStatus:
             let m = try month(try required(r, "month"), "month")
             let c = try required(r, "category")
-            let category = source.codes["category"]?[c] ?? c
-            guard category.count == 2, category.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            let category = source.codes.isEmpty ? c : (source.codes["category"]?[c] ?? c)
+            guard category.utf8.count == 2, category.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw RowFailure(reason: .unknownCode, column: column(for: "category"),
                                  message: "\"\(c)\" is not a VDAB category (two digits, e.g. 00, 02, 10, 80)")
             }
@@ -506,7 +552,7 @@ final class SourceImporter {
             var answers: [String: Double] = [:]
             let d = source.dialect
             for (item, i) in answerItems {
-                let v = r.fields[i].trimmingSpaces
+                let v = r.string(i)
                 if v.isEmpty || source.missingCodes.contains(v) { continue }
                 guard let x = CellParser.decimal(v, decimal: d.decimal.first ?? ".", thousands: d.thousands?.first) else {
                     throw RowFailure(reason: .unparseableAmount, column: names[i],
@@ -518,6 +564,48 @@ final class SourceImporter {
                                           interviewDate: interview, answers: answers))
         case .cohort, .assignment, .takeUp:
             throw ImportError.notImportable(source: source.id, kind: source.kind)
+        }
+    }
+}
+
+/// The rows already accepted, by a 64-bit hash of their content, with the line of each: an open-addressing
+/// table (linear probing, at most 3/4 full), 12 bytes a row. `insert` returns the line of an earlier row
+/// with the same hash, or nil after adding the row.
+struct RowHashTable {
+    private var keys: [UInt64] = Array(repeating: 0, count: 1 << 12)
+    private var lines: [Int32] = Array(repeating: 0, count: 1 << 12)
+    private var filled = 0
+    private var shift: UInt64 = 64 - 12
+
+    mutating func insert(_ hash: UInt64, line: Int) -> Int? {
+        let key = hash == 0 ? 1 : hash
+        if (filled + 1) * 4 > keys.count * 3 { grow() }
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let k = keys[i]
+            if k == 0 {
+                keys[i] = key
+                lines[i] = Int32(truncatingIfNeeded: line)
+                filled += 1
+                return nil
+            }
+            if k == key { return Int(lines[i]) }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldLines = lines
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        lines = Array(repeating: 0, count: oldKeys.count * 2)
+        shift -= 1
+        let mask = keys.count - 1
+        for j in oldKeys.indices where oldKeys[j] != 0 {
+            var i = Int(truncatingIfNeeded: (oldKeys[j] &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while keys[i] != 0 { i = (i + 1) & mask }
+            keys[i] = oldKeys[j]
+            lines[i] = oldLines[j]
         }
     }
 }

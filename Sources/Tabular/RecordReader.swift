@@ -43,6 +43,8 @@ public enum RecordReadError: Error, Equatable, CustomStringConvertible {
 public protocol RecordSource: AnyObject {
     /// The next record, or nil at the end of the file. Blank lines are skipped.
     func next() throws -> RawRecord?
+    /// Fills `row` with the next record; false at the end of the file. Blank lines are skipped.
+    func nextRow(_ row: inout TextRow) throws -> Bool
     /// Whether the file started with a UTF-8 byte-order mark (skipped).
     var hadByteOrderMark: Bool { get }
 }
@@ -105,91 +107,81 @@ public final class DelimitedRecordReader: RecordSource {
         return stream.peek()
     }
 
-    /// The byte buffer of a field, kept between records (no allocation per record), and the field count
-    /// of the last record (the capacity reserved for the next one).
-    private var fieldBuffer: [UInt8] = []
-    private var lastFieldCount = 0
+    /// The row `next()` fills before decoding it.
+    private var scratch = TextRow()
 
     public func next() throws -> RawRecord? {
+        guard try nextRow(&scratch) else { return nil }
+        return scratch.record
+    }
+
+    /// Fills `row` with the next record (its fields' bytes, undecoded); false at the end of the file.
+    /// Blank lines are skipped.
+    public func nextRow(_ row: inout TextRow) throws -> Bool {
         if !started { try start() }
-        var fields: [String] = []
-        fields.reserveCapacity(lastFieldCount)
-        var bad: [Int] = []
-        var field: [UInt8] = []
-        swap(&field, &fieldBuffer)
-        field.reserveCapacity(64)
-        defer {
-            lastFieldCount = min(fields.count, 256)
-            field.removeAll(keepingCapacity: true)
-            swap(&field, &fieldBuffer)
+        row.reset()
+        row.encoding = encoding
+        if pending.isEmpty {
+            if !stream.hasBufferedBytes { _ = stream.peek() }
+            if stream.takeRecord(into: &row, separator: separator, quote: quote) {
+                row.line = line
+                line += 1
+                return true
+            }
         }
         var inQuotes = false
         var wasQuoted = false
         var any = false
         var recordLine = line
-
         var high: UInt8 = 0
-        func finishField() {
-            defer { high = 0 }
-            if high & 0x80 == 0 {
-                // ASCII reads the same in both encodings: the fast path.
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-                return
-            }
-            if let s = encoding.decode(field) {
-                fields.append(s)
-            } else {
-                bad.append(fields.count)
-                fields.append(String(decoding: field, as: UTF8.self))
-            }
-            field.removeAll(keepingCapacity: true)
-        }
 
         while true {
             guard let b = nextByte() else {
                 if inQuotes { throw RecordReadError.unterminatedQuote(line: recordLine) }
-                if !any { return nil }
-                finishField()
-                if fields.count == 1 && fields[0].isEmpty && !wasQuoted { return nil }
-                return RawRecord(fields: fields, line: recordLine, badlyEncodedFields: bad)
+                if !any { return false }
+                row.endField(nonASCII: high & 0x80 != 0)
+                if row.count == 1 && row.ends[0] == 0 && !wasQuoted { return false }
+                row.line = recordLine
+                return true
             }
             any = true
             if inQuotes {
                 if b == quote {
-                    if peekByte() == quote { _ = nextByte(); field.append(quote) } else { inQuotes = false }
+                    if peekByte() == quote { _ = nextByte(); row.append(quote) } else { inQuotes = false }
                 } else {
                     if b == 0x0A { line += 1 }
                     high |= b
-                    field.append(b)
+                    row.append(b)
                 }
                 continue
             }
             switch b {
-            case quote where field.isEmpty:
+            case quote where row.currentFieldIsEmpty:
                 inQuotes = true
                 wasQuoted = true
             case separator:
-                finishField()
+                row.endField(nonASCII: high & 0x80 != 0)
+                high = 0
             case 0x0D, 0x0A:
                 if b == 0x0D && peekByte() == 0x0A { _ = nextByte() }
                 line += 1
-                finishField()
-                if fields.count == 1 && fields[0].isEmpty && !wasQuoted {
+                row.endField(nonASCII: high & 0x80 != 0)
+                high = 0
+                if row.count == 1 && row.ends[0] == 0 && !wasQuoted {
                     // A blank line: skip it and start the next record.
-                    fields.removeAll()
-                    bad.removeAll()
+                    row.reset()
                     any = false
                     recordLine = line
                     continue
                 }
-                return RawRecord(fields: fields, line: recordLine, badlyEncodedFields: bad)
+                row.line = recordLine
+                return true
             default:
                 high |= b
-                field.append(b)
+                row.append(b)
                 // The rest of an unquoted field straight from the chunk (a quote inside a non-empty
                 // unquoted field is an ordinary byte; stopping at it only hands it to the loop above).
-                if pending.isEmpty { high |= stream.appendRun(into: &field, stop: separator, other: quote) }
+                if pending.isEmpty { high |= stream.appendRun(into: &row, stop: separator, other: quote) }
             }
         }
     }
@@ -199,6 +191,13 @@ public final class DelimitedRecordReader: RecordSource {
 /// (`start`, `length`). A line shorter than a field's start gives an empty field; `RawRecord.width`
 /// tells the importer the line's length so it can reject short or over-long lines.
 public final class FixedWidthRecordReader: RecordSource {
+    /// The next record as a row (its fields decoded and held as UTF-8).
+    public func nextRow(_ row: inout TextRow) throws -> Bool {
+        guard let r = try next() else { return false }
+        row = TextRow(record: r)
+        return true
+    }
+
     private let stream: ByteStream
     private let encoding: CharacterEncoding
     private let layout: [(start: Int, length: Int)]
