@@ -144,13 +144,14 @@ final class SourceImporter {
     var tally = ImportTally()
     var rejections: [Rejection] = []
     var seenRows = RowHashTable()
+    /// Pseudonyms by trimmed raw national number, shared by the threads that prepare rows.
     var pseudonyms: [String: String] = [:]
-    /// The previous row's identifier bytes and participant (extracts come sorted by person, so most rows
-    /// repeat the identifier of the row before).
-    var lastIdentifier: [UInt8] = []
-    var lastParticipant: String?
-    /// Raw codes already mapped: (field, raw, canonical), searched linearly (codes repeat a few values).
-    var codeMemo: [(field: String, raw: String, mapped: String)] = []
+    let pseudonymLock = NSLock()
+    /// The participant of the previous accepted row (extracts come sorted by person: most rows repeat
+    /// it, and need no set lookup).
+    var lastAccepted: String?
+    /// Rows per batch of the pipeline (`runPipelined`).
+    static let batchSize = 2048
     var participantsSeen: Set<String> = []
     var unknownSeen: Set<String> = []
     var unknownRows = 0
@@ -233,8 +234,12 @@ final class SourceImporter {
     func run(registry: (RegistryRecord) -> Void, survey: (SurveyResponse) -> Void) throws {
         do {
             if let first = pendingFirst { process(first, registry, survey) }
-            var row = TextRow()
-            while try reader.nextRow(&row) { process(row, registry, survey) }
+            if ProcessInfo.processInfo.environment["RCT_IMPORT_SERIAL"] != nil {
+                var row = TextRow()
+                while try reader.nextRow(&row) { process(row, registry, survey) }
+            } else {
+                try runPipelined(registry, survey)
+            }
         } catch let e as RecordReadError {
             throw ImportError.unreadable(file: display, reason: e.description)
         }
@@ -271,27 +276,65 @@ final class SourceImporter {
         onRejection?(rejection)
     }
 
+    /// A row after the work that needs no state shared across rows (`prepare`, run on worker threads).
+    enum Prepared {
+        case accepted(Parsed, participant: String, hash: UInt64)
+        case failed(RowFailure)
+    }
+
+    /// What `prepare` carries from one row to the next of a batch: the previous row's identifier bytes and
+    /// participant (extracts come sorted by person, so most rows repeat the identifier of the row before)
+    /// and the raw codes already mapped (field, raw, canonical; a few values repeat).
+    struct PrepareContext {
+        var lastIdentifier: [UInt8] = []
+        var lastParticipant: String?
+        var codeMemo: [(field: String, raw: String, mapped: String)] = []
+    }
+
     private func process(_ r: TextRow, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
-        tally.rowsRead += 1
+        var context = PrepareContext()
+        commit(r, prepare(r, &context), registry, survey)
+    }
+
+    /// Shape, identifier, fields and the row's hash: the part of a row's import that reads nothing other
+    /// rows change (but the pseudonym cache, under its lock), so batches are prepared in parallel.
+    func prepare(_ r: TextRow, _ context: inout PrepareContext) -> Prepared {
         do {
             try checkShape(r)
-            let participant = try identify(r)
-            let parsed = try parse(r, participant: participant)
-            if let known, !known.contains(participant) {
+            let participant = try identify(r, &context)
+            let parsed = try parse(r, participant: participant, &context)
+            return .accepted(parsed, participant: participant, hash: detectDuplicates ? rowHash(r, participant: participant) : 0)
+        } catch let f as RowFailure {
+            return .failed(f)
+        } catch {
+            return .failed(RowFailure(reason: .missingField, column: nil, message: "\(error)"))
+        }
+    }
+
+    /// The rest, in file order: link check, duplicates, counts, and handing the value on.
+    func commit(_ r: TextRow, _ prepared: Prepared, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
+        tally.rowsRead += 1
+        do {
+            guard case let .accepted(parsed, participant, key) = prepared else {
+                if case let .failed(f) = prepared { throw f }
+                return
+            }
+            let repeated = participant == lastAccepted
+            if !repeated, let known, !known.contains(participant) {
                 unknownRows += 1
                 unknownSeen.insert(participant)
                 throw RowFailure(reason: .unknownParticipant, column: source.identifierColumn,
                                  message: "the \(source.identifierType == .insz ? "national number" : "identifier") links to no participant of the trial (its pseudonym is \(participant))")
             }
-            if detectDuplicates {
-                let key = rowHash(r, participant: participant)
-                if let earlier = seenRows.insert(key, line: r.line) {
-                    throw RowFailure(reason: .duplicateRow, column: nil,
-                                     message: "the row repeats line \(earlier) exactly; it is counted once")
-                }
+            if detectDuplicates, let earlier = seenRows.insert(key, line: r.line) {
+                throw RowFailure(reason: .duplicateRow, column: nil,
+                                 message: "the row repeats line \(earlier) exactly; it is counted once")
             }
             tally.accepted += 1
-            participantsSeen.insert(participant)
+            if !repeated {
+                participantsSeen.insert(participant)
+                lastAccepted = participant
+            }
             switch parsed {
             case let .registry(rec):
                 if source.kind == .ocmwAid { hold(rec) } else { registry(rec) }
@@ -328,16 +371,16 @@ final class SourceImporter {
         }
     }
 
-    private func identify(_ r: TextRow) throws -> String {
-        let same = r.withField(identifierIndex) { b in
-            lastParticipant != nil && b.count == lastIdentifier.count && b.elementsEqual(lastIdentifier)
+    private func identify(_ r: TextRow, _ context: inout PrepareContext) throws -> String {
+        if let p = context.lastParticipant,
+           r.withField(identifierIndex, { $0.count == context.lastIdentifier.count && $0.elementsEqual(context.lastIdentifier) }) {
+            return p
         }
-        if same, let p = lastParticipant { return p }
-        lastParticipant = nil
+        context.lastParticipant = nil
         let p = try identifyAnew(r)
-        lastIdentifier.removeAll(keepingCapacity: true)
-        r.withField(identifierIndex) { lastIdentifier.append(contentsOf: $0) }
-        lastParticipant = p
+        context.lastIdentifier.removeAll(keepingCapacity: true)
+        r.withField(identifierIndex) { context.lastIdentifier.append(contentsOf: $0) }
+        context.lastParticipant = p
         return p
     }
 
@@ -348,11 +391,16 @@ final class SourceImporter {
         }
         switch source.identifierType {
         case .insz:
-            if let p = pseudonyms[raw] { return p }
+            pseudonymLock.lock()
+            let cached = pseudonyms[raw]
+            pseudonymLock.unlock()
+            if let cached { return cached }
             do {
                 let number = try NationalNumber(raw)
                 let p = pseudonymizer!.pseudonym(for: number)
+                pseudonymLock.lock()
                 pseudonyms[raw] = p
+                pseudonymLock.unlock()
                 return p
             } catch let e as NationalNumber.ValidationError {
                 throw RowFailure(reason: .invalidNationalNumber, column: source.identifierColumn,
@@ -455,10 +503,11 @@ final class SourceImporter {
         return v
     }
 
-    private func code(_ text: String, _ field: String, vocabulary: Set<String>, defaults: [String: String] = [:]) throws -> String {
-        for m in codeMemo where m.raw == text && m.field == field { return m.mapped }
+    private func code(_ context: inout PrepareContext, _ text: String, _ field: String, vocabulary: Set<String>,
+                      defaults: [String: String] = [:]) throws -> String {
+        for m in context.codeMemo where m.raw == text && m.field == field { return m.mapped }
         let mapped = try mapCode(text, field, vocabulary: vocabulary, defaults: defaults)
-        if codeMemo.count < 32 { codeMemo.append((field, text, mapped)) }
+        if context.codeMemo.count < 32 { context.codeMemo.append((field, text, mapped)) }
         return mapped
     }
 
@@ -472,16 +521,16 @@ final class SourceImporter {
         return mapped
     }
 
-    private func parse(_ r: TextRow, participant: String) throws -> Parsed {
+    private func parse(_ r: TextRow, participant: String, _ context: inout PrepareContext) throws -> Parsed {
         switch source.kind {
         case .ocmwLeefloon:
             let m = try month(try required(r, "month"), "month")
             let a = try amount(try required(r, "amount"), "amount", nonNegative: true)
-            let c = try code(try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
+            let c = try code(&context, try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
                                             attributes: ["category": c], numbers: ["amount": a]))
         case .ocmwAid:
-            let k = try code(try required(r, "kind"), "kind", vocabulary: Vocabulary.aidKinds)
+            let k = try code(&context, try required(r, "kind"), "kind", vocabulary: Vocabulary.aidKinds)
             let decided = try date(try required(r, "decision_date"), "decision_date")
             let start = try date(try required(r, "start"), "start")
             let end = try cell(r, "end").map { try date($0, "end") }
@@ -494,7 +543,7 @@ final class SourceImporter {
                                             numbers: a.map { ["amount": $0] } ?? [:]))
         case .federalStatements:
             let statement = try month(try required(r, "statement_month"), "statement_month")
-            let type = try code(try required(r, "amount_type"), "amount_type", vocabulary: Vocabulary.amountTypes,
+            let type = try code(&context, try required(r, "amount_type"), "amount_type", vocabulary: Vocabulary.amountTypes,
                                 defaults: Vocabulary.defaultAmountTypeCodes)
             let start = try date(try required(r, "period_start"), "period_start")
             let end = try date(try required(r, "period_end"), "period_end")
@@ -513,7 +562,7 @@ final class SourceImporter {
             if abs(value) > Vocabulary.largestAmount {
                 throw RowFailure(reason: .outOfRange, column: column(for: "amount_cents"), message: "amount \(value) is beyond ±1,000,000 euro")
             }
-            let category = try code(try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
+            let category = try code(&context, try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
             var attributes = ["amount_type": type, "category": category,
                               "statement_month": String(statement.description.prefix(7))]
             if let l = cell(r, "legislation") { attributes["legislation"] = l }
@@ -528,7 +577,7 @@ final class SourceImporter {
                 throw RowFailure(reason: .unknownCode, column: column(for: "category"),
                                  message: "\"\(c)\" is not a VDAB category (two digits, e.g. 00, 02, 10, 80)")
             }
-            let placement = try code(cell(r, "placement") ?? "none", "placement", vocabulary: Vocabulary.placements)
+            let placement = try code(&context, cell(r, "placement") ?? "none", "placement", vocabulary: Vocabulary.placements)
             let benefit = try cell(r, "benefit").map { try amount($0, "benefit", nonNegative: true) }
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
                                             attributes: ["category": category, "placement": placement],
@@ -539,12 +588,12 @@ final class SourceImporter {
                 throw RowFailure(reason: .unparseableDate, column: column(for: "quarter"), message: "\"\(q)\" is not a quarter (YYYYQn, e.g. 2018Q3)")
             }
             _ = try plausible(start, "quarter")
-            let position = try code(try required(r, "position"), "position", vocabulary: Vocabulary.kszPositions)
+            let position = try code(&context, try required(r, "position"), "position", vocabulary: Vocabulary.kszPositions)
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start,
                                             end: start.adding(months: 3).adding(days: -1), attributes: ["position": position]))
         case .scopeExit:
             let day = try date(try required(r, "date"), "date")
-            let reason = try code(try required(r, "reason"), "reason", vocabulary: Vocabulary.exitReasons)
+            let reason = try code(&context, try required(r, "reason"), "reason", vocabulary: Vocabulary.exitReasons)
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: day, end: day,
                                             attributes: ["reason": reason]))
         case .survey:
@@ -565,6 +614,104 @@ final class SourceImporter {
         case .cohort, .assignment, .takeUp:
             throw ImportError.notImportable(source: source.id, kind: source.kind)
         }
+    }
+}
+
+extension SourceImporter {
+    /// A batch of rows between the reading thread and the importing caller.
+    final class Batch: @unchecked Sendable {
+        var rows: [TextRow] = []
+        var count = 0
+    }
+
+    /// Reads and splits the file on a thread of its own in batches of `batchSize` rows while the calling
+    /// thread imports the batches read before, in file order (so the closures are called in order, on the
+    /// caller's thread). At most 8 batches are in flight: memory stays bounded whatever the size of the
+    /// file. (Preparing rows on worker threads as well was tried and was slower: the values built on one
+    /// thread and released on another make the reference counts and the allocator contend.)
+    func runPipelined(_ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) throws {
+        let channel = BatchChannel(batches: 8)
+        let reader = self.reader
+        let source = Unchecked(reader)
+        let thread = Thread {
+            var failure: Error?
+            var finished = false
+            while !finished {
+                let batch = channel.takeEmpty()
+                batch.count = 0
+                do {
+                    while batch.count < SourceImporter.batchSize {
+                        if batch.rows.count == batch.count { batch.rows.append(TextRow()) }
+                        guard try source.value.nextRow(&batch.rows[batch.count]) else { finished = true; break }
+                        batch.count += 1
+                    }
+                } catch {
+                    failure = error
+                    finished = true
+                }
+                channel.send(batch, failure: finished ? (failure ?? EndOfRows()) : nil)
+            }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        var context = PrepareContext()
+        while let (batch, failure) = channel.receive() {
+            batch.rows.withUnsafeBufferPointer { rows in
+                for i in 0..<batch.count { commit(rows[i], prepare(rows[i], &context), registry, survey) }
+            }
+            channel.giveBack(batch)
+            if let failure {
+                if failure is EndOfRows { break }
+                throw failure
+            }
+        }
+    }
+}
+
+/// The reading thread's mark for the last batch of a file.
+struct EndOfRows: Error {}
+
+/// A value handed to another thread whose use is ordered by the pipeline's semaphores.
+struct Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// The queue of full batches (in file order) and the pool of empty ones.
+final class BatchChannel: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var full: [(SourceImporter.Batch, Error?)] = []
+    private var empty: [SourceImporter.Batch]
+
+    init(batches: Int) { empty = (0..<batches).map { _ in SourceImporter.Batch() } }
+
+    func takeEmpty() -> SourceImporter.Batch {
+        condition.lock()
+        defer { condition.unlock() }
+        while empty.isEmpty { condition.wait() }
+        return empty.removeLast()
+    }
+
+    func send(_ batch: SourceImporter.Batch, failure: Error?) {
+        condition.lock()
+        full.append((batch, failure))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next full batch in order (waits for it); the error, if any, comes with the last batch.
+    func receive() -> (SourceImporter.Batch, Error?)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while full.isEmpty { condition.wait() }
+        return full.removeFirst()
+    }
+
+    func giveBack(_ batch: SourceImporter.Batch) {
+        condition.lock()
+        empty.append(batch)
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
