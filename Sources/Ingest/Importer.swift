@@ -141,6 +141,10 @@ final class SourceImporter {
     var onRejection: ((Rejection) -> Void)?
     var detectDuplicates = true
 
+    /// The dialect's decimal mark and thousands separator as bytes.
+    let decimalMark: UInt8
+    let groupMark: UInt8?
+
     var tally = ImportTally()
     var rejections: [Rejection] = []
     var seenRows = RowHashTable()
@@ -162,6 +166,8 @@ final class SourceImporter {
     init(path: String, display: String, source: Source, pseudonymizer: Pseudonymizer?, known: Set<String>?,
          keepRejections: Bool = true) throws {
         self.source = source
+        decimalMark = source.dialect.decimal.first?.asciiValue ?? 0x2E
+        groupMark = source.dialect.thousands?.first?.asciiValue
         self.display = display
         self.pseudonymizer = pseudonymizer
         self.known = known
@@ -298,7 +304,7 @@ final class SourceImporter {
 
     /// Shape, identifier, fields and the row's hash: the part of a row's import that reads nothing other
     /// rows change (but the pseudonym cache, under its lock), so batches are prepared in parallel.
-    func prepare(_ r: TextRow, _ context: inout PrepareContext) -> Prepared {
+    func prepare(_ r: borrowing TextRow, _ context: inout PrepareContext) -> Prepared {
         do {
             try checkShape(r)
             let participant = try identify(r, &context)
@@ -312,7 +318,7 @@ final class SourceImporter {
     }
 
     /// The rest, in file order: link check, duplicates, counts, and handing the value on.
-    func commit(_ r: TextRow, _ prepared: Prepared, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
+    func commit(_ r: borrowing TextRow, _ prepared: Prepared, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
         tally.rowsRead += 1
         do {
             guard case let .accepted(parsed, participant, key) = prepared else {
@@ -450,6 +456,42 @@ final class SourceImporter {
         return nil
     }
 
+    /// The column of a field that must not be blank in this row.
+    private func requiredIndex(_ r: TextRow, _ field: String) throws -> Int {
+        guard let i = slot(field), !r.isBlank(i) else {
+            throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
+        }
+        return i
+    }
+
+    /// The column of a field, nil when the file has no such column or the row leaves it blank.
+    private func optionalIndex(_ r: TextRow, _ field: String) -> Int? {
+        guard let i = slot(field), !r.isBlank(i) else { return nil }
+        return i
+    }
+
+    // Cells parsed from their bytes; the text is decoded only to say what is wrong with it.
+
+    private func date(_ r: TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
+        let format = source.dialect.dateFormat
+        guard let d = r.withField(i, { CellParser.date(bytes: $0, format: format) }) else { return try date(r.string(i), field) }
+        return try plausible(d, field)
+    }
+
+    private func month(_ r: TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
+        let format = source.dialect.dateFormat
+        guard let d = r.withField(i, { CellParser.month(bytes: $0, format: format) }) else { return try month(r.string(i), field) }
+        return try plausible(d, field)
+    }
+
+    private func amount(_ r: TextRow, _ i: Int, _ field: String, nonNegative: Bool) throws -> Double {
+        guard let v = r.withField(i, { CellParser.decimal(bytes: $0, mark: decimalMark, group: groupMark) }),
+              abs(v) <= Vocabulary.largestAmount, !nonNegative || v >= 0 else {
+            return try amount(r.string(i), field, nonNegative: nonNegative)
+        }
+        return v
+    }
+
     private func cell(_ r: TextRow, _ field: String) -> String? {
         guard let i = slot(field), !r.isBlank(i) else { return nil }
         return r.string(i)
@@ -524,29 +566,29 @@ final class SourceImporter {
     private func parse(_ r: TextRow, participant: String, _ context: inout PrepareContext) throws -> Parsed {
         switch source.kind {
         case .ocmwLeefloon:
-            let m = try month(try required(r, "month"), "month")
-            let a = try amount(try required(r, "amount"), "amount", nonNegative: true)
+            let m = try month(r, try requiredIndex(r, "month"), "month")
+            let a = try amount(r, try requiredIndex(r, "amount"), "amount", nonNegative: true)
             let c = try code(&context, try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
                                             attributes: ["category": c], numbers: ["amount": a]))
         case .ocmwAid:
             let k = try code(&context, try required(r, "kind"), "kind", vocabulary: Vocabulary.aidKinds)
-            let decided = try date(try required(r, "decision_date"), "decision_date")
-            let start = try date(try required(r, "start"), "start")
-            let end = try cell(r, "end").map { try date($0, "end") }
+            let decided = try date(r, try requiredIndex(r, "decision_date"), "decision_date")
+            let start = try date(r, try requiredIndex(r, "start"), "start")
+            let end = try optionalIndex(r, "end").map { try date(r, $0, "end") }
             if let end, end < start {
                 throw RowFailure(reason: .outOfRange, column: column(for: "end"), message: "the decision ends (\(end)) before it starts (\(start))")
             }
-            let a = try cell(r, "amount").map { try amount($0, "amount", nonNegative: true) }
+            let a = try optionalIndex(r, "amount").map { try amount(r, $0, "amount", nonNegative: true) }
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start, end: end,
                                             attributes: ["kind": k, "decision_date": decided.description],
                                             numbers: a.map { ["amount": $0] } ?? [:]))
         case .federalStatements:
-            let statement = try month(try required(r, "statement_month"), "statement_month")
+            let statement = try month(r, try requiredIndex(r, "statement_month"), "statement_month")
             let type = try code(&context, try required(r, "amount_type"), "amount_type", vocabulary: Vocabulary.amountTypes,
                                 defaults: Vocabulary.defaultAmountTypeCodes)
-            let start = try date(try required(r, "period_start"), "period_start")
-            let end = try date(try required(r, "period_end"), "period_end")
+            let start = try date(r, try requiredIndex(r, "period_start"), "period_start")
+            let end = try date(r, try requiredIndex(r, "period_end"), "period_end")
             if end < start {
                 throw RowFailure(reason: .outOfRange, column: column(for: "period_end"), message: "the payment period ends (\(end)) before it starts (\(start))")
             }
@@ -570,7 +612,7 @@ final class SourceImporter {
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start, end: end,
                                             attributes: attributes, numbers: ["amount": value]))
         case .vdabStatus:
-            let m = try month(try required(r, "month"), "month")
+            let m = try month(r, try requiredIndex(r, "month"), "month")
             let c = try required(r, "category")
             let category = source.codes.isEmpty ? c : (source.codes["category"]?[c] ?? c)
             guard category.utf8.count == 2, category.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
@@ -578,7 +620,7 @@ final class SourceImporter {
                                  message: "\"\(c)\" is not a VDAB category (two digits, e.g. 00, 02, 10, 80)")
             }
             let placement = try code(&context, cell(r, "placement") ?? "none", "placement", vocabulary: Vocabulary.placements)
-            let benefit = try cell(r, "benefit").map { try amount($0, "benefit", nonNegative: true) }
+            let benefit = try optionalIndex(r, "benefit").map { try amount(r, $0, "benefit", nonNegative: true) }
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
                                             attributes: ["category": category, "placement": placement],
                                             numbers: benefit.map { ["benefit": $0] } ?? [:]))
@@ -592,12 +634,12 @@ final class SourceImporter {
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start,
                                             end: start.adding(months: 3).adding(days: -1), attributes: ["position": position]))
         case .scopeExit:
-            let day = try date(try required(r, "date"), "date")
+            let day = try date(r, try requiredIndex(r, "date"), "date")
             let reason = try code(&context, try required(r, "reason"), "reason", vocabulary: Vocabulary.exitReasons)
             return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: day, end: day,
                                             attributes: ["reason": reason]))
         case .survey:
-            let interview = try date(try required(r, "interview_date"), "interview_date")
+            let interview = try date(r, try requiredIndex(r, "interview_date"), "interview_date")
             var answers: [String: Double] = [:]
             let d = source.dialect
             for (item, i) in answerItems {
@@ -655,9 +697,13 @@ extension SourceImporter {
         thread.stackSize = 1 << 20
         thread.start()
         var context = PrepareContext()
+        var row = TextRow()
         while let (batch, failure) = channel.receive() {
-            batch.rows.withUnsafeBufferPointer { rows in
-                for i in 0..<batch.count { commit(rows[i], prepare(rows[i], &context), registry, survey) }
+            // Each row's contents are copied into a row of this thread: taking the row itself would
+            // retain its arrays, whose reference counts the reading thread touched last.
+            for i in 0..<batch.count {
+                batch.rows.withUnsafeBufferPointer { row.copyContents(of: $0.baseAddress! + i) }
+                commit(row, prepare(row, &context), registry, survey)
             }
             channel.giveBack(batch)
             if let failure {

@@ -103,6 +103,27 @@ public struct TextRow {
         RawRecord(fields: strings, line: line, badlyEncodedFields: badlyEncodedFields(), width: width)
     }
 
+    /// Makes this row a copy of `other`, reusing this row's buffers (no allocation once they are large
+    /// enough, and no reference to `other`'s buffers: a row read on one thread is taken over by another
+    /// without the two sharing reference counts).
+    public mutating func copyContents(of other: UnsafePointer<TextRow>) {
+        bytes.removeAll(keepingCapacity: true)
+        other.pointee.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+        ends.removeAll(keepingCapacity: true)
+        other.pointee.ends.withUnsafeBufferPointer { ends.append(contentsOf: $0) }
+        if !nonASCIIFields.isEmpty { nonASCIIFields.removeAll(keepingCapacity: true) }
+        if !other.pointee.nonASCIIFields.isEmpty {
+            other.pointee.nonASCIIFields.withUnsafeBufferPointer { nonASCIIFields.append(contentsOf: $0) }
+        }
+        if !knownBadFields.isEmpty { knownBadFields.removeAll() }
+        if !other.pointee.knownBadFields.isEmpty {
+            other.pointee.knownBadFields.withUnsafeBufferPointer { knownBadFields.append(contentsOf: $0) }
+        }
+        line = other.pointee.line
+        encoding = other.pointee.encoding
+        width = other.pointee.width
+    }
+
     // MARK: - Filling (by the readers)
 
     @inline(__always) mutating func reset() {
