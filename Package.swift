@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "Records", "TestSupport"]),
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "Records", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "TrialDesign"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
         .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "Records"],

@@ -345,7 +345,7 @@ enum PassingMasks {
             if !fields[s].isEmpty {
                 let r = Int(grouped.record[g])
                 for f in fields[s].indices {
-                    guard let v = attribute(records[r].attributes, fields[s][f].field) else { continue }
+                    guard let v = records[r].attributes[fields[s][f].field] else { continue }
                     if let last = lastValue[s][f], last.value == v {
                         mask |= last.mask
                     } else {
@@ -360,14 +360,6 @@ enum PassingMasks {
         return passing
     }
 
-    /// `attributes[key]`; a small dictionary (the usual few coded fields) is scanned instead of hashed, as
-    /// comparing short strings is cheaper than hashing one.
-    @inline(__always)
-    static func attribute(_ attributes: [String: String], _ key: String) -> String? {
-        guard attributes.count <= 8 else { return attributes[key] }
-        for (k, v) in attributes where k == key { return v }
-        return nil
-    }
 }
 
 /// Record indices sorted by unit (a counting sort), with each record's days precomputed.

@@ -61,13 +61,13 @@ public struct RegistryRecord: Sendable, Equatable, Codable {
     public var end: CalendarDate?
     /// Canonical coded fields, e.g. `kind` (`supplementary_one_off`, `medical_card`, `art60`, …),
     /// `category` (leefloon category or VDAB category code), `placement` (`training`, `trajectory`, …),
-    /// `amount_type`.
-    public var attributes: [String: String]
+    /// `amount_type`. A small map (see `FieldMap`): a record has a handful of fields.
+    public var attributes: FieldMap<String>
     /// Canonical numeric fields, e.g. `amount` in euro (signed; cents already divided by 100).
-    public var numbers: [String: Double]
+    public var numbers: FieldMap<Double>
 
     public init(source: String, participant: String, line: Int, start: CalendarDate, end: CalendarDate?,
-                attributes: [String: String] = [:], numbers: [String: Double] = [:]) {
+                attributes: FieldMap<String> = [:], numbers: FieldMap<Double> = [:]) {
         self.source = source
         self.participant = participant
         self.line = line
@@ -75,6 +75,15 @@ public struct RegistryRecord: Sendable, Equatable, Codable {
         self.end = end
         self.attributes = attributes
         self.numbers = numbers
+    }
+
+    /// The same record from dictionaries (e.g. decoded from JSON). Disfavoured, so that dictionary literals
+    /// at call sites build a `FieldMap` directly rather than a `Dictionary` first.
+    @_disfavoredOverload
+    public init(source: String, participant: String, line: Int, start: CalendarDate, end: CalendarDate?,
+                attributes: [String: String], numbers: [String: Double] = [:]) {
+        self.init(source: source, participant: participant, line: line, start: start, end: end,
+                  attributes: FieldMap(attributes), numbers: FieldMap(numbers))
     }
 
     /// Whether the record covers any day of [from, to] (inclusive). An open record covers every day from
