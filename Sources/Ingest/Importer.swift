@@ -154,6 +154,8 @@ final class SourceImporter {
     /// The participant of the previous accepted row (extracts come sorted by person: most rows repeat
     /// it, and need no set lookup).
     var lastAccepted: String?
+    /// The file's size in bytes, if known (to size the duplicate table).
+    var fileSize: Int?
     /// Rows per batch of the pipeline (`runPipelined`).
     static let batchSize = 2048
     var participantsSeen: Set<String> = []
@@ -169,6 +171,7 @@ final class SourceImporter {
         decimalMark = source.dialect.decimal.first?.asciiValue ?? 0x2E
         groupMark = source.dialect.thousands?.first?.asciiValue
         self.display = display
+        fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
         self.pseudonymizer = pseudonymizer
         self.known = known
         self.keepRejections = keepRejections
@@ -295,6 +298,9 @@ final class SourceImporter {
         var lastIdentifier: [UInt8] = []
         var lastParticipant: String?
         var codeMemo: [(field: String, raw: String, mapped: String)] = []
+        /// The participant whose hash starts the row hashes (`rowHash`), and that hash.
+        var hashedParticipant: String?
+        var participantHash: UInt64 = 0
     }
 
     private func process(_ r: TextRow, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
@@ -309,7 +315,7 @@ final class SourceImporter {
             try checkShape(r)
             let participant = try identify(r, &context)
             let parsed = try parse(r, participant: participant, &context)
-            return .accepted(parsed, participant: participant, hash: detectDuplicates ? rowHash(r, participant: participant) : 0)
+            return .accepted(parsed, participant: participant, hash: detectDuplicates ? rowHash(r, participant: participant, &context) : 0)
         } catch let f as RowFailure {
             return .failed(f)
         } catch {
@@ -318,12 +324,14 @@ final class SourceImporter {
     }
 
     /// The rest, in file order: link check, duplicates, counts, and handing the value on.
-    func commit(_ r: borrowing TextRow, _ prepared: Prepared, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
+    func commit(_ r: borrowing TextRow, _ prepared: consuming Prepared, _ registry: (RegistryRecord) -> Void,
+                _ survey: (SurveyResponse) -> Void) {
         tally.rowsRead += 1
         do {
-            guard case let .accepted(parsed, participant, key) = prepared else {
-                if case let .failed(f) = prepared { throw f }
-                return
+            let parsed: Parsed, participant: String, key: UInt64
+            switch consume prepared {
+            case let .failed(f): throw f
+            case let .accepted(p, id, hash): (parsed, participant, key) = (p, id, hash)
             }
             let repeated = participant == lastAccepted
             if !repeated, let known, !known.contains(participant) {
@@ -341,7 +349,7 @@ final class SourceImporter {
                 participantsSeen.insert(participant)
                 lastAccepted = participant
             }
-            switch parsed {
+            switch consume parsed {
             case let .registry(rec):
                 if source.kind == .ocmwAid { hold(rec) } else { registry(rec) }
             case let .survey(resp):
@@ -417,14 +425,21 @@ final class SourceImporter {
         }
     }
 
-    private func rowHash(_ r: TextRow, participant: String) -> UInt64 {
-        // FNV-1a, 64 bits, over the participant and the other fields (trimmed), separated by 0x1F.
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        @inline(__always) func add(_ b: UInt8) { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01B3 }
-        for b in participant.utf8 { add(b) }
-        for i in 0..<r.count where i != identifierIndex {
-            add(0x1F)
-            r.withField(i) { for b in $0 { add(b) } }
+    /// A 64-bit hash of the row's content: the participant and the other fields, trimmed, each with its
+    /// length, read 8 bytes at a time and mixed by a 128-bit multiply (as in wyhash). Two different rows
+    /// share a hash with probability about 2⁻⁶⁴ per pair.
+    private func rowHash(_ r: TextRow, participant: String, _ context: inout PrepareContext) -> UInt64 {
+        if context.hashedParticipant != participant {
+            var copy = participant
+            context.participantHash = copy.withUTF8 { RowHasher.hash(UnsafeRawBufferPointer($0), seed: 0x243F_6A88_85A3_08D3) }
+            context.hashedParticipant = participant
+        }
+        var h = context.participantHash
+        r.bytes.withUnsafeBytes { all in
+            for i in 0..<r.count where i != identifierIndex {
+                let t = r.trimmedRange(i)
+                h = RowHasher.hash(UnsafeRawBufferPointer(rebasing: all[t]), seed: h)
+            }
         }
         return h
     }
@@ -698,7 +713,16 @@ extension SourceImporter {
         thread.start()
         var context = PrepareContext()
         var row = TextRow()
+        var sized = !detectDuplicates
         while let (batch, failure) = channel.receive() {
+            if !sized {
+                // Size the duplicate table once from the first batch's bytes per row and the file's size.
+                sized = true
+                let bytes = batch.rows.prefix(batch.count).reduce(0) { $0 + $1.bytes.count + $1.count }
+                if batch.count > 0, bytes > 0, let size = fileSize {
+                    seenRows.reserve(rows: min(Int(Double(size) / Double(bytes) * Double(batch.count) * 1.05), 1 << 31))
+                }
+            }
             // Each row's contents are copied into a row of this thread: taking the row itself would
             // retain its arrays, whose reference counts the reading thread touched last.
             for i in 0..<batch.count {
@@ -761,44 +785,88 @@ final class BatchChannel: @unchecked Sendable {
     }
 }
 
-/// The rows already accepted, by a 64-bit hash of their content, with the line of each: an open-addressing
-/// table (linear probing, at most 3/4 full), 12 bytes a row. `insert` returns the line of an earlier row
-/// with the same hash, or nil after adding the row.
+/// The mixing of `rowHash`.
+enum RowHasher {
+    @inline(__always)
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let m = a.multipliedFullWidth(by: b)
+        return m.high ^ m.low
+    }
+
+    /// Hashes `bytes` (and their count) into `seed`.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var h = mix(seed ^ 0xA076_1D64_78BD_642F, UInt64(bytes.count) ^ 0xE703_7ED1_A0B4_28DB)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x8EBC_6AF0_9C88_C6E3)
+            i += 8
+        }
+        if i < bytes.count {
+            var tail: UInt64 = 0
+            for j in i..<bytes.count { tail |= UInt64(bytes[j]) << (8 * UInt64(j - i)) }
+            h = mix(h ^ tail, 0x5899_65CC_7537_4CC3)
+        }
+        return h
+    }
+}
+
+/// The rows already accepted, by a 64-bit hash of their content (already well mixed, see `RowHasher`),
+/// with the line of each: an open-addressing table (linear probing, at most 3/4 full) whose slots hold the
+/// hash and the line side by side, so a look-up touches one cache line. `insert` returns the line of an
+/// earlier row with the same hash, or nil after adding the row.
 struct RowHashTable {
-    private var keys: [UInt64] = Array(repeating: 0, count: 1 << 12)
-    private var lines: [Int32] = Array(repeating: 0, count: 1 << 12)
+    /// Slot i is `slots[2i]` (the hash; 0 = empty) and `slots[2i + 1]` (the line).
+    private var slots: [UInt64] = Array(repeating: 0, count: 2 << 12)
     private var filled = 0
     private var shift: UInt64 = 64 - 12
 
+    private var capacity: Int { slots.count / 2 }
+
+    /// Makes room for `rows` rows at once (instead of doubling, and rehashing, on the way there).
+    mutating func reserve(rows: Int) {
+        var bits = 64 - Int(shift)
+        while rows * 4 > (1 << bits) * 3 { bits += 1 }
+        if bits > 64 - Int(shift) { rehash(bits: bits) }
+    }
+
     mutating func insert(_ hash: UInt64, line: Int) -> Int? {
         let key = hash == 0 ? 1 : hash
-        if (filled + 1) * 4 > keys.count * 3 { grow() }
-        let mask = keys.count - 1
-        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while true {
-            let k = keys[i]
-            if k == 0 {
-                keys[i] = key
-                lines[i] = Int32(truncatingIfNeeded: line)
-                filled += 1
-                return nil
+        if (filled + 1) * 4 > capacity * 3 { grow() }
+        let mask = capacity - 1
+        var i = Int(truncatingIfNeeded: key >> shift)
+        return slots.withUnsafeMutableBufferPointer { s in
+            while true {
+                let k = s[2 * i]
+                if k == 0 {
+                    s[2 * i] = key
+                    s[2 * i + 1] = UInt64(line)
+                    filled += 1
+                    return nil
+                }
+                if k == key { return Int(s[2 * i + 1]) }
+                i = (i + 1) & mask
             }
-            if k == key { return Int(lines[i]) }
-            i = (i + 1) & mask
         }
     }
 
-    private mutating func grow() {
-        let oldKeys = keys, oldLines = lines
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        lines = Array(repeating: 0, count: oldKeys.count * 2)
-        shift -= 1
-        let mask = keys.count - 1
-        for j in oldKeys.indices where oldKeys[j] != 0 {
-            var i = Int(truncatingIfNeeded: (oldKeys[j] &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while keys[i] != 0 { i = (i + 1) & mask }
-            keys[i] = oldKeys[j]
-            lines[i] = oldLines[j]
+    private mutating func grow() { rehash(bits: 64 - Int(shift) + 1) }
+
+    /// Moves the entries into a table of 2^bits slots.
+    private mutating func rehash(bits: Int) {
+        let old = slots
+        slots = []
+        slots = Array(repeating: 0, count: 2 << bits)
+        shift = UInt64(64 - bits)
+        let mask = capacity - 1
+        let shift = self.shift
+        slots.withUnsafeMutableBufferPointer { s in
+            for j in stride(from: 0, to: old.count, by: 2) where old[j] != 0 {
+                var i = Int(truncatingIfNeeded: old[j] >> shift)
+                while s[2 * i] != 0 { i = (i + 1) & mask }
+                s[2 * i] = old[j]
+                s[2 * i + 1] = old[j + 1]
+            }
         }
     }
 }

@@ -211,3 +211,49 @@ import TrialDesign
         for n in [Numbers.a, Numbers.b, Numbers.invalid] { #expect(!text.contains(n)) }
     }
 }
+
+/// Imports larger than one batch of the reading pipeline (2,048 rows): duplicates and rejections across
+/// batches are found and reported in file order, the counts add up, and a broken quote late in the file
+/// fails the whole import.
+@Suite struct ManyBatchImportTests {
+    static let leefloon = RejectionTests.leefloon
+
+    func text(rows: Int, extra: [Int: String] = [:]) -> String {
+        var lines = ["insz;maand;bedrag;categorie"]
+        let people = [Numbers.a, Numbers.b, Numbers.c, Numbers.bis]
+        for i in 0..<rows {
+            let line = i + 2
+            if let e = extra[line] { lines.append(e); continue }
+            let month = 1 + (i / people.count) % 12, year = 2010 + (i / people.count / 12) % 10
+            lines.append("\(people[i % people.count]);\(year)-\(month < 10 ? "0" : "")\(month);\(100 + i),50;2")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func duplicatesAndRejectionsAcrossBatches() throws {
+        let base = text(rows: 9_000).split(separator: "\n").map(String.init)
+        // Line 9,001 repeats line 10 (thousands of rows and four batches later); line 2,050 (the first row
+        // of the second batch) has an invalid national number; line 4,097 an unparseable amount.
+        let r = try importText(Self.leefloon, text(rows: 9_000, extra: [
+            9_001: base[9], 2_050: "\(Numbers.invalid);2012-01;1,00;2", 4_097: "\(Numbers.a);2012-01;1,0,0;2",
+        ]))
+        #expect(r.rowsRead == 9_000)
+        #expect(r.accepted == 8_997 && r.rejected == 3)
+        #expect(r.rejections.map(\.line) == [2_050, 4_097, 9_001])
+        #expect(r.rejections.map(\.reason) == [.invalidNationalNumber, .unparseableAmount, .duplicateRow])
+        #expect(r.rejections[2].message.contains("line 10"))
+        #expect(r.registryRecords.count == 8_997)
+        #expect(r.registryRecords.map(\.line) == r.registryRecords.map(\.line).sorted())
+        #expect(Set(r.registryRecords.map(\.participant)).count == 4)
+    }
+
+    @Test func brokenQuoteLateInTheFileFailsTheImport() throws {
+        let broken = text(rows: 5_000) + "\(Numbers.a);\"2019-01;1,00;2\n"
+        #expect {
+            _ = try importText(Self.leefloon, broken)
+        } throws: { error in
+            guard let e = error as? ImportError, case let .unreadable(_, reason) = e else { return false }
+            return reason.contains("line 5002")
+        }
+    }
+}
