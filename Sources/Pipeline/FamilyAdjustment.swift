@@ -8,11 +8,15 @@ import TrialDesign
 /// ITT p-values, the estimators' t-test p-values) are the set the correction controls, as in the
 /// MISSION pre-analysis plan, which reports each follow-up wave as its own table. Corrections:
 /// `holm`, `bonferroni`, `bh`, `by` (R `p.adjust`), `sharpened_q` (Anderson 2008's sharpened
-/// two-stage q-values), `none` (no adjusted column). `westfall_young` needs the joint randomization
-/// distribution of the family's outcomes on the same families; outcomes of one family are observed on
-/// different families (survey respondents, registry), so it falls back to Holm and the report says so.
+/// two-stage q-values), `none` (no adjusted column), `westfall_young` (Westfall & Young's free step-down
+/// on the joint randomization distribution of the family's outcomes, `StepDown.westfallYoung`). The
+/// step-down needs every outcome of the family at that wave re-drawn on the same assignments, i.e.
+/// observed on the same families (registry outcomes of a wave are; survey outcomes share draws when they
+/// have the same respondents). Where they are not, or without randomization inference
+/// (`permutations: 0`), Holm's adjustment is used for that family and wave and the report says so.
 enum FamilyAdjustment {
-    static func apply(design: Design, estimation: inout EffectEstimation) throws -> [String] {
+    static func apply(design: Design, estimation: inout EffectEstimation,
+                      randomization: RandomizationPValues? = nil) throws -> [String] {
         var deviations: [String] = []
         for family in design.families {
             let method: MultipleTesting.Method?
@@ -23,9 +27,7 @@ enum FamilyAdjustment {
             case .bh: method = .bh
             case .by: method = .by
             case .sharpenedQ: method = .sharpenedQ
-            case .westfallYoung:
-                method = .holm
-                deviations.append("\(family.label): Westfall–Young step-down needs every outcome of the family observed on the same families; Holm's adjustment is reported instead.")
+            case .westfallYoung: method = .holm
             }
             guard let method else { continue }
             for wave in design.waves {
@@ -34,6 +36,17 @@ enum FamilyAdjustment {
                     if let e = o.waves[wave.id], e.itt.pValue.isFinite { members.append((i, e.itt.pValue)) }
                 }
                 guard !members.isEmpty else { continue }
+                if family.correction == .westfallYoung {
+                    let ids = members.map { estimation.outcomes[$0.index].id }
+                    if let joint = randomization?.jointDistribution(of: ids, wave: wave.id) {
+                        let adjusted = try StepDown.westfallYoung(observed: joint.observed, permuted: joint.permuted)
+                        for (m, q) in zip(members, adjusted) { estimation.outcomes[m.index].waves[wave.id]!.adjustedP = q }
+                        continue
+                    }
+                    deviations.append(randomization == nil
+                        ? "\(family.label), \(wave.label): Westfall–Young step-down needs randomization inference (analysis.permutations > 0); Holm's adjustment is reported instead."
+                        : "\(family.label), \(wave.label): Westfall–Young step-down needs every outcome of the family observed on the same families (here they differ, e.g. survey respondents and registry outcomes); Holm's adjustment is reported instead.")
+                }
                 let adjusted = try MultipleTesting.adjust(members.map(\.p), method: method)
                 for (m, q) in zip(members, adjusted) { estimation.outcomes[m.index].waves[wave.id]!.adjustedP = q }
             }

@@ -64,13 +64,15 @@ public enum Pipeline {
         var estimation = try EffectEstimation.run(design: design, waves: waves, arms: arms)
 
         let permutations = options.permutations ?? design.analysis.permutations
+        var randomization: RandomizationPValues?
         if permutations > 0 {
             let ri = try RandomizationPValues.run(design: design, waves: waves, arms: arms, permutations: permutations,
                                                   progress: progress)
             for (key, p) in ri.pValues { estimation.setRandomizationP(p, outcome: key.outcome, wave: key.wave) }
             estimation.warnings += ri.notes
+            randomization = ri
         }
-        deviations += try FamilyAdjustment.apply(design: design, estimation: &estimation)
+        deviations += try FamilyAdjustment.apply(design: design, estimation: &estimation, randomization: randomization)
 
         let table = EffectTable(
             families: design.families.map { Labelled(id: $0.id, label: $0.label) },

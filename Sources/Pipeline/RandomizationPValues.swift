@@ -21,6 +21,21 @@ struct RandomizationPValues {
     struct Key: Hashable { var outcome: String; var wave: String }
     var pValues: [Key: Double] = [:]
     var notes: [String] = []
+    /// The joint randomization distributions, one per group of outcomes evaluated on the same draws:
+    /// the observed statistics and `permuted[k][s]` (see `RandomizationResult.permuted`).
+    var draws: [(observed: [Double], permuted: [[Double]])] = []
+    /// Where an outcome's statistic sits in `draws`: the group and its row.
+    var joint: [Key: (group: Int, index: Int)] = [:]
+
+    /// The joint distribution of the given outcomes at one wave, when they were all evaluated on the same
+    /// draws (the input of the Westfall–Young step-down); nil otherwise.
+    func jointDistribution(of outcomes: [String], wave: String) -> (observed: [Double], permuted: [[Double]])? {
+        let refs = outcomes.compactMap { joint[Key(outcome: $0, wave: wave)] }
+        guard refs.count == outcomes.count, let group = refs.first?.group, refs.allSatisfy({ $0.group == group }) else {
+            return nil
+        }
+        return (refs.map { draws[group].observed[$0.index] }, refs.map { draws[group].permuted[$0.index] })
+    }
 
     static func run(design: Design, waves: [WaveData], arms: ArmPair, permutations: Int,
                     progress: (String) -> Void) throws -> RandomizationPValues {
@@ -41,7 +56,18 @@ struct RandomizationPValues {
                 groups[rows, default: []].append(outcome.id)
             }
             for rows in order {
-                let ids = groups[rows]!
+                // An outcome that takes one value on these families has no statistic to re-draw; leave it
+                // out so the others keep their joint distribution.
+                let ids = groups[rows]!.filter { id in
+                    let v = w.outcomes[id]!
+                    let first = v[rows[0]]!
+                    if rows.allSatisfy({ v[$0]! == first }) {
+                        result.notes.append("\(id), \(w.wave): no randomization-inference p-value (the outcome takes one value, \(first), on all \(rows.count) families)")
+                        return false
+                    }
+                    return true
+                }
+                guard !ids.isEmpty else { continue }
                 progress("randomization inference, \(w.wave): \(ids.count) outcome\(ids.count == 1 ? "" : "s") on \(rows.count) families, \(permutations) draws")
                 do {
                     let scheme = try RandomizationScheme(treatment: rows.map { w.treated[$0] },
@@ -51,7 +77,11 @@ struct RandomizationPValues {
                     let ri = try RandomizationInference.run(
                         scheme: scheme, outcomes: outcomes, statistic: .studentized, covariates: covariates,
                         method: .automatic(draws: permutations, seed: design.analysis.seed))
-                    for (id, r) in zip(ids, ri.outcomes) { result.pValues[Key(outcome: id, wave: w.wave)] = r.pTwoTailed }
+                    for (k, (id, r)) in zip(ids, ri.outcomes).enumerated() {
+                        result.pValues[Key(outcome: id, wave: w.wave)] = r.pTwoTailed
+                        result.joint[Key(outcome: id, wave: w.wave)] = (result.draws.count, k)
+                    }
+                    result.draws.append((ri.outcomes.map(\.estimate), ri.permuted))
                 } catch let error as InferenceError {
                     // e.g. an outcome without variation: no statistic to re-draw. Run the others one by one.
                     if ids.count > 1 {

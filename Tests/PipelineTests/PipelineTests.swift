@@ -257,3 +257,61 @@ extension Double {
         #expect(!PipelineTests.result.warnings.contains { $0.contains("interaction is not estimable") })
     }
 }
+
+/// `correction: westfall_young`: the free step-down on the joint randomization distribution of each
+/// family's outcomes at a wave (all re-drawn on the same assignments), and Holm with a stated deviation
+/// when there is no randomization inference to step down on.
+@Suite struct WestfallYoungFamilyTests {
+    static let design: Design = {
+        let text = try! String(contentsOfFile: Fixtures.path("designs/mission-kortrijk.yaml"), encoding: .utf8)
+        return try! Design.parse(yaml: text.replacingOccurrences(of: "correction: sharpened_q", with: "correction: westfall_young"))
+    }()
+
+    func members(_ r: PipelineResult, family: String, wave: String) -> [WaveEffect] {
+        r.effects.outcomes.filter { $0.family == family }.compactMap { $0.waves[wave] }.filter { $0.itt.pValue.isFinite }
+    }
+
+    @Test func stepDownOnTheJointRandomizationDistribution() throws {
+        let panel = try SyntheticTrial.panel(design: Self.design)
+        let r = try Pipeline.analyse(design: Self.design, panel: panel, provenance: SyntheticTrial.provenance,
+                                     options: PipelineOptions(permutations: 400))
+        #expect(!r.content.deviations.contains { $0.contains("Westfall") }, "\(r.content.deviations)")
+        var checked = 0
+        for family in ["financial_support", "employment"] {
+            for wave in ["m6", "m12"] {
+                let ms = members(r, family: family, wave: wave)
+                guard !ms.isEmpty else { continue }
+                for e in ms {
+                    let adjusted = try #require(e.adjustedP), raw = try #require(e.randomizationP)
+                    // Never below the outcome's own randomization p-value, never above Bonferroni's bound.
+                    #expect(adjusted >= raw - 1e-12 && adjusted <= min(1, Double(ms.count) * raw) + 1e-9,
+                            "\(family) \(wave): \(adjusted) vs raw \(raw)")
+                    checked += 1
+                }
+                // Step-down order: a smaller randomization p-value never gets a larger adjusted one.
+                for a in ms { for b in ms where a.randomizationP! < b.randomizationP! {
+                    #expect(a.adjustedP! <= b.adjustedP! + 1e-12)
+                } }
+                if ms.count == 1 { #expect(ms[0].adjustedP == ms[0].randomizationP) }
+            }
+        }
+        #expect(checked >= 8)
+    }
+
+    @Test func holmWithADeviationWithoutRandomizationInference() throws {
+        let panel = try SyntheticTrial.panel(design: Self.design)
+        let r = try Pipeline.analyse(design: Self.design, panel: panel, provenance: SyntheticTrial.provenance,
+                                     options: PipelineOptions(permutations: 0))
+        #expect(r.content.deviations.contains { $0.contains("Westfall–Young step-down needs randomization inference") })
+        let ms = members(r, family: "financial_support", wave: "m6")
+        let p = ms.map(\.itt.pValue)
+        // Holm: sorted ascending, p_(i) · (m − i + 1), running maximum, capped at 1.
+        let order = p.indices.sorted { p[$0] < p[$1] }
+        var holm = [Double](repeating: 0, count: p.count), running = 0.0
+        for (rank, i) in order.enumerated() {
+            running = max(running, min(1, p[i] * Double(p.count - rank)))
+            holm[i] = running
+        }
+        for (e, h) in zip(ms, holm) { #expect(isClose(try #require(e.adjustedP), h, relative: 1e-12)) }
+    }
+}
