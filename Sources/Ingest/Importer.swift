@@ -154,6 +154,8 @@ final class SourceImporter {
     /// The participant of the previous accepted row (extracts come sorted by person: most rows repeat
     /// it, and need no set lookup).
     var lastAccepted: String?
+    /// Where the slot contents read ahead by `RowHashTable.warm` end up (never used otherwise).
+    var warmSink: UInt64 = 0
     /// The file's size in bytes, if known (to size the duplicate table).
     var fileSize: Int?
     /// Rows per batch of the pipeline (`runPipelined`).
@@ -277,18 +279,24 @@ final class SourceImporter {
 
     // MARK: - One row
 
-    private func reject(_ r: TextRow, _ f: RowFailure) {
+    private func reject(line: Int, fields: () -> [String], _ f: RowFailure) {
         tally.rejected += 1
-        let rejection = Rejection(file: display, line: r.line, column: f.column, reason: f.reason, message: f.message,
-                                  excerpt: Excerpt.make(names: names, fields: r.strings, skipping: identifierIndex))
+        let rejection = Rejection(file: display, line: line, column: f.column, reason: f.reason, message: f.message,
+                                  excerpt: Excerpt.make(names: names, fields: fields(), skipping: identifierIndex))
         if keepRejections { rejections.append(rejection) }
         onRejection?(rejection)
     }
 
-    /// A row after the work that needs no state shared across rows (`prepare`, run on worker threads).
+    /// A row after the work that needs no state shared across rows (`prepare`, run on the reading thread).
     enum Prepared {
         case accepted(Parsed, participant: String, hash: UInt64)
         case failed(RowFailure)
+
+        /// The row hash of an accepted row.
+        var hash: UInt64 {
+            if case let .accepted(_, _, h) = self { return h }
+            return 0
+        }
     }
 
     /// What `prepare` carries from one row to the next of a batch: the previous row's identifier bytes and
@@ -305,11 +313,11 @@ final class SourceImporter {
 
     private func process(_ r: TextRow, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
         var context = PrepareContext()
-        commit(r, prepare(r, &context), registry, survey)
+        commit(line: r.line, prepare(r, &context), { r.strings }, registry, survey)
     }
 
     /// Shape, identifier, fields and the row's hash: the part of a row's import that reads nothing other
-    /// rows change (but the pseudonym cache, under its lock), so batches are prepared in parallel.
+    /// rows change (but the pseudonym cache, under its lock), so it runs on the reading thread.
     func prepare(_ r: borrowing TextRow, _ context: inout PrepareContext) -> Prepared {
         do {
             try checkShape(r)
@@ -324,7 +332,7 @@ final class SourceImporter {
     }
 
     /// The rest, in file order: link check, duplicates, counts, and handing the value on.
-    func commit(_ r: borrowing TextRow, _ prepared: consuming Prepared, _ registry: (RegistryRecord) -> Void,
+    func commit(line: Int, _ prepared: consuming Prepared, _ fields: () -> [String], _ registry: (RegistryRecord) -> Void,
                 _ survey: (SurveyResponse) -> Void) {
         tally.rowsRead += 1
         do {
@@ -340,7 +348,7 @@ final class SourceImporter {
                 throw RowFailure(reason: .unknownParticipant, column: source.identifierColumn,
                                  message: "the \(source.identifierType == .insz ? "national number" : "identifier") links to no participant of the trial (its pseudonym is \(participant))")
             }
-            if detectDuplicates, let earlier = seenRows.insert(key, line: r.line) {
+            if detectDuplicates, let earlier = seenRows.insert(key, line: line) {
                 throw RowFailure(reason: .duplicateRow, column: nil,
                                  message: "the row repeats line \(earlier) exactly; it is counted once")
             }
@@ -356,9 +364,9 @@ final class SourceImporter {
                 survey(resp)
             }
         } catch let f as RowFailure {
-            reject(r, f)
+            reject(line: line, fields: fields, f)
         } catch {
-            reject(r, RowFailure(reason: .missingField, column: nil, message: "\(error)"))
+            reject(line: line, fields: fields, RowFailure(reason: .missingField, column: nil, message: "\(error)"))
         }
     }
 
@@ -675,24 +683,35 @@ final class SourceImporter {
 }
 
 extension SourceImporter {
-    /// A batch of rows between the reading thread and the importing caller.
+    /// A batch of rows between the reading thread and the committing caller.
     final class Batch: @unchecked Sendable {
         var rows: [TextRow] = []
         var count = 0
+        /// Filled by the reading thread after the rows: each row prepared (taken by the caller) and its line.
+        var prepared: [Prepared?] = []
+        var lines: [Int] = []
     }
 
-    /// Reads and splits the file on a thread of its own in batches of `batchSize` rows while the calling
-    /// thread imports the batches read before, in file order (so the closures are called in order, on the
-    /// caller's thread). At most 8 batches are in flight: memory stays bounded whatever the size of the
-    /// file. (Preparing rows on worker threads as well was tried and was slower: the values built on one
-    /// thread and released on another make the reference counts and the allocator contend.)
+    /// Reads, splits and prepares the file (`prepare`: shape, identifier and pseudonym, fields, row hash)
+    /// on a thread of its own, in batches of `batchSize` rows, while the calling thread commits the
+    /// batches prepared before (`commit`: links, duplicates, counts, the closures), in file order and on
+    /// the caller's thread. At most 8 batches are in flight, so memory stays bounded whatever the size of
+    /// the file. Measured alternatives (docs/performance.md): reading only on the thread and preparing on
+    /// the caller is slower by a fifth; preparing batches on worker threads as well is slower still (values
+    /// built on one thread and released on another make reference counts and the allocator contend).
     func runPipelined(_ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) throws {
         let channel = BatchChannel(batches: 8)
-        let reader = self.reader
         let source = Unchecked(reader)
+        // Not retained by the thread: the importer holds the caller's closures (`onRejection`), which
+        // must not outlive this call (the caller may have made them escaping only for its duration). The
+        // thread stops using it before it sends the last batch, and this call returns only after that.
+        let importer = Unchecked(Unmanaged.passUnretained(self))
+        let done = DispatchSemaphore(value: 0)
         let thread = Thread {
+            defer { done.signal() }
             var failure: Error?
             var finished = false
+            var context = PrepareContext()
             while !finished {
                 let batch = channel.takeEmpty()
                 batch.count = 0
@@ -706,13 +725,19 @@ extension SourceImporter {
                     failure = error
                     finished = true
                 }
+                batch.prepared.removeAll(keepingCapacity: true)
+                batch.lines.removeAll(keepingCapacity: true)
+                batch.rows.withUnsafeBufferPointer { rows in
+                    for i in 0..<batch.count {
+                        batch.lines.append(rows[i].line)
+                        batch.prepared.append(importer.value.takeUnretainedValue().prepare(rows[i], &context))
+                    }
+                }
                 channel.send(batch, failure: finished ? (failure ?? EndOfRows()) : nil)
             }
         }
         thread.stackSize = 1 << 20
         thread.start()
-        var context = PrepareContext()
-        var row = TextRow()
         var sized = !detectDuplicates
         while let (batch, failure) = channel.receive() {
             if !sized {
@@ -723,14 +748,21 @@ extension SourceImporter {
                     seenRows.reserve(rows: min(Int(Double(size) / Double(bytes) * Double(batch.count) * 1.05), 1 << 31))
                 }
             }
-            // Each row's contents are copied into a row of this thread: taking the row itself would
-            // retain its arrays, whose reference counts the reading thread touched last.
+            let ahead = 8
+            if detectDuplicates {
+                for i in 0..<min(ahead, batch.count) { warmSink &+= seenRows.warm(batch.prepared[i]?.hash ?? 0) }
+            }
             for i in 0..<batch.count {
-                batch.rows.withUnsafeBufferPointer { row.copyContents(of: $0.baseAddress! + i) }
-                commit(row, prepare(row, &context), registry, survey)
+                if detectDuplicates && i + ahead < batch.count {
+                    warmSink &+= seenRows.warm(batch.prepared[i + ahead]?.hash ?? 0)
+                }
+                // Moved out of the batch (no copy); the row itself is read only for a rejection's excerpt.
+                guard let prepared = batch.prepared[i].take() else { continue }
+                commit(line: batch.lines[i], prepared, { batch.rows[i].strings }, registry, survey)
             }
             channel.giveBack(batch)
             if let failure {
+                done.wait()
                 if failure is EndOfRows { break }
                 throw failure
             }
@@ -828,6 +860,17 @@ struct RowHashTable {
         var bits = 64 - Int(shift)
         while rows * 4 > (1 << bits) * 3 { bits += 1 }
         if bits > 64 - Int(shift) { rehash(bits: bits) }
+    }
+
+    /// Reads the slot where `hash` would go, so that its cache line is on its way when `insert` comes to
+    /// it a few rows later (a load whose value is not needed yet lets the processor overlap the memory
+    /// accesses of several rows; Swift has no prefetch instruction). Returns the slot's content, to be
+    /// folded into a value that is kept, so the load is not optimised away.
+    @inline(__always)
+    func warm(_ hash: UInt64) -> UInt64 {
+        let key = hash == 0 ? 1 : hash
+        let i = Int(truncatingIfNeeded: key >> shift)
+        return slots.withUnsafeBufferPointer { $0[2 * i] }
     }
 
     mutating func insert(_ hash: UInt64, line: Int) -> Int? {
