@@ -59,21 +59,31 @@ struct PanelBench: ParsableCommand {
                 units.append(AssignedUnit(id: f[0], linkKey: f[1], arm: z == 1 ? "treatment" : "control",
                                           assignedOn: date, probability: 0.5))
             }
+            // One record per data line: reserve them all at once (no regrowth copies of a large array).
             var records: [RegistryRecord] = []
+            records.reserveCapacity(try Self.lineCount(vdab) + Self.lineCount(ocmw))
+            // The files list a person's rows together, and the coded fields take few distinct values: equal
+            // values share one string or one field map (copy-on-write storage) instead of one allocation
+            // per row.
+            var participants = RepeatedValue<String>()
+            var vdabFields = FieldMapCache<VDABKey>(), ocmwFields = FieldMapCache<String>()
+            var months = MonthSpans()
             try Self.read(vdab, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { f, line, cell in
-                guard let (year, month) = Self.yearMonth(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
-                let first = CalendarDate(year: year, month: month, day: 1)!
-                let last = CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
-                records.append(RegistryRecord(source: "vdab", participant: f[0], line: line, start: first, end: last,
-                                              attributes: ["category": f[2], "placement": f[3]]))
+                guard let (first, last) = months.span(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
+                let attributes = vdabFields.map(for: VDABKey(category: f[2], placement: f[3])) {
+                    ["category": f[2], "placement": f[3]]
+                }
+                records.append(RegistryRecord(source: "vdab", participant: participants.shared(f[0]), line: line,
+                                              start: first, end: last, attributes: attributes))
             }
             try Self.read(ocmw, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { f, line, cell in
                 guard let date = Self.dayMonthYear(f[2]) else { throw cell(2, "'\(f[2])' is not a date DD/MM/YYYY") }
                 guard let amount = Self.decimalComma(f[3]) else {
                     throw cell(3, "'\(f[3])' is not an amount (decimal comma, e.g. 123,45)")
                 }
-                records.append(RegistryRecord(source: "ocmw", participant: f[0], line: line, start: date, end: date,
-                                              attributes: ["kind": f[1]], numbers: ["amount": amount]))
+                let attributes = ocmwFields.map(for: f[1]) { ["kind": f[1]] }
+                records.append(RegistryRecord(source: "ocmw", participant: participants.shared(f[0]), line: line,
+                                              start: date, end: date, attributes: attributes, numbers: ["amount": amount]))
             }
             let panel = try Panel.derive(design: design, units: units, records: records, responses: [], exits: [])
             let (text, sums, missing) = Self.csv(panel, arms: arms)
@@ -145,6 +155,18 @@ struct PanelBench: ParsableCommand {
         return (1...12).contains(month) ? (v / 100, month) : nil
     }
 
+    /// The number of line feeds in a file (an upper bound of its data lines, for reserving capacity).
+    static func lineCount(_ path: String) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("\(path): cannot be read") }
+        defer { try? handle.close() }
+        var count = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { bytes in
+                for b in bytes where b == 0x0A { count += 1 }
+            }
+        }
+        return count
+    }
     /// "123,45" → 123.45: the text with its commas made points, read as a `Double` (the same value as
     /// `replacingOccurrences(of: ",", with: ".")`, without Foundation's string search).
     static func decimalComma(_ s: String) -> Double? {
@@ -178,5 +200,59 @@ struct PanelBench: ParsableCommand {
             return nil
         }
         return CalendarDate(year: y, month: m, day: d)
+    }
+}
+
+/// The last value seen, returned in place of an equal new one: rows of one person come together, so their
+/// identifiers share one string's storage rather than keeping one allocation per row.
+struct RepeatedValue<Value: Equatable> {
+    private var last: Value?
+
+    mutating func shared(_ value: Value) -> Value {
+        if let last, last == value { return last }
+        last = value
+        return value
+    }
+}
+
+/// The VDAB coded fields of a row.
+struct VDABKey: Hashable {
+    var category: String
+    var placement: String
+}
+
+/// One `FieldMap` per distinct key (coded fields take few values), so records with equal fields share one
+/// map's storage. The last key is checked before the table, as runs of equal rows are common.
+struct FieldMapCache<Key: Hashable> {
+    private var last: (key: Key, map: FieldMap<String>)?
+    private var table: [Key: FieldMap<String>] = [:]
+
+    mutating func map(for key: Key, make: () -> FieldMap<String>) -> FieldMap<String> {
+        if let last, last.key == key { return last.map }
+        let map: FieldMap<String>
+        if let known = table[key] {
+            map = known
+        } else {
+            map = make()
+            // Bounded: a column with many distinct values gets no sharing beyond the last row.
+            if table.count < 4096 { table[key] = map }
+        }
+        last = (key, map)
+        return map
+    }
+}
+
+/// The first and last day of a month given as YYYYMM, remembered per month (a panel covers few months).
+struct MonthSpans {
+    private var spans: [Int: (CalendarDate, CalendarDate)] = [:]
+
+    mutating func span(_ text: String) -> (CalendarDate, CalendarDate)? {
+        guard let (year, month) = PanelBench.yearMonth(text) else { return nil }
+        let key = year * 100 + month
+        if let known = spans[key] { return known }
+        let span = (CalendarDate(year: year, month: month, day: 1)!,
+                    CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!)
+        spans[key] = span
+        return span
     }
 }
