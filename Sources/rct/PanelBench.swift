@@ -86,8 +86,10 @@ struct PanelBench: ParsableCommand {
                                               start: date, end: date, attributes: attributes, numbers: ["amount": amount]))
             }
             let panel = try Panel.derive(design: design, units: units, records: records, responses: [], exits: [])
-            let (text, sums, missing) = Self.csv(panel, arms: arms)
-            try StoreSupport.write(text, to: out)
+            let (bytes, sums, missing) = Self.csv(panel, arms: arms)
+            do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                throw CommandFailure("\(out): cannot write the file (\(error.localizedDescription))")
+            }
             if missing > 0 { printError("warning: \(missing) outcome cells have no value (written empty)") }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             let sumText = zip(panel.outcomeIDs, sums).map { "\"\($0)\": \(String(format: "%.4f", $1))" }.joined(separator: ", ")
@@ -96,30 +98,66 @@ struct PanelBench: ParsableCommand {
     }
 
     /// The peers' table: `family_id, z, wave`, then the outcomes, by family and wave (m6 before m12);
-    /// returns the text, the column sums and the number of cells without a value.
-    static func csv(_ panel: PanelData, arms: [String: Int]) -> (String, [Double], Int) {
+    /// returns the UTF-8 bytes, the column sums and the number of cells without a value. Integral values are
+    /// written without a decimal point, others as Swift prints a `Double` (shortest round-trip form).
+    static func csv(_ panel: PanelData, arms: [String: Int]) -> ([UInt8], [Double], Int) {
         let waveOrder = Dictionary(uniqueKeysWithValues: panel.waves.enumerated().map { ($1, $0) })
-        let rows = panel.rows.sorted { a, b in
+        let rows = panel.rows
+        func before(_ a: PanelRow, _ b: PanelRow) -> Bool {
             a.unitID != b.unitID ? a.unitID < b.unitID : waveOrder[a.wave, default: 0] < waveOrder[b.wave, default: 0]
+        }
+        // The panel lists units in file order, usually already by family: sort (indices) only if needed.
+        var order = Array(rows.indices)
+        if rows.indices.dropFirst().contains(where: { before(rows[$0], rows[$0 - 1]) }) {
+            order.sort { before(rows[$0], rows[$1]) }
         }
         var sums = [Double](repeating: 0, count: panel.outcomeIDs.count)
         var missing = 0
-        var text = (["family_id", "z", "wave"] + panel.outcomeIDs).joined(separator: ",") + "\n"
-        text.reserveCapacity(rows.count * 48)
-        for row in rows {
-            text += "\(row.unitID),\(arms[row.unitID] ?? 0),\(row.wave)"
-            for (i, cell) in row.outcomes.enumerated() {
-                text += ","
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.count * 48 + 256)
+        bytes.append(contentsOf: (["family_id", "z", "wave"] + panel.outcomeIDs).joined(separator: ",").utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        // The z of the last unit written (both waves of a unit come together).
+        var lastUnit: String? = nil, lastZ = 0
+        for i in order {
+            let row = rows[i]
+            if lastUnit != row.unitID {
+                lastZ = arms[row.unitID] ?? 0
+                lastUnit = row.unitID
+            }
+            bytes.append(contentsOf: row.unitID.utf8)
+            bytes.append(UInt8(ascii: ","))
+            appendInteger(lastZ, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(contentsOf: row.wave.utf8)
+            for (k, cell) in row.outcomes.enumerated() {
+                bytes.append(UInt8(ascii: ","))
                 if let v = cell.value, cell.status == .observed {
-                    sums[i] += v
-                    text += v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+                    sums[k] += v
+                    if v == v.rounded() && abs(v) < 1e15 {
+                        appendInteger(Int(v), to: &bytes)
+                    } else {
+                        bytes.append(contentsOf: v.description.utf8)
+                    }
                 } else {
                     missing += 1
                 }
             }
-            text += "\n"
+            bytes.append(UInt8(ascii: "\n"))
         }
-        return (text, sums, missing)
+        return (bytes, sums, missing)
+    }
+
+    /// Appends the decimal digits of `value` (with a leading '-' when negative), as `String(value)` reads.
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let first = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[first...].reverse()
     }
 
     /// Streams a delimited file with the expected header, calling `body` with the fields of every data
