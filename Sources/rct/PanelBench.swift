@@ -49,42 +49,25 @@ struct PanelBench: ParsableCommand {
         try StoreSupport.reporting {
             let started = DispatchTime.now()
             let design = try Design.parse(yaml: Self.designText, file: "Sources/rct/PanelBench.swift")
-            var units: [AssignedUnit] = []
-            var arms: [String: Int] = [:]
-            try Self.read(families, separator: ",", header: ["family_id", "pseudonym", "assignment_date", "z"]) { f, line, cell in
-                guard let date = CalendarDate(iso: f[2]) else { throw cell(2, "'\(f[2])' is not a date YYYY-MM-DD") }
-                guard let z = Int(f[3]), z == 0 || z == 1 else { throw cell(3, "'\(f[3])' is not 0 or 1") }
-                if arms[f[0]] != nil { throw cell(0, "family '\(f[0])' appears twice") }
-                arms[f[0]] = z
-                units.append(AssignedUnit(id: f[0], linkKey: f[1], arm: z == 1 ? "treatment" : "control",
-                                          assignedOn: date, probability: 0.5))
-            }
-            // One record per data line: reserve them all at once (no regrowth copies of a large array).
+            // Two readers at once: the VDAB file (most of the lines) here, the families and OCMW files on a
+            // second thread. Errors are reported in file order (families, VDAB, OCMW), as a sequential read would.
+            let familiesPath = families, vdabPath = vdab, ocmwPath = ocmw
+            let other = SideReads()
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                other.families = Result { try Self.readFamilies(familiesPath) }
+                if case .success = other.families { other.ocmw = Result { try Self.readOCMW(ocmwPath) } }
+                done.signal()
+            }.start()
+            // Not through a `Result`: a second reference to the array would make the append below copy it.
             var records: [RegistryRecord] = []
-            records.reserveCapacity(try Self.lineCount(vdab) + Self.lineCount(ocmw))
-            // The files list a person's rows together, and the coded fields take few distinct values: equal
-            // values share one string or one field map (copy-on-write storage) instead of one allocation
-            // per row.
-            var participants = RepeatedValue<String>()
-            var vdabFields = FieldMapCache<VDABKey>(), ocmwFields = FieldMapCache<String>()
-            var months = MonthSpans()
-            try Self.read(vdab, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { f, line, cell in
-                guard let (first, last) = months.span(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
-                let attributes = vdabFields.map(for: VDABKey(category: f[2], placement: f[3])) {
-                    ["category": f[2], "placement": f[3]]
-                }
-                records.append(RegistryRecord(source: "vdab", participant: participants.shared(f[0]), line: line,
-                                              start: first, end: last, attributes: attributes))
-            }
-            try Self.read(ocmw, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { f, line, cell in
-                guard let date = Self.dayMonthYear(f[2]) else { throw cell(2, "'\(f[2])' is not a date DD/MM/YYYY") }
-                guard let amount = Self.decimalComma(f[3]) else {
-                    throw cell(3, "'\(f[3])' is not an amount (decimal comma, e.g. 123,45)")
-                }
-                let attributes = ocmwFields.map(for: f[1]) { ["kind": f[1]] }
-                records.append(RegistryRecord(source: "ocmw", participant: participants.shared(f[0]), line: line,
-                                              start: date, end: date, attributes: attributes, numbers: ["amount": amount]))
-            }
+            var vdabError: Error?
+            do { records = try Self.readVDAB(vdabPath, alsoReserving: ocmwPath) } catch { vdabError = error }
+            done.wait()
+            let (units, arms) = try other.families!.get()
+            if let vdabError { throw vdabError }
+            records.append(contentsOf: try other.ocmw!.get())
+            other.ocmw = nil
             let panel = try Panel.derive(design: design, units: units, records: records, responses: [], exits: [])
             let (bytes, sums, missing) = Self.csv(panel, arms: arms)
             do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
@@ -95,6 +78,61 @@ struct PanelBench: ParsableCommand {
             let sumText = zip(panel.outcomeIDs, sums).map { "\"\($0)\": \(String(format: "%.4f", $1))" }.joined(separator: ", ")
             print("{\"rows\": \(panel.rows.count), \"sums\": {\(sumText)}, \"seconds_compute\": \(String(format: "%.4f", seconds))}")
         }
+    }
+
+    /// The families: their units (arm `treatment` for z = 1) and z by family id.
+    static func readFamilies(_ path: String) throws -> ([AssignedUnit], [String: Int]) {
+        var units: [AssignedUnit] = []
+        var arms: [String: Int] = [:]
+        try read(path, separator: ",", header: ["family_id", "pseudonym", "assignment_date", "z"]) { f, line, cell in
+            guard let date = CalendarDate(iso: f[2]) else { throw cell(2, "'\(f[2])' is not a date YYYY-MM-DD") }
+            guard let z = Int(f[3]), z == 0 || z == 1 else { throw cell(3, "'\(f[3])' is not 0 or 1") }
+            if arms[f[0]] != nil { throw cell(0, "family '\(f[0])' appears twice") }
+            arms[f[0]] = z
+            units.append(AssignedUnit(id: f[0], linkKey: f[1], arm: z == 1 ? "treatment" : "control",
+                                      assignedOn: date, probability: 0.5))
+        }
+        return (units, arms)
+    }
+
+    /// The VDAB month statuses as records covering their calendar month, in an array with room for the
+    /// records of `alsoReserving` too (appended after, without regrowing the array).
+    static func readVDAB(_ path: String, alsoReserving other: String) throws -> [RegistryRecord] {
+        // One record per data line: reserve them all at once (no regrowth copies of a large array).
+        var records: [RegistryRecord] = []
+        records.reserveCapacity(try lineCount(path) + lineCount(other))
+        // The file lists a person's rows together, and the coded fields take few distinct values: equal
+        // values share one string or one field map (copy-on-write storage) instead of one allocation per row.
+        var participants = RepeatedValue<String>()
+        var fields = FieldMapCache<VDABKey>()
+        var months = MonthSpans()
+        try read(path, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { f, line, cell in
+            guard let (first, last) = months.span(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
+            let attributes = fields.map(for: VDABKey(category: f[2], placement: f[3])) {
+                ["category": f[2], "placement": f[3]]
+            }
+            records.append(RegistryRecord(source: "vdab", participant: participants.shared(f[0]), line: line,
+                                          start: first, end: last, attributes: attributes))
+        }
+        return records
+    }
+
+    /// The OCMW aid decisions as one-day records on their start date, with the amount.
+    static func readOCMW(_ path: String) throws -> [RegistryRecord] {
+        var records: [RegistryRecord] = []
+        records.reserveCapacity(try lineCount(path))
+        var participants = RepeatedValue<String>()
+        var fields = FieldMapCache<String>()
+        try read(path, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { f, line, cell in
+            guard let date = dayMonthYear(f[2]) else { throw cell(2, "'\(f[2])' is not a date DD/MM/YYYY") }
+            guard let amount = decimalComma(f[3]) else {
+                throw cell(3, "'\(f[3])' is not an amount (decimal comma, e.g. 123,45)")
+            }
+            let attributes = fields.map(for: f[1]) { ["kind": f[1]] }
+            records.append(RegistryRecord(source: "ocmw", participant: participants.shared(f[0]), line: line,
+                                          start: date, end: date, attributes: attributes, numbers: ["amount": amount]))
+        }
+        return records
     }
 
     /// The peers' table: `family_id, z, wave`, then the outcomes, by family and wave (m6 before m12);
@@ -199,8 +237,9 @@ struct PanelBench: ParsableCommand {
         defer { try? handle.close() }
         var count = 0
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            // Branch-free, so the loop vectorises.
             chunk.withUnsafeBytes { bytes in
-                for b in bytes where b == 0x0A { count += 1 }
+                for b in bytes { count &+= b == 0x0A ? 1 : 0 }
             }
         }
         return count
@@ -239,6 +278,12 @@ struct PanelBench: ParsableCommand {
         }
         return CalendarDate(year: y, month: m, day: d)
     }
+}
+
+/// What the second reading thread hands back (written by it before it signals, read after the wait).
+final class SideReads: @unchecked Sendable {
+    var families: Result<([AssignedUnit], [String: Int]), Error>?
+    var ocmw: Result<[RegistryRecord], Error>?
 }
 
 /// The last value seen, returned in place of an equal new one: rows of one person come together, so their
