@@ -4,28 +4,31 @@ import Records
 /// Attrition per wave and arm, and the CONSORT counts, from the derived rows.
 enum Attrition {
     static func count(design: Design, rows: [PanelRow], exitReason: [String: String]) -> [WaveAttrition] {
-        var out: [WaveAttrition] = []
-        for wave in design.waves {
-            for arm in design.arms {
-                var a = WaveAttrition(wave: wave.id, arm: arm.id, randomised: 0, interviewed: 0, outsideWindowKept: 0,
-                                      outsideWindowMissing: 0, noResponse: 0, censoredByReason: [:])
-                for row in rows where row.wave == wave.id && row.arm == arm.id {
-                    a.randomised += 1
-                    switch row.interview {
-                    case .interviewed: a.interviewed += 1
-                    case .outsideWindowKept: a.outsideWindowKept += 1
-                    case .outsideWindowMissing: a.outsideWindowMissing += 1
-                    case .noResponse: a.noResponse += 1
-                    case .noSurvey: break
-                    }
-                    if row.outcomes.contains(where: { $0.status == .censored }) {
-                        a.censoredByReason[exitReason[row.unitID] ?? "unknown", default: 0] += 1
-                    }
-                }
-                out.append(a)
+        // One pass over the rows, counting into per wave × arm cells (rows of other waves or arms are not counted).
+        let waves = design.waves.map(\.id), arms = design.arms.map(\.id)
+        var cells: [WaveAttrition] = []
+        for wave in waves {
+            for arm in arms {
+                cells.append(WaveAttrition(wave: wave, arm: arm, randomised: 0, interviewed: 0, outsideWindowKept: 0,
+                                           outsideWindowMissing: 0, noResponse: 0, censoredByReason: [:]))
             }
         }
-        return out
+        var index = RowCellIndex(waves: waves, arms: arms)
+        for i in rows.indices {
+            guard let k = index.cell(wave: rows[i].wave, arm: rows[i].arm) else { continue }
+            cells[k].randomised += 1
+            switch rows[i].interview {
+            case .interviewed: cells[k].interviewed += 1
+            case .outsideWindowKept: cells[k].outsideWindowKept += 1
+            case .outsideWindowMissing: cells[k].outsideWindowMissing += 1
+            case .noResponse: cells[k].noResponse += 1
+            case .noSurvey: break
+            }
+            if rows[i].outcomes.contains(where: { $0.status == .censored }) {
+                cells[k].censoredByReason[exitReason[rows[i].unitID] ?? "unknown", default: 0] += 1
+            }
+        }
+        return cells
     }
 
     static func consort(design: Design, units: [AssignedUnit], rows: [PanelRow], outcomeIDs: [String],
@@ -47,36 +50,72 @@ enum Attrition {
             }
             takeUpCounts = t
         }
-        var waves: [ConsortCounts.WaveCounts] = []
-        for wave in design.waves {
-            // Outcomes measured at this wave.
-            let measured = design.outcomes.enumerated().filter { $0.element.windows[wave.id] != nil }.map(\.offset)
-            var arms: [ConsortCounts.ArmWave] = []
-            for arm in design.arms {
-                var c = ConsortCounts.ArmWave(arm: arm.id, allocated: allocated[arm.id] ?? 0, followedUp: 0, lostNoResponse: 0,
-                                              lostOutsideWindow: 0, registryCensored: 0, analysed: 0, analysedByOutcome: [:])
-                for o in measured { c.analysedByOutcome[outcomeIDs[o]] = 0 }
-                for row in rows where row.wave == wave.id && row.arm == arm.id {
-                    switch row.interview {
-                    case .interviewed, .outsideWindowKept: c.followedUp += 1
-                    case .outsideWindowMissing: c.lostOutsideWindow += 1
-                    case .noResponse: c.lostNoResponse += 1
-                    case .noSurvey: break
-                    }
-                    if row.outcomes.contains(where: { $0.status == .censored }) { c.registryCensored += 1 }
-                    var any = false
-                    for o in measured where row.outcomes[o].status == .observed {
-                        c.analysedByOutcome[outcomeIDs[o], default: 0] += 1
-                        any = true
-                    }
-                    if any { c.analysed += 1 }
-                }
-                arms.append(c)
+        // One pass over the rows, counting into per wave × arm cells; outcome counts in arrays by outcome
+        // index, turned into the by-id dictionaries at the end.
+        let waveIDs = design.waves.map(\.id), armIDs = design.arms.map(\.id)
+        // Outcomes measured at each wave.
+        let measured = waveIDs.map { wave in design.outcomes.enumerated().filter { $0.element.windows[wave] != nil }.map(\.offset) }
+        var cells: [ConsortCounts.ArmWave] = []
+        var analysedByOutcome: [[Int]] = []
+        for (w, _) in waveIDs.enumerated() {
+            for arm in armIDs {
+                cells.append(ConsortCounts.ArmWave(arm: arm, allocated: allocated[arm] ?? 0, followedUp: 0, lostNoResponse: 0,
+                                                   lostOutsideWindow: 0, registryCensored: 0, analysed: 0, analysedByOutcome: [:]))
+                analysedByOutcome.append([Int](repeating: 0, count: measured[w].count))
             }
-            waves.append(.init(wave: wave.id, arms: arms))
+        }
+        var index = RowCellIndex(waves: waveIDs, arms: armIDs)
+        for i in rows.indices {
+            guard let k = index.cell(wave: rows[i].wave, arm: rows[i].arm) else { continue }
+            switch rows[i].interview {
+            case .interviewed, .outsideWindowKept: cells[k].followedUp += 1
+            case .outsideWindowMissing: cells[k].lostOutsideWindow += 1
+            case .noResponse: cells[k].lostNoResponse += 1
+            case .noSurvey: break
+            }
+            let outcomes = rows[i].outcomes
+            if outcomes.contains(where: { $0.status == .censored }) { cells[k].registryCensored += 1 }
+            var any = false
+            for (j, o) in measured[k / armIDs.count].enumerated() where outcomes[o].status == .observed {
+                analysedByOutcome[k][j] += 1
+                any = true
+            }
+            if any { cells[k].analysed += 1 }
+        }
+        var waves: [ConsortCounts.WaveCounts] = []
+        for (w, wave) in waveIDs.enumerated() {
+            var arms: [ConsortCounts.ArmWave] = []
+            for a in armIDs.indices {
+                let k = w * armIDs.count + a
+                for (j, o) in measured[w].enumerated() { cells[k].analysedByOutcome[outcomeIDs[o], default: 0] += analysedByOutcome[k][j] }
+                arms.append(cells[k])
+            }
+            waves.append(.init(wave: wave, arms: arms))
         }
         return ConsortCounts(screened: enrolment.screened, excluded: enrolment.excluded, eligible: enrolment.eligible,
                              eligibleNotRandomised: enrolment.notRandomised, randomised: units.count,
                              allocated: allocated, takeUp: takeUpCounts, waves: waves)
+    }
+}
+
+/// The wave × arm cell of a row (wave-major), remembering the last answer: rows come unit by unit, so the
+/// same few (wave, arm) pairs repeat and comparing two short strings is cheaper than hashing them.
+struct RowCellIndex {
+    let waves: [String]
+    let arms: [String]
+    private var last: (wave: String, arm: String, cell: Int?)?
+
+    init(waves: [String], arms: [String]) {
+        self.waves = waves
+        self.arms = arms
+    }
+
+    /// nil when the wave or the arm is not the design's.
+    mutating func cell(wave: String, arm: String) -> Int? {
+        if let last, last.wave == wave, last.arm == arm { return last.cell }
+        var cell: Int? = nil
+        if let w = waves.firstIndex(of: wave), let a = arms.firstIndex(of: arm) { cell = w * arms.count + a }
+        last = (wave, arm, cell)
+        return cell
     }
 }
