@@ -68,7 +68,7 @@ public enum Panel {
         let through = targets.map { options.dataThrough[$0.source]?.dayNumber }
 
         // Group records by unit once: a counting sort of record indices by unit.
-        let grouped = try RecordGroups(records: records, linkIndex: linkIndex, sourceIndex: sourceIndex,
+        let grouped = try RecordGroups(records: records, linkIndex: linkIndex, unitKeys: units.map(\.registryKey), sourceIndex: sourceIndex,
                                    unitCount: units.count, diagnostics: &diagnostics)
 
         // Scope exits: the earliest per unit.
@@ -118,32 +118,37 @@ public enum Panel {
             ? PassingMasks.resolve(selections: zip(selections, selectionValues).map { ($0.source, $0.field, $1) },
                                    sourceCount: sourceIndex.count, grouped: grouped, records: records)
             : nil
-        for (u, unit) in units.enumerated() {
-            for p in 0..<bounds.count { bounds[p] = unit.assignedOn.adding(months: p + lowPeriod).dayNumber }
-            let assignedDay = unit.assignedOn.dayNumber
+        // Per target, what the unit loop reads (no copy of the target's strings and arrays per unit).
+        let targetRules = targets.map(\.rule)
+        let selectionValueFields = selections.map(\.value)
+        for u in units.indices {
+            let assignedOn = units[u].assignedOn
+            for p in 0..<bounds.count { bounds[p] = assignedOn.adding(months: p + lowPeriod).dayNumber }
+            let assignedDay = assignedOn.dayNumber
             let exitDay = exitOf[u]?.date.dayNumber
             let range = grouped.range(of: u)
-            for (k, selection) in selections.enumerated() {
+            for k in selections.indices {
                 spansOf[k].removeAll(keepingCapacity: true)
+                let valueField = selectionValueFields[k]
                 if let passing {
                     let bit = UInt64(1) << UInt64(k)
                     for g in range where passing[g] & bit != 0 {
                         let r = Int(grouped.record[g])
                         spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                                      value: selection.value.flatMap { records[r].numbers[$0] }, line: records[r].line))
+                                                      value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
                     }
                     continue
                 }
-                for g in range where grouped.source[g] == selection.source {
+                for g in range where grouped.source[g] == selections[k].source {
                     let r = Int(grouped.record[g])
-                    if let field = selection.field {
+                    if let field = selections[k].field {
                         guard let v = records[r].attributes[field], selectionValues[k].contains(v) else { continue }
                     }
                     spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                                  value: selection.value.flatMap { records[r].numbers[$0] }, line: records[r].line))
+                                                  value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
                 }
             }
-            for (t, target) in targets.enumerated() {
+            for t in targets.indices {
                 let spans = spansOf[targetSelection[t]]
                 for (slot, from, to) in targetPeriods[t] {
                     let window = bounds[from...(to + 1)]
@@ -152,9 +157,9 @@ public enum Panel {
                     if let exitDay, exitDay <= lastDay, let e = exitOf[u] {
                         cell = .missing(.censored, "\(e.reason) \(e.date)")
                     } else if let limit = through[t], limit < lastDay {
-                        cell = .missing(.beyondData, "\(target.source) covers up to \(CalendarDate(dayNumber: limit))")
+                        cell = .missing(.beyondData, "\(targets[t].source) covers up to \(CalendarDate(dayNumber: limit))")
                     } else {
-                        cell = RegistryRules.evaluate(target.rule, spans: spans, bounds: window, assignedDay: assignedDay)
+                        cell = RegistryRules.evaluate(targetRules[t], spans: spans, bounds: window, assignedDay: assignedDay)
                     }
                     switch slot {
                     case let .outcome(o, w): outcomeCells[(u * waveCount + w) * outcomeCount + o] = cell
@@ -370,7 +375,9 @@ struct RecordGroups {
     var start: [Int]
     var end: [Int]
 
-    init(records: [RegistryRecord], linkIndex: [String: Int], sourceIndex: [String: Int], unitCount: Int,
+    /// - Parameters:
+    ///   - linkIndex: unit by registry key; `unitKeys[u]` is unit u's registry key.
+    init(records: [RegistryRecord], linkIndex: [String: Int], unitKeys: [String], sourceIndex: [String: Int], unitCount: Int,
          diagnostics: inout PanelDiagnostics) throws {
         var unitOf = [Int32](repeating: -1, count: records.count)
         var sourceOf = [Int32](repeating: -1, count: records.count)
@@ -391,12 +398,17 @@ struct RecordGroups {
                 lastIndex = s
             }
             guard let s else { diagnostics.unusedRecords += 1; continue }
-            // Likewise the last participant: an extract usually lists a person's records together.
+            // Likewise the last participant: an extract usually lists a person's records together, and
+            // often in the order of the units (then the next unit's key is tried before hashing).
             let unit: Int?
             if let lastParticipant, records[r].participant == lastParticipant {
                 unit = lastUnit
             } else {
-                unit = linkIndex[records[r].participant]
+                if let next = lastUnit.map({ $0 + 1 }), next < unitKeys.count, unitKeys[next] == records[r].participant {
+                    unit = next
+                } else {
+                    unit = linkIndex[records[r].participant]
+                }
                 lastParticipant = records[r].participant
                 lastUnit = unit
             }

@@ -46,8 +46,18 @@ enum RegistryRules {
         case .shareOfMonths:
             // Share of the window's months that at least one passing record overlaps.
             let n = bounds.count - 1
-            var covered = [Bool](repeating: false, count: n)
             let o = bounds.startIndex
+            if n <= 64 {
+                // The covered months as bits (no array per evaluation).
+                var covered: UInt64 = 0
+                for s in spans where s.start <= last && s.end >= first {
+                    for i in 0..<n where covered & (1 << UInt64(i)) == 0 && s.start < bounds[o + i + 1] && s.end >= bounds[o + i] {
+                        covered |= 1 << UInt64(i)
+                    }
+                }
+                return .observed(Double(covered.nonzeroBitCount) / Double(n))
+            }
+            var covered = [Bool](repeating: false, count: n)
             for s in spans where s.start <= last && s.end >= first {
                 for i in 0..<n where !covered[i] && s.start < bounds[o + i + 1] && s.end >= bounds[o + i] {
                     covered[i] = true
