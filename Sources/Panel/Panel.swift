@@ -344,11 +344,25 @@ enum PassingMasks {
         var passing = [UInt64](repeating: 0, count: grouped.record.count)
         // The last value seen per source and field with its mask: runs of equal values skip the hashing.
         var lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
+        // Records whose attribute maps share storage hold the same attributes, so pass the same selections: a
+        // small direct-mapped memo of masks by storage identity, per source. Every map is kept alive by
+        // `records` during this call, so an identity is never reused for other attributes.
+        let memoSlots = 64
+        var memo = [(id: UnsafeRawPointer?, mask: UInt64)](repeating: (nil, 0), count: sourceCount * memoSlots)
         for g in grouped.record.indices {
             let s = Int(grouped.source[g])
             var mask = always[s]
             if !fields[s].isEmpty {
                 let r = Int(grouped.record[g])
+                let id = records[r].attributes.storageIdentity
+                var slot = -1
+                if let id {
+                    slot = s * memoSlots + Int((UInt(bitPattern: id) >> 4) % UInt(memoSlots))
+                    if memo[slot].id == id {
+                        passing[g] = memo[slot].mask
+                        continue
+                    }
+                }
                 for f in fields[s].indices {
                     guard let v = records[r].attributes[fields[s][f].field] else { continue }
                     if let last = lastValue[s][f], last.value == v {
@@ -359,6 +373,7 @@ enum PassingMasks {
                         mask |= m
                     }
                 }
+                if slot >= 0 { memo[slot] = (id, mask) }
             }
             passing[g] = mask
         }

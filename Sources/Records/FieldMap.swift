@@ -95,6 +95,13 @@ public struct FieldMap<Value> {
     /// The values in insertion order.
     @inlinable public var values: [Value] { entries.map(\.value) }
 
+    /// The address of the map's storage, nil when empty. Two maps with the same identity share their storage,
+    /// so they hold the same pairs (a reader that reuses one map for repeated coded fields makes such maps);
+    /// different identities say nothing. Only meaningful while both maps are alive.
+    @inlinable public var storageIdentity: UnsafeRawPointer? {
+        entries.isEmpty ? nil : entries.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
     /// The same pairs as a `Dictionary`.
     @inlinable public var dictionary: [String: Value] {
         Dictionary(uniqueKeysWithValues: entries.lazy.map { ($0.key, $0.value) })
