@@ -69,6 +69,11 @@ struct PanelBench: ParsableCommand {
             records.append(contentsOf: try other.ocmw!.get())
             other.ocmw = nil
             let panel = try Panel.derive(design: design, units: units, records: records, responses: [], exits: [])
+            // The records are not needed any more: release them (millions of reference counts) on the second
+            // core while the CSV is built and written.
+            let disposal = Disposal(records)
+            records = []
+            Thread { disposal.empty() }.start()
             let (bytes, sums, missing) = Self.csv(panel, arms: arms)
             do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
                 throw CommandFailure("\(out): cannot write the file (\(error.localizedDescription))")
@@ -307,6 +312,15 @@ final class SideReads: @unchecked Sendable {
     var ocmw: Result<[RegistryRecord], Error>?
 }
 
+/// Values released on another thread (`empty()` drops the last reference there).
+final class Disposal<Value>: @unchecked Sendable {
+    private var value: Value?
+
+    init(_ value: Value) { self.value = value }
+
+    func empty() { value = nil }
+}
+
 /// The last value seen, returned in place of an equal new one: rows of one person come together, so their
 /// identifiers share one string's storage rather than keeping one allocation per row.
 struct RepeatedValue<Value: Equatable> {
@@ -346,17 +360,22 @@ struct FieldMapCache<Key: Hashable> {
     }
 }
 
-/// The first and last day of a month given as YYYYMM, remembered per month (a panel covers few months).
+/// The first and last day of a month given as YYYYMM, remembered per month (a panel covers few months):
+/// a flat table by month for the years 1900–2199, a dictionary beyond.
 struct MonthSpans {
-    private var spans: [Int: (CalendarDate, CalendarDate)] = [:]
+    private static let firstYear = 1900, years = 300
+    private var table = [(CalendarDate, CalendarDate)?](repeating: nil, count: MonthSpans.years * 12)
+    private var others: [Int: (CalendarDate, CalendarDate)] = [:]
 
     mutating func span(_ text: String) -> (CalendarDate, CalendarDate)? {
         guard let (year, month) = PanelBench.yearMonth(text) else { return nil }
-        let key = year * 100 + month
-        if let known = spans[key] { return known }
+        let slot = (year - Self.firstYear) * 12 + month - 1
+        let inTable = slot >= 0 && slot < table.count
+        if inTable, let known = table[slot] { return known }
+        if !inTable, let known = others[slot] { return known }
         let span = (CalendarDate(year: year, month: month, day: 1)!,
                     CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!)
-        spans[key] = span
+        if inTable { table[slot] = span } else { others[slot] = span }
         return span
     }
 }
