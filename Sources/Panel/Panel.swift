@@ -428,9 +428,9 @@ struct RecordGroups {
                 lastUnit = unit
             }
             guard let u = unit else { diagnostics.unlinkedRecords += 1; continue }
-            if let end = records[r].end, end < records[r].start {
+            if let end = records[r].endDay, end < records[r].startDay {
                 throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
-                                                       start: records[r].start, end: end)
+                                                       start: records[r].start, end: CalendarDate(dayNumber: end))
             }
             unitOf[r] = Int32(u)
             sourceOf[r] = Int32(s)
@@ -450,8 +450,8 @@ struct RecordGroups {
             next[u] += 1
             record[g] = Int32(r)
             source[g] = sourceOf[r]
-            start[g] = records[r].start.dayNumber
-            end[g] = records[r].end?.dayNumber ?? Int.max
+            start[g] = records[r].startDay
+            end[g] = records[r].endDay ?? Int.max
         }
     }
 

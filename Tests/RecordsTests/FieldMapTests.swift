@@ -121,3 +121,45 @@ import TrialDesign
         #expect(record.attributes.keys == ["a", "b"])
     }
 }
+
+/// `RegistryRecord` stores its dates as day numbers; its API and its JSON are those of the dates.
+@Suite struct RegistryRecordStorageTests {
+    @Test func datesRoundTripThroughDayNumbers() {
+        // Month ends, leap days, century years, dates before 1970 and far ahead.
+        let days = ["1900-02-28", "1900-03-01", "1969-12-31", "1970-01-01", "2000-02-29", "2019-01-31", "2020-02-29",
+                    "2023-12-31", "2100-03-01", "9999-12-31", "0001-01-01"]
+        for text in days {
+            let d = CalendarDate(iso: text)!
+            var r = RegistryRecord(source: "s", participant: "p", line: 1, start: d, end: d)
+            #expect(r.start == d && r.end == d, "\(text)")
+            #expect(r.startDay == d.dayNumber && r.endDay == d.dayNumber)
+            r.end = nil
+            #expect(r.end == nil && r.endDay == nil)
+            r.start = CalendarDate(iso: "2019-04-01")!
+            r.end = d
+            #expect(r.start.description == "2019-04-01" && r.end == d)
+        }
+        let open = RegistryRecord(source: "s", participant: "p", line: 1, start: CalendarDate(iso: "2019-04-01")!, end: nil)
+        #expect(open.end == nil)
+        #expect(open.overlaps(from: CalendarDate(iso: "2030-01-01")!, to: CalendarDate(iso: "2030-01-31")!))
+        #expect(!open.overlaps(from: CalendarDate(iso: "2019-03-01")!, to: CalendarDate(iso: "2019-03-31")!))
+        #expect(open.overlaps(from: CalendarDate(iso: "2019-03-01")!, to: CalendarDate(iso: "2019-04-01")!))
+    }
+
+    /// The JSON written when the dates were stored as dates (synthesised coding), read and written unchanged.
+    @Test func jsonAsBefore() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let closed = #"{"attributes":{"kind":"art60"},"end":{"day":30,"month":4,"year":2019},"line":3,"numbers":{"amount":825.08},"participant":"P1","source":"ocmw","start":{"day":1,"month":4,"year":2019}}"#
+        let open = #"{"attributes":{},"line":7,"numbers":{},"participant":"P2","source":"leefloon","start":{"day":29,"month":2,"year":2020}}"#
+        for text in [closed, open] {
+            let record = try JSONDecoder().decode(RegistryRecord.self, from: Data(text.utf8))
+            #expect(String(decoding: try encoder.encode(record), as: UTF8.self) == text)
+        }
+        let r = try JSONDecoder().decode(RegistryRecord.self, from: Data(closed.utf8))
+        #expect(r == RegistryRecord(source: "ocmw", participant: "P1", line: 3, start: CalendarDate(iso: "2019-04-01")!,
+                                    end: CalendarDate(iso: "2019-04-30")!, attributes: ["kind": "art60"], numbers: ["amount": 825.08]))
+        let o = try JSONDecoder().decode(RegistryRecord.self, from: Data(open.utf8))
+        #expect(o.end == nil && o.start == CalendarDate(iso: "2020-02-29")!)
+    }
+}
