@@ -112,12 +112,14 @@ public enum Panel {
         }
         let selectionValues = selections.map { Set($0.values) }
         var spansOf = [[PassingSpan]](repeating: [], count: selections.count)
-        // Filters resolved once per record (not per unit × selection): bit k of `passing[g]` says whether
-        // grouped record g passes selection k (its source, and its filter attribute among the values).
-        let passing = selections.count <= 64
-            ? PassingMasks.resolve(selections: zip(selections, selectionValues).map { ($0.source, $0.field, $1) },
-                                   sourceCount: sourceIndex.count, grouped: grouped, records: records)
+        // Filters resolved once per record (not per unit × selection), unit by unit: bit k of
+        // `unitMasks[g - range.lowerBound]` says whether grouped record g passes selection k (its source, and
+        // its filter attribute among the values).
+        var passing = selections.count <= 64
+            ? PassingMasks(selections: zip(selections, selectionValues).map { ($0.source, $0.field, $1) },
+                           sourceCount: sourceIndex.count)
             : nil
+        var unitMasks: [UInt64] = []
         // Per target, what the unit loop reads (no copy of the target's strings and arrays per unit).
         let targetRules = targets.map(\.rule)
         let selectionValueFields = selections.map(\.value)
@@ -127,12 +129,18 @@ public enum Panel {
             let assignedDay = assignedOn.dayNumber
             let exitDay = exitOf[u]?.date.dayNumber
             let range = grouped.range(of: u)
+            if passing != nil {
+                unitMasks.removeAll(keepingCapacity: true)
+                for g in range {
+                    unitMasks.append(passing!.mask(of: records[Int(grouped.record[g])], source: Int(grouped.source[g])))
+                }
+            }
             for k in selections.indices {
                 spansOf[k].removeAll(keepingCapacity: true)
                 let valueField = selectionValueFields[k]
-                if let passing {
+                if passing != nil {
                     let bit = UInt64(1) << UInt64(k)
-                    for g in range where passing[g] & bit != 0 {
+                    for g in range where unitMasks[g - range.lowerBound] & bit != 0 {
                         let r = Int(grouped.record[g])
                         spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
                                                       value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
@@ -322,15 +330,24 @@ struct RegistryTarget {
     var windows: [(slot: Slot, window: MonthWindow)]
 }
 
-/// Per grouped record, a bit mask of the selections (source, filter) it passes: one attribute look-up per
-/// distinct filter field of the record's source and one look-up of its value, instead of one look-up per
-/// selection and unit.
-enum PassingMasks {
-    static func resolve(selections: [(source: Int, field: String?, values: Set<String>)], sourceCount: Int,
-                        grouped: RecordGroups, records: [RegistryRecord]) -> [UInt64] {
-        // Per source: the selections without a filter, and per filter field the selections each value passes.
-        var always = [UInt64](repeating: 0, count: sourceCount)
-        var fields = [[(field: String, masks: [String: UInt64])]](repeating: [], count: sourceCount)
+/// Per record, a bit mask of the selections (source, filter) it passes: one attribute look-up per distinct
+/// filter field of the record's source and one look-up of its value, instead of one look-up per selection.
+struct PassingMasks {
+    /// Per source: the selections without a filter.
+    private var always: [UInt64]
+    /// Per source and filter field: the selections each value passes.
+    private var fields: [[(field: String, masks: [String: UInt64])]]
+    /// The last value seen per source and field with its mask: runs of equal values skip the hashing.
+    private var lastValue: [[(value: String, mask: UInt64)?]]
+    /// Records whose attribute maps share storage hold the same attributes, so pass the same selections: a
+    /// small direct-mapped memo of masks by storage identity, per source. Use one `PassingMasks` only while
+    /// the records it is asked about are alive (then an identity is never reused for other attributes).
+    private var memo: [(id: UnsafeRawPointer?, mask: UInt64)]
+    private static let memoSlots = 64
+
+    init(selections: [(source: Int, field: String?, values: Set<String>)], sourceCount: Int) {
+        always = [UInt64](repeating: 0, count: sourceCount)
+        fields = [[(field: String, masks: [String: UInt64])]](repeating: [], count: sourceCount)
         for (k, selection) in selections.enumerated() {
             let bit = UInt64(1) << UInt64(k)
             guard let field = selection.field else { always[selection.source] |= bit; continue }
@@ -341,45 +358,33 @@ enum PassingMasks {
             }
             for v in selection.values { fields[selection.source][f!].masks[v, default: 0] |= bit }
         }
-        var passing = [UInt64](repeating: 0, count: grouped.record.count)
-        // The last value seen per source and field with its mask: runs of equal values skip the hashing.
-        var lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
-        // Records whose attribute maps share storage hold the same attributes, so pass the same selections: a
-        // small direct-mapped memo of masks by storage identity, per source. Every map is kept alive by
-        // `records` during this call, so an identity is never reused for other attributes.
-        let memoSlots = 64
-        var memo = [(id: UnsafeRawPointer?, mask: UInt64)](repeating: (nil, 0), count: sourceCount * memoSlots)
-        for g in grouped.record.indices {
-            let s = Int(grouped.source[g])
-            var mask = always[s]
-            if !fields[s].isEmpty {
-                let r = Int(grouped.record[g])
-                let id = records[r].attributes.storageIdentity
-                var slot = -1
-                if let id {
-                    slot = s * memoSlots + Int((UInt(bitPattern: id) >> 4) % UInt(memoSlots))
-                    if memo[slot].id == id {
-                        passing[g] = memo[slot].mask
-                        continue
-                    }
-                }
-                for f in fields[s].indices {
-                    guard let v = records[r].attributes[fields[s][f].field] else { continue }
-                    if let last = lastValue[s][f], last.value == v {
-                        mask |= last.mask
-                    } else {
-                        let m = fields[s][f].masks[v] ?? 0
-                        lastValue[s][f] = (v, m)
-                        mask |= m
-                    }
-                }
-                if slot >= 0 { memo[slot] = (id, mask) }
-            }
-            passing[g] = mask
-        }
-        return passing
+        lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
+        memo = [(id: UnsafeRawPointer?, mask: UInt64)](repeating: (nil, 0), count: sourceCount * Self.memoSlots)
     }
 
+    /// The selections `record`, of source index `s`, passes.
+    mutating func mask(of record: RegistryRecord, source s: Int) -> UInt64 {
+        var mask = always[s]
+        if fields[s].isEmpty { return mask }
+        let id = record.attributes.storageIdentity
+        var slot = -1
+        if let id {
+            slot = s * Self.memoSlots + Int((UInt(bitPattern: id) >> 4) % UInt(Self.memoSlots))
+            if memo[slot].id == id { return memo[slot].mask }
+        }
+        for f in fields[s].indices {
+            guard let v = record.attributes[fields[s][f].field] else { continue }
+            if let last = lastValue[s][f], last.value == v {
+                mask |= last.mask
+            } else {
+                let m = fields[s][f].masks[v] ?? 0
+                lastValue[s][f] = (v, m)
+                mask |= m
+            }
+        }
+        if slot >= 0 { memo[slot] = (id, mask) }
+        return mask
+    }
 }
 
 /// Record indices sorted by unit (a counting sort), with each record's days precomputed.
