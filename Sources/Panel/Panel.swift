@@ -96,7 +96,7 @@ public enum Panel {
 
         // Registry derivations, unit by unit.
         let outcomeCount = design.outcomes.count, waveCount = design.waves.count, covariateCount = design.covariates.count
-        var outcomeCells = [PanelCell](repeating: .missing(.notMeasured), count: units.count * waveCount * outcomeCount)
+        var outcomeCells = CellRows(rowCount: units.count * waveCount, width: outcomeCount, initial: .missing(.notMeasured))
         var covariateCells = [PanelCell](repeating: .missing(.cohortMissing), count: units.count * covariateCount)
         var bounds = [Int](repeating: 0, count: highPeriod - lowPeriod + 2)
         // Targets that read the same source with the same filter and value share one pass over the records.
@@ -293,13 +293,12 @@ public enum Panel {
             for c in cohortColumns { if let v = unit.attributes[c] { cohort[c] = v } }
             let covariates = Array(covariateCells[(u * covariateCount)..<((u + 1) * covariateCount)])
             for (w, wave) in design.waves.enumerated() {
-                let base = (u * waveCount + w) * outcomeCount
                 rows.append(PanelRow(unitID: unit.id, arm: unit.arm, assignedOn: unit.assignedOn, stratum: unit.stratum,
                                      block: unit.block, cluster: unit.cluster, probability: unit.probability, wave: wave.id,
                                      waveTarget: unit.assignedOn.adding(months: wave.offsetMonths),
                                      interview: interviewOf[u * waveCount + w], interviewDate: interviewDateOf[u * waveCount + w],
                                      takeUp: takeUpOf[u], cohort: cohort, covariates: covariates,
-                                     outcomes: Array(outcomeCells[base..<(base + outcomeCount)])))
+                                     outcomes: outcomeCells.rows[u * waveCount + w]))
             }
         }
 
@@ -312,6 +311,24 @@ public enum Panel {
                          outcomeIDs: design.outcomes.map(\.id), covariateIDs: design.covariates.map(\.id),
                          cohortColumns: cohortColumns, takeUpColumn: takeUpColumn, rows: rows,
                          attrition: attrition, consort: consort, indices: indices, diagnostics: diagnostics)
+    }
+}
+
+/// The outcome cells of the rows (unit × wave), one array per row, addressed by the flat index
+/// `row × width + outcome`: the rows take their arrays over without copying.
+struct CellRows {
+    let width: Int
+    var rows: [[PanelCell]]
+
+    init(rowCount: Int, width: Int, initial: PanelCell) {
+        self.width = width
+        rows = [[PanelCell]](repeating: [], count: rowCount)
+        for r in 0..<rowCount { rows[r] = [PanelCell](repeating: initial, count: width) }
+    }
+
+    subscript(flat: Int) -> PanelCell {
+        get { rows[flat / width][flat % width] }
+        set { rows[flat / width][flat % width] = newValue }
     }
 }
 
