@@ -115,10 +115,9 @@ public enum Panel {
         // Filters resolved once per record (not per unit × selection), unit by unit: bit k of
         // `unitMasks[g - range.lowerBound]` says whether grouped record g passes selection k (its source, and
         // its filter attribute among the values).
-        var passing = selections.count <= 64
-            ? PassingMasks(selections: zip(selections, selectionValues).map { ($0.source, $0.field, $1) },
-                           sourceCount: sourceIndex.count)
-            : nil
+        let useMasks = selections.count <= 64
+        var passing = PassingMasks(selections: useMasks ? zip(selections, selectionValues).map { ($0.source, $0.field, $1) } : [],
+                                   sourceCount: sourceIndex.count)
         var unitMasks: [UInt64] = []
         // Per target, what the unit loop reads (no copy of the target's strings and arrays per unit).
         let targetRules = targets.map(\.rule)
@@ -129,16 +128,16 @@ public enum Panel {
             let assignedDay = assignedOn.dayNumber
             let exitDay = exitOf[u]?.date.dayNumber
             let range = grouped.range(of: u)
-            if passing != nil {
+            if useMasks {
                 unitMasks.removeAll(keepingCapacity: true)
                 for g in range {
-                    unitMasks.append(passing!.mask(of: records[Int(grouped.record[g])], source: Int(grouped.source[g])))
+                    unitMasks.append(passing.mask(of: Int(grouped.record[g]), in: records, source: Int(grouped.source[g])))
                 }
             }
             for k in selections.indices {
                 spansOf[k].removeAll(keepingCapacity: true)
                 let valueField = selectionValueFields[k]
-                if passing != nil {
+                if useMasks {
                     let bit = UInt64(1) << UInt64(k)
                     for g in range where unitMasks[g - range.lowerBound] & bit != 0 {
                         let r = Int(grouped.record[g])
@@ -379,18 +378,18 @@ struct PassingMasks {
         memo = [(id: UnsafeRawPointer?, mask: UInt64)](repeating: (nil, 0), count: sourceCount * Self.memoSlots)
     }
 
-    /// The selections `record`, of source index `s`, passes.
-    mutating func mask(of record: RegistryRecord, source s: Int) -> UInt64 {
+    /// The selections `records[r]`, of source index `s`, passes.
+    mutating func mask(of r: Int, in records: [RegistryRecord], source s: Int) -> UInt64 {
         var mask = always[s]
         if fields[s].isEmpty { return mask }
-        let id = record.attributes.storageIdentity
+        let id = records[r].attributes.storageIdentity
         var slot = -1
         if let id {
             slot = s * Self.memoSlots + Int((UInt(bitPattern: id) >> 4) % UInt(Self.memoSlots))
             if memo[slot].id == id { return memo[slot].mask }
         }
         for f in fields[s].indices {
-            guard let v = record.attributes[fields[s][f].field] else { continue }
+            guard let v = records[r].attributes[fields[s][f].field] else { continue }
             if let last = lastValue[s][f], last.value == v {
                 mask |= last.mask
             } else {

@@ -162,19 +162,20 @@ struct PanelBench: ParsableCommand {
         bytes.append(UInt8(ascii: "\n"))
         // The z of the last unit written (both waves of a unit come together).
         var lastUnit: String? = nil, lastZ = 0
+        // Fields read through `rows[i]` (binding the row would copy it, retaining all its strings).
         for i in order {
-            let row = rows[i]
-            if lastUnit != row.unitID {
-                lastZ = arms[row.unitID] ?? 0
-                lastUnit = row.unitID
+            if lastUnit != rows[i].unitID {
+                lastZ = arms[rows[i].unitID] ?? 0
+                lastUnit = rows[i].unitID
             }
-            bytes.append(contentsOf: row.unitID.utf8)
+            bytes.append(contentsOf: rows[i].unitID.utf8)
             bytes.append(UInt8(ascii: ","))
             appendInteger(lastZ, to: &bytes)
             bytes.append(UInt8(ascii: ","))
-            bytes.append(contentsOf: row.wave.utf8)
-            for (k, cell) in row.outcomes.enumerated() {
+            bytes.append(contentsOf: rows[i].wave.utf8)
+            for k in rows[i].outcomes.indices {
                 bytes.append(UInt8(ascii: ","))
+                let cell = rows[i].outcomes[k]
                 if let v = cell.value, cell.status == .observed {
                     sums[k] += v
                     if v == v.rounded() && abs(v) < 1e15 {
