@@ -94,6 +94,20 @@ public struct RegistryRecord: Sendable, Equatable, Codable {
         self.numbers = numbers
     }
 
+    /// The same record from day numbers (`CalendarDate.dayNumber`; `endDay` nil when open), for readers
+    /// that compute them directly.
+    public init(source: String, participant: String, line: Int, startDay: Int, endDay: Int?,
+                attributes: FieldMap<String> = [:], numbers: FieldMap<Double> = [:]) {
+        precondition(endDay != Self.openEnd, "RegistryRecord: \(Int.min) is not a day number")
+        self.source = source
+        self.participant = participant
+        self.line = line
+        self.startDay = startDay
+        self.storedEndDay = endDay ?? Self.openEnd
+        self.attributes = attributes
+        self.numbers = numbers
+    }
+
     /// The same record from dictionaries (e.g. decoded from JSON). Disfavoured, so that dictionary literals
     /// at call sites build a `FieldMap` directly rather than a `Dictionary` first.
     @_disfavoredOverload

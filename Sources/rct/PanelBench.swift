@@ -112,12 +112,12 @@ struct PanelBench: ParsableCommand {
         var fields = FieldMapCache<VDABKey>()
         var months = MonthSpans()
         try read(path, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { f, line, cell in
-            guard let (first, last) = months.span(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
+            guard let (first, last) = months.days(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
             let attributes = fields.map(for: VDABKey(category: f[2], placement: f[3])) {
                 ["category": f[2], "placement": f[3]]
             }
             records.append(RegistryRecord(source: "vdab", participant: participants.shared(f[0]), line: line,
-                                          start: first, end: last, attributes: attributes))
+                                          startDay: first, endDay: last, attributes: attributes))
         }
         return records
     }
@@ -361,21 +361,22 @@ struct FieldMapCache<Key: Hashable> {
     }
 }
 
-/// The first and last day of a month given as YYYYMM, remembered per month (a panel covers few months):
-/// a flat table by month for the years 1900–2199, a dictionary beyond.
+/// The day numbers (`CalendarDate.dayNumber`) of the first and last day of a month given as YYYYMM,
+/// remembered per month (a panel covers few months): a flat table by month for the years 1900–2199, a
+/// dictionary beyond.
 struct MonthSpans {
     private static let firstYear = 1900, years = 300
-    private var table = [(CalendarDate, CalendarDate)?](repeating: nil, count: MonthSpans.years * 12)
-    private var others: [Int: (CalendarDate, CalendarDate)] = [:]
+    private var table = [(Int, Int)?](repeating: nil, count: MonthSpans.years * 12)
+    private var others: [Int: (Int, Int)] = [:]
 
-    mutating func span(_ text: String) -> (CalendarDate, CalendarDate)? {
+    mutating func days(_ text: String) -> (Int, Int)? {
         guard let (year, month) = PanelBench.yearMonth(text) else { return nil }
         let slot = (year - Self.firstYear) * 12 + month - 1
         let inTable = slot >= 0 && slot < table.count
         if inTable, let known = table[slot] { return known }
         if !inTable, let known = others[slot] { return known }
-        let span = (CalendarDate(year: year, month: month, day: 1)!,
-                    CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!)
+        let span = (CalendarDate(year: year, month: month, day: 1)!.dayNumber,
+                    CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!.dayNumber)
         if inTable { table[slot] = span } else { others[slot] = span }
         return span
     }

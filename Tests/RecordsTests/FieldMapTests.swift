@@ -139,6 +139,11 @@ import TrialDesign
             r.end = d
             #expect(r.start.description == "2019-04-01" && r.end == d)
         }
+        // The initialiser from day numbers makes the same record.
+        let a = CalendarDate(iso: "2019-04-01")!, b = CalendarDate(iso: "2019-04-30")!
+        #expect(RegistryRecord(source: "s", participant: "p", line: 1, startDay: a.dayNumber, endDay: b.dayNumber, attributes: ["k": "v"])
+                == RegistryRecord(source: "s", participant: "p", line: 1, start: a, end: b, attributes: ["k": "v"]))
+        #expect(RegistryRecord(source: "s", participant: "p", line: 1, startDay: a.dayNumber, endDay: nil).end == nil)
         let open = RegistryRecord(source: "s", participant: "p", line: 1, start: CalendarDate(iso: "2019-04-01")!, end: nil)
         #expect(open.end == nil)
         #expect(open.overlaps(from: CalendarDate(iso: "2030-01-01")!, to: CalendarDate(iso: "2030-01-31")!))
