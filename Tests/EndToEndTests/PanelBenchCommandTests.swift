@@ -87,6 +87,40 @@ import TestSupport
         #expect((json?["seconds_compute"] as? Double).map { $0 >= 0 } == true)
     }
 
+    /// The same files with their lines in another order (families not by id, a person's VDAB and OCMW rows
+    /// not together, no final line feed): the same table, sorted by family and wave.
+    @Test func orderOfTheLinesDoesNotMatter() throws {
+        let dir = try Fixtures.temporaryDirectory("rct-panel-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func shuffled(_ text: String, _ order: [Int], finalNewline: Bool) -> String {
+            let lines = text.split(separator: "\n").map(String.init)
+            let body = ([lines[0]] + order.map { lines[$0] }).joined(separator: "\n")
+            return finalNewline ? body + "\n" : body
+        }
+        let families = shuffled(Self.families, [3, 1, 2], finalNewline: true)
+        let vdab = shuffled(Self.vdab, [8, 1, 13, 9, 2, 3, 10, 4, 5, 11, 6, 12, 7], finalNewline: false)
+        let ocmw = shuffled(Self.ocmw, [4, 1, 9, 2, 5, 6, 3, 7, 8], finalNewline: false)
+        var paths: [String] = []
+        for (name, text) in [("families.csv", families), ("vdab.csv", vdab), ("ocmw.csv", ocmw)] {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            paths.append(url.path)
+        }
+        let out = dir.appendingPathComponent("panel.csv").path
+        let r = try RCTBinary.run(["panel-bench"] + paths + ["--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == """
+            family_id,z,wave,employment_programme,job_seeker_months,supplementary_aid,supplementary_amount,medical_card,budget_guidance,art60_employment
+            F1,0,m6,1,0.3333333333333333,1,100.5,1,0,0
+            F1,0,m12,1,0.3333333333333333,1,200.25,0,0,0
+            F2,1,m6,0,0.16666666666666666,1,75.25,0,0,1
+            F2,1,m12,0,0.3333333333333333,1,30,0,1,0
+            F3,0,m6,0,0,0,0,0,0,0
+            F3,0,m12,0,0,0,0,0,0,0
+
+            """)
+    }
+
     @Test func badMonthNamesFileLineAndColumn() throws {
         let dir = try Fixtures.temporaryDirectory("rct-panel-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
