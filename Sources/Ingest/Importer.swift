@@ -628,7 +628,7 @@ final class SourceImporter {
                 throw RowFailure(reason: .outOfRange, column: column(for: "amount_cents"), message: "amount \(value) is beyond ±1,000,000 euro")
             }
             let category = try code(&context, try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
-            var attributes = ["amount_type": type, "category": category,
+            var attributes: FieldMap<String> = ["amount_type": type, "category": category,
                               "statement_month": String(statement.description.prefix(7))]
             if let l = cell(r, "legislation") { attributes["legislation"] = l }
             if let m = cell(r, "municipality") { attributes["municipality"] = m }

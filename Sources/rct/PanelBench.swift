@@ -89,7 +89,8 @@ struct PanelBench: ParsableCommand {
     static func readFamilies(_ path: String) throws -> ([AssignedUnit], [String: Int]) {
         var units: [AssignedUnit] = []
         var arms: [String: Int] = [:]
-        try read(path, separator: ",", header: ["family_id", "pseudonym", "assignment_date", "z"]) { f, line, cell in
+        try read(path, separator: ",", header: ["family_id", "pseudonym", "assignment_date", "z"]) { row, line, cell in
+            let f = row.strings
             guard let date = CalendarDate(iso: f[2]) else { throw cell(2, "'\(f[2])' is not a date YYYY-MM-DD") }
             guard let z = Int(f[3]), z == 0 || z == 1 else { throw cell(3, "'\(f[3])' is not 0 or 1") }
             if arms[f[0]] != nil { throw cell(0, "family '\(f[0])' appears twice") }
@@ -108,15 +109,17 @@ struct PanelBench: ParsableCommand {
         records.reserveCapacity(try lineCount(path) + lineCount(other))
         // The file lists a person's rows together, and the coded fields take few distinct values: equal
         // values share one string or one field map (copy-on-write storage) instead of one allocation per row.
-        var participants = RepeatedValue<String>()
+        var participants = RepeatedText()
         var fields = FieldMapCache<VDABKey>()
         var months = MonthSpans()
-        try read(path, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { f, line, cell in
-            guard let (first, last) = months.days(f[1]) else { throw cell(1, "'\(f[1])' is not a month YYYYMM") }
-            let attributes = fields.map(for: VDABKey(category: f[2], placement: f[3])) {
-                ["category": f[2], "placement": f[3]]
+        try read(path, separator: "|", header: ["pseudonym", "maand", "categorie", "trajectstatus"]) { row, line, cell in
+            let month = row.string(1, trimmed: false)
+            guard let (first, last) = months.days(month) else { throw cell(1, "'\(month)' is not a month YYYYMM") }
+            let category = row.string(2, trimmed: false), placement = row.string(3, trimmed: false)
+            let attributes = fields.map(for: VDABKey(category: category, placement: placement)) {
+                ["category": category, "placement": placement]
             }
-            records.append(RegistryRecord(source: "vdab", participant: participants.shared(f[0]), line: line,
+            records.append(RegistryRecord(source: "vdab", participant: participants.shared(row, field: 0), line: line,
                                           startDay: first, endDay: last, attributes: attributes))
         }
         return records
@@ -126,15 +129,16 @@ struct PanelBench: ParsableCommand {
     static func readOCMW(_ path: String) throws -> [RegistryRecord] {
         var records: [RegistryRecord] = []
         records.reserveCapacity(try lineCount(path))
-        var participants = RepeatedValue<String>()
+        var participants = RepeatedText()
         var fields = FieldMapCache<String>()
-        try read(path, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { f, line, cell in
-            guard let date = dayMonthYear(f[2]) else { throw cell(2, "'\(f[2])' is not a date DD/MM/YYYY") }
-            guard let amount = decimalComma(f[3]) else {
-                throw cell(3, "'\(f[3])' is not an amount (decimal comma, e.g. 123,45)")
+        try read(path, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { row, line, cell in
+            let kind = row.string(1, trimmed: false), start = row.string(2, trimmed: false), amountText = row.string(3, trimmed: false)
+            guard let date = dayMonthYear(start) else { throw cell(2, "'\(start)' is not a date DD/MM/YYYY") }
+            guard let amount = decimalComma(amountText) else {
+                throw cell(3, "'\(amountText)' is not an amount (decimal comma, e.g. 123,45)")
             }
-            let attributes = fields.map(for: f[1]) { ["kind": f[1]] }
-            records.append(RegistryRecord(source: "ocmw", participant: participants.shared(f[0]), line: line,
+            let attributes = fields.map(for: kind) { ["kind": kind] }
+            records.append(RegistryRecord(source: "ocmw", participant: participants.shared(row, field: 0), line: line,
                                           start: date, end: date, attributes: attributes, numbers: ["amount": amount]))
         }
         return records
@@ -207,7 +211,7 @@ struct PanelBench: ParsableCommand {
     /// Streams a delimited file with the expected header, calling `body` with the fields of every data
     /// line, its line number and a maker of errors naming the file, line and column.
     static func read(_ path: String, separator: Character, header: [String],
-                     _ body: ([String], Int, (Int, String) -> CommandFailure) throws -> Void) throws {
+                     _ body: (borrowing TextRow, Int, (Int, String) -> CommandFailure) throws -> Void) throws {
         let reader: DelimitedRecordReader
         do { reader = try DelimitedRecordReader(path: path, separator: separator) } catch {
             throw CommandFailure("\(path): cannot be read (\(error))")
@@ -217,12 +221,15 @@ struct PanelBench: ParsableCommand {
             guard first.fields == header else {
                 throw CommandFailure("\(path):\(first.line): the header is '\(first.fields.joined(separator: String(separator)))'; expected '\(header.joined(separator: String(separator)))' (separator '\(separator)')")
             }
-            while let r = try reader.next() {
-                guard r.fields.count == header.count else {
-                    throw CommandFailure("\(path):\(r.line): \(r.fields.count) fields, expected \(header.count) separated by '\(separator)'")
+            // Fields stay bytes in one reused row; the callers decode only what they keep.
+            var row = TextRow()
+            while try reader.nextRow(&row) {
+                guard row.count == header.count else {
+                    throw CommandFailure("\(path):\(row.line): \(row.count) fields, expected \(header.count) separated by '\(separator)'")
                 }
-                try body(r.fields, r.line) { column, message in
-                    CommandFailure("\(path):\(r.line): column \(column + 1) (\(header[column])): \(message)")
+                let line = row.line
+                try body(row, line) { column, message in
+                    CommandFailure("\(path):\(line): column \(column + 1) (\(header[column])): \(message)")
                 }
             }
         } catch let error as RecordReadError {
@@ -339,13 +346,20 @@ final class Disposal<Value>: @unchecked Sendable {
 
 /// The last value seen, returned in place of an equal new one: rows of one person come together, so their
 /// identifiers share one string's storage rather than keeping one allocation per row.
-struct RepeatedValue<Value: Equatable> {
-    private var last: Value?
+/// The text of a field, decoded only when it differs from the previous row's (the files list a person's
+/// rows together): equal runs share one string and cost no decoding.
+struct RepeatedText {
+    private var bytes: [UInt8] = []
+    private var last: String?
 
-    mutating func shared(_ value: Value) -> Value {
-        if let last, last == value { return last }
-        last = value
-        return value
+    mutating func shared(_ row: borrowing TextRow, field: Int) -> String {
+        let same = row.withField(field, trimmed: false) { $0.count == bytes.count && $0.elementsEqual(bytes) }
+        if same, let last { return last }
+        bytes.removeAll(keepingCapacity: true)
+        row.withField(field, trimmed: false) { bytes.append(contentsOf: $0) }
+        let text = row.string(field, trimmed: false)
+        last = text
+        return text
     }
 }
 
