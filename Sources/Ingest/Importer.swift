@@ -148,9 +148,16 @@ final class SourceImporter {
     var tally = ImportTally()
     var rejections: [Rejection] = []
     var seenRows = RowHashTable()
-    /// Pseudonyms by trimmed raw national number, shared by the threads that prepare rows.
-    var pseudonyms: [String: String] = [:]
-    let pseudonymLock = NSLock()
+    /// Participants by number: the link value (pseudonym or code) of each distinct participant met, in
+    /// order. `readerNames` is the preparing side's (the reading thread's), `committerNames` the caller's
+    /// copy, extended batch by batch (`Batch.newNames`): a row carries its participant's number, so the
+    /// two threads never share a string's reference count row by row.
+    var readerNames: [String] = []
+    var committerNames: [String] = []
+    /// Participant numbers by trimmed raw identifier, and by link value (two spellings of one national
+    /// number are one participant). Used by the preparing side only.
+    var participantIDs: [String: Int32] = [:]
+    var idOfName: [String: Int32] = [:]
     /// The participant of the previous accepted row (extracts come sorted by person: most rows repeat
     /// it, and need no set lookup).
     var lastAccepted: String?
@@ -289,7 +296,7 @@ final class SourceImporter {
 
     /// A row after the work that needs no state shared across rows (`prepare`, run on the reading thread).
     enum Prepared {
-        case accepted(Parsed, participant: String, hash: UInt64)
+        case accepted(Parsed, participant: Int32, hash: UInt64)
         case failed(RowFailure)
 
         /// The row hash of an accepted row.
@@ -304,16 +311,18 @@ final class SourceImporter {
     /// and the raw codes already mapped (field, raw, canonical; a few values repeat).
     struct PrepareContext {
         var lastIdentifier: [UInt8] = []
-        var lastParticipant: String?
+        var lastParticipant: Int32?
         var codeMemo: [(field: String, raw: String, mapped: String)] = []
         /// The participant whose hash starts the row hashes (`rowHash`), and that hash.
-        var hashedParticipant: String?
+        var hashedParticipant: Int32?
         var participantHash: UInt64 = 0
     }
 
     private func process(_ r: TextRow, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
         var context = PrepareContext()
-        commit(line: r.line, prepare(r, &context), { r.strings }, registry, survey)
+        let prepared = prepare(r, &context)
+        if committerNames.count < readerNames.count { committerNames.append(contentsOf: readerNames[committerNames.count...]) }
+        commit(line: r.line, prepared, { r.strings }, registry, survey)
     }
 
     /// Shape, identifier, fields and the row's hash: the part of a row's import that reads nothing other
@@ -339,7 +348,7 @@ final class SourceImporter {
             let parsed: Parsed, participant: String, key: UInt64
             switch consume prepared {
             case let .failed(f): throw f
-            case let .accepted(p, id, hash): (parsed, participant, key) = (p, id, hash)
+            case let .accepted(p, id, hash): (parsed, participant, key) = (p, committerNames[Int(id)], hash)
             }
             let repeated = participant == lastAccepted
             if !repeated, let known, !known.contains(participant) {
@@ -358,7 +367,8 @@ final class SourceImporter {
                 lastAccepted = participant
             }
             switch consume parsed {
-            case let .registry(rec):
+            case let .registry(pending):
+                let rec = pending.record(source: source.id, participant: participant, line: line)
                 if source.kind == .ocmwAid { hold(rec) } else { registry(rec) }
             case let .survey(resp):
                 survey(resp)
@@ -393,7 +403,7 @@ final class SourceImporter {
         }
     }
 
-    private func identify(_ r: TextRow, _ context: inout PrepareContext) throws -> String {
+    private func identify(_ r: TextRow, _ context: inout PrepareContext) throws -> Int32 {
         if let p = context.lastParticipant,
            r.withField(identifierIndex, { $0.count == context.lastIdentifier.count && $0.elementsEqual(context.lastIdentifier) }) {
             return p
@@ -406,24 +416,31 @@ final class SourceImporter {
         return p
     }
 
-    private func identifyAnew(_ r: TextRow) throws -> String {
+    /// The participant's number in `readerNames` (added there when new).
+    private func identifyAnew(_ r: TextRow) throws -> Int32 {
         let raw = r.string(identifierIndex)
+        if let id = participantIDs[raw] { return id }
+        let name = try participantName(raw)
+        let id: Int32
+        if let known = idOfName[name] {
+            id = known
+        } else {
+            id = Int32(readerNames.count)
+            readerNames.append(name)
+            idOfName[name] = id
+        }
+        participantIDs[raw] = id
+        return id
+    }
+
+    private func participantName(_ raw: String) throws -> String {
         guard !raw.isEmpty else {
             throw RowFailure(reason: .missingField, column: source.identifierColumn, message: "the identifier is empty")
         }
         switch source.identifierType {
         case .insz:
-            pseudonymLock.lock()
-            let cached = pseudonyms[raw]
-            pseudonymLock.unlock()
-            if let cached { return cached }
             do {
-                let number = try NationalNumber(raw)
-                let p = pseudonymizer!.pseudonym(for: number)
-                pseudonymLock.lock()
-                pseudonyms[raw] = p
-                pseudonymLock.unlock()
-                return p
+                return pseudonymizer!.pseudonym(for: try NationalNumber(raw))
             } catch let e as NationalNumber.ValidationError {
                 throw RowFailure(reason: .invalidNationalNumber, column: source.identifierColumn,
                                  message: "the national number is not valid (\(e.description)); it is not shown. Ask the data provider to correct the row")
@@ -436,9 +453,9 @@ final class SourceImporter {
     /// A 64-bit hash of the row's content: the participant and the other fields, trimmed, each with its
     /// length, read 8 bytes at a time and mixed by a 128-bit multiply (as in wyhash). Two different rows
     /// share a hash with probability about 2⁻⁶⁴ per pair.
-    private func rowHash(_ r: TextRow, participant: String, _ context: inout PrepareContext) -> UInt64 {
+    private func rowHash(_ r: TextRow, participant: Int32, _ context: inout PrepareContext) -> UInt64 {
         if context.hashedParticipant != participant {
-            var copy = participant
+            var copy = readerNames[Int(participant)]
             context.participantHash = copy.withUTF8 { RowHasher.hash(UnsafeRawBufferPointer($0), seed: 0x243F_6A88_85A3_08D3) }
             context.hashedParticipant = participant
         }
@@ -469,8 +486,79 @@ final class SourceImporter {
     // MARK: - Cells
 
     enum Parsed {
-        case registry(RegistryRecord)
+        case registry(PendingRecord)
         case survey(SurveyResponse)
+    }
+
+    /// The names of the coded fields a registry record can carry, by number (`PendingRecord` keeps the
+    /// number, one byte, instead of the name).
+    enum AttributeName: UInt8 {
+        case category, placement, kind, decisionDate, amountType, statementMonth, legislation, municipality, position, reason
+        case amount, benefit
+
+        var name: String {
+            switch self {
+            case .category: return "category"
+            case .placement: return "placement"
+            case .kind: return "kind"
+            case .decisionDate: return "decision_date"
+            case .amountType: return "amount_type"
+            case .statementMonth: return "statement_month"
+            case .legislation: return "legislation"
+            case .municipality: return "municipality"
+            case .position: return "position"
+            case .reason: return "reason"
+            case .amount: return "amount"
+            case .benefit: return "benefit"
+            }
+        }
+    }
+
+    /// A registry record's values before the record is built. `prepare` (on the reading thread) fills
+    /// it with plain values; `commit` (on the caller's thread) builds the `RegistryRecord`, so the record's
+    /// memory is allocated on the thread that releases it (allocations moving between threads cost more
+    /// than the building does). Up to five coded fields and one number, as the source kinds have; kept
+    /// small (about 110 bytes), since every row's is copied into and out of its batch.
+    struct PendingRecord {
+        static let none: UInt8 = .max
+        static let open = Int32.min
+        var startDay: Int32
+        var endDay: Int32
+        var keys: (UInt8, UInt8, UInt8, UInt8, UInt8) = (none, none, none, none, none)
+        var v0 = "", v1 = "", v2 = "", v3 = "", v4 = ""
+        var numberKey: UInt8 = none
+        var number = 0.0
+
+        init(start: CalendarDate, end: CalendarDate?, _ a0: (AttributeName, String)? = nil, _ a1: (AttributeName, String)? = nil,
+             _ a2: (AttributeName, String)? = nil, _ a3: (AttributeName, String)? = nil, _ a4: (AttributeName, String)? = nil,
+             number: (AttributeName, Double)? = nil) {
+            startDay = Int32(truncatingIfNeeded: start.dayNumber)
+            endDay = end.map { Int32(truncatingIfNeeded: $0.dayNumber) } ?? Self.open
+            if let (k, v) = a0 { keys.0 = k.rawValue; v0 = v }
+            if let (k, v) = a1 { keys.1 = k.rawValue; v1 = v }
+            if let (k, v) = a2 { keys.2 = k.rawValue; v2 = v }
+            if let (k, v) = a3 { keys.3 = k.rawValue; v3 = v }
+            if let (k, v) = a4 { keys.4 = k.rawValue; v4 = v }
+            if let (k, v) = number { numberKey = k.rawValue; self.number = v }
+        }
+
+        func record(source: String, participant: String, line: Int) -> RegistryRecord {
+            let n = (keys.0 == Self.none ? 0 : 1) + (keys.1 == Self.none ? 0 : 1) + (keys.2 == Self.none ? 0 : 1)
+                + (keys.3 == Self.none ? 0 : 1) + (keys.4 == Self.none ? 0 : 1)
+            var attributes = FieldMap<String>(capacity: n)
+            func add(_ key: UInt8, _ value: String) {
+                if key != Self.none, let name = AttributeName(rawValue: key) { attributes.appendUnique(name.name, value) }
+            }
+            add(keys.0, v0)
+            add(keys.1, v1)
+            add(keys.2, v2)
+            add(keys.3, v3)
+            add(keys.4, v4)
+            var numbers = FieldMap<Double>(capacity: numberKey == Self.none ? 0 : 1)
+            if numberKey != Self.none, let name = AttributeName(rawValue: numberKey) { numbers.appendUnique(name.name, number) }
+            return RegistryRecord(source: source, participant: participant, line: line, startDay: Int(startDay),
+                                  endDay: endDay == Self.open ? nil : Int(endDay), attributes: attributes, numbers: numbers)
+        }
     }
 
     @inline(__always)
@@ -586,14 +674,13 @@ final class SourceImporter {
         return mapped
     }
 
-    private func parse(_ r: TextRow, participant: String, _ context: inout PrepareContext) throws -> Parsed {
+    private func parse(_ r: TextRow, participant id: Int32, _ context: inout PrepareContext) throws -> Parsed {
         switch source.kind {
         case .ocmwLeefloon:
             let m = try month(r, try requiredIndex(r, "month"), "month")
             let a = try amount(r, try requiredIndex(r, "amount"), "amount", nonNegative: true)
             let c = try code(&context, try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
-            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
-                                            attributes: ["category": c], numbers: ["amount": a]))
+            return .registry(PendingRecord(start: m, end: m.endOfMonth, (.category, c), number: (.amount, a)))
         case .ocmwAid:
             let k = try code(&context, try required(r, "kind"), "kind", vocabulary: Vocabulary.aidKinds)
             let decided = try date(r, try requiredIndex(r, "decision_date"), "decision_date")
@@ -603,9 +690,8 @@ final class SourceImporter {
                 throw RowFailure(reason: .outOfRange, column: column(for: "end"), message: "the decision ends (\(end)) before it starts (\(start))")
             }
             let a = try optionalIndex(r, "amount").map { try amount(r, $0, "amount", nonNegative: true) }
-            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start, end: end,
-                                            attributes: ["kind": k, "decision_date": decided.description],
-                                            numbers: a.map { ["amount": $0] } ?? [:]))
+            return .registry(PendingRecord(start: start, end: end, (.kind, k), (.decisionDate, decided.description),
+                                           number: a.map { (.amount, $0) }))
         case .federalStatements:
             let statement = try month(r, try requiredIndex(r, "statement_month"), "statement_month")
             let type = try code(&context, try required(r, "amount_type"), "amount_type", vocabulary: Vocabulary.amountTypes,
@@ -628,12 +714,10 @@ final class SourceImporter {
                 throw RowFailure(reason: .outOfRange, column: column(for: "amount_cents"), message: "amount \(value) is beyond ±1,000,000 euro")
             }
             let category = try code(&context, try required(r, "category"), "category", vocabulary: Vocabulary.leefloonCategories)
-            var attributes: FieldMap<String> = ["amount_type": type, "category": category,
-                              "statement_month": String(statement.description.prefix(7))]
-            if let l = cell(r, "legislation") { attributes["legislation"] = l }
-            if let m = cell(r, "municipality") { attributes["municipality"] = m }
-            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start, end: end,
-                                            attributes: attributes, numbers: ["amount": value]))
+            return .registry(PendingRecord(start: start, end: end, (.amountType, type), (.category, category),
+                                           (.statementMonth, String(statement.description.prefix(7))),
+                                           cell(r, "legislation").map { (.legislation, $0) },
+                                           cell(r, "municipality").map { (.municipality, $0) }, number: (.amount, value)))
         case .vdabStatus:
             let m = try month(r, try requiredIndex(r, "month"), "month")
             let c = try required(r, "category")
@@ -644,9 +728,8 @@ final class SourceImporter {
             }
             let placement = try code(&context, cell(r, "placement") ?? "none", "placement", vocabulary: Vocabulary.placements)
             let benefit = try optionalIndex(r, "benefit").map { try amount(r, $0, "benefit", nonNegative: true) }
-            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: m, end: m.endOfMonth,
-                                            attributes: ["category": category, "placement": placement],
-                                            numbers: benefit.map { ["benefit": $0] } ?? [:]))
+            return .registry(PendingRecord(start: m, end: m.endOfMonth, (.category, category), (.placement, placement),
+                                           number: benefit.map { (.benefit, $0) }))
         case .kszPosition:
             let q = try required(r, "quarter")
             guard let start = CellParser.quarter(q) else {
@@ -654,13 +737,11 @@ final class SourceImporter {
             }
             _ = try plausible(start, "quarter")
             let position = try code(&context, try required(r, "position"), "position", vocabulary: Vocabulary.kszPositions)
-            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: start,
-                                            end: start.adding(months: 3).adding(days: -1), attributes: ["position": position]))
+            return .registry(PendingRecord(start: start, end: start.adding(months: 3).adding(days: -1), (.position, position)))
         case .scopeExit:
             let day = try date(r, try requiredIndex(r, "date"), "date")
             let reason = try code(&context, try required(r, "reason"), "reason", vocabulary: Vocabulary.exitReasons)
-            return .registry(RegistryRecord(source: source.id, participant: participant, line: r.line, start: day, end: day,
-                                            attributes: ["reason": reason]))
+            return .registry(PendingRecord(start: day, end: day, (.reason, reason)))
         case .survey:
             let interview = try date(r, try requiredIndex(r, "interview_date"), "interview_date")
             var answers: [String: Double] = [:]
@@ -674,7 +755,7 @@ final class SourceImporter {
                 }
                 answers[item] = x
             }
-            return .survey(SurveyResponse(source: source.id, wave: source.wave ?? "", participant: participant, line: r.line,
+            return .survey(SurveyResponse(source: source.id, wave: source.wave ?? "", participant: readerNames[Int(id)], line: r.line,
                                           interviewDate: interview, answers: answers))
         case .cohort, .assignment, .takeUp:
             throw ImportError.notImportable(source: source.id, kind: source.kind)
@@ -690,6 +771,8 @@ extension SourceImporter {
         /// Filled by the reading thread after the rows: each row prepared (taken by the caller) and its line.
         var prepared: [Prepared?] = []
         var lines: [Int] = []
+        /// The participants met for the first time in this batch (see `readerNames`).
+        var newNames: [String] = []
     }
 
     /// Reads, splits and prepares the file (`prepare`: shape, identifier and pseudonym, fields, row hash)
@@ -707,11 +790,14 @@ extension SourceImporter {
         // thread stops using it before it sends the last batch, and this call returns only after that.
         let importer = Unchecked(Unmanaged.passUnretained(self))
         let done = DispatchSemaphore(value: 0)
+        // Participants met before the thread starts (a header-less file's first row) are on both sides.
+        let namesBefore = readerNames.count
         let thread = Thread {
             defer { done.signal() }
             var failure: Error?
             var finished = false
             var context = PrepareContext()
+            var sentNames = namesBefore
             while !finished {
                 let batch = channel.takeEmpty()
                 batch.count = 0
@@ -733,6 +819,9 @@ extension SourceImporter {
                         batch.prepared.append(importer.value.takeUnretainedValue().prepare(rows[i], &context))
                     }
                 }
+                let im = importer.value.takeUnretainedValue()
+                batch.newNames = Array(im.readerNames[sentNames...])
+                sentNames = im.readerNames.count
                 channel.send(batch, failure: finished ? (failure ?? EndOfRows()) : nil)
             }
         }
@@ -748,6 +837,7 @@ extension SourceImporter {
                     seenRows.reserve(rows: min(Int(Double(size) / Double(bytes) * Double(batch.count) * 1.05), 1 << 31))
                 }
             }
+            committerNames.append(contentsOf: batch.newNames)
             let ahead = 8
             if detectDuplicates {
                 for i in 0..<min(ahead, batch.count) { warmSink &+= seenRows.warm(batch.prepared[i]?.hash ?? 0) }

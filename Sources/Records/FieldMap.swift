@@ -38,6 +38,19 @@ public struct FieldMap<Value> {
         entries = []
     }
 
+    /// An empty map with room for `capacity` entries.
+    @inlinable public init(capacity: Int) {
+        entries = []
+        entries.reserveCapacity(capacity)
+    }
+
+    /// Adds a pair at the end.
+    /// - Precondition: the key is not in the map.
+    @inlinable public mutating func appendUnique(_ key: String, _ value: Value) {
+        precondition(index(of: key) == nil, "FieldMap: the key '\(key)' appears twice")
+        entries.append(Entry(key: key, value: value))
+    }
+
     /// The map of a dictionary's pairs, ordered by key (so the order does not depend on the hashing seed).
     @inlinable public init(_ dictionary: [String: Value]) {
         entries = dictionary.sorted { $0.key < $1.key }.map { Entry(key: $0.key, value: $0.value) }

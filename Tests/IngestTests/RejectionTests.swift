@@ -257,3 +257,31 @@ import TrialDesign
         }
     }
 }
+
+/// A file without a header: its first row is imported before the reading thread starts, and the
+/// participants it meets must keep their numbers when later batches meet them again.
+@Suite struct HeaderlessManyBatchTests {
+    @Test func firstRowParticipantAcrossBatches() throws {
+        let item = """
+            id: leefloon
+            kind: ocmw_leefloon
+            file: leefloon.csv
+            identifier: { column: V1, type: insz }
+            dialect: { format: delimited, separator: ";", decimal: ",", date_format: YYYY-MM, header: false }
+            columns: { month: V2, amount: V3, category: V4 }
+            """
+        let people = [Numbers.b, Numbers.a, Numbers.c]
+        var lines: [String] = []
+        for i in 0..<5_000 {
+            let month = 1 + i % 12, year = 2010 + (i / 12) % 10
+            lines.append("\(people[(i / 7) % 3]);\(year)-\(month < 10 ? "0" : "")\(month);\(10 + i),00;2")
+        }
+        let r = try importText(item, lines.joined(separator: "\n") + "\n")
+        #expect(r.rowsRead == 5_000 && r.accepted == 5_000)
+        let expected = try people.map { testKey.pseudonym(for: try NationalNumber($0)) }
+        for (i, rec) in r.registryRecords.enumerated() {
+            #expect(rec.participant == expected[(i / 7) % 3], "line \(rec.line)")
+            if rec.participant != expected[(i / 7) % 3] { break }
+        }
+    }
+}
