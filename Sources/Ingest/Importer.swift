@@ -165,6 +165,8 @@ final class SourceImporter {
     var warmSink: UInt64 = 0
     /// The file's size in bytes, if known (to size the duplicate table).
     var fileSize: Int?
+    /// The context of rows prepared on the calling thread (`process`).
+    var serialContext = PrepareContext()
     /// Rows per batch of the pipeline (`runPipelined`).
     static let batchSize = 2048
     var participantsSeen: Set<String> = []
@@ -319,8 +321,7 @@ final class SourceImporter {
     }
 
     private func process(_ r: TextRow, _ registry: (RegistryRecord) -> Void, _ survey: (SurveyResponse) -> Void) {
-        var context = PrepareContext()
-        let prepared = prepare(r, &context)
+        let prepared = prepare(r, &serialContext)
         if committerNames.count < readerNames.count { committerNames.append(contentsOf: readerNames[committerNames.count...]) }
         commit(line: r.line, prepared, { r.strings }, registry, survey)
     }
