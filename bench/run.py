@@ -391,6 +391,12 @@ def import_cases(project, peers, smoke, runs, large):
                             peers.py_skip("pandas"), env=peer_env()))
         c.tools.append(tool("polars", [VENV_PY, os.path.join(PEERS, "import_polars.py"), path, key],
                             peers.py_skip("polars"), env=peer_env()))
+        if parse is parse_import_bench:
+            # The same import without duplicate detection, as the peers do none: what the check costs. Last,
+            # so a peer stays the reference of the answers' agreement check.
+            c.tools.append(tool(name + " --no-duplicate-check", argv + ["--no-duplicate-check"], skip, env=env,
+                                parse=parse, note="rct without its duplicate-row check, like the peers (ratio: "
+                                "this time / rct's with the check)"))
         cases.append(c)
     return cases
 
