@@ -1,4 +1,5 @@
 import Foundation
+import Identifiers
 import Panel
 import Records
 import Tabular
@@ -51,10 +52,23 @@ struct RunInputs {
         let responses = try store.surveyResponses()
         if let takeUp = design.sources.first(where: { $0.kind == .takeUp }), let column = design.analysis.takeUp?.column {
             let path = RunSupport.resolve(takeUp.file, designDirectory: directory)
-            let register = try TakeUpRegister.read(path: path, source: takeUp, column: column)
-            for i in units.indices { if let v = register.values[units[i].id] { units[i].attributes[column] = v } }
+            let register = try TakeUpRegister.read(path: path, source: takeUp, column: column) {
+                try StoreSupport.pseudonymizer(design: design, designPath: designPath)
+            }
+            var matched = 0
+            for i in units.indices {
+                if let v = register.values[register.byLinkKey ? units[i].registryKey : units[i].id] {
+                    units[i].attributes[column] = v
+                    matched += 1
+                }
+            }
             fingerprints.append((takeUp.id, register.sha256))
             progress("take-up \(takeUp.id): \(register.values.count) families in the register")
+            if matched < register.values.count {
+                let line = "take-up \(takeUp.id): \(register.values.count - matched) of the register's \(register.values.count) identifiers match no assigned family (check the identifier column and its type: \(takeUp.identifierType.rawValue))"
+                notes.append(line)
+                progress(line)
+            }
         }
         let counts = try store.screeningCounts()
         var excluded: [String: Int] = [:]
@@ -88,34 +102,74 @@ struct RunInputs {
 }
 
 /// The design's `take_up` source: a delimited file with the identifier column and the take-up column
-/// (`analysis.take_up.column`) holding 1 or 0 (docs/design-format.md).
+/// (`analysis.take_up.column`) holding 1 (received) or 0 (not), or raw values mapped to them with
+/// `codes: { <column>: { ja: "1", nee: "0" } }` (docs/design-format.md). The dialect's separator, quote,
+/// encoding and header are honoured. Identifiers are matched to the units by their kind: study codes
+/// (`type: code`) to the unit's id, pseudonyms (`type: pseudonym`) to its link key, and national numbers
+/// (`type: insz`) are pseudonymised on reading (never kept) and matched to the link key.
 enum TakeUpRegister {
-    static func read(path: String, source: Source, column: String) throws -> (values: [String: String], sha256: String) {
+    struct Register {
+        /// Match key → "1" or "0".
+        var values: [String: String]
+        /// Whether `values` is keyed by the unit's link key (`AssignedUnit.registryKey`) rather than its id.
+        var byLinkKey: Bool
+        var sha256: String
+    }
+
+    static func read(path: String, source: Source, column: String, pseudonymizer: () throws -> Pseudonymizer) throws -> Register {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure("\(path): cannot read the take_up source \(source.id); check sources[].file in the design")
         }
-        let separator: Character = source.dialect.separator == "tab" ? "\t" : Character(source.dialect.separator)
-        let table: Table
-        do { table = try DelimitedReader(separator: separator).read(path: path) } catch let error as TableError {
-            throw CommandFailure("\(path): \(error)")
+        guard source.dialect.format == .delimited else {
+            throw CommandFailure("\(path): the take_up source \(source.id) must be a delimited file (dialect: { format: delimited })")
         }
-        let header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let idIndex = header.firstIndex(of: source.identifierColumn) else {
-            throw CommandFailure("\(path): the identifier column \"\(source.identifierColumn)\" of source \(source.id) is not in the header (\(header.joined(separator: ", ")))")
-        }
-        guard let valueIndex = header.firstIndex(of: column) else {
-            throw CommandFailure("\(path): the take-up column \"\(column)\" (analysis.take_up.column) is not in the header (\(header.joined(separator: ", ")))")
-        }
+        let d = source.dialect
+        let separator: Character = d.separator == "tab" ? "\t" : (d.separator.first ?? ",")
+        let key = source.identifierType == .insz ? try pseudonymizer() : nil
+        let codes = source.codes[column] ?? source.codes["take_up"] ?? [:]
         var values: [String: String] = [:]
-        for (row, line) in zip(table.rows, table.lines) {
-            let id = idIndex < row.count ? row[idIndex].trimmingCharacters(in: .whitespaces) : ""
-            let v = valueIndex < row.count ? row[valueIndex].trimmingCharacters(in: .whitespaces) : ""
-            guard !id.isEmpty else { throw CommandFailure("\(path):\(line): the identifier \(source.identifierColumn) is empty") }
-            guard v.isEmpty || v == "0" || v == "1" else {
-                throw CommandFailure("\(path):\(line): column \(column): \"\(v)\" is not 1 (received) or 0 (not received)")
+        do {
+            let reader = try DelimitedRecordReader(path: path, separator: separator, quote: d.quote.first ?? "\"",
+                                                   encoding: d.encoding == .windows1252 ? .windows1252 : .utf8)
+            var header: [String]
+            var pending: RawRecord?
+            if d.header {
+                guard let first = try reader.next() else { throw CommandFailure("\(path): the file is empty; it needs a header line") }
+                header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            } else {
+                pending = try reader.next()
+                header = (0..<(pending?.fields.count ?? 0)).map { "V\($0 + 1)" }
             }
-            if !v.isEmpty { values[id] = v }
+            guard let idIndex = header.firstIndex(of: source.identifierColumn) else {
+                throw CommandFailure("\(path): the identifier column \"\(source.identifierColumn)\" of source \(source.id) is not in the header (\(header.joined(separator: ", ")))")
+            }
+            guard let valueIndex = header.firstIndex(of: column) else {
+                throw CommandFailure("\(path): the take-up column \"\(column)\" (analysis.take_up.column) is not in the header (\(header.joined(separator: ", ")))")
+            }
+            while let r = try pending ?? reader.next() {
+                pending = nil
+                if let bad = r.badlyEncodedFields.first {
+                    throw CommandFailure("\(path):\(r.line): column \(bad < header.count ? header[bad] : "\(bad + 1)"): the bytes are not valid \(d.encoding.rawValue); if the file comes from Windows, declare encoding: windows-1252")
+                }
+                let raw = idIndex < r.fields.count ? r.fields[idIndex].trimmingCharacters(in: .whitespaces) : ""
+                let text = valueIndex < r.fields.count ? r.fields[valueIndex].trimmingCharacters(in: .whitespaces) : ""
+                guard !raw.isEmpty else { throw CommandFailure("\(path):\(r.line): the identifier \(source.identifierColumn) is empty") }
+                let v = codes[text] ?? text
+                guard v.isEmpty || v == "0" || v == "1" else {
+                    let mapped = codes.isEmpty ? "" : " (nor a raw value listed under codes: { \(column): … })"
+                    throw CommandFailure("\(path):\(r.line): column \(column): \"\(text)\" is not 1 (received) or 0 (not received)\(mapped); map other values with codes: { \(column): { \"\(text)\": \"1\" } } in the design")
+                }
+                var id = raw
+                if let key {
+                    do { id = key.pseudonym(for: try NationalNumber(raw)) } catch let e as NationalNumber.ValidationError {
+                        throw CommandFailure("\(path):\(r.line): the national number in \(source.identifierColumn) is not valid (\(e.description)); it is not shown")
+                    }
+                }
+                if !v.isEmpty { values[id] = v }
+            }
+        } catch let error as RecordReadError {
+            throw CommandFailure("\(path): \(error.description)")
         }
-        return (values, HashChain.hexSHA256(data))
+        return Register(values: values, byLinkKey: source.identifierType != .code, sha256: HashChain.hexSHA256(data))
     }
 }

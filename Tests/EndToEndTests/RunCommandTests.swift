@@ -220,6 +220,57 @@ import TestSupport
         #expect(r.stderr == "error: designs/mission-kortrijk.sqlite: no trial store; create it with rct init designs/mission-kortrijk.yaml (or run rct run designs/mission-kortrijk.yaml)\n")
     }
 
+    /// A take-up register as a city might send it: keyed by national numbers (pseudonymised on reading),
+    /// Windows-1252, semicolons, "ja"/"nee" mapped with `codes:`, and one person who is not in the trial
+    /// (counted, not silently dropped). The panel's take-up must equal the study-code register's.
+    @Test func takeUpRegisterByNationalNumberInItsOwnDialect() throws {
+        let root = try Self.trialCopy("rct-take-up") { text in
+            text.replacingOccurrences(of: """
+                    file: ../fixtures/mission/case_management.csv
+                    identifier: { column: family_id, type: code }
+                    dialect: { format: delimited, separator: ",", encoding: utf-8, date_format: YYYY-MM-DD }
+                """, with: """
+                    file: ../fixtures/mission/case_management_insz.csv
+                    identifier: { column: rijksregisternummer, type: insz }
+                    dialect: { format: delimited, separator: ";", encoding: windows-1252 }
+                    codes:
+                      mandate: { ja: "1", nee: "0" }
+                """)
+        }
+        // The simulated files end their lines with CRLF and quote nothing.
+        func rows(_ file: String) throws -> [[String: String]] {
+            let lines = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                .split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+        }
+        let insz = Dictionary(uniqueKeysWithValues: try rows("fixtures/mission/cohort.csv").map { ($0["family_id"]!, $0["insz"]!) })
+        let register = try rows("fixtures/mission/case_management.csv")
+        #expect(register.count == 112)
+        var lines = ["rijksregisternummer;mandate;opmerking"]
+        for r in register {
+            lines.append("\(insz[r["family_id"]!]!);\(r["mandate"] == "1" ? "ja" : "nee");dossier geopend – café")
+        }
+        lines.append("93051822361;ja;niet in de studie")
+        let bytes = try #require(lines.joined(separator: "\n").appending("\n").data(using: .windowsCP1252))
+        try bytes.write(to: root.appendingPathComponent("fixtures/mission/case_management_insz.csv"))
+
+        #expect(try RCTBinary.run(["init", "designs/mission-kortrijk.yaml"], currentDirectory: root).status == 0)
+        #expect(try RCTBinary.run(["assign", "--design", "designs/mission-kortrijk.yaml", "--cohort", "fixtures/mission/cohort.csv"],
+                                  currentDirectory: root).status == 0)
+        let panel = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p"], currentDirectory: root)
+        #expect(panel.status == 0, "\(panel.stderr)")
+        #expect(panel.stderr.contains("take-up mandates: 1 of the register's 113 identifiers match no assigned family"), "\(panel.stderr)")
+        let expected = Dictionary(uniqueKeysWithValues: register.map { ($0["family_id"]!, $0["mandate"]!) })
+        let wide = try Self.csv(root.appendingPathComponent("p/panel/panel_wide.csv"))
+        #expect(wide.count == 336)
+        for row in wide { #expect(row["take_up"] == expected[row["family_id"] ?? ""], "\(row)") }
+        // No national number reaches the outputs.
+        for file in ["p/panel/panel_wide.csv", "p/panel/panel_long.csv"] {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            #expect(!insz.values.contains { text.contains($0) } && !text.contains("93051822361"))
+        }
+    }
+
     @Test func panelAndReportRunTheStepsOnTheirOwn() throws {
         let root = try Self.trialCopy("rct-panel-report")
         #expect(try RCTBinary.run(["init", "designs/mission-kortrijk.yaml"], currentDirectory: root).status == 0)
