@@ -68,6 +68,20 @@ final class ByteStream {
         return high
     }
 
+    /// Consumes the bytes of the current chunk up to (not including) the first `stop`, or to the end of
+    /// the chunk, appending them to `bytes`.
+    @inline(__always)
+    func appendRun(into bytes: inout [UInt8], stop: UInt8) -> Void {
+        let start = position
+        var p = position
+        buffer.withUnsafeBufferPointer { b in
+            while p < b.count && b[p] != stop { p += 1 }
+            if p > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<p])) }
+        }
+        offset += p - start
+        position = p
+    }
+
     /// The fast path of a delimited record: when the whole record (up to and including its line end) is
     /// in the current chunk and holds no quote byte and is not blank, splits it into `row` (after the
     /// fields already there) and consumes it, returning true. Otherwise consumes nothing, leaves `row`

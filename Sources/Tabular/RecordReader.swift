@@ -191,19 +191,14 @@ public final class DelimitedRecordReader: RecordSource {
 /// (`start`, `length`). A line shorter than a field's start gives an empty field; `RawRecord.width`
 /// tells the importer the line's length so it can reject short or over-long lines.
 public final class FixedWidthRecordReader: RecordSource {
-    /// The next record as a row (its fields decoded and held as UTF-8).
-    public func nextRow(_ row: inout TextRow) throws -> Bool {
-        guard let r = try next() else { return false }
-        row = TextRow(record: r)
-        return true
-    }
-
     private let stream: ByteStream
     private let encoding: CharacterEncoding
     private let layout: [(start: Int, length: Int)]
     private var line = 0
     public private(set) var hadByteOrderMark = false
     private var started = false
+    /// The bytes of the current line, kept between lines.
+    private var lineBytes: [UInt8] = []
 
     public init(path: String, layout: [(start: Int, length: Int)], encoding: CharacterEncoding = .utf8,
                 observer: ((Data) -> Void)? = nil, chunkSize: Int = 1 << 20) throws {
@@ -212,46 +207,83 @@ public final class FixedWidthRecordReader: RecordSource {
         stream = try ByteStream(path: path, chunkSize: chunkSize, observer: observer)
     }
 
-    public func next() throws -> RawRecord? {
-        var bytes: [UInt8] = []
+    /// The next line that is not blank, without its line end (and the byte-order mark on the first line),
+    /// in `lineBytes`; false at the end of the file.
+    private func nextLine() throws -> Bool {
         while true {
-            bytes.removeAll(keepingCapacity: true)
+            lineBytes.removeAll(keepingCapacity: true)
             var sawAny = false
-            while let b = stream.next() {
+            while stream.peek() != nil {
                 sawAny = true
-                if b == 0x0A { break }
-                bytes.append(b)
-            }
-            if !sawAny { return nil }
-            line += 1
-            if bytes.last == 0x0D { bytes.removeLast() }
-            if !started {
-                started = true
-                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-                    hadByteOrderMark = true
-                    if encoding == .windows1252 { throw RecordReadError.byteOrderMarkInWindows1252 }
-                    bytes.removeFirst(3)
+                _ = stream.appendRun(into: &lineBytes, stop: 0x0A)
+                if let b = stream.next() {
+                    if b == 0x0A { break }
+                    lineBytes.append(b)
                 }
             }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            var badLine = false
-            let text: [Unicode.Scalar]
-            if let s = encoding.decode(bytes) { text = Array(s.unicodeScalars) } else {
-                badLine = true
-                text = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+            if !sawAny { return false }
+            line += 1
+            if lineBytes.last == 0x0D { lineBytes.removeLast() }
+            if !started {
+                started = true
+                if lineBytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    hadByteOrderMark = true
+                    if encoding == .windows1252 { throw RecordReadError.byteOrderMarkInWindows1252 }
+                    lineBytes.removeFirst(3)
+                }
             }
-            var fields: [String] = []
-            fields.reserveCapacity(layout.count)
-            for f in layout {
-                let lo = min(f.start - 1, text.count), hi = min(f.start - 1 + f.length, text.count)
-                var v = String.UnicodeScalarView()
-                v.append(contentsOf: text[lo..<hi])
-                fields.append(String(v))
-            }
-            var width = text.count
-            while width > 0 && (text[width - 1] == " " || text[width - 1] == "\t") { width -= 1 }
-            return RawRecord(fields: fields, line: line,
-                             badlyEncodedFields: badLine ? Array(0..<layout.count) : [], width: width)
+            if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            return true
         }
+    }
+
+    /// The next record as a row. A line of ASCII bytes is cut by byte position (characters and bytes
+    /// coincide) straight into the row; any other line is decoded first and cut by character.
+    public func nextRow(_ row: inout TextRow) throws -> Bool {
+        guard try nextLine() else { return false }
+        if lineBytes.allSatisfy({ $0 < 0x80 }) {
+            row.reset()
+            row.encoding = encoding
+            lineBytes.withUnsafeBufferPointer { b in
+                for f in layout {
+                    let lo = min(f.start - 1, b.count), hi = min(f.start - 1 + f.length, b.count)
+                    row.append(contentsOf: UnsafeBufferPointer(rebasing: b[lo..<hi]))
+                    row.endField(nonASCII: false)
+                }
+            }
+            var width = lineBytes.count
+            while width > 0 && (lineBytes[width - 1] == 0x20 || lineBytes[width - 1] == 0x09) { width -= 1 }
+            row.line = line
+            row.width = width
+            return true
+        }
+        row = TextRow(record: decodedRecord())
+        return true
+    }
+
+    public func next() throws -> RawRecord? {
+        guard try nextLine() else { return nil }
+        return decodedRecord()
+    }
+
+    /// The current line decoded and cut by character positions.
+    private func decodedRecord() -> RawRecord {
+        var badLine = false
+        let text: [Unicode.Scalar]
+        if let s = encoding.decode(lineBytes) { text = Array(s.unicodeScalars) } else {
+            badLine = true
+            text = Array(String(decoding: lineBytes, as: UTF8.self).unicodeScalars)
+        }
+        var fields: [String] = []
+        fields.reserveCapacity(layout.count)
+        for f in layout {
+            let lo = min(f.start - 1, text.count), hi = min(f.start - 1 + f.length, text.count)
+            var v = String.UnicodeScalarView()
+            v.append(contentsOf: text[lo..<hi])
+            fields.append(String(v))
+        }
+        var width = text.count
+        while width > 0 && (text[width - 1] == " " || text[width - 1] == "\t") { width -= 1 }
+        return RawRecord(fields: fields, line: line, badlyEncodedFields: badLine ? Array(0..<layout.count) : [], width: width)
     }
 }

@@ -108,4 +108,28 @@ import TestSupport
             #expect(try !reader.nextRow(&row), "end of file")
         }
     }
+
+    /// Fixed width: the byte-cut rows of ASCII lines equal the character-cut records of `next()`, and lines
+    /// with other bytes are decoded first, at every chunk size.
+    @Test(arguments: [1, 3, 7, 1 << 20])
+    func fixedWidthRowsEqualDecodedRecords(chunk: Int) throws {
+        let text = "\u{FEFF}AB12  x \r\n\n   \nCD3\r\néé45 yz\nEF6789012345\nG"
+        for encoding in [CharacterEncoding.utf8, .windows1252] {
+            guard let bytes = encoding == .utf8 ? Array(text.utf8)
+                    : CharacterEncoding.windows1252.encode(String(text.dropFirst())) else { continue }
+            let layout = [(start: 1, length: 2), (start: 3, length: 2), (start: 5, length: 4)]
+            let path = try file(bytes)
+            let a = try FixedWidthRecordReader(path: path, layout: layout, encoding: encoding, chunkSize: chunk)
+            let b = try FixedWidthRecordReader(path: path, layout: layout, encoding: encoding, chunkSize: chunk)
+            var records: [RawRecord] = []
+            while let r = try a.next() { records.append(r) }
+            var rows: [RawRecord] = []
+            var row = TextRow()
+            while try b.nextRow(&row) { rows.append(row.record) }
+            #expect(rows == records, "\(encoding) chunk \(chunk)")
+            #expect(records.map(\.line) == [1, 4, 5, 6, 7], "blank lines 2 and 3 skipped")
+            #expect(records.first?.fields == ["AB", "12", "  x "] && records.first?.width == 7)
+        }
+    }
 }
+
