@@ -14,6 +14,26 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`.
     public init?(iso text: String) {
+        // Fast path: exactly YYYY-MM-DD in ASCII digits, read from the bytes.
+        var copy = text
+        let fast: (Int, Int, Int)? = copy.withUTF8 { b in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            func number(_ from: Int, _ to: Int) -> Int? {
+                var v = 0
+                for i in from..<to {
+                    let digit = b[i] &- 0x30
+                    guard digit < 10 else { return nil }
+                    v = v * 10 + Int(digit)
+                }
+                return v
+            }
+            guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10) else { return nil }
+            return (y, m, d)
+        }
+        if let (y, m, d) = fast {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }

@@ -425,20 +425,29 @@ extension TrialStore {
     public func registryRecords(source: String? = nil) throws -> [RegistryRecord] {
         try queue.read { db in
             let decoder = JSONDecoder()
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.* FROM registry_records r JOIN imports i ON i.id = r.import_id
+            // Columns by position (a look-up by name lowercases the name, for every row and column).
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT r.source_id, r.participant, r.line, r.start_date, r.end_date, r.attributes, r.numbers
+                FROM registry_records r JOIN imports i ON i.id = r.import_id
                 WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
                 """, arguments: StatementArguments(source.map { [$0] } ?? []))
-            return try rows.map { row in
-                let startText: String = row["start_date"], endText: String? = row["end_date"]
+            var records: [RegistryRecord] = []
+            // Consecutive rows mostly share the source and participant: reuse those strings.
+            var lastSource = "", lastParticipant = ""
+            while let row = try rows.next() {
+                let sourceID: String = row[0], participant: String = row[1], line: Int = row[2]
+                let startText: String = row[3], endText: String? = row[4]
                 guard let start = CalendarDate(iso: startText) else {
-                    throw StoreError.invalid("registry record of line \(row["line"] as Int) has an unreadable start date \"\(startText)\"")
+                    throw StoreError.invalid("registry record of line \(line) has an unreadable start date \"\(startText)\"")
                 }
-                return RegistryRecord(source: row["source_id"], participant: row["participant"], line: row["line"], start: start,
-                                      end: endText.flatMap { CalendarDate(iso: $0) },
-                                      attributes: try decoder.decode([String: String].self, from: Data((row["attributes"] as String).utf8)),
-                                      numbers: try decoder.decode([String: Double].self, from: Data((row["numbers"] as String).utf8)))
+                if sourceID != lastSource { lastSource = sourceID }
+                if participant != lastParticipant { lastParticipant = participant }
+                records.append(RegistryRecord(source: lastSource, participant: lastParticipant, line: line, start: start,
+                                              end: endText.flatMap { CalendarDate(iso: $0) },
+                                              attributes: try FieldJSON.strings(row[5] as String, decoder: decoder),
+                                              numbers: try FieldJSON.numbers(row[6] as String, decoder: decoder)))
             }
+            return records
         }
     }
 
@@ -529,6 +538,63 @@ public enum FieldJSON {
         }
         out.append(0x7D)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The fields of a stored JSON object of text values. A flat object without escapes (what `object`
+    /// writes) is read directly; anything else goes through `decoder`. Entries are ordered by key, as a
+    /// map made from a decoded dictionary is.
+    public static func strings(_ text: String, decoder: JSONDecoder) throws -> FieldMap<String> {
+        if let map = parse(text, { String(decoding: $0, as: UTF8.self) }, quoted: true) { return map }
+        return FieldMap(try decoder.decode([String: String].self, from: Data(text.utf8)))
+    }
+
+    /// The fields of a stored JSON object of numbers (see `strings`).
+    public static func numbers(_ text: String, decoder: JSONDecoder) throws -> FieldMap<Double> {
+        if let map = parse(text, { Double(String(decoding: $0, as: UTF8.self)) }, quoted: false) { return map }
+        return FieldMap(try decoder.decode([String: Double].self, from: Data(text.utf8)))
+    }
+
+    /// `{"k":v,…}` with no white space and no backslash; nil for anything else (including a value `read`
+    /// rejects, or a repeated key).
+    private static func parse<Value>(_ text: String, _ read: (UnsafeBufferPointer<UInt8>) -> Value?, quoted: Bool) -> FieldMap<Value>? {
+        var copy = text
+        return copy.withUTF8 { b -> FieldMap<Value>? in
+            let n = b.count
+            guard n >= 2, b[0] == 0x7B, b[n - 1] == 0x7D else { return nil }
+            var entries: [(String, Value)] = []
+            var i = 1
+            /// A quoted run from i (at the opening quote) without backslashes; returns its range.
+            func quotedRun() -> Range<Int>? {
+                guard i < n, b[i] == 0x22 else { return nil }
+                let start = i + 1
+                var j = start
+                while j < n && b[j] != 0x22 { if b[j] == 0x5C { return nil }; j += 1 }
+                guard j < n else { return nil }
+                i = j + 1
+                return start..<j
+            }
+            while i < n - 1 {
+                if !entries.isEmpty { guard b[i] == 0x2C else { return nil }; i += 1 }
+                guard let k = quotedRun(), i < n, b[i] == 0x3A else { return nil }
+                i += 1
+                let range: Range<Int>
+                if quoted {
+                    guard let r = quotedRun() else { return nil }
+                    range = r
+                } else {
+                    let start = i
+                    while i < n - 1 && b[i] != 0x2C { i += 1 }
+                    range = start..<i
+                }
+                guard let v = read(UnsafeBufferPointer(rebasing: b[range])) else { return nil }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: b[k]), as: UTF8.self)
+                guard !entries.contains(where: { $0.0 == key }) else { return nil }
+                entries.append((key, v))
+            }
+            guard i == n - 1 else { return nil }
+            entries.sort { $0.0 < $1.0 }
+            return FieldMap(uniqueKeysWithValues: entries)
+        }
     }
 
     /// Printable ASCII other than `"`, `\\` and `/` (which `JSONEncoder` escapes).

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrialDesign
 
@@ -10,6 +11,25 @@ import TrialDesign
         #expect(CalendarDate(iso: "2023-04-31") == nil)
         #expect(CalendarDate(iso: "2000-02-29") != nil)   // divisible by 400
         #expect(CalendarDate(iso: "1900-02-29") == nil)   // divisible by 100, not 400
+    }
+
+    /// The byte-level fast path of `init(iso:)` agrees with the definition (three `-`-separated parts of
+    /// 4, 2 and 2 characters read as integers, the day existing) on a grid of well- and ill-formed text.
+    @Test func isoParsingAgreesWithItsDefinition() {
+        func reference(_ text: String) -> CalendarDate? {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                  let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            return CalendarDate(year: y, month: m, day: d)
+        }
+        var texts = ["2019-2-01", "+123-01-01", " 2019-01-01", "2019-01-01 ", "2019/01/01", "2019-01-0a", "20190101",
+                     "0000-01-01", "9999-12-31", "2019-00-10", "2019-01-00", "２０１９-01-01", "2019-+1-01", ""]
+        for y in [1900, 1999, 2000, 2019, 2024] {
+            for m in 0...13 { for d in [0, 1, 28, 29, 30, 31, 32] {
+                texts.append(String(format: "%04d-%02d-%02d", y, m, d))
+            } }
+        }
+        for t in texts { #expect(CalendarDate(iso: t) == reference(t), "\(t)") }
     }
 
     @Test func dayNumbersRoundTripAndMatchKnownDates() {

@@ -61,4 +61,35 @@ import TrialStore
         let two: FieldMap<Double> = ["benefit": 12.5, "amount": -3]
         #expect(FieldJSON.object(two) == String(decoding: try encoder().encode(two), as: UTF8.self))
     }
+
+    /// Reading back: the direct reader gives the map the decoder gives (same entries, same order), for the
+    /// encoder's text and for text it must leave to the decoder (escapes, spaces).
+    @Test func readingBackEqualsJSONDecoder() throws {
+        let decoder = JSONDecoder()
+        let texts: [FieldMap<String>] = [[:], ["kind": "medical_card"], ["placement": "none", "category": "00"],
+                                         ["amount_type": "A", "category": "2", "statement_month": "2018-05", "municipality": "Sint-Martens-Latem"],
+                                         ["kind": "café"], ["kind": "a/b \"q\""]]
+        for map in texts {
+            let text = String(decoding: try encoder().encode(map), as: UTF8.self)
+            let direct = try FieldJSON.strings(text, decoder: decoder)
+            let decoded = FieldMap(try decoder.decode([String: String].self, from: Data(text.utf8)))
+            #expect(direct == decoded && direct.keys == decoded.keys, "\(text)")
+            #expect(direct == map)
+        }
+        var state: UInt64 = 7
+        for _ in 0..<500 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let x = Double(Int64(bitPattern: state >> 16) % 1_000_000_000) / 1000
+            let y = Double(state >> 11) / Double(1 << 53) * 1e-3
+            let map: FieldMap<Double> = ["amount": x, "benefit": y]
+            let text = String(decoding: try encoder().encode(map), as: UTF8.self)
+            let direct = try FieldJSON.numbers(text, decoder: decoder)
+            let decoded = FieldMap(try decoder.decode([String: Double].self, from: Data(text.utf8)))
+            #expect(direct == decoded && direct.keys == decoded.keys, "\(text)")
+            #expect(direct["amount"] == x && direct["benefit"] == y, "\(text)")
+        }
+        #expect(try FieldJSON.strings("{ \"kind\" : \"x\" }", decoder: decoder) == ["kind": "x"])
+        #expect(throws: (any Error).self) { try FieldJSON.strings("{\"kind\":", decoder: decoder) }
+    }
 }
+
