@@ -463,7 +463,7 @@ extension TrialStore {
                 let date: String? = row["interview_date"]
                 return SurveyResponse(source: row["source_id"], wave: row["wave"], participant: row["participant"], line: row["line"],
                                       interviewDate: date.flatMap { CalendarDate(iso: $0) },
-                                      answers: try decoder.decode([String: Double].self, from: Data((row["answers"] as String).utf8)))
+                                      answers: try FieldJSON.numbers(row["answers"] as String, decoder: decoder).dictionary)
             }
         }
     }

@@ -260,7 +260,7 @@ public final class TrialStore: Sendable {
                                     caseManager: row["case_manager"], capacityStatus: row["capacity_status"])
         entry.sourceSHA256 = row["source_sha256"]
         let attributesText: String = row["attributes"] ?? "{}"
-        let attributes = (try? decoder.decode([String: String].self, from: Data(attributesText.utf8))) ?? [:]
+        let attributes = (try? FieldJSON.strings(attributesText, decoder: decoder).dictionary) ?? [:]
         return AssignmentRecord(seq: row["seq"], entry: entry, recordedAt: row["recorded_at"], runID: row["run_id"],
                                 previousHash: row["prev_hash"], hash: row["hash"], attributes: attributes)
     }
@@ -301,7 +301,7 @@ public final class TrialStore: Sendable {
                 FROM cohort c JOIN screening s ON s.unit_id = c.unit_id ORDER BY s.run_id, c.line, c.rowid
                 """).map { row in
                 let text: String = row["attributes"]
-                let attributes = (try? decoder.decode([String: String].self, from: Data(text.utf8))) ?? [:]
+                let attributes = (try? FieldJSON.strings(text, decoder: decoder).dictionary) ?? [:]
                 return (row["run_id"], ScreeningEntry(unitID: row["unit_id"], linkKey: row["link_key"], line: row["line"],
                                                       attributes: attributes, eligible: row["eligible"], rule: row["rule_id"],
                                                       reason: row["reason"]))
