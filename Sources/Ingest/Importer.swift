@@ -831,11 +831,13 @@ extension SourceImporter {
         var sized = !detectDuplicates
         while let (batch, failure) = channel.receive() {
             if !sized {
-                // Size the duplicate table once from the first batch's bytes per row and the file's size.
+                // Size the duplicate table once from the first batch's bytes per row and the file's size
+                // (at most 64 M rows, 2 GiB, at once: an estimate from short first rows can be far too
+                // high; beyond that the table grows by doubling as rows arrive).
                 sized = true
                 let bytes = batch.rows.prefix(batch.count).reduce(0) { $0 + $1.bytes.count + $1.count }
                 if batch.count > 0, bytes > 0, let size = fileSize {
-                    seenRows.reserve(rows: min(Int(Double(size) / Double(bytes) * Double(batch.count) * 1.05), 1 << 31))
+                    seenRows.reserve(rows: min(Int(Double(size) / Double(bytes) * Double(batch.count) * 1.05), 1 << 26))
                 }
             }
             committerNames.append(contentsOf: batch.newNames)
