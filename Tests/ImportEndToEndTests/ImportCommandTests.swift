@@ -146,6 +146,26 @@ import TrialStore
         #expect(try streamed.run(["import", Self.design, "--store", Self.store, "--stream"]).stdout.contains("0 sources imported, 8 unchanged"))
     }
 
+    /// The importer reads and prepares rows on a thread of its own; `RCT_IMPORT_SERIAL=1` does all of it on
+    /// the calling thread. Both must store the same rows, rejections (with their lines and reasons),
+    /// corrections and merge reports on the simulated extracts, planted errors included.
+    @Test func oneThreadStoresTheSameAsTwo() throws {
+        let two = try Self.assigned(), one = try Self.assigned()
+        let a = try two.run(["import", Self.design, "--store", Self.store])
+        let b = try RCTBinary.run(["import", Self.design, "--store", Self.store], currentDirectory: one.root,
+                                  environment: Self.environment.merging(["RCT_IMPORT_SERIAL": "1"]) { $1 })
+        #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
+        #expect(a.stdout == b.stdout)
+        let x = try TrialStore.open(path: two.storePath), y = try TrialStore.open(path: one.storePath)
+        #expect(try x.registryRecords() == y.registryRecords())
+        #expect(try x.surveyResponses() == y.surveyResponses())
+        let sx = try x.importSummaries(), sy = try y.importSummaries()
+        #expect(sx.map(\.rowsRejected) == sy.map(\.rowsRejected) && sx.map(\.superseded) == sy.map(\.superseded))
+        #expect(sx.map(\.mergeReport) == sy.map(\.mergeReport))
+        #expect(sx.reduce(0) { $0 + $1.rowsRejected } > 0 && sx.reduce(0) { $0 + $1.superseded } > 0, "planted errors and corrections")
+        for (i, j) in zip(sx, sy) { #expect(try x.quarantine(importID: i.id) == y.quarantine(importID: j.id)) }
+    }
+
     @Test func importingTwiceChangesNothing() throws {
         let s = try Self.assigned()
         #expect(try s.run(["import", Self.design, "--store", Self.store]).status == 0)
