@@ -1,4 +1,5 @@
 import Estimation
+import Robustness
 import Panel
 import Reporting
 import TrialDesign
@@ -13,8 +14,12 @@ import TrialDesign
 ///   subset = group == level)`.
 /// - Interaction: OLS on the whole wave of the outcome on the arm, the level indicator, their product and
 ///   the covariates, strata absorbed (the level indicator is left out when the subgroup column is a
-///   stratum column or the column of an adjustment covariate: the model already holds it); the p-value of the product's coefficient. Only for
-///   subgroups with two levels (a joint test over more levels is not available yet; those get no row).
+///   stratum column or the column of an adjustment covariate: the model already holds it); the p-value of
+///   the product's coefficient. With more than two levels: the same regression with one indicator and one
+///   arm × indicator product per level but the first, and the joint Wald test that all products are zero,
+///   F(L − 1, N − K) with the design's (heteroskedasticity-robust) variance (`Robustness.WaldTest`); R:
+///   `lm_robust(Y ~ Z * factor(G) + X, fixed_effects = ~stratum)` and `linearHypothesis(…, test = "F")`.
+///   A clustered variance has no such joint test here yet: those subgroups get a note instead of a row.
 enum Subgroups {
     static func rows(design: Design, waves: [WaveData], arms: ArmPair) -> (rows: [SubgroupRow], notes: [String]) {
         var out: [SubgroupRow] = [], notes: [String] = []
@@ -26,8 +31,12 @@ enum Subgroups {
                 for w in waves where outcome.windows[w.wave] != nil && w.measures(outcome.id) {
                     let group = w.rows.map { $0.cohort[subgroup.column].flatMap { $0.isEmpty ? nil : $0 } }
                     let levels = Array(Set(group.compactMap { $0 })).sorted()
-                    guard levels.count == 2 else {
-                        notes.append("subgroup \(subgroup.id): \(levels.count) levels at \(w.wave); the interaction test needs two")
+                    guard levels.count >= 2 else {
+                        notes.append("subgroup \(subgroup.id): \(levels.count) level at \(w.wave); no effects to compare")
+                        continue
+                    }
+                    if levels.count > 2 && variance.isClustered {
+                        notes.append("subgroup \(subgroup.id): \(levels.count) levels at \(w.wave); the joint interaction test with a clustered variance is not available (rct subgroups compares the levels)")
                         continue
                     }
                     let y = w.outcomes[outcome.id]!
@@ -53,8 +62,21 @@ enum Subgroups {
                             estimates.append((level, EffectEstimation.term(row)))
                         }
                     }
-                    guard estimates.count == 2 else {
+                    guard estimates.count == levels.count else {
                         notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): an effect within a level is not estimable")
+                        continue
+                    }
+                    if levels.count > 2 {
+                        do {
+                            let p = try jointInteractionP(design: design, w: w, outcome: outcome.id, group: group, levels: levels,
+                                                          subgroupColumn: subgroup.column, useStrata: useStrata, variance: variance)
+                            let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave
+                            out.append(SubgroupRow(outcome: outcome.label, wave: waveLabel, subgroup: subgroup.label,
+                                                   levels: estimates.map { ("\(subgroup.column) = \($0.level)", $0.estimate) },
+                                                   interactionP: p))
+                        } catch {
+                            notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the joint interaction test is not estimable (\(error))")
+                        }
                         continue
                     }
                     let dummy = group.map { g -> String? in g.map { $0 == levels[1] ? "1" : "0" } }
@@ -88,5 +110,47 @@ enum Subgroups {
             }
         }
         return (out, notes)
+    }
+
+    /// The p-value of the joint Wald test that every arm × level product is zero (levels after the first),
+    /// in the regression of the outcome on the arm, the level indicators (unless the subgroup is a stratum
+    /// column and the strata are absorbed), the products and the design's covariates (but one read from
+    /// the subgroup's own column, which the indicators replace), strata absorbed. Rows missing any of them
+    /// are left out.
+    static func jointInteractionP(design: Design, w: WaveData, outcome: String, group: [String?], levels: [String],
+                                  subgroupColumn: String, useStrata: Bool, variance: VarianceType) throws -> Double {
+        let y = w.outcomes[outcome]!
+        // A covariate read from the subgroup's own column is a function of the level: the indicators
+        // replace it (with it they would be collinear).
+        let ownColumn = Set(design.covariates.filter { $0.column == subgroupColumn }.map(\.id))
+        let covariates = design.analysis.covariates.filter { !ownColumn.contains($0) }
+        let rows = w.rows.indices.filter { i in
+            y[i] != nil && group[i] != nil && (!useStrata || w.strata[i] != nil)
+                && covariates.allSatisfy { w.covariates[$0]?[i] != nil }
+        }
+        // A stratum column's levels are unions of strata: absorbed with them.
+        let absorbed = design.strata.contains { $0.column == subgroupColumn } && useStrata
+        var regressors: [(name: String, values: [Double])] = [("arm", rows.map { w.treated[$0] ? 1 : 0 })]
+        var products: [String] = []
+        for (k, level) in levels.enumerated().dropFirst() {
+            let indicator = rows.map { group[$0] == level ? 1.0 : 0.0 }
+            if !absorbed { regressors.append(("level_\(k)", indicator)) }
+            let name = "arm_x_level_\(k)"
+            regressors.append((name, zip(rows, indicator).map { w.treated[$0.0] ? $0.1 : 0 }))
+            products.append(name)
+        }
+        for c in covariates { regressors.append((c, rows.map { w.covariates[c]![$0]! })) }
+        // A level indicator the strata already span (a level that is a stratum, or a union of strata) is
+        // dropped, one at a time, as the fit names it; the products stay.
+        while true {
+            do {
+                let fit = try LinearModel.fit(y: rows.map { y[$0]! }, regressors: regressors,
+                                              fixedEffects: useStrata ? rows.map { w.strata[$0]! } : nil, fixedEffectsName: "stratum",
+                                              variance: variance, outcome: outcome)
+                return try WaldTest(fit: fit, zero: products).pValue
+            } catch let EstimationError.singularDesign(_, column, _) where column.hasPrefix("level_") {
+                regressors.removeAll { $0.name == column }
+            }
+        }
     }
 }
