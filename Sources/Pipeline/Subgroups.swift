@@ -36,7 +36,7 @@ enum Subgroups {
                         continue
                     }
                     if levels.count > 2 && variance.isClustered {
-                        notes.append("subgroup \(subgroup.id): \(levels.count) levels at \(w.wave); the joint interaction test with a clustered variance is not available (rct subgroups compares the levels)")
+                        notes.append("subgroup \(subgroup.id): \(levels.count) levels at \(w.wave); the joint interaction test with a clustered variance is not available yet")
                         continue
                     }
                     let y = w.outcomes[outcome.id]!
