@@ -130,8 +130,8 @@ final class SourceImporter {
     let hash = HashBox()
     var names: [String] = []
     var pendingFirst: TextRow?
-    var index: [String: Int] = [:]
-    /// `index` as a list, searched by name (a few entries: faster than hashing the name for every cell).
+    /// The column of each canonical field the file has, searched by name (a few entries: faster than
+    /// hashing the name for every cell).
     var slots: [(field: String, index: Int)] = []
     var identifierIndex = 0
     var answerItems: [(item: String, index: Int)] = []
@@ -161,8 +161,6 @@ final class SourceImporter {
     /// The participant of the previous accepted row (extracts come sorted by person: most rows repeat
     /// it, and need no set lookup).
     var lastAccepted: String?
-    /// Where the slot contents read ahead by `RowHashTable.warm` end up (never used otherwise).
-    var warmSink: UInt64 = 0
     /// The file's size in bytes, if known (to size the duplicate table).
     var fileSize: Int?
     /// The context of rows prepared on the calling thread (`process`).
@@ -191,15 +189,13 @@ final class SourceImporter {
         }
         if source.identifierType == .insz && pseudonymizer == nil { throw ImportError.noPseudonymizer(source: source.id) }
         let d = source.dialect
-        let encoding: CharacterEncoding = d.encoding == .windows1252 ? .windows1252 : .utf8
+        let encoding = d.characterEncoding
         let box = hash
         let observer: (Data) -> Void = { box.update($0) }
         do {
             switch d.format {
             case .delimited:
-                let sep: Character = d.separator == "tab" ? "\t" : (d.separator.first ?? ",")
-                reader = try DelimitedRecordReader(path: path, separator: sep, quote: d.quote.first ?? "\"",
-                                                   encoding: encoding, observer: observer)
+                reader = try d.delimitedReader(path: path, observer: observer)
                 if d.header {
                     guard let first = try reader.next() else { throw ImportError.emptyFile(file: display) }
                     names = first.fields.map { $0.trimmingSpaces }
@@ -234,13 +230,13 @@ final class SourceImporter {
         identifierIndex = id
         for f in Vocabulary.fields(of: source.kind) {
             let c = column(for: f.name)
-            if let i = names.firstIndex(of: c) { index[f.name] = i; slots.append((f.name, i)) }
+            if let i = names.firstIndex(of: c) { slots.append((f.name, i)) }
             else if f.required || source.columns[f.name] != nil { throw missing(f.name, c) }
         }
         if source.kind == .survey {
             let declared = source.columns.filter { $0.key != "interview_date" }
             if declared.isEmpty {
-                let used = Set(index.values).union([identifierIndex])
+                let used = Set(slots.map(\.index)).union([identifierIndex])
                 answerItems = names.enumerated().filter { !used.contains($0.offset) }.map { ($0.element, $0.offset) }
             } else {
                 answerItems = try declared.sorted { $0.key < $1.key }.map { item, col in
@@ -301,11 +297,6 @@ final class SourceImporter {
         case accepted(Parsed, participant: Int32, hash: UInt64)
         case failed(RowFailure)
 
-        /// The row hash of an accepted row.
-        var hash: UInt64 {
-            if case let .accepted(_, _, h) = self { return h }
-            return 0
-        }
     }
 
     /// What `prepare` carries from one row to the next of a batch: the previous row's identifier bytes and
@@ -326,8 +317,9 @@ final class SourceImporter {
         commit(line: r.line, prepared, { r.strings }, registry, survey)
     }
 
-    /// Shape, identifier, fields and the row's hash: the part of a row's import that reads nothing other
-    /// rows change (but the pseudonym cache, under its lock), so it runs on the reading thread.
+    /// Shape, identifier, fields and the row's hash: the part of a row's import that needs no state of
+    /// the committing side (only the participant tables of the preparing side), so it runs on the
+    /// reading thread.
     func prepare(_ r: borrowing TextRow, _ context: inout PrepareContext) -> Prepared {
         do {
             try checkShape(r)
@@ -841,14 +833,7 @@ extension SourceImporter {
                 }
             }
             committerNames.append(contentsOf: batch.newNames)
-            let ahead = 8
-            if detectDuplicates {
-                for i in 0..<min(ahead, batch.count) { warmSink &+= seenRows.warm(batch.prepared[i]?.hash ?? 0) }
-            }
             for i in 0..<batch.count {
-                if detectDuplicates && i + ahead < batch.count {
-                    warmSink &+= seenRows.warm(batch.prepared[i + ahead]?.hash ?? 0)
-                }
                 // Moved out of the batch (no copy); the row itself is read only for a rejection's excerpt.
                 guard let prepared = batch.prepared[i].take() else { continue }
                 commit(line: batch.lines[i], prepared, { batch.rows[i].strings }, registry, survey)
@@ -953,17 +938,6 @@ struct RowHashTable {
         var bits = 64 - Int(shift)
         while rows * 4 > (1 << bits) * 3 { bits += 1 }
         if bits > 64 - Int(shift) { rehash(bits: bits) }
-    }
-
-    /// Reads the slot where `hash` would go, so that its cache line is on its way when `insert` comes to
-    /// it a few rows later (a load whose value is not needed yet lets the processor overlap the memory
-    /// accesses of several rows; Swift has no prefetch instruction). Returns the slot's content, to be
-    /// folded into a value that is kept, so the load is not optimised away.
-    @inline(__always)
-    func warm(_ hash: UInt64) -> UInt64 {
-        let key = hash == 0 ? 1 : hash
-        let i = Int(truncatingIfNeeded: key >> shift)
-        return slots.withUnsafeBufferPointer { $0[2 * i] }
     }
 
     mutating func insert(_ hash: UInt64, line: Int) -> Int? {

@@ -238,12 +238,10 @@ struct ImportAssignment: ParsableCommand {
                 + "the fields are \(Self.fields.joined(separator: ", ")) and probability_<arm> (\(arms.map { "probability_\($0)" }.joined(separator: ", ")))")
         }
         let d = source.dialect
-        let separator: Character = d.separator == "tab" ? "\t" : (d.separator.first ?? ",")
         let reader: DelimitedRecordReader
         var header: [String]
         do {
-            reader = try DelimitedRecordReader(path: path, separator: separator, quote: d.quote.first ?? "\"",
-                                               encoding: d.encoding == .windows1252 ? .windows1252 : .utf8)
+            reader = try d.delimitedReader(path: path)
             guard d.header else {
                 throw CommandFailure("\(design): source \(source.id): an assignment list needs a header line (dialect.header: true)")
             }

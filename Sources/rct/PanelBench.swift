@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Panel
 import Records
 import Tabular
@@ -133,8 +134,8 @@ struct PanelBench: ParsableCommand {
         var fields = FieldMapCache<String>()
         try read(path, separator: ";", header: ["pseudonym", "soort_steun", "begindatum", "bedrag"]) { row, line, cell in
             let kind = row.string(1, trimmed: false), start = row.string(2, trimmed: false), amountText = row.string(3, trimmed: false)
-            guard let date = dayMonthYear(start) else { throw cell(2, "'\(start)' is not a date DD/MM/YYYY") }
-            guard let amount = decimalComma(amountText) else {
+            guard let date = CellParser.date(start, format: .dmy) else { throw cell(2, "'\(start)' is not a date DD/MM/YYYY") }
+            guard let amount = CellParser.decimal(amountText, decimal: ",") else {
                 throw cell(3, "'\(amountText)' is not an amount (decimal comma, e.g. 123,45)")
             }
             let attributes = fields.map(for: kind) { ["kind": kind] }
@@ -291,41 +292,6 @@ struct PanelBench: ParsableCommand {
         guard length == 6, value > 0 else { return nil }
         let month = value % 100
         return (1...12).contains(month) ? (value / 100, month) : nil
-    }
-
-    /// "123,45" → 123.45: the text with its commas made points, read as a `Double` (the same value as
-    /// `replacingOccurrences(of: ",", with: ".")`, without Foundation's string search).
-    static func decimalComma(_ s: String) -> Double? {
-        var bytes = Array(s.utf8)
-        for i in bytes.indices where bytes[i] == UInt8(ascii: ",") { bytes[i] = UInt8(ascii: ".") }
-        return Double(String(decoding: bytes, as: UTF8.self))
-    }
-
-    /// "05/11/2018" → 2018-11-05.
-    static func dayMonthYear(_ s: String) -> CalendarDate? {
-        // Fast path: exactly DD/MM/YYYY in ASCII digits, read from the bytes; anything else goes the
-        // general way below.
-        var fast: CalendarDate?? = nil
-        s.utf8.withContiguousStorageIfAvailable { b in
-            guard b.count == 10, b[2] == UInt8(ascii: "/"), b[5] == UInt8(ascii: "/") else { return }
-            func number(_ range: Range<Int>) -> Int? {
-                var v = 0
-                for i in range {
-                    let d = b[i] &- UInt8(ascii: "0")
-                    guard d < 10 else { return nil }
-                    v = v * 10 + Int(d)
-                }
-                return v
-            }
-            guard let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) else { return }
-            fast = .some(CalendarDate(year: y, month: m, day: d))
-        }
-        if let fast { return fast }
-        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else {
-            return nil
-        }
-        return CalendarDate(year: y, month: m, day: d)
     }
 }
 

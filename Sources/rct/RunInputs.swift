@@ -1,5 +1,6 @@
 import Foundation
 import Identifiers
+import Ingest
 import Panel
 import Records
 import Tabular
@@ -124,13 +125,11 @@ enum TakeUpRegister {
             throw CommandFailure("\(path): the take_up source \(source.id) must be a delimited file (dialect: { format: delimited })")
         }
         let d = source.dialect
-        let separator: Character = d.separator == "tab" ? "\t" : (d.separator.first ?? ",")
         let key = source.identifierType == .insz ? try pseudonymizer() : nil
         let codes = source.codes[column] ?? source.codes["take_up"] ?? [:]
         var values: [String: String] = [:]
         do {
-            let reader = try DelimitedRecordReader(path: path, separator: separator, quote: d.quote.first ?? "\"",
-                                                   encoding: d.encoding == .windows1252 ? .windows1252 : .utf8)
+            let reader = try d.delimitedReader(path: path)
             var header: [String]
             var pending: RawRecord?
             if d.header {
