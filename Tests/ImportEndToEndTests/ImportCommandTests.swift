@@ -133,14 +133,8 @@ import TrialStore
         let b = try streamed.run(["import", Self.design, "--store", Self.store, "--stream"])
         #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
         #expect(a.stdout == b.stdout)
-        let x = try TrialStore.open(path: held.storePath), y = try TrialStore.open(path: streamed.storePath)
-        #expect(try x.registryRecords() == y.registryRecords())
-        #expect(try x.surveyResponses() == y.surveyResponses())
-        let sx = try x.importSummaries(), sy = try y.importSummaries()
-        #expect(sx.map(\.rowsRead) == sy.map(\.rowsRead) && sx.map(\.rowsRejected) == sy.map(\.rowsRejected))
-        #expect(sx.map(\.superseded) == sy.map(\.superseded) && sx.map(\.fingerprint) == sy.map(\.fingerprint))
-        #expect(sx.map(\.mergeReport) == sy.map(\.mergeReport))
-        for (i, j) in zip(sx, sy) { #expect(try x.quarantine(importID: i.id) == y.quarantine(importID: j.id)) }
+        try Self.expectSameImports(held, streamed)
+        let y = try TrialStore.open(path: streamed.storePath)
         #expect(try y.registryRecords(source: "ocmw_aid").count == 641)
         // A streamed import is idempotent too.
         #expect(try streamed.run(["import", Self.design, "--store", Self.store, "--stream"]).stdout.contains("0 sources imported, 8 unchanged"))
@@ -156,14 +150,27 @@ import TrialStore
                                   environment: Self.environment.merging(["RCT_IMPORT_SERIAL": "1"]) { $1 })
         #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
         #expect(a.stdout == b.stdout)
-        let x = try TrialStore.open(path: two.storePath), y = try TrialStore.open(path: one.storePath)
-        #expect(try x.registryRecords() == y.registryRecords())
-        #expect(try x.surveyResponses() == y.surveyResponses())
-        let sx = try x.importSummaries(), sy = try y.importSummaries()
-        #expect(sx.map(\.rowsRejected) == sy.map(\.rowsRejected) && sx.map(\.superseded) == sy.map(\.superseded))
-        #expect(sx.map(\.mergeReport) == sy.map(\.mergeReport))
+        try Self.expectSameImports(two, one)
+        let sx = try TrialStore.open(path: two.storePath).importSummaries()
         #expect(sx.reduce(0) { $0 + $1.rowsRejected } > 0 && sx.reduce(0) { $0 + $1.superseded } > 0, "planted errors and corrections")
-        for (i, j) in zip(sx, sy) { #expect(try x.quarantine(importID: i.id) == y.quarantine(importID: j.id)) }
+    }
+
+    /// Two stores hold the same imports: records, responses, counts, fingerprints, merge reports and
+    /// quarantined rows.
+    static func expectSameImports(_ first: Session, _ second: Session,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let x = try TrialStore.open(path: first.storePath), y = try TrialStore.open(path: second.storePath)
+        #expect(try x.registryRecords() == y.registryRecords(), sourceLocation: sourceLocation)
+        #expect(try x.surveyResponses() == y.surveyResponses(), sourceLocation: sourceLocation)
+        let sx = try x.importSummaries(), sy = try y.importSummaries()
+        #expect(sx.map(\.rowsRead) == sy.map(\.rowsRead) && sx.map(\.rowsRejected) == sy.map(\.rowsRejected),
+                sourceLocation: sourceLocation)
+        #expect(sx.map(\.superseded) == sy.map(\.superseded) && sx.map(\.fingerprint) == sy.map(\.fingerprint),
+                sourceLocation: sourceLocation)
+        #expect(sx.map(\.mergeReport) == sy.map(\.mergeReport), sourceLocation: sourceLocation)
+        for (i, j) in zip(sx, sy) {
+            #expect(try x.quarantine(importID: i.id) == y.quarantine(importID: j.id), sourceLocation: sourceLocation)
+        }
     }
 
     @Test func importingTwiceChangesNothing() throws {
