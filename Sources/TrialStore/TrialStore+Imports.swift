@@ -162,7 +162,6 @@ public final class ImportWriter {
             """)
     }
 
-    private func json(_ value: some Encodable) throws -> String { try encoded(value) }
     private func encoded(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
 
     /// A record's fields as JSON, written directly when `FieldJSON` can (the same text `JSONEncoder` with
@@ -192,7 +191,7 @@ public final class ImportWriter {
     public func add(_ r: SurveyResponse) throws {
         try checkSource(r.source, line: r.line)
         try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, r.interviewDate?.description,
-                                       try json(r.answers)])
+                                       try encoded(r.answers)])
         kept += 1
         try step()
     }
