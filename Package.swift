@@ -1,5 +1,8 @@
 // swift-tools-version:6.0
-// The RCT evaluation framework: design → assignment → import → panel → estimation → report.
+// The RCT evaluation framework. The folders under Sources/ follow the pipeline:
+// 0-base → 1-design → 2-assignment → 3-import → 4-store → 5-panel → 6-estimation → 7-analysis → 8-report,
+// with 9-workflow (the steps as functions) and cli (the `rct` command) as shells over them.
+// docs/architecture.md draws the modules and what each one owns.
 import PackageDescription
 
 let package = Package(
@@ -7,6 +10,11 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rct", targets: ["rct"]),
+        // The modules as a library, for programs built on the framework (the benchmarks in bench/ among them).
+        .library(name: "RCTKit", targets: [
+            "Basics", "TrialData", "NumericCore", "TrialDesign", "Assignment", "Tabular", "Ingest", "TrialStore",
+            "Panel", "Estimation", "Inference", "Robustness", "Analysis", "Reporting", "Simulation",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -15,96 +23,135 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // MARK: 0 — base
+
         // GSL, the GNU Scientific Library, as a system library. Only NumericCore imports it.
         .systemLibrary(
             name: "CGSL",
-            path: "Sources/CGSL",
+            path: "Sources/0-base/CGSL",
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
         // Matrices, least squares, eigen-decomposition, distributions and a seeded generator, on GSL.
-        .target(name: "NumericCore", dependencies: ["CGSL"]),
+        .target(name: "NumericCore", dependencies: ["CGSL"], path: "Sources/0-base/NumericCore"),
+        // Plain values every step shares: calendar dates, national numbers (INSZ), keyed pseudonyms.
+        .target(name: "Basics", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/0-base/Basics"),
+        // The values that flow between the steps: assigned units, registry records, survey responses,
+        // scope exits.
+        .target(name: "TrialData", dependencies: ["Basics"], path: "Sources/0-base/TrialData"),
+
+        // MARK: 1 — design
+
         // The trial design: a validated value loaded from designs/*.yaml.
-        .target(name: "TrialDesign", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // Tables of text cells read from delimited files; the dialect-aware importers build on it.
-        .target(name: "Tabular"),
-        // National numbers (INSZ) and keyed pseudonyms, shared by assignment and import.
-        .target(name: "Identifiers", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // The plain values that flow between the pipeline's steps (assigned units, registry records,
-        // survey responses).
-        .target(name: "Records", dependencies: ["TrialDesign"]),
-        // Effect tables (CSV, Markdown, LaTeX, HTML), SVG figures, the HTML report, small-cell suppression.
-        .target(name: "Reporting"),
-        // Effect estimators (difference in means, OLS with HC/CR variances, Lin, 2SLS) in agreement
-        // with R's estimatr; plain values in, tidy rows out.
-        .target(name: "Estimation", dependencies: ["NumericCore"]),
-        // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
-        // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
-        .target(name: "Panel", dependencies: ["TrialDesign", "Records"]),
+        .target(name: "TrialDesign", dependencies: ["Basics", .product(name: "Yams", package: "Yams")],
+                path: "Sources/1-design/TrialDesign"),
+
+        // MARK: 2 — assignment
+
         // Random assignment (batch and rolling), exact assignment probabilities, eligibility, capacity,
         // baseline balance. Plain values in and out; no files, no database.
-        .target(name: "Assignment", dependencies: ["NumericCore", "TrialDesign", "Records", "Identifiers"]),
-        // The trial store: the only module that talks to SQLite (GRDB). Cohort (pseudonymised),
-        // screening, hash-chained append-only assignment records.
-        .target(name: "TrialStore", dependencies: [
-            "TrialDesign", "Records",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        // Randomization inference, multiple testing, Lee bounds, power and design diagnosis.
-        .target(name: "Inference", dependencies: ["NumericCore"]),
+        .target(name: "Assignment", dependencies: ["NumericCore", "TrialDesign", "TrialData", "Basics"],
+                path: "Sources/2-assignment/Assignment"),
+
+        // MARK: 3 — import
+
+        // The streaming reader of delimited and fixed-width text, in bounded memory.
+        .target(name: "Tabular", path: "Sources/3-import/Tabular"),
         // Import of registry and survey extracts: dialects, cell parsers, source mappings, national numbers
         // pseudonymised on arrival, rejections with row accounting, dialect sniffing.
-        .target(
-            name: "Ingest",
-            dependencies: ["Tabular", "TrialDesign", "Identifiers", "Records",
-                           .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        .target(name: "Ingest", dependencies: ["Tabular", "TrialDesign", "Basics", "TrialData",
+                                               .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/3-import/Ingest"),
+
+        // MARK: 4 — store
+
+        // The trial store: the only module that talks to SQLite (GRDB). Cohort (pseudonymised),
+        // screening, hash-chained append-only assignment records, imports and their quarantine.
+        .target(name: "TrialStore", dependencies: [
+            "TrialDesign", "TrialData", "Basics",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Sources/4-store/TrialStore"),
+
+        // MARK: 5 — panel
+
+        // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
+        // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
+        .target(name: "Panel", dependencies: ["TrialDesign", "TrialData", "Basics"], path: "Sources/5-panel/Panel"),
+
+        // MARK: 6 — estimation
+
+        // Effect estimators (difference in means, OLS with HC/CR variances, Lin, 2SLS) in agreement
+        // with R's estimatr; plain values in, tidy rows out.
+        .target(name: "Estimation", dependencies: ["NumericCore"], path: "Sources/6-estimation/Estimation"),
+        // Randomization inference, multiple testing, Lee bounds, power and design diagnosis.
+        .target(name: "Inference", dependencies: ["NumericCore"], path: "Sources/6-estimation/Inference"),
         // Robustness of the ITT: differential attrition tests, subgroup heterogeneity (Wald tests with
         // HC2), dose–response among the treated (non-experimental). Builds on Estimation's least squares.
-        .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"]),
-        // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts,
-        // planted effects); it assigns with the project's own Assignment procedure.
-        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Identifiers", "Records", "Tabular", "Assignment"]),
+        .target(name: "Robustness", dependencies: ["Estimation", "NumericCore"], path: "Sources/6-estimation/Robustness"),
+
+        // MARK: 7 — analysis
+
         // From the panel to results: effects for every outcome × wave with the design's estimator, arm
         // summaries, treatment received, randomization inference, family adjustments, balance, attrition,
         // CONSORT flow, as Reporting values. Plain values in and out: no files, no store.
-        .target(name: "Pipeline", dependencies: ["TrialDesign", "Records", "Panel", "Estimation", "Inference", "Robustness", "Reporting", "Assignment"]),
+        .target(name: "Analysis", dependencies: ["TrialDesign", "TrialData", "Panel", "Estimation", "Inference",
+                                                 "Robustness", "Reporting", "Assignment"],
+                path: "Sources/7-analysis/Analysis"),
+
+        // MARK: 8 — report
+
+        // Effect tables (CSV, Markdown, LaTeX, HTML), SVG figures, the HTML report, small-cell suppression.
+        .target(name: "Reporting", path: "Sources/8-report/Reporting"),
+
+        // MARK: 9 — workflow
+
+        // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts,
+        // planted effects); it assigns with the project's own Assignment procedure.
+        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Basics", "TrialData", "Tabular", "Assignment"],
+                path: "Sources/9-workflow/Simulation"),
+
+        // MARK: the command line
+
         // The command line: one file per subcommand.
         .executableTarget(
             name: "rct",
             dependencies: [
-                "TrialDesign", "NumericCore", "Identifiers", "Tabular", "Records", "Reporting", "Estimation",
+                "TrialDesign", "NumericCore", "Basics", "Tabular", "TrialData", "Reporting", "Estimation",
                 "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
-                "Pipeline",
+                "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            path: "Sources/cli/rct"
         ),
+
+        // MARK: tests
 
         // Test helpers: fixture paths, running the built binary, grids.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
-        .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "TestSupport"]),
-        .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "TestSupport"]),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
+        .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "Basics", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "EstimationTests", dependencies: ["Estimation", "NumericCore", "Tabular", "TestSupport"]),
-        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "Identifiers", "Tabular", "TestSupport"]),
-        .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "Records", "TestSupport",
+        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "Basics", "Tabular", "TestSupport"]),
+        .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "TrialData", "Basics", "TestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Identifiers", "Records", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "Records", "TestSupport"]),
-        .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "Records", "TestSupport"]),
-        .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "Records", "TestSupport"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "TrialDesign"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
+        .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "TrialData", "TestSupport"]),
+        .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
+        .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
 
         // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
-        .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "Records"],
+        .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics"],
                           path: "bench/panel", exclude: ["run.sh"]),
     ],
     swiftLanguageModes: [.v6]

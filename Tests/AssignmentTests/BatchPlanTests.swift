@@ -1,5 +1,5 @@
 import Assignment
-import Identifiers
+import Basics
 import NumericCore
 import Testing
 import TestSupport

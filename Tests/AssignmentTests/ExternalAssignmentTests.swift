@@ -1,4 +1,5 @@
 import Assignment
+import Basics
 import Foundation
 import Testing
 import TestSupport

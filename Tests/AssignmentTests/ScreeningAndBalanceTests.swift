@@ -1,6 +1,6 @@
 import Assignment
 import Foundation
-import Identifiers
+import Basics
 import Tabular
 import Testing
 import TestSupport

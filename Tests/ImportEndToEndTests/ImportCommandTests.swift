@@ -1,5 +1,5 @@
 import Foundation
-import Records
+import TrialData
 import Testing
 import TestSupport
 import TrialStore

@@ -1,5 +1,5 @@
 import Foundation
-import Identifiers
+import Basics
 import Ingest
 import TestSupport
 import TrialDesign

@@ -1,4 +1,4 @@
-import Identifiers
+import Basics
 import Ingest
 import Testing
 import TrialDesign

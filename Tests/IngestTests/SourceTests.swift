@@ -1,6 +1,6 @@
-import Identifiers
+import Basics
 import Ingest
-import Records
+import TrialData
 import Testing
 import TrialDesign
 import Foundation

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TrialDesign
-import Records
+import TrialData
 import TestSupport
 @testable import Panel
 

@@ -1,3 +1,4 @@
+import Basics
 import Testing
 import TrialDesign
 import TestSupport

@@ -1,5 +1,6 @@
+import Basics
 import TrialDesign
-import Records
+import TrialData
 
 /// A small design that uses every derivation rule, and helpers to build records by hand.
 enum PanelTestDesign {

@@ -1,6 +1,7 @@
+import Basics
 import Testing
 import TrialDesign
-import Records
+import TrialData
 import TestSupport
 @testable import Panel
 

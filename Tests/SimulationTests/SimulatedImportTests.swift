@@ -1,7 +1,7 @@
 import Foundation
-import Identifiers
+import Basics
 import Ingest
-import Records
+import TrialData
 import Simulation
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
+import Basics
 import Foundation
 import GRDB
-import Records
+import TrialData
 import Testing
 import TestSupport
 @testable import TrialDesign

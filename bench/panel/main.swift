@@ -4,9 +4,10 @@
 // the numbers into docs/performance.md.
 //
 // Usage: panel-bench [FAMILIES] [SEED]   (defaults 100000 and 20170401)
+import Basics
 import Foundation
 import Panel
-import Records
+import TrialData
 import TrialDesign
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator, enough for synthetic data.

@@ -1,0 +1,329 @@
+import Basics
+/// A trial design: everything fixed before the data are seen. Loaded from `designs/NAME.yaml` by
+/// `Design.load(path:)` and validated once; see `docs/design-format.md` for every key.
+public struct Design: Sendable, Equatable {
+    public var trial: TrialInfo
+    public var arms: [Arm]
+    public var eligibility: [EligibilityRule]
+    public var strata: [Stratum]
+    public var randomisation: Randomisation
+    public var capacity: Capacity?
+    public var waves: [Wave]
+    public var pseudonymisation: Pseudonymisation?
+    public var sources: [Source]
+    public var families: [HypothesisFamily]
+    public var outcomes: [Outcome]
+    public var covariates: [Covariate]
+    public var subgroups: [Subgroup]
+    public var analysis: AnalysisPlan
+    public var publication: Publication
+
+    /// The control arm (the design has exactly one).
+    public var controlArm: Arm { arms.first { $0.isControl } ?? arms[0] }
+}
+
+public struct TrialInfo: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var registration: String?
+    /// The unit of randomisation, e.g. `household`.
+    public var unit: String
+    /// The cohort column that identifies a unit.
+    public var idColumn: String
+    /// Whether the cohort's identifier is a real national number (pseudonymised on entry) or a code.
+    public var idType: IdentifierType
+    /// The cohort column with the national number (INSZ) of the reference parent, through which registry
+    /// sources are linked. It is pseudonymised on entry with the design's key and never stored as is.
+    public var linkColumn: String?
+    /// The cohort column with each unit's enrolment (and assignment) date, `YYYY-MM-DD`; follow-up
+    /// windows count from it. Default `enrolled_on`.
+    public var enrolmentDateColumn: String = "enrolled_on"
+}
+
+public enum IdentifierType: String, Sendable, CaseIterable, Equatable {
+    /// A real national number: validated and replaced by a keyed pseudonym on arrival.
+    case insz
+    /// A pseudonym already coded by a trusted third party (KSZ, eHealth): linked as is.
+    case pseudonym
+    /// Any other study code (not a national number): linked as is.
+    case code
+}
+
+public struct Arm: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    /// Allocation ratio weight (e.g. 1 and 1 for 1:1, 2 and 1 for 2:1).
+    public var ratio: Int
+    public var isControl: Bool
+}
+
+/// One eligibility criterion; a screened unit is eligible when it meets all of them, and is excluded
+/// with the `reason` of the first criterion it fails.
+public struct EligibilityRule: Sendable, Equatable {
+    public var id: String
+    public var reason: String
+    public var test: EligibilityTest
+}
+
+public enum EligibilityTest: Sendable, Equatable {
+    /// The date in `column` lies in [from, to].
+    case dateWindow(column: String, from: CalendarDate, to: CalendarDate)
+    /// At least `atLeast` of `columns` equal `value` (e.g. weak on ≥ 3 of 6 deprivation domains).
+    case countAtLeast(columns: [String], value: String, atLeast: Int)
+    /// `column` equals one of `values`.
+    case oneOf(column: String, values: [String])
+}
+
+public struct Stratum: Sendable, Equatable {
+    public var column: String
+    /// The allowed levels; empty means every level found in the cohort is a level.
+    public var levels: [String]
+}
+
+public enum RandomisationMethod: String, Sendable, CaseIterable, Equatable {
+    case simple, complete, blocked, clustered
+    case blockedClustered = "blocked_clustered"
+    case permutedBlocks = "permuted_blocks"
+    case minimisation
+}
+
+public struct Randomisation: Sendable, Equatable {
+    public var method: RandomisationMethod
+    /// The seed of the named generator (mt19937); written into every assignment record.
+    public var seed: UInt64
+    /// Block sizes for permuted blocks (each a multiple of the sum of the ratios).
+    public var blockSizes: [Int]
+    /// The cohort column that identifies clusters, for clustered methods.
+    public var clusterColumn: String?
+    /// Pocock–Simon minimisation: the factors and the probability of following the minimising arm.
+    public var minimisationFactors: [String]
+    public var followProbability: Double?
+}
+
+public enum WhenFull: String, Sendable, CaseIterable, Equatable {
+    /// Enrolment pauses until a place frees up: no family is randomised while the arm is full.
+    case pause
+    /// Randomisation goes on; families drawn into a full arm wait for a case manager (recorded).
+    case keepRandomising = "keep_randomising"
+}
+
+public struct Capacity: Sendable, Equatable {
+    public var arm: String
+    public var caseManagers: Int
+    public var caseload: Int
+    public var whenFull: WhenFull
+    public var places: Int { caseManagers * caseload }
+}
+
+public enum OutsideWindow: String, Sendable, CaseIterable, Equatable {
+    case keep, missing
+}
+
+public struct Wave: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    /// Target time of the wave in months after assignment (0 for baseline).
+    public var offsetMonths: Int
+    /// An interview counts for the wave when it falls between `daysBefore` days before and `daysAfter`
+    /// days after the target date.
+    public var daysBefore: Int
+    public var daysAfter: Int
+    public var outsideWindow: OutsideWindow
+}
+
+public struct Pseudonymisation: Sendable, Equatable {
+    /// The environment variable that holds the secret key.
+    public var keyEnvironment: String?
+    /// A file that holds the secret key (outside the data folder).
+    public var keyFile: String?
+}
+
+public enum SourceKind: String, Sendable, CaseIterable, Equatable {
+    case cohort
+    case assignment
+    case ocmwLeefloon = "ocmw_leefloon"
+    case ocmwAid = "ocmw_aid"
+    case federalStatements = "federal_statements"
+    case vdabStatus = "vdab_status"
+    case kszPosition = "ksz_position"
+    case survey
+    /// A register of who received the intervention (e.g. the case-management mandates): one row per unit
+    /// with the `analysis.take_up` column (1 received, 0 not). Read by the run step into the units'
+    /// take-up column; not imported as a registry extract.
+    case takeUp = "take_up"
+    /// A register of families that left a registry's scope (moved out of the municipality, died): one
+    /// row per exit with the canonical fields `date` (the day the family left) and `reason` (`moved`,
+    /// `died`, `other`). Imported like a registry extract; the run step turns its records into
+    /// `ScopeExit` values, which censor the family's registry outcomes. No outcome derives from it.
+    case scopeExit = "scope_exit"
+}
+
+public enum FileFormat: String, Sendable, CaseIterable, Equatable {
+    case delimited
+    case fixedWidth = "fixed_width"
+}
+
+public enum TextEncoding: String, Sendable, CaseIterable, Equatable {
+    case utf8 = "utf-8"
+    case windows1252 = "windows-1252"
+}
+
+public enum DateFormat: String, Sendable, CaseIterable, Equatable {
+    case dmy = "DD/MM/YYYY"
+    case iso = "YYYY-MM-DD"
+    case compact = "YYYYMMDD"
+    case yearMonth = "YYYY-MM"
+    case compactYearMonth = "YYYYMM"
+}
+
+public struct FixedWidthField: Sendable, Equatable {
+    public var name: String
+    /// 1-based first character.
+    public var start: Int
+    public var length: Int
+}
+
+public struct Dialect: Sendable, Equatable {
+    public var format: FileFormat
+    public var separator: String
+    public var decimal: String
+    public var thousands: String?
+    public var encoding: TextEncoding
+    public var header: Bool
+    public var quote: String
+    public var dateFormat: DateFormat
+    public var fields: [FixedWidthField]
+}
+
+public struct Source: Sendable, Equatable {
+    public var id: String
+    public var kind: SourceKind
+    /// The file, relative to the design file's folder.
+    public var file: String
+    public var identifierColumn: String
+    public var identifierType: IdentifierType
+    public var dialect: Dialect
+    /// Canonical field name → the column (or fixed-width field) of the file.
+    public var columns: [String: String]
+    /// Values that mean "missing" (e.g. -9, "weet niet").
+    public var missingCodes: [String]
+    /// For survey sources: the wave the file belongs to.
+    public var wave: String?
+    /// Value mappings per canonical field: raw code in the file → canonical value, e.g.
+    /// `codes: { kind: { "AFS eenmalig": supplementary_one_off } }`. Empty when the file already uses
+    /// the canonical values.
+    public var codes: [String: [String: String]] = [:]
+}
+
+public struct HypothesisFamily: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    public var correction: Correction
+}
+
+public enum Correction: String, Sendable, CaseIterable, Equatable {
+    case none, holm, bonferroni, bh, by
+    case sharpenedQ = "sharpened_q"
+    case westfallYoung = "westfall_young"
+}
+
+public enum OutcomeType: String, Sendable, CaseIterable, Equatable {
+    case binary, count, continuous
+}
+
+public enum DerivationRule: String, Sendable, CaseIterable, Equatable {
+    /// 1 when any record in the window passes the filter.
+    case any
+    /// Number of records in the window.
+    case count
+    /// Sum of `value` over the window.
+    case sum
+    /// Share of months in the window with a record.
+    case shareOfMonths = "share_of_months"
+    /// 1 when the status at the last month of the window passes the filter.
+    case statusAt = "status_at"
+    /// Days from assignment to the first record in the window.
+    case firstDate = "first_date"
+    /// A survey answer of the wave.
+    case surveyItem = "survey_item"
+    /// Mean of standardized survey items.
+    case indexMean = "index_mean"
+    /// Inverse-covariance weighted index of survey items (Anderson 2008).
+    case indexInverseCovariance = "index_inverse_covariance"
+}
+
+public struct OutcomeFilter: Sendable, Equatable {
+    public var field: String
+    public var values: [String]
+}
+
+/// A window in months after assignment, inclusive: month 1 is the first month after assignment.
+public struct MonthWindow: Sendable, Equatable {
+    public var fromMonth: Int
+    public var toMonth: Int
+}
+
+public struct Outcome: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    public var family: String
+    public var type: OutcomeType
+    public var source: String
+    public var rule: DerivationRule
+    public var filter: OutcomeFilter?
+    /// The numeric field for `sum`, or the survey item for `survey_item`.
+    public var value: String?
+    /// Survey items for the index rules.
+    public var items: [String]
+    /// Wave id → window. For survey outcomes the wave alone matters.
+    public var windows: [String: MonthWindow]
+    public var primary: Bool
+}
+
+public struct Covariate: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    /// A cohort column, or a derivation over a registry source in a pre-assignment window.
+    public var column: String?
+    public var source: String?
+    public var rule: DerivationRule?
+    public var filter: OutcomeFilter?
+    /// Months before assignment, e.g. from -12 to -1.
+    public var window: MonthWindow?
+}
+
+public struct Subgroup: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    public var column: String
+}
+
+public enum Estimator: String, Sendable, CaseIterable, Equatable {
+    case dim, ols, lin, iv
+}
+
+public enum VarianceEstimator: String, Sendable, CaseIterable, Equatable {
+    case classical, hc0, hc1, hc2, hc3, cr0, cr1, cr2
+}
+
+public struct TakeUp: Sendable, Equatable {
+    /// The cohort or panel column that says whether the unit received the intervention (the mandate).
+    public var column: String
+}
+
+public struct AnalysisPlan: Sendable, Equatable {
+    public var estimator: Estimator
+    public var variance: VarianceEstimator
+    public var level: Double
+    /// Strata as absorbed fixed effects.
+    public var fixedEffects: Bool
+    public var covariates: [String]
+    public var takeUp: TakeUp?
+    public var permutations: Int
+    public var seed: UInt64
+}
+
+public struct Publication: Sendable, Equatable {
+    /// Cells (counts, and means of groups) smaller than this are suppressed in published outputs.
+    public var smallCellThreshold: Int
+}

@@ -1,0 +1,382 @@
+import Foundation
+import Yams
+
+extension Design {
+    /// Loads and validates a design file. Throws `DesignError` with every problem found (syntax,
+    /// unknown or missing keys, wrong types, values out of range, references that do not resolve).
+    public static func load(path: String) throws -> Design {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DesignError(file: path, issues: [DesignIssue(path: "", line: nil, column: nil,
+                message: "cannot read the file; check the path (it is relative to the current folder)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DesignError(file: path, issues: [DesignIssue(path: "", line: nil, column: nil,
+                message: "the file is not UTF-8 text; save it as UTF-8")])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates design text; `file` is used in messages only.
+    public static func parse(yaml text: String, file: String = "<design>") throws -> Design {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw DesignError(file: file, issues: [syntaxIssue(error)])
+        }
+        guard let root else {
+            throw DesignError(file: file, issues: [DesignIssue(path: "", line: 1, column: 1,
+                message: "the design is empty; start from designs/mission-kortrijk.yaml")])
+        }
+        let log = IssueLog()
+        let design = DesignReader(log: log).read(root)
+        if let design { DesignValidator(design: design, log: log).validate() }
+        let issues = log.issues.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        guard issues.isEmpty, let design else { throw DesignError(file: file, issues: issues) }
+        return design
+    }
+
+    private static func syntaxIssue(_ error: YamlError) -> DesignIssue {
+        switch error {
+        case let .scanner(context, problem, mark, _):
+            return DesignIssue(path: "", line: mark.line, column: mark.column,
+                               message: "YAML syntax: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        case let .parser(context, problem, mark, _):
+            return DesignIssue(path: "", line: mark.line, column: mark.column,
+                               message: "YAML syntax: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        case let .composer(context, problem, mark, _):
+            return DesignIssue(path: "", line: mark.line, column: mark.column,
+                               message: "YAML syntax: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        default:
+            return DesignIssue(path: "", line: nil, column: nil, message: "YAML syntax: \(error)")
+        }
+    }
+}
+
+/// Reads the YAML tree into a `Design`, logging every structural problem.
+struct DesignReader {
+    let log: IssueLog
+
+    func read(_ root: Node) -> Design? {
+        guard var r = MappingReader(root, path: "", log: log) else { return nil }
+        let trial = r.mapping("trial").flatMap { m -> TrialInfo? in
+            var m = m
+            defer { m.finish() }
+            let id = m.string("id"), title = m.string("title"), registration = m.optionalString("registration")
+            let unit = m.optionalString("unit") ?? "household"
+            let idColumn = m.optionalString("id_column") ?? "family_id"
+            let idType = m.choice("id_type", IdentifierType.self, default: .code) ?? .code
+            let linkColumn = m.optionalString("link_column")
+            let enrolmentDateColumn = m.optionalString("enrolment_date_column") ?? "enrolled_on"
+            guard let id, let title else { return nil }
+            return TrialInfo(id: id, title: title, registration: registration, unit: unit,
+                             idColumn: idColumn, idType: idType, linkColumn: linkColumn,
+                             enrolmentDateColumn: enrolmentDateColumn)
+        }
+        let arms = r.list("arms") { m -> Arm? in
+            let id = m.string("id"), label = m.optionalString("label")
+            let ratio = m.int("ratio", default: 1, range: 1...100) ?? 1
+            let control = m.bool("control", default: false)
+            guard let id else { return nil }
+            return Arm(id: id, label: label ?? id, ratio: ratio, isControl: control)
+        }
+        let eligibility = r.list("eligibility", required: false) { m in readEligibility(&m) }
+        let strata = r.list("strata", required: false) { m -> Stratum? in
+            let column = m.string("column"), levels = m.stringList("levels")
+            guard let column else { return nil }
+            return Stratum(column: column, levels: levels)
+        }
+        let randomisation = r.mapping("randomisation").flatMap { m -> Randomisation? in
+            var m = m
+            defer { m.finish() }
+            let method = m.choice("method", RandomisationMethod.self)
+            let seed = m.int("seed", range: 0...Int(UInt32.max))
+            let blockSizes = m.value("block_sizes").map { v in
+                m.stringListValue(v, m.childPath("block_sizes")).compactMap { s -> Int? in
+                    guard let i = Int(s), i > 0 else {
+                        log.add(v, m.childPath("block_sizes"), "block sizes are positive whole numbers, found \"\(s)\"")
+                        return nil
+                    }
+                    return i
+                }
+            } ?? []
+            let cluster = m.optionalString("cluster_column")
+            let factors = m.stringList("minimisation_factors")
+            let follow = m.optionalDouble("follow_probability", range: 0.5...1)
+            guard let method, let seed else { return nil }
+            return Randomisation(method: method, seed: UInt64(seed), blockSizes: blockSizes, clusterColumn: cluster,
+                                 minimisationFactors: factors, followProbability: follow)
+        }
+        let capacity = r.mapping("capacity", required: false).flatMap { m -> Capacity? in
+            var m = m
+            defer { m.finish() }
+            let arm = m.string("arm")
+            let managers = m.int("case_managers", range: 1...10_000)
+            let caseload = m.int("caseload", range: 1...10_000)
+            let whenFull = m.choice("when_full", WhenFull.self, default: .pause) ?? .pause
+            guard let arm, let managers, let caseload else { return nil }
+            return Capacity(arm: arm, caseManagers: managers, caseload: caseload, whenFull: whenFull)
+        }
+        let waves = r.list("waves") { m -> Wave? in
+            let id = m.string("id"), label = m.optionalString("label")
+            let offset = m.int("offset_months", range: 0...240)
+            let before = m.int("days_before", default: 30, range: 0...3650) ?? 30
+            let after = m.int("days_after", default: 60, range: 0...3650) ?? 60
+            let outside = m.choice("outside_window", OutsideWindow.self, default: .missing) ?? .missing
+            guard let id else { return nil }
+            return Wave(id: id, label: label ?? id, offsetMonths: offset ?? 0,
+                        daysBefore: before, daysAfter: after, outsideWindow: outside)
+        }
+        let pseudonymisation = r.mapping("pseudonymisation", required: false).map { m -> Pseudonymisation in
+            var m = m
+            defer { m.finish() }
+            let p = Pseudonymisation(keyEnvironment: m.optionalString("key_env"), keyFile: m.optionalString("key_file"))
+            if p.keyEnvironment == nil && p.keyFile == nil {
+                log.add(m.node, m.path, "say where the secret key is: key_env (an environment variable) or key_file")
+            }
+            return p
+        }
+        let sources = r.list("sources", required: false) { m in readSource(&m) }
+        let families = r.list("families", required: false) { m -> HypothesisFamily? in
+            let id = m.string("id"), label = m.optionalString("label")
+            let correction = m.choice("correction", Correction.self, default: .holm) ?? .holm
+            guard let id else { return nil }
+            return HypothesisFamily(id: id, label: label ?? id, correction: correction)
+        }
+        let outcomes = r.list("outcomes") { m in readOutcome(&m) }
+        let covariates = r.list("covariates", required: false) { m -> Covariate? in
+            let id = m.string("id"), label = m.optionalString("label")
+            let column = m.optionalString("column"), source = m.optionalString("source")
+            let rule = m.has("rule") ? m.choice("rule", DerivationRule.self) : nil
+            let filter = readFilter(&m)
+            let window = m.value("window").flatMap { readWindow($0, m.childPath("window"), allowNegative: true) }
+            guard let id else { return nil }
+            let c = Covariate(id: id, label: label ?? id, column: column, source: source, rule: rule,
+                              filter: filter, window: window)
+            if (c.column == nil) == (c.source == nil) {
+                log.add(m.node, m.path, "a covariate takes either column (from the cohort) or source with rule and window")
+            }
+            if c.source != nil && (c.rule == nil || c.window == nil) {
+                log.add(m.node, m.path, "a covariate derived from a source needs rule and window (e.g. window: [-12, -1])")
+            }
+            return c
+        }
+        let subgroups = r.list("subgroups", required: false) { m -> Subgroup? in
+            let id = m.string("id"), column = m.string("column"), label = m.optionalString("label")
+            guard let id, let column else { return nil }
+            return Subgroup(id: id, label: label ?? id, column: column)
+        }
+        let analysis = readAnalysis(r.mapping("analysis", required: false))
+        let publication = r.mapping("publication", required: false).map { m -> Publication in
+            var m = m
+            defer { m.finish() }
+            return Publication(smallCellThreshold: m.int("small_cell_threshold", default: 5, range: 0...1000) ?? 5)
+        } ?? Publication(smallCellThreshold: 5)
+        r.finish()
+        guard let trial, let randomisation else { return nil }
+        return Design(trial: trial, arms: arms, eligibility: eligibility, strata: strata,
+                      randomisation: randomisation, capacity: capacity, waves: waves,
+                      pseudonymisation: pseudonymisation, sources: sources, families: families,
+                      outcomes: outcomes, covariates: covariates, subgroups: subgroups,
+                      analysis: analysis, publication: publication)
+    }
+
+    private func readEligibility(_ m: inout MappingReader) -> EligibilityRule? {
+        let id = m.string("id")
+        let reason = m.optionalString("reason")
+        var tests: [EligibilityTest] = []
+        if var w = m.mapping("date_window", required: false) {
+            if let column = w.string("column"), let from = w.date("from"), let to = w.date("to") {
+                if to < from { log.add(w.node, w.path, "the window ends (\(to)) before it starts (\(from))") }
+                tests.append(.dateWindow(column: column, from: from, to: to))
+            }
+            w.finish()
+        }
+        if var c = m.mapping("count_at_least", required: false) {
+            let columns = c.stringList("columns", required: true)
+            let value = c.optionalString("value") ?? "1"
+            if let atLeast = c.int("at_least", range: 1...1000) {
+                if atLeast > columns.count {
+                    log.add(c.node, c.path, "at_least is \(atLeast) but only \(columns.count) columns are listed")
+                }
+                tests.append(.countAtLeast(columns: columns, value: value, atLeast: atLeast))
+            }
+            c.finish()
+        }
+        if var o = m.mapping("one_of", required: false) {
+            if let column = o.string("column") {
+                let values = o.stringList("values", required: true)
+                if values.isEmpty { log.add(o.node, o.path, "list at least one allowed value") }
+                tests.append(.oneOf(column: column, values: values))
+            }
+            o.finish()
+        }
+        guard tests.count == 1 else {
+            log.add(m.node, m.path, tests.isEmpty
+                ? "an eligibility rule needs one test: date_window, count_at_least or one_of"
+                : "an eligibility rule has exactly one test (date_window, count_at_least or one_of); split it into several rules")
+            return nil
+        }
+        guard let id else { return nil }
+        return EligibilityRule(id: id, reason: reason ?? "fails \(id)", test: tests[0])
+    }
+
+    private func readSource(_ m: inout MappingReader) -> Source? {
+        let id = m.string("id")
+        let kind = m.choice("kind", SourceKind.self)
+        let file = m.string("file")
+        var identifierColumn: String?
+        var identifierType = IdentifierType.pseudonym
+        if var i = m.mapping("identifier") {
+            identifierColumn = i.string("column")
+            identifierType = i.choice("type", IdentifierType.self) ?? .pseudonym
+            i.finish()
+        }
+        let dialect = readDialect(m.mapping("dialect"))
+        var columns: [String: String] = [:]
+        if let c = m.mapping("columns", required: false), case let .mapping(map) = c.node {
+            for (k, v) in map {
+                guard let key = k.string, case .scalar = v, let value = v.string else {
+                    log.add(v, c.path, "columns maps a field name to a column name, e.g. amount: bedrag")
+                    continue
+                }
+                columns[key] = value
+            }
+        }
+        let missing = m.stringList("missing_codes")
+        let wave = m.optionalString("wave")
+        let codes = readCodes(m.mapping("codes", required: false))
+        guard let id, let kind, let file, let identifierColumn, let dialect else { return nil }
+        return Source(id: id, kind: kind, file: file, identifierColumn: identifierColumn,
+                      identifierType: identifierType, dialect: dialect, columns: columns,
+                      missingCodes: missing, wave: wave, codes: codes)
+    }
+
+    /// `codes: { field: { raw: canonical, … }, … }`: value mappings per canonical field.
+    private func readCodes(_ reader: MappingReader?) -> [String: [String: String]] {
+        guard let c = reader, case let .mapping(map) = c.node else { return [:] }
+        var out: [String: [String: String]] = [:]
+        for (k, v) in map {
+            guard let field = k.string else { continue }
+            log.record(c.childPath(field), k)
+            guard case let .mapping(values) = v else {
+                log.add(v, c.childPath(field), "codes maps a field to a mapping of raw codes to canonical values, e.g. kind: { \"AFS eenmalig\": supplementary_one_off }")
+                continue
+            }
+            var inner: [String: String] = [:]
+            for (rk, rv) in values {
+                guard let raw = rk.string, case .scalar = rv, let canonical = rv.string else {
+                    log.add(rv, c.childPath(field), "each raw code maps to one canonical value (text)")
+                    continue
+                }
+                if inner[raw] != nil { log.add(rk, c.childPath(field), "the code \"\(raw)\" appears twice; keep one") }
+                inner[raw] = canonical
+            }
+            out[field] = inner
+        }
+        return out
+    }
+
+    private func readDialect(_ reader: MappingReader?) -> Dialect? {
+        guard var d = reader else { return nil }
+        defer { d.finish() }
+        let format = d.choice("format", FileFormat.self, default: .delimited) ?? .delimited
+        let separator = d.optionalString("separator") ?? (format == .delimited ? "," : "")
+        if format == .delimited, !["," , ";", "|", "\t", "tab"].contains(separator) {
+            log.add(d.mark("separator"), d.childPath("separator"), "found \"\(separator)\"; allowed: \",\", \";\", \"|\", tab")
+        }
+        let decimal = d.optionalString("decimal") ?? "."
+        if ![".", ","].contains(decimal) {
+            log.add(d.mark("decimal"), d.childPath("decimal"), "found \"\(decimal)\"; allowed: \".\" or \",\"")
+        }
+        let fields = d.list("fields", required: format == .fixedWidth) { f -> FixedWidthField? in
+            let name = f.string("name"), start = f.int("start", range: 1...100_000)
+            let length = f.int("length", range: 1...100_000)
+            guard let name, let start, let length else { return nil }
+            return FixedWidthField(name: name, start: start, length: length)
+        }
+        if format == .delimited, !fields.isEmpty {
+            log.add(d.mark("fields"), d.childPath("fields"), "fields (column positions) belong to format: fixed_width")
+        }
+        return Dialect(format: format, separator: separator == "tab" ? "\t" : separator, decimal: decimal,
+                       thousands: d.optionalString("thousands"),
+                       encoding: d.choice("encoding", TextEncoding.self, default: .utf8) ?? .utf8,
+                       header: d.bool("header", default: format == .delimited),
+                       quote: d.optionalString("quote") ?? "\"",
+                       dateFormat: d.choice("date_format", DateFormat.self, default: .iso) ?? .iso,
+                       fields: fields)
+    }
+
+    private func readFilter(_ m: inout MappingReader) -> OutcomeFilter? {
+        guard var f = m.mapping("filter", required: false) else { return nil }
+        defer { f.finish() }
+        let field = f.string("field"), values = f.stringList("in", required: true)
+        guard let field else { return nil }
+        return OutcomeFilter(field: field, values: values)
+    }
+
+    private func readWindow(_ v: Node, _ path: String, allowNegative: Bool) -> MonthWindow? {
+        guard case let .sequence(seq) = v, seq.count == 2, let a = seq[0].int, let b = seq[1].int else {
+            log.add(v, path, "a window is two month numbers [from, to], e.g. [1, 6]; found \(v.kindDescription)")
+            return nil
+        }
+        guard a <= b else { log.add(v, path, "the window [\(a), \(b)] ends before it starts"); return nil }
+        if !allowNegative && a < 0 {
+            log.add(v, path, "an outcome window lies after assignment (months 1 and later, or 0 for the assignment month); found [\(a), \(b)]")
+            return nil
+        }
+        if allowNegative && b > 0 {
+            log.add(v, path, "a baseline covariate's window lies before assignment (e.g. [-12, -1]); found [\(a), \(b)]")
+            return nil
+        }
+        return MonthWindow(fromMonth: a, toMonth: b)
+    }
+
+    private func readOutcome(_ m: inout MappingReader) -> Outcome? {
+        let id = m.string("id")
+        let label = m.optionalString("label")
+        let family = m.string("family")
+        let type = m.choice("type", OutcomeType.self)
+        let source = m.string("source")
+        let rule = m.choice("rule", DerivationRule.self)
+        let filter = readFilter(&m)
+        let value = m.optionalString("value")
+        let items = m.stringList("items")
+        var windows: [String: MonthWindow] = [:]
+        if let w = m.mapping("windows") {
+            if case let .mapping(map) = w.node, map.count == 0 {
+                log.add(w.node, w.path, "say for which waves the outcome is measured, e.g. windows: { m6: [1, 6], m12: [7, 12] }")
+            }
+            if case let .mapping(map) = w.node {
+                for (k, v) in map {
+                    guard let wave = k.string else { continue }
+                    log.record(w.childPath(wave), k)
+                    if let window = readWindow(v, w.childPath(wave), allowNegative: false) { windows[wave] = window }
+                }
+            }
+        }
+        let primary = m.bool("primary", default: false)
+        guard let id, let family, let type, let source, let rule else { return nil }
+        return Outcome(id: id, label: label ?? id, family: family, type: type, source: source, rule: rule,
+                       filter: filter, value: value, items: items, windows: windows, primary: primary)
+    }
+
+    private func readAnalysis(_ reader: MappingReader?) -> AnalysisPlan {
+        var a = AnalysisPlan(estimator: .lin, variance: .hc2, level: 0.95, fixedEffects: true, covariates: [],
+                         takeUp: nil, permutations: 10_000, seed: 1)
+        guard var m = reader else { return a }
+        defer { m.finish() }
+        a.estimator = m.choice("estimator", Estimator.self, default: .lin) ?? .lin
+        a.variance = m.choice("variance", VarianceEstimator.self, default: .hc2) ?? .hc2
+        a.level = m.double("level", default: 0.95, range: 0.5...0.999) ?? 0.95
+        a.fixedEffects = m.bool("strata_fixed_effects", default: true)
+        a.covariates = m.stringList("covariates")
+        if var t = m.mapping("take_up", required: false) {
+            if let column = t.string("column") { a.takeUp = TakeUp(column: column) }
+            t.finish()
+        }
+        a.permutations = m.int("permutations", default: 10_000, range: 0...10_000_000) ?? 10_000
+        a.seed = UInt64(m.int("seed", default: 1, range: 0...Int(UInt32.max)) ?? 1)
+        return a
+    }
+}

@@ -1,0 +1,307 @@
+import Basics
+import Foundation
+import TrialDesign
+
+/// One row of an assignment list made elsewhere (the city or funder drew it with another tool, or by hand),
+/// as read at the edge: cells already parsed in the source's dialect, arm labels mapped through the
+/// source's `codes`, national numbers already replaced by pseudonyms.
+public struct ExternalAssignmentRow: Sendable, Equatable {
+    /// The line of the file the row starts on.
+    public var line: Int
+    /// The family as the store knows it: the study code, or the pseudonym of a national number.
+    public var unitID: String
+    /// How messages name the family (never a national number).
+    public var shown: String
+    /// The arm after the `codes: { arm: … }` mapping (the cell itself when no mapping applies).
+    public var arm: String
+    /// The arm cell as written in the file.
+    public var armCell: String
+    public var assignedOn: CalendarDate
+    public var stratum: String?
+    public var block: String?
+    public var cluster: String?
+    /// The probability of the family's own arm, when the file has a `probability` column.
+    public var probability: Double?
+    /// Per-arm probability columns (`probability_<arm>`): arm id → probability; empty when absent.
+    public var armProbabilities: [String: Double]
+
+    public init(line: Int, unitID: String, shown: String? = nil, arm: String, armCell: String? = nil,
+                assignedOn: CalendarDate, stratum: String? = nil, block: String? = nil, cluster: String? = nil,
+                probability: Double? = nil, armProbabilities: [String: Double] = [:]) {
+        self.line = line
+        self.unitID = unitID
+        self.shown = shown ?? unitID
+        self.arm = arm
+        self.armCell = armCell ?? arm
+        self.assignedOn = assignedOn
+        self.stratum = stratum
+        self.block = block
+        self.cluster = cluster
+        self.probability = probability
+        self.armProbabilities = armProbabilities
+    }
+}
+
+/// What the checks need to know about the trial, as plain values.
+public struct ExternalAssignmentContext: Sendable {
+    /// The list's name in messages (its path).
+    public var file: String
+    /// The cohort's name in messages.
+    public var cohortName: String
+    public var allocation: Allocation
+    /// The declared procedure: decides how missing probabilities are derived.
+    public var method: RandomisationMethod
+    /// The file's column names, for messages: `id`, `arm`, `assigned_on`, and the probability columns.
+    public var idColumn: String
+    public var armColumn: String
+    public var dateColumn: String
+    public var probabilityColumn: String?
+    /// Arm id → the file's column holding that arm's probability.
+    public var armProbabilityColumns: [String: String]
+    /// Every screened family of the cohort: unit → nil when eligible, else the exclusion reason.
+    public var screening: [String: String?]
+    /// Families that already have an arm in the store: unit → (record, arm, date).
+    public var alreadyAssigned: [String: (record: Int, arm: String, assignedOn: CalendarDate)]
+    /// The enrolment window, inclusive, and where it comes from (for messages); nil: not checked.
+    public var window: (from: CalendarDate, to: CalendarDate, origin: String)?
+    /// The stratum of each cohort family by the design's strata columns (to compare with the list's).
+    public var designStratum: [String: String]
+    /// Below this p-value a stratum's split is reported as implausible (a warning).
+    public var alpha: Double = 0.05
+
+    public init(file: String, cohortName: String, allocation: Allocation, method: RandomisationMethod,
+                idColumn: String, armColumn: String, dateColumn: String, probabilityColumn: String? = nil,
+                armProbabilityColumns: [String: String] = [:], screening: [String: String?],
+                alreadyAssigned: [String: (record: Int, arm: String, assignedOn: CalendarDate)] = [:],
+                window: (from: CalendarDate, to: CalendarDate, origin: String)? = nil,
+                designStratum: [String: String] = [:]) {
+        self.file = file
+        self.cohortName = cohortName
+        self.allocation = allocation
+        self.method = method
+        self.idColumn = idColumn
+        self.armColumn = armColumn
+        self.dateColumn = dateColumn
+        self.probabilityColumn = probabilityColumn
+        self.armProbabilityColumns = armProbabilityColumns
+        self.screening = screening
+        self.alreadyAssigned = alreadyAssigned
+        self.window = window
+        self.designStratum = designStratum
+    }
+
+    /// Whether the file gives probabilities (a `probability` column or per-arm columns).
+    public var probabilitiesGiven: Bool { probabilityColumn != nil || !armProbabilityColumns.isEmpty }
+}
+
+/// One problem of one row: fatal, the list is not imported.
+public struct ExternalAssignmentProblem: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    /// `FILE:LINE: what is wrong; what to do`.
+    public var message: String
+    public var description: String { message }
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+}
+
+/// An arm's share in one stratum, with the exact binomial test against the declared ratio.
+public struct StratumShare: Sendable, Equatable {
+    /// The stratum label (`all` when the list has no strata).
+    public var stratum: String
+    /// Families per arm, in the design's arm order.
+    public var counts: [Int]
+    public var total: Int { counts.reduce(0, +) }
+    /// The smallest two-sided exact binomial p-value over the arms, each arm's count tested against its
+    /// declared share (`ExactBinomial`); for two arms both tests give the same value.
+    public var pValue: Double
+    /// Whether `pValue` is below the context's alpha.
+    public var implausible: Bool
+}
+
+/// An imported assignment ready for the store.
+public struct ReviewedAssignment: Sendable, Equatable {
+    public var line: Int
+    public var unitID: String
+    public var arm: String
+    public var assignedOn: CalendarDate
+    public var stratum: String?
+    public var block: String?
+    public var cluster: String?
+    /// The probability of the family's own arm: from the file, or derived (see `ExternalAssignmentReview`).
+    public var probability: Double
+}
+
+/// The result of checking an assignment list made elsewhere.
+///
+/// Fatal problems (`problems`, each naming the line and saying what to do): an arm that is not one of the
+/// design's; a family absent from the cohort, screened out, listed twice or already assigned in the store;
+/// an assignment date outside the enrolment window; a probability outside (0, 1); per-arm probabilities
+/// that do not sum to one (tolerance 10⁻⁶). Warnings (`warnings`, the list is imported all the same): a
+/// stratum whose split is implausible under the declared ratio (exact binomial test, p < alpha), a
+/// stratum in the list that differs from the cohort's.
+///
+/// Probabilities absent from the file are derived from the declared procedure and the observed counts:
+/// `simple` randomisation draws each family independently, so p = the arm's declared share; every other
+/// procedure fixes (or nearly fixes) the number per arm within a stratum, so the list is read as complete
+/// assignment within its stratum: p = n_arm / n_stratum (the stratum `all` without strata). This is the
+/// probability the inverse-probability weights and the Horvitz–Thompson estimator need (Gerber & Green
+/// 2012, ch. 4); it equals the declared share when the stratum's split is exactly the declared ratio.
+public struct ExternalAssignmentReview: Sendable {
+    public var problems: [ExternalAssignmentProblem]
+    public var warnings: [String]
+    public var assignments: [ReviewedAssignment]
+    public var probabilitiesDerived: Bool
+    /// How the probabilities were derived, for the report (nil when given in the file).
+    public var derivation: String?
+    public var strata: [StratumShare]
+
+    public var isImportable: Bool { problems.isEmpty && !assignments.isEmpty }
+
+    /// Checks the rows against the trial and derives what the file leaves out. Plain values in and out.
+    public static func review(_ rows: [ExternalAssignmentRow], context c: ExternalAssignmentContext) -> ExternalAssignmentReview {
+        var problems: [ExternalAssignmentProblem] = []
+        func problem(_ line: Int, _ text: String) { problems.append(.init(line: line, message: "\(c.file):\(line): \(text)")) }
+        let arms = c.allocation.arms
+        var firstLine: [String: Int] = [:]
+        for r in rows {
+            if !arms.contains(r.arm) {
+                let shownCell = r.armCell == r.arm ? "\"\(r.armCell)\"" : "\"\(r.armCell)\" (mapped to \"\(r.arm)\")"
+                problem(r.line, "\(c.armColumn) \(shownCell) is not an arm of the design (\(arms.joined(separator: ", "))); "
+                    + "map the file's label to an arm id under the source's codes, e.g. codes: { arm: { \"\(r.armCell)\": \(arms.last!) } }, "
+                    + "or correct the cell")
+            }
+            if let earlier = firstLine[r.unitID] {
+                problem(r.line, "family \(r.shown) is listed twice (lines \(earlier) and \(r.line)); a family is assigned once: "
+                    + "keep the row that was drawn and remove the other")
+            } else {
+                firstLine[r.unitID] = r.line
+            }
+            if let a = c.alreadyAssigned[r.unitID] {
+                problem(r.line, "family \(r.shown) already has an arm in the store (\(a.arm), assigned \(a.assignedOn), record "
+                    + "\(a.record)); a family is assigned once: remove the row, or import into a new store")
+            }
+            switch c.screening[r.unitID] {
+            case .none:
+                problem(r.line, "family \(r.shown) is not in the cohort (\(c.cohortName)); add the family to the cohort and screen it, "
+                    + "or remove the row if it does not belong to this trial")
+            case let .some(.some(reason)):
+                problem(r.line, "family \(r.shown) was screened out of the trial (\(reason)); an excluded family cannot be "
+                    + "assigned: correct the cohort, or remove the row")
+            case .some(.none):
+                break
+            }
+            if let w = c.window, r.assignedOn < w.from || w.to < r.assignedOn {
+                problem(r.line, "\(c.dateColumn) \(r.assignedOn) is outside the enrolment window \(w.from) to \(w.to) (\(w.origin)); "
+                    + "correct the date, or give the window the trial really used with --window FROM,TO")
+            }
+            if let p = r.probability, !(p > 0 && p < 1) {
+                problem(r.line, "\(c.probabilityColumn ?? "probability") \(p) is outside (0, 1); a probability of assignment "
+                    + "is strictly between 0 and 1 (a family whose arm was certain tells nothing about the effect): correct the cell")
+            }
+            if !r.armProbabilities.isEmpty {
+                let ordered = arms.filter { r.armProbabilities[$0] != nil }
+                for arm in ordered {
+                    let p = r.armProbabilities[arm]!
+                    if !(p > 0 && p < 1) {
+                        problem(r.line, "\(c.armProbabilityColumns[arm] ?? arm) \(p) is outside (0, 1); every arm's probability "
+                            + "is strictly between 0 and 1: correct the cell")
+                    }
+                }
+                let sum = ordered.reduce(0.0) { $0 + r.armProbabilities[$1]! }
+                if abs(sum - 1) > 1e-6 {
+                    let terms = ordered.map { "\(c.armProbabilityColumns[$0] ?? $0) \(r.armProbabilities[$0]!)" }
+                    problem(r.line, "the arm probabilities add up to \(format(sum)) (\(terms.joined(separator: " + "))), not 1; "
+                        + "each row's probabilities over the arms must sum to one: correct them")
+                }
+                if let p = r.probability, let own = r.armProbabilities[r.arm], abs(p - own) > 1e-9 {
+                    problem(r.line, "\(c.probabilityColumn ?? "probability") \(p) differs from the probability of the row's own arm "
+                        + "(\(c.armProbabilityColumns[r.arm] ?? r.arm) \(own)); correct one of them")
+                }
+            }
+        }
+        problems.sort { $0.line < $1.line }
+
+        // Shares per stratum (rows with a known arm only).
+        let known = rows.filter { arms.contains($0.arm) }
+        var order: [String] = []
+        var counts: [String: [Int]] = [:]
+        for r in known {
+            let s = r.stratum ?? "all"
+            if counts[s] == nil { order.append(s); counts[s] = Array(repeating: 0, count: arms.count) }
+            counts[s]![c.allocation.index(of: r.arm)!] += 1
+        }
+        let shares = c.allocation.probabilities
+        let strata = order.sorted().map { s -> StratumShare in
+            let k = counts[s]!
+            let n = k.reduce(0, +)
+            let p = arms.indices.map { ExactBinomial.twoSidedPValue(successes: k[$0], trials: n, p: shares[$0]) }.min() ?? 1
+            return StratumShare(stratum: s, counts: k, pValue: p, implausible: p < c.alpha)
+        }
+        var warnings: [String] = []
+        let ratio = c.allocation.weights.map(String.init).joined(separator: ":")
+        for s in strata where s.implausible {
+            let split = arms.indices.map { "\(s.counts[$0]) \(arms[$0])" }.joined(separator: ", ")
+            warnings.append("stratum \(s.stratum): \(split) (n = \(s.total)); under the declared ratio \(ratio) a split at least "
+                + "this uneven has probability \(String(format: "%.4g", s.pValue)) (exact binomial test). Check that the list "
+                + "holds the whole stratum, that the arm labels are mapped right, and that \(ratio) is the ratio that was used")
+        }
+        if !c.probabilitiesGiven && c.method != .simple {
+            for s in strata where s.counts.filter({ $0 > 0 }).count == 1 {
+                let arm = arms[s.counts.firstIndex(where: { $0 > 0 })!]
+                warnings.append("stratum \(s.stratum): all \(s.total) families are in \(arm), so the derived probability is 1 and "
+                    + "the stratum tells nothing about the effect; check the list, or give the probabilities in the file")
+            }
+        }
+        let differing = rows.filter { r in
+            guard let listed = r.stratum, let cohort = c.designStratum[r.unitID] else { return false }
+            return listed != cohort
+        }
+        if let first = differing.first {
+            warnings.append("\(differing.count) row\(differing.count == 1 ? "" : "s") of \(c.file) give\(differing.count == 1 ? "s" : "") a stratum different from the "
+                + "cohort's (first: line \(first.line), family \(first.shown): \(first.stratum!) in the list, "
+                + "\(c.designStratum[first.unitID]!) by the design's strata columns); the list's strata are stored. Map the "
+                + "list's labels with codes: { stratum: … } if they only differ in name")
+        }
+
+        // Probabilities: given, or derived.
+        let derived = !c.probabilitiesGiven
+        var derivation: String?
+        if derived {
+            if c.method == .simple {
+                derivation = "derived from the declared procedure (simple randomisation: p = the arm's declared share, "
+                    + arms.indices.map { "\(arms[$0]) \(format(shares[$0]))" }.joined(separator: ", ") + ")"
+            } else {
+                let detail = strata.map { s in
+                    "\(s.stratum): " + arms.indices.map { "\(arms[$0]) \(s.counts[$0])/\(s.total)" }.joined(separator: ", ")
+                }.joined(separator: "; ")
+                derivation = "derived from the declared procedure (\(c.method.rawValue)) and the counts per stratum, as complete "
+                    + "assignment within stratum: p = n_arm / n_stratum (\(detail))"
+            }
+        }
+        let assignments = known.map { r -> ReviewedAssignment in
+            let p: Double
+            if let given = r.probability ?? r.armProbabilities[r.arm] {
+                p = given
+            } else if c.method == .simple {
+                p = shares[c.allocation.index(of: r.arm)!]
+            } else {
+                let k = counts[r.stratum ?? "all"]!
+                p = Double(k[c.allocation.index(of: r.arm)!]) / Double(k.reduce(0, +))
+            }
+            return ReviewedAssignment(line: r.line, unitID: r.unitID, arm: r.arm, assignedOn: r.assignedOn, stratum: r.stratum,
+                                      block: r.block, cluster: r.cluster, probability: p)
+        }
+        return ExternalAssignmentReview(problems: problems, warnings: warnings, assignments: assignments,
+                                        probabilitiesDerived: derived, derivation: derivation, strata: strata)
+    }
+
+    static func format(_ x: Double) -> String {
+        var s = String(format: "%.6f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,155 @@
+import Basics
+import Foundation
+import TrialDesign
+
+/// Why the store refused or failed. Messages name the family (study code or pseudonym) and the record.
+public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    case missing(path: String)
+    case alreadyExists(path: String)
+    case designChanged(path: String, stored: String, current: String)
+    case alreadyAssigned(unit: String, line: Int, arm: String, assignedOn: String, record: Int)
+    case alreadyScreened(unit: String, line: Int, reason: String)
+    case notAStore(path: String, reason: String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case let .missing(path):
+            return "no trial store at \(path); create it first with `rct init DESIGN` (or pass --store)"
+        case let .alreadyExists(path):
+            return "a trial store already exists at \(path)"
+        case let .designChanged(path, stored, current):
+            return "the design file is not the one \(path) was initialised with (SHA-256 \(stored.prefix(12))… then, "
+                + "\(current.prefix(12))… now); a design is fixed before randomisation. Restore the original design "
+                + "or start a new store"
+        case let .alreadyAssigned(unit, line, arm, assignedOn, record):
+            return "family \(unit)" + (line > 0 ? " (cohort line \(line))" : "")
+                + " already has an arm: \(arm), assigned \(assignedOn) (record \(record)); an assignment is never repeated or changed"
+        case let .alreadyScreened(unit, line, reason):
+            return "family \(unit)" + (line > 0 ? " (cohort line \(line))" : "")
+                + " was already screened and excluded (\(reason)); a screening is recorded once"
+        case let .notAStore(path, reason):
+            return "\(path) is not a usable trial store: \(reason)"
+        case let .invalid(message): return message
+        }
+    }
+}
+
+/// One screened family, as the store receives it (already pseudonymised).
+public struct ScreeningEntry: Sendable, Equatable {
+    public var unitID: String
+    public var linkKey: String?
+    public var line: Int
+    /// Non-identifying cohort columns.
+    public var attributes: [String: String]
+    public var eligible: Bool
+    public var rule: String?
+    public var reason: String?
+
+    public init(unitID: String, linkKey: String?, line: Int, attributes: [String: String], eligible: Bool,
+                rule: String? = nil, reason: String? = nil) {
+        self.unitID = unitID
+        self.linkKey = linkKey
+        self.line = line
+        self.attributes = attributes
+        self.eligible = eligible
+        self.rule = rule
+        self.reason = reason
+    }
+}
+
+/// One assignment to append.
+public struct AssignmentEntry: Sendable, Equatable {
+    public var unitID: String
+    public var linkKey: String?
+    public var line: Int
+    public var arm: String
+    public var assignedOn: CalendarDate
+    public var stratum: String?
+    public var block: String?
+    public var blockSize: Int?
+    public var cluster: String?
+    public var probability: Double
+    public var procedure: String
+    public var seed: UInt64
+    public var generator: String
+    public var caseManager: String?
+    public var capacityStatus: String
+    /// For a record imported from an assignment made elsewhere: the SHA-256 (hex) of the file it came
+    /// from; nil for an assignment drawn here. Part of the record's hash when present.
+    public var sourceSHA256: String? = nil
+
+    /// Whether the record was imported (`procedure` `imported`) rather than drawn here.
+    public var isImported: Bool { procedure == AssignmentEntry.importedProcedure }
+    /// The `procedure` of imported records.
+    public static let importedProcedure = "imported"
+
+    public init(unitID: String, linkKey: String?, line: Int, arm: String, assignedOn: CalendarDate, stratum: String?,
+                block: String?, blockSize: Int?, cluster: String?, probability: Double, procedure: String, seed: UInt64,
+                generator: String, caseManager: String?, capacityStatus: String) {
+        self.unitID = unitID
+        self.linkKey = linkKey
+        self.line = line
+        self.arm = arm
+        self.assignedOn = assignedOn
+        self.stratum = stratum
+        self.block = block
+        self.blockSize = blockSize
+        self.cluster = cluster
+        self.probability = probability
+        self.procedure = procedure
+        self.seed = seed
+        self.generator = generator
+        self.caseManager = caseManager
+        self.capacityStatus = capacityStatus
+    }
+}
+
+/// An assignment record as stored, with its place in the chain.
+public struct AssignmentRecord: Sendable, Equatable {
+    public var seq: Int
+    public var entry: AssignmentEntry
+    /// ISO 8601 UTC instant of the run that wrote the record (one instant per run).
+    public var recordedAt: String
+    public var runID: Int
+    public var previousHash: String
+    public var hash: String
+    /// The unit's non-identifying cohort columns (not part of the hash).
+    public var attributes: [String: String]
+}
+
+/// What a recorded run wrote.
+public struct RunReceipt: Sendable, Equatable {
+    public var runID: Int
+    public var screened: Int
+    public var assigned: Int
+    /// The chain's head after the run: the last record's number and hash. Keep it outside the store (a
+    /// mail to the trial registry, the lab notebook) to detect a rewritten chain later (`rct verify --expect-head`).
+    public var headSeq: Int
+    public var headHash: String
+}
+
+/// CONSORT counts from the store's screening table.
+public struct ScreeningCounts: Sendable, Equatable {
+    public var screened: Int
+    public var eligible: Int
+    /// Exclusions per rule, in the order of first appearance: rule id, reason, count.
+    public var excluded: [(rule: String, reason: String, count: Int)]
+    /// Assigned families per arm (arm id → count).
+    public var assignedByArm: [String: Int]
+
+    public static func == (a: ScreeningCounts, b: ScreeningCounts) -> Bool {
+        a.screened == b.screened && a.eligible == b.eligible && a.assignedByArm == b.assignedByArm
+            && a.excluded.map { "\($0.rule)|\($0.reason)|\($0.count)" } == b.excluded.map { "\($0.rule)|\($0.reason)|\($0.count)" }
+    }
+}
+
+/// The trial the store belongs to.
+public struct StoredTrial: Sendable, Equatable {
+    public var trialID: String
+    public var designFile: String
+    public var designSHA256: String
+    public var createdAt: String
+    public var headSeq: Int
+    public var headHash: String
+}

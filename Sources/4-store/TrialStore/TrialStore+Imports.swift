@@ -1,0 +1,605 @@
+import Basics
+import Crypto
+import Foundation
+import GRDB
+import TrialData
+import TrialDesign
+
+/// One source file's import, as the store receives it: plain values, already pseudonymised (the store
+/// never sees the file or a national number). Built by the command layer from `Ingest.ImportResult`.
+///
+/// Row accounting the store checks before writing anything: `rowsRead == rowsAccepted + rowsRejected`,
+/// `quarantine.count == rowsRejected`, and `registryRecords.count + surveyResponses.count ==
+/// rowsAccepted − superseded` (a corrected decision replaced by a later one counts as accepted but is not
+/// kept).
+public struct ImportBatch: Sendable, Equatable {
+    /// The design's source id.
+    public var source: String
+    /// The file as the design names it.
+    public var file: String
+    /// SHA-256 of the file's bytes, lowercase hexadecimal.
+    public var fingerprint: String
+    /// The pseudonymisation key's fingerprint (never the key), when the file held national numbers.
+    public var keyFingerprint: String?
+    /// SHA-256 of the participant ids the rows were linked against (`TrialStore.participantsFingerprint`).
+    public var participantsFingerprint: String?
+    public var rowsRead: Int
+    public var rowsAccepted: Int
+    public var rowsRejected: Int
+    /// Accepted rows replaced by a later correction (`ocmw_aid` decisions).
+    public var superseded: Int
+    public var registryRecords: [RegistryRecord]
+    public var surveyResponses: [SurveyResponse]
+    public var quarantine: [QuarantinedRow]
+    /// The merge report, as JSON (kept as given; the store does not read it).
+    public var mergeReport: String?
+
+    public init(source: String, file: String, fingerprint: String, keyFingerprint: String? = nil,
+                participantsFingerprint: String? = nil, rowsRead: Int, rowsAccepted: Int, rowsRejected: Int,
+                superseded: Int = 0, registryRecords: [RegistryRecord] = [], surveyResponses: [SurveyResponse] = [],
+                quarantine: [QuarantinedRow] = [], mergeReport: String? = nil) {
+        self.source = source
+        self.file = file
+        self.fingerprint = fingerprint
+        self.keyFingerprint = keyFingerprint
+        self.participantsFingerprint = participantsFingerprint
+        self.rowsRead = rowsRead
+        self.rowsAccepted = rowsAccepted
+        self.rowsRejected = rowsRejected
+        self.superseded = superseded
+        self.registryRecords = registryRecords
+        self.surveyResponses = surveyResponses
+        self.quarantine = quarantine
+        self.mergeReport = mergeReport
+    }
+}
+
+/// A rejected row kept in the quarantine: where it is, why, and a non-identifying excerpt.
+public struct QuarantinedRow: Sendable, Equatable {
+    /// The 1-based line of the file the row starts on.
+    public var line: Int
+    /// The file's column at fault; nil for whole-row reasons.
+    public var column: String?
+    /// The rejection reason (e.g. `unparseable_date`, `unknown_participant`).
+    public var reason: String
+    public var message: String
+    public var excerpt: String
+
+    public init(line: Int, column: String?, reason: String, message: String, excerpt: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+        self.message = message
+        self.excerpt = excerpt
+    }
+}
+
+/// An import as stored.
+public struct StoredImport: Sendable, Equatable {
+    public var id: Int
+    public var source: String
+    public var file: String
+    public var fingerprint: String
+    public var keyFingerprint: String?
+    public var participantsFingerprint: String?
+    /// ISO 8601 UTC instant.
+    public var importedAt: String
+    public var rowsRead: Int
+    public var rowsAccepted: Int
+    public var rowsRejected: Int
+    public var superseded: Int
+    /// The import that replaced this one, if any (then its rows are no longer read back).
+    public var replacedBy: Int?
+    public var mergeReport: String?
+    public var isActive: Bool { replacedBy == nil }
+}
+
+/// What identifies an import before its rows are written (`TrialStore.streamImport`).
+public struct ImportHeader: Sendable, Equatable {
+    public var source: String
+    public var file: String
+    public var fingerprint: String
+    public var keyFingerprint: String?
+    public var participantsFingerprint: String?
+
+    public init(source: String, file: String, fingerprint: String, keyFingerprint: String? = nil, participantsFingerprint: String? = nil) {
+        self.source = source
+        self.file = file
+        self.fingerprint = fingerprint
+        self.keyFingerprint = keyFingerprint
+        self.participantsFingerprint = participantsFingerprint
+    }
+}
+
+/// The row counts of a streamed import, known when the file has been read.
+public struct ImportTotals: Sendable, Equatable {
+    public var rowsRead: Int
+    public var rowsAccepted: Int
+    public var rowsRejected: Int
+    public var superseded: Int
+    public var mergeReport: String?
+
+    public init(rowsRead: Int, rowsAccepted: Int, rowsRejected: Int, superseded: Int = 0, mergeReport: String? = nil) {
+        self.rowsRead = rowsRead
+        self.rowsAccepted = rowsAccepted
+        self.rowsRejected = rowsRejected
+        self.superseded = superseded
+        self.mergeReport = mergeReport
+    }
+}
+
+/// Writes one import's rows inside its transaction (`TrialStore.streamImport`). Only valid inside the
+/// `write` closure.
+public final class ImportWriter {
+    let importID: Int
+    let source: String
+    let registry: Statement
+    let survey: Statement
+    let quarantine: Statement
+    let encoder = JSONEncoder()
+    let progress: (Int) throws -> Void
+    /// Rows written so far (records, responses and quarantined rows).
+    public private(set) var written = 0
+    /// Records and responses written.
+    public private(set) var kept = 0
+    /// Quarantined rows written.
+    public private(set) var quarantined = 0
+
+    init(db: Database, importID: Int, source: String, progress: @escaping (Int) throws -> Void) throws {
+        self.importID = importID
+        self.source = source
+        self.progress = progress
+        encoder.outputFormatting = [.sortedKeys]
+        registry = try db.cachedStatement(sql: """
+            INSERT INTO registry_records (import_id, source_id, participant, line, start_date, end_date, attributes, numbers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        survey = try db.cachedStatement(sql: """
+            INSERT INTO survey_responses (import_id, source_id, wave, participant, line, interview_date, answers)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        quarantine = try db.cachedStatement(sql: """
+            INSERT INTO quarantine (import_id, line, column_name, reason, message, excerpt) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    private func encoded(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    /// A record's fields as JSON, written directly when `FieldJSON` can (the same text `JSONEncoder` with
+    /// sorted keys writes; it was half the time of an import), through `JSONEncoder` otherwise.
+    private func json(_ map: FieldMap<String>) throws -> String { try FieldJSON.object(map) ?? encoded(map) }
+    private func json(_ map: FieldMap<Double>) throws -> String { try FieldJSON.object(map) ?? encoded(map) }
+
+    private func step() throws {
+        written += 1
+        if written % 20_000 == 0 { try progress(written) }
+    }
+
+    private func checkSource(_ s: String, line: Int) throws {
+        if s != source {
+            throw StoreError.invalid("a row of line \(line) belongs to source \(s), not \(source); nothing was imported")
+        }
+    }
+
+    public func add(_ r: RegistryRecord) throws {
+        try checkSource(r.source, line: r.line)
+        try registry.execute(arguments: [importID, r.source, r.participant, r.line, r.start.description, r.end?.description,
+                                         try json(r.attributes), try json(r.numbers)])
+        kept += 1
+        try step()
+    }
+
+    public func add(_ r: SurveyResponse) throws {
+        try checkSource(r.source, line: r.line)
+        try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, r.interviewDate?.description,
+                                       try encoded(r.answers)])
+        kept += 1
+        try step()
+    }
+
+    public func add(_ q: QuarantinedRow) throws {
+        try quarantine.execute(arguments: [importID, q.line, q.column, q.reason, TrialStore.maskDigitRuns(q.message),
+                                           TrialStore.maskDigitRuns(q.excerpt)])
+        quarantined += 1
+        try step()
+    }
+}
+
+/// What `saveImport` did.
+public enum ImportSaveOutcome: Sendable, Equatable {
+    /// The batch was written; `replaced` is the earlier import of the source it replaced, if any.
+    case saved(StoredImport, replaced: StoredImport?)
+    /// The source's active import already holds this very file, linked the same way: nothing written.
+    case unchanged(StoredImport)
+}
+
+/// Why the store refused an import. Nothing was written.
+public enum ImportStoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The source already has an active import of a different file (or of the same file linked with
+    /// another key or other participants), and `replace` was not asked for.
+    case alreadyImported(source: String, file: String, stored: StoredImport, reason: String)
+    /// The batch's counts do not add up.
+    case inconsistent(source: String, file: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .alreadyImported(source, file, stored, reason):
+            return "\(file): source \(source) already holds import \(stored.id) of \(stored.file) (sha256 \(stored.fingerprint.prefix(12))…, "
+                + "imported \(stored.importedAt)), and \(reason). Nothing was imported. To replace the earlier import, run again "
+                + "with --replace (its rows are kept but no longer read)"
+        case let .inconsistent(source, file, message):
+            return "\(file) (source \(source)): \(message); nothing was imported"
+        }
+    }
+}
+
+extension TrialStore {
+    // MARK: Writing imports
+
+    /// SHA-256 of the sorted, distinct participant ids (one per line), lowercase hex: tells whether a file
+    /// was linked against the same participants.
+    public static func participantsFingerprint(_ participants: some Sequence<String>) -> String {
+        HashChain.hexSHA256(Array(Set(participants).sorted().joined(separator: "\n").utf8))
+    }
+
+    /// SHA-256 of a file's bytes, lowercase hex, read in 1 MiB chunks.
+    public static func fileSHA256(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.invalid("\(path): cannot read the file; check the path in the design's sources")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in hasher.finalize() { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What saving a batch with this fingerprint would do, without writing: `.unchanged` when the
+    /// source's active import holds the same file linked the same way, nil when it would be saved, and
+    /// a thrown `alreadyImported` when it would be refused (a different file and no `replace`).
+    public func checkImport(source: String, file: String, fingerprint: String, keyFingerprint: String?,
+                            participantsFingerprint: String?, replace: Bool) throws -> StoredImport? {
+        try queue.read { db in
+            try Self.decide(db, source: source, file: file, fingerprint: fingerprint, keyFingerprint: keyFingerprint,
+                            participantsFingerprint: participantsFingerprint, replace: replace).unchanged
+        }
+    }
+
+    private static func decide(_ db: Database, source: String, file: String, fingerprint: String, keyFingerprint: String?,
+                               participantsFingerprint: String?, replace: Bool) throws -> (unchanged: StoredImport?, replacing: StoredImport?) {
+        guard let active = try fetchImports(db, where: "source_id = ? AND replaced_by IS NULL", [source]).first else {
+            return (nil, nil)
+        }
+        let sameFile = active.fingerprint == fingerprint
+        let sameLinkage = active.keyFingerprint == keyFingerprint && active.participantsFingerprint == participantsFingerprint
+        if sameFile && sameLinkage { return (active, nil) }
+        if replace { return (nil, active) }
+        let reason: String
+        if !sameFile {
+            reason = "this file's content differs (sha256 \(fingerprint.prefix(12))…)"
+        } else if active.keyFingerprint != keyFingerprint {
+            reason = "this same file is now pseudonymised with another key (key \(keyFingerprint ?? "none"), was \(active.keyFingerprint ?? "none"))"
+        } else {
+            reason = "the trial's participants changed since (families were assigned or enrolled), so the same file would link differently"
+        }
+        throw ImportStoreError.alreadyImported(source: source, file: file, stored: active, reason: reason)
+    }
+
+    /// Saves one source's import in ONE immediate transaction: the `imports` row, its records or
+    /// responses and its quarantine. Importing the same file again (same fingerprint, key and
+    /// participants) writes nothing and returns `.unchanged`. A different file for a source that already
+    /// has an active import is refused (`ImportStoreError.alreadyImported`) unless `replace` is true; then
+    /// the earlier import is marked replaced by the new one in the same transaction.
+    ///
+    /// `progress` is called with the number of rows written so far, every 20,000 rows and once at the
+    /// end; anything it throws rolls the whole import back (as does any failure, or the process being
+    /// killed: SQLite's rollback journal restores the file on the next open). Excerpts and messages are
+    /// masked defensively: a run of nine or more digits becomes `<masked>`.
+    @discardableResult
+    public func saveImport(_ batch: ImportBatch, replace: Bool = false,
+                           progress: (Int) throws -> Void = { _ in }) throws -> ImportSaveOutcome {
+        try validate(batch)
+        let header = ImportHeader(source: batch.source, file: batch.file, fingerprint: batch.fingerprint,
+                                  keyFingerprint: batch.keyFingerprint, participantsFingerprint: batch.participantsFingerprint)
+        return try streamImport(header, replace: replace, progress: progress) { writer in
+            for r in batch.registryRecords { try writer.add(r) }
+            for r in batch.surveyResponses { try writer.add(r) }
+            for q in batch.quarantine { try writer.add(q) }
+            return ImportTotals(rowsRead: batch.rowsRead, rowsAccepted: batch.rowsAccepted, rowsRejected: batch.rowsRejected,
+                                superseded: batch.superseded, mergeReport: batch.mergeReport)
+        }
+    }
+
+    /// Saves one source's import row by row, for extracts too large to hold: the same transaction,
+    /// idempotence, refusal and replacement rules as `saveImport`. `write` is called inside the
+    /// transaction (only when the import is to be saved — not for `.unchanged`) with a writer for the
+    /// records, responses and quarantined rows, and returns the row counts; the store checks them against
+    /// what was written (read = accepted + rejected, one quarantined row per rejection, rows written =
+    /// accepted − superseded) and rolls everything back if they disagree or anything throws.
+    @discardableResult
+    public func streamImport(_ header: ImportHeader, replace: Bool = false, progress: (Int) throws -> Void = { _ in },
+                             _ write: (ImportWriter) throws -> ImportTotals) throws -> ImportSaveOutcome {
+        try queue.writeWithoutTransaction { db in
+            var outcome: ImportSaveOutcome?
+            try db.inTransaction(.immediate) {
+                let (unchanged, replacing) = try Self.decide(
+                    db, source: header.source, file: header.file, fingerprint: header.fingerprint, keyFingerprint: header.keyFingerprint,
+                    participantsFingerprint: header.participantsFingerprint, replace: replace)
+                if let unchanged {
+                    outcome = .unchanged(unchanged)
+                    return .rollback
+                }
+                // The earlier import is marked first (its `replaced_by` points forward to the id the new import
+                // will get; the foreign key is checked at commit), so at most one import per source is active
+                // at every step.
+                let importID = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM imports") ?? 1)
+                if let replacing {
+                    try db.execute(sql: "UPDATE imports SET replaced_by = ? WHERE id = ?", arguments: [importID, replacing.id])
+                }
+                try db.execute(sql: """
+                    INSERT INTO imports (id, source_id, file, fingerprint, key_fingerprint, participants_fingerprint, imported_at,
+                                         rows_read, rows_accepted, rows_rejected, superseded)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
+                    """, arguments: [importID, header.source, header.file, header.fingerprint, header.keyFingerprint,
+                                     header.participantsFingerprint, Self.now()])
+                let totals = try withoutActuallyEscaping(progress) { progress in
+                    let writer = try ImportWriter(db: db, importID: importID, source: header.source, progress: progress)
+                    let totals = try write(writer)
+                    try progress(writer.written)
+                    try Self.check(totals, writer: writer, header: header)
+                    return totals
+                }
+                try db.execute(sql: """
+                    UPDATE imports SET rows_read = ?, rows_accepted = ?, rows_rejected = ?, superseded = ?, merge_report = ? WHERE id = ?
+                    """, arguments: [totals.rowsRead, totals.rowsAccepted, totals.rowsRejected, totals.superseded, totals.mergeReport, importID])
+                let stored = try Self.fetchImports(db, where: "id = ?", [importID])[0]
+                outcome = .saved(stored, replaced: replacing.map { var r = $0; r.replacedBy = importID; return r })
+                return .commit
+            }
+            return outcome!
+        }
+    }
+
+    private static func check(_ t: ImportTotals, writer w: ImportWriter, header h: ImportHeader) throws {
+        func fail(_ message: String) -> ImportStoreError { .inconsistent(source: h.source, file: h.file, message: message) }
+        if t.rowsRead != t.rowsAccepted + t.rowsRejected {
+            throw fail("\(t.rowsRead) rows read but \(t.rowsAccepted) accepted + \(t.rowsRejected) rejected")
+        }
+        if w.quarantined != t.rowsRejected { throw fail("\(t.rowsRejected) rows rejected but \(w.quarantined) quarantined") }
+        if w.kept != t.rowsAccepted - t.superseded {
+            throw fail("\(t.rowsAccepted) rows accepted − \(t.superseded) superseded, but \(w.kept) records given")
+        }
+    }
+
+    private func validate(_ b: ImportBatch) throws {
+        func fail(_ message: String) -> ImportStoreError { .inconsistent(source: b.source, file: b.file, message: message) }
+        if b.rowsRead != b.rowsAccepted + b.rowsRejected {
+            throw fail("\(b.rowsRead) rows read but \(b.rowsAccepted) accepted + \(b.rowsRejected) rejected")
+        }
+        if b.quarantine.count != b.rowsRejected {
+            throw fail("\(b.rowsRejected) rows rejected but \(b.quarantine.count) quarantined")
+        }
+        let kept = b.registryRecords.count + b.surveyResponses.count
+        if kept != b.rowsAccepted - b.superseded {
+            throw fail("\(b.rowsAccepted) rows accepted − \(b.superseded) superseded, but \(kept) records given")
+        }
+        if let r = b.registryRecords.first(where: { $0.source != b.source }) {
+            throw fail("a record of line \(r.line) belongs to source \(r.source)")
+        }
+        if let r = b.surveyResponses.first(where: { $0.source != b.source }) {
+            throw fail("a response of line \(r.line) belongs to source \(r.source)")
+        }
+    }
+
+    /// Replaces every run of nine or more digits (dots, dashes, slashes and spaces between them allowed,
+    /// as in `93.05.18-223.61`) by `<masked>`: a national number can never reach the quarantine.
+    static func maskDigitRuns(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            guard ("0"..."9").contains(scalars[i]) else { out.append(scalars[i]); i += 1; continue }
+            // Extend over digits and separators; the run ends at its last digit.
+            var j = i, digits = 0, lastDigit = i
+            while j < scalars.count {
+                let c = scalars[j]
+                if ("0"..."9").contains(c) { digits += 1; lastDigit = j } else if !(c == "." || c == "-" || c == "/" || c == " ") { break }
+                j += 1
+            }
+            if digits >= 9 {
+                out.append(contentsOf: "<masked>".unicodeScalars)
+            } else {
+                out.append(contentsOf: scalars[i...lastDigit])
+            }
+            i = lastDigit + 1
+        }
+        return String(out)
+    }
+
+    // MARK: Reading imports
+
+    /// The registry records of the active imports (of one source, or of all), in import order and file
+    /// order.
+    public func registryRecords(source: String? = nil) throws -> [RegistryRecord] {
+        try queue.read { db in
+            let decoder = JSONDecoder()
+            // Columns by position (a look-up by name lowercases the name, for every row and column).
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT r.source_id, r.participant, r.line, r.start_date, r.end_date, r.attributes, r.numbers
+                FROM registry_records r JOIN imports i ON i.id = r.import_id
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
+                """, arguments: StatementArguments(source.map { [$0] } ?? []))
+            var records: [RegistryRecord] = []
+            // Consecutive rows mostly share the source and participant: reuse those strings.
+            var lastSource = "", lastParticipant = ""
+            while let row = try rows.next() {
+                let sourceID: String = row[0], participant: String = row[1], line: Int = row[2]
+                let startText: String = row[3], endText: String? = row[4]
+                guard let start = CalendarDate(iso: startText) else {
+                    throw StoreError.invalid("registry record of line \(line) has an unreadable start date \"\(startText)\"")
+                }
+                if sourceID != lastSource { lastSource = sourceID }
+                if participant != lastParticipant { lastParticipant = participant }
+                records.append(RegistryRecord(source: lastSource, participant: lastParticipant, line: line, start: start,
+                                              end: endText.flatMap { CalendarDate(iso: $0) },
+                                              attributes: try FieldJSON.strings(row[5] as String, decoder: decoder),
+                                              numbers: try FieldJSON.numbers(row[6] as String, decoder: decoder)))
+            }
+            return records
+        }
+    }
+
+    /// The survey responses of the active imports (of one source, or of all), in import order and file order.
+    public func surveyResponses(source: String? = nil) throws -> [SurveyResponse] {
+        try queue.read { db in
+            let decoder = JSONDecoder()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.* FROM survey_responses r JOIN imports i ON i.id = r.import_id
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
+                """, arguments: StatementArguments(source.map { [$0] } ?? []))
+            return try rows.map { row in
+                let date: String? = row["interview_date"]
+                return SurveyResponse(source: row["source_id"], wave: row["wave"], participant: row["participant"], line: row["line"],
+                                      interviewDate: date.flatMap { CalendarDate(iso: $0) },
+                                      answers: try FieldJSON.numbers(row["answers"] as String, decoder: decoder).dictionary)
+            }
+        }
+    }
+
+    /// The active imports, one per imported source, in the order they were imported.
+    public func importSummaries() throws -> [StoredImport] {
+        try queue.read { try Self.fetchImports($0, where: "replaced_by IS NULL", []) }
+    }
+
+    /// Every import, active and replaced, in the order they were imported.
+    public func importHistory() throws -> [StoredImport] {
+        try queue.read { try Self.fetchImports($0, where: "1", []) }
+    }
+
+    /// The rejected rows of an import, in file order.
+    public func quarantine(importID: Int) throws -> [QuarantinedRow] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE import_id = ? ORDER BY line, rowid", arguments: [importID]).map {
+                QuarantinedRow(line: $0["line"], column: $0["column_name"], reason: $0["reason"], message: $0["message"],
+                               excerpt: $0["excerpt"])
+            }
+        }
+    }
+
+    static func fetchImports(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [StoredImport] {
+        try Row.fetchAll(db, sql: "SELECT * FROM imports WHERE \(condition) ORDER BY id", arguments: StatementArguments(arguments)).map {
+            StoredImport(id: $0["id"], source: $0["source_id"], file: $0["file"], fingerprint: $0["fingerprint"],
+                         keyFingerprint: $0["key_fingerprint"], participantsFingerprint: $0["participants_fingerprint"],
+                         importedAt: $0["imported_at"], rowsRead: $0["rows_read"], rowsAccepted: $0["rows_accepted"],
+                         rowsRejected: $0["rows_rejected"], superseded: $0["superseded"], replacedBy: $0["replaced_by"],
+                         mergeReport: $0["merge_report"])
+        }
+    }
+}
+
+/// The JSON object of a record's fields, written by hand for the common case: keys and text values of
+/// printable ASCII without `"`, `\\` or `/`, and finite numbers written by `description` without an
+/// exponent. The text is exactly what `JSONEncoder` with `.sortedKeys` writes for them (keys in byte
+/// order, integral numbers without `.0`), checked against it in TrialStoreTests; anything else returns
+/// nil and goes through `JSONEncoder`.
+public enum FieldJSON {
+    public static func object(_ map: FieldMap<String>) -> String? {
+        write(map) { value, out in
+            guard plain(value) else { return false }
+            out.append(0x22); out.append(contentsOf: value.utf8); out.append(0x22)
+            return true
+        }
+    }
+
+    public static func object(_ map: FieldMap<Double>) -> String? {
+        write(map) { value, out in
+            guard value.isFinite, !(value == 0 && value.sign == .minus), abs(value) < 1e15 else { return false }
+            var text = value.description
+            guard !text.utf8.contains(UInt8(ascii: "e")) else { return false }
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            out.append(contentsOf: text.utf8)
+            return true
+        }
+    }
+
+    private static func write<Value>(_ map: FieldMap<Value>, _ value: (Value, inout [UInt8]) -> Bool) -> String? {
+        var out: [UInt8] = [0x7B]
+        out.reserveCapacity(64)
+        var order = Array(map.indices)
+        order.sort { map[$0].key.utf8.lexicographicallyPrecedes(map[$1].key.utf8) }
+        for (n, i) in order.enumerated() {
+            let (k, v) = map[i]
+            guard plain(k) else { return nil }
+            if n > 0 { out.append(0x2C) }
+            out.append(0x22); out.append(contentsOf: k.utf8); out.append(0x22); out.append(0x3A)
+            guard value(v, &out) else { return nil }
+        }
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The fields of a stored JSON object of text values. A flat object without escapes (what `object`
+    /// writes) is read directly; anything else goes through `decoder`. Entries are ordered by key, as a
+    /// map made from a decoded dictionary is.
+    public static func strings(_ text: String, decoder: JSONDecoder) throws -> FieldMap<String> {
+        if let map = parse(text, { String(decoding: $0, as: UTF8.self) }, quoted: true) { return map }
+        return FieldMap(try decoder.decode([String: String].self, from: Data(text.utf8)))
+    }
+
+    /// The fields of a stored JSON object of numbers (see `strings`).
+    public static func numbers(_ text: String, decoder: JSONDecoder) throws -> FieldMap<Double> {
+        if let map = parse(text, { Double(String(decoding: $0, as: UTF8.self)) }, quoted: false) { return map }
+        return FieldMap(try decoder.decode([String: Double].self, from: Data(text.utf8)))
+    }
+
+    /// `{"k":v,…}` with no white space and no backslash; nil for anything else (including a value `read`
+    /// rejects, or a repeated key).
+    private static func parse<Value>(_ text: String, _ read: (UnsafeBufferPointer<UInt8>) -> Value?, quoted: Bool) -> FieldMap<Value>? {
+        var copy = text
+        return copy.withUTF8 { b -> FieldMap<Value>? in
+            let n = b.count
+            guard n >= 2, b[0] == 0x7B, b[n - 1] == 0x7D else { return nil }
+            var entries: [(String, Value)] = []
+            var i = 1
+            /// A quoted run from i (at the opening quote) without backslashes; returns its range.
+            func quotedRun() -> Range<Int>? {
+                guard i < n, b[i] == 0x22 else { return nil }
+                let start = i + 1
+                var j = start
+                while j < n && b[j] != 0x22 { if b[j] == 0x5C { return nil }; j += 1 }
+                guard j < n else { return nil }
+                i = j + 1
+                return start..<j
+            }
+            while i < n - 1 {
+                if !entries.isEmpty { guard b[i] == 0x2C else { return nil }; i += 1 }
+                guard let k = quotedRun(), i < n, b[i] == 0x3A else { return nil }
+                i += 1
+                let range: Range<Int>
+                if quoted {
+                    guard let r = quotedRun() else { return nil }
+                    range = r
+                } else {
+                    let start = i
+                    while i < n - 1 && b[i] != 0x2C { i += 1 }
+                    range = start..<i
+                }
+                guard let v = read(UnsafeBufferPointer(rebasing: b[range])) else { return nil }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: b[k]), as: UTF8.self)
+                guard !entries.contains(where: { $0.0 == key }) else { return nil }
+                entries.append((key, v))
+            }
+            guard i == n - 1 else { return nil }
+            entries.sort { $0.0 < $1.0 }
+            return FieldMap(uniqueKeysWithValues: entries)
+        }
+    }
+
+    /// Printable ASCII other than `"`, `\\` and `/` (which `JSONEncoder` escapes).
+    private static func plain(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C && $0 != 0x2F }
+    }
+}
+

@@ -1,0 +1,316 @@
+import Foundation
+import Basics
+import Ingest
+import TrialData
+import TrialDesign
+import TrialStore
+
+/// What importing one source did, with the report lines to print.
+struct ImportOutcome {
+    enum Status: String {
+        /// First import of the source.
+        case imported
+        /// The same file, linked the same way, was already imported: nothing written.
+        case unchanged
+        /// A new file replaced the source's earlier import (`--replace`).
+        case replaced
+    }
+
+    var source: String
+    /// The file as the design names it.
+    var file: String
+    var status: Status
+    /// The source's active import after the step.
+    var stored: StoredImport
+    /// The import this one replaced (status `.replaced`).
+    var replaced: StoredImport?
+    /// The full import result; nil when unchanged (the file was not parsed again) or streamed (read the
+    /// rows back from the store).
+    var result: ImportResult?
+    /// The report for standard output: counts, corrections, rejections, merge report, quarantine.
+    var report: [String]
+}
+
+/// The import step shared by `rct import` and `rct run`: imports the design's registry and survey
+/// sources into the trial store, linking rows to the store's assigned families.
+///
+/// For every selected source (all registry and survey sources by default; never `cohort` or
+/// `assignment`), before anything is written: the file must exist, and if the source was imported before
+/// the file must be the same (same SHA-256, same key, same participants → `unchanged`, not parsed again)
+/// or `replace` must be given. Only then is each file parsed (`Ingest.importSource`, registry rows linked
+/// on `AssignedUnit.registryKey`, survey rows on the study id; other rows are rejected as
+/// `unknown_participant`) and saved in one transaction per source (`TrialStore.saveImport`); files of
+/// `streamingFile` bytes or more are streamed row by row inside that transaction (`Ingest.stream` +
+/// `TrialStore.streamImport`). A failure in one source leaves the sources before it imported and the
+/// store otherwise untouched. `progress` receives lines for standard error (files of 4 MiB or more).
+enum ImportStep {
+    /// Files from this size on get progress lines.
+    static let largeFile = 4 << 20
+
+    /// Files from this size on are streamed into the store row by row (`Ingest.stream` +
+    /// `TrialStore.streamImport`) instead of being held in memory as a whole `ImportResult`.
+    static let streamingFile = 64 << 20
+
+    static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
+                    progress: (String) -> Void) throws -> [ImportOutcome] {
+        try run(design: design, designPath: designPath, store: store, sources: sources, replace: replace,
+                streamFrom: streamingFile, progress: progress)
+    }
+
+    /// As above; files of `streamFrom` bytes or more are streamed (0: every file).
+    static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
+                    streamFrom: Int, progress: (String) -> Void) throws -> [ImportOutcome] {
+        let selected = try select(design: design, designPath: designPath, sources)
+        let units = try store.assignedUnits()
+        if units.isEmpty {
+            throw CommandFailure("\(store.path): the store has no assigned families yet, so imported rows cannot be linked to "
+                + "the trial; run \(StoreSupport.howToAssign(design: design, designPath: designPath, storePath: store.path)) first")
+        }
+        let key: Pseudonymizer? = try selected.contains { $0.identifierType == .insz } ? pseudonymizer(design, designPath) : nil
+        let folder = URL(fileURLWithPath: designPath).deletingLastPathComponent().path
+        func path(of source: Source) -> String {
+            source.file.hasPrefix("/") ? source.file : (folder as NSString).appendingPathComponent(source.file)
+        }
+
+        // Check every source before writing anything: a refusal leaves the store untouched.
+        struct Plan { var source: Source; var path: String; var known: Set<String>; var fingerprint: String; var unchanged: StoredImport? }
+        var plans: [Plan] = []
+        for source in selected {
+            let file = path(of: source)
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw CommandFailure("\(file): cannot read the file of source \(source.id); check `file:` of that source in \(designPath) "
+                    + "(paths are relative to the design's folder)")
+            }
+            let known = Ingest.participants(units, for: source)
+            let fingerprint = try TrialStore.fileSHA256(path: file)
+            do {
+                let unchanged = try store.checkImport(
+                    source: source.id, file: source.file, fingerprint: fingerprint,
+                    keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
+                    participantsFingerprint: TrialStore.participantsFingerprint(known), replace: replace)
+                plans.append(Plan(source: source, path: file, known: known, fingerprint: fingerprint, unchanged: unchanged))
+            } catch let error as ImportStoreError {
+                throw CommandFailure(error.description)
+            }
+        }
+
+        var outcomes: [ImportOutcome] = []
+        for plan in plans {
+            let source = plan.source
+            if let stored = plan.unchanged {
+                outcomes.append(ImportOutcome(source: source.id, file: source.file, status: .unchanged, stored: stored, replaced: nil,
+                                              result: nil, report: unchangedReport(stored)))
+                continue
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: plan.path)[.size] as? Int) ?? 0
+            let large = size >= largeFile
+            let streaming = size >= streamFrom
+            if large {
+                progress("\(source.id): reading \(source.file) (\(String(format: "%.1f", Double(size) / 1_048_576)) MiB)"
+                    + (streaming ? ", streaming it into the store…" : "…"))
+            }
+            var result: ImportResult?
+            let saved: ImportSaveOutcome
+            var digest: Digest?
+            do {
+                if streaming {
+                    (saved, digest) = try streamed(plan.source, path: plan.path, known: plan.known, fingerprint: plan.fingerprint,
+                                                   key: key, store: store, replace: replace,
+                                                   progress: { if large { progress("\(source.id): \($0) rows written") } })
+                } else {
+                    let r = try Ingest.importSource(source, design: design, designDirectory: folder, pseudonymizer: key,
+                                                    knownParticipants: plan.known)
+                    guard r.fingerprint == plan.fingerprint else { throw changed(plan.path, source) }
+                    result = r
+                    digest = Digest(r)
+                    if large { progress("\(source.id): \(r.rowsRead) rows read; writing them to the store…") }
+                    let batch = self.batch(r, source: source, participants: plan.known)
+                    let total = batch.registryRecords.count + batch.surveyResponses.count + batch.quarantine.count
+                    saved = try store.saveImport(batch, replace: replace) { written in
+                        if large && written < total { progress("\(source.id): \(written) of \(total) rows written") }
+                    }
+                }
+            } catch let error as ImportStoreError {
+                throw CommandFailure(error.description)
+            } catch let error as ImportError {
+                throw CommandFailure("\(error.description) (source \(source.id) of \(designPath))")
+            }
+            switch saved {
+            case let .unchanged(stored):
+                // Another process imported the same file in the meantime.
+                outcomes.append(ImportOutcome(source: source.id, file: source.file, status: .unchanged, stored: stored, replaced: nil,
+                                              result: result, report: unchangedReport(stored)))
+            case let .saved(stored, replaced):
+                outcomes.append(ImportOutcome(source: source.id, file: source.file, status: replaced == nil ? .imported : .replaced,
+                                              stored: stored, replaced: replaced, result: result,
+                                              report: report(digest!, stored: stored, replaced: replaced, units: units, source: source,
+                                                             storePath: store.path, key: key)))
+            }
+        }
+        return outcomes
+    }
+
+    static func changed(_ path: String, _ source: Source) -> CommandFailure {
+        CommandFailure("\(path): the file changed while it was being imported (source \(source.id)); nothing was "
+            + "imported for it. Wait until it is completely written and run the import again")
+    }
+
+    /// Streams one file into the store inside the import's transaction. The importer's closures cannot
+    /// throw: the first store error is kept, later rows are skipped, and it is thrown when the file has
+    /// been read (rolling the import back).
+    static func streamed(_ source: Source, path: String, known: Set<String>, fingerprint: String, key: Pseudonymizer?,
+                         store: TrialStore, replace: Bool, progress: (Int) -> Void) throws -> (ImportSaveOutcome, Digest?) {
+        let header = ImportHeader(source: source.id, file: source.file, fingerprint: fingerprint,
+                                  keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
+                                  participantsFingerprint: TrialStore.participantsFingerprint(known))
+        var digest: Digest?
+        let saved = try store.streamImport(header, replace: replace, progress: progress) { writer in
+            var failure: Error?
+            var byReason: [RejectionReason: Int] = [:]
+            var first: [Rejection] = []
+            var kept = 0
+            let tally = try Ingest.stream(
+                path: path, source: source, pseudonymizer: key, knownParticipants: known,
+                registry: { r in
+                    guard failure == nil else { return }
+                    do { try writer.add(r); kept += 1 } catch { failure = error }
+                },
+                survey: { r in
+                    guard failure == nil else { return }
+                    do { try writer.add(r); kept += 1 } catch { failure = error }
+                },
+                rejection: { r in
+                    var r = r
+                    r.file = source.file
+                    byReason[r.reason, default: 0] += 1
+                    if first.count < 10 { first.append(r) }
+                    guard failure == nil else { return }
+                    do {
+                        try writer.add(QuarantinedRow(line: r.line, column: r.column, reason: r.reason.rawValue, message: r.message,
+                                                      excerpt: r.excerpt))
+                    } catch { failure = error }
+                })
+            if let failure { throw failure }
+            guard tally.fingerprint == fingerprint else { throw changed(path, source) }
+            // Ingest.stream always sets the merge report when the stream ends.
+            guard let merge = tally.merge else { throw CommandFailure("\(path): the importer gave no merge report; nothing was imported") }
+            digest = Digest(rowsRead: tally.rowsRead, accepted: tally.accepted, rejected: tally.rejected, corrections: tally.corrections,
+                            stored: kept, byReason: byReason, first: first, merge: merge, fingerprint: tally.fingerprint,
+                            keyFingerprint: header.keyFingerprint)
+            return ImportTotals(rowsRead: tally.rowsRead, rowsAccepted: tally.accepted, rowsRejected: tally.rejected,
+                                superseded: tally.corrections, mergeReport: json(merge))
+        }
+        return (saved, digest)
+    }
+
+    /// What the report needs from an import, whether held or streamed.
+    struct Digest {
+        var rowsRead, accepted, rejected, corrections, stored: Int
+        var byReason: [RejectionReason: Int]
+        /// The first rejections, in file order.
+        var first: [Rejection]
+        var merge: MergeReport
+        var fingerprint: String
+        var keyFingerprint: String?
+    }
+
+    static func json(_ merge: MergeReport) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(merge)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The sources to import: every registry and survey source, or the ones named.
+    static func select(design: Design, designPath: String, _ ids: [String]?) throws -> [Source] {
+        let importable = design.sources.filter { ![.cohort, .assignment, .takeUp].contains($0.kind) }
+        guard let ids, !ids.isEmpty else {
+            if importable.isEmpty { throw CommandFailure("\(designPath): the design declares no registry or survey sources to import") }
+            return importable
+        }
+        return try ids.map { id in
+            if let s = importable.first(where: { $0.id == id }) { return s }
+            if let s = design.sources.first(where: { $0.id == id }) {
+                throw CommandFailure("\(designPath): source \(id) is a \(s.kind.rawValue) source, which `rct assign`, `rct import-assignment` or `rct run` reads, not `rct import`; "
+                    + "importable sources: \(importable.map(\.id).joined(separator: ", "))")
+            }
+            throw CommandFailure("\(designPath): no source \"\(id)\"; the design's importable sources are "
+                + importable.map(\.id).joined(separator: ", "))
+        }
+    }
+
+    static func pseudonymizer(_ design: Design, _ designPath: String) throws -> Pseudonymizer {
+        do { return try StoreSupport.pseudonymizer(design: design, designPath: designPath) } catch let error as Pseudonymizer.KeyError {
+            let p = design.pseudonymisation
+            throw CommandFailure("\(designPath): \(error.description). Registry files hold national numbers, which are replaced by "
+                + "pseudonyms with the key used at assignment: set \(p?.keyEnvironment ?? "the environment variable named by key_env") "
+                + "or point `key_file` (pseudonymisation section) at the key file")
+        }
+    }
+
+    /// The store's plain values from an import result.
+    static func batch(_ r: ImportResult, source: Source, participants: Set<String>) -> ImportBatch {
+        let merge = json(r.merge)
+        return ImportBatch(source: source.id, file: source.file, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint,
+                           participantsFingerprint: TrialStore.participantsFingerprint(participants), rowsRead: r.rowsRead,
+                           rowsAccepted: r.accepted, rowsRejected: r.rejected, superseded: r.corrections,
+                           registryRecords: r.registryRecords, surveyResponses: r.surveyResponses,
+                           quarantine: r.rejections.map {
+                               QuarantinedRow(line: $0.line, column: $0.column, reason: $0.reason.rawValue, message: $0.message,
+                                              excerpt: $0.excerpt)
+                           }, mergeReport: merge)
+    }
+
+    static func unchangedReport(_ s: StoredImport) -> [String] {
+        ["\(s.source): \(s.file) unchanged: already imported as import \(s.id) on \(s.importedAt) (sha256 \(s.fingerprint.prefix(12))…); nothing to do",
+         "  \(s.rowsRead) rows read = \(s.rowsAccepted) accepted + \(s.rowsRejected) rejected"]
+    }
+
+    static func report(_ r: Digest, stored: StoredImport, replaced: StoredImport?, units: [AssignedUnit], source: Source,
+                       storePath: String, key: Pseudonymizer?) -> [String] {
+        let maxRejections = 10
+        var lines: [String] = []
+        lines.append("\(source.id): \(source.file) imported as import \(stored.id) (sha256 \(r.fingerprint.prefix(12))…"
+            + (r.keyFingerprint.map { ", pseudonymisation key \($0)" } ?? "") + ")")
+        if let replaced {
+            lines.append("  replaces import \(replaced.id) (\(replaced.file), sha256 \(replaced.fingerprint.prefix(12))…, imported "
+                + "\(replaced.importedAt)); its rows are kept but no longer read")
+        }
+        lines.append("  \(r.rowsRead) rows read = \(r.accepted) accepted + \(r.rejected) rejected; "
+            + "\(r.corrections) superseded correction\(r.corrections == 1 ? "" : "s"); "
+            + "\(r.stored) \(source.kind == .survey ? "responses" : "records") stored")
+        let counts = r.byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
+        if !counts.isEmpty {
+            lines.append("  rejected by reason: " + counts.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+            for rejection in r.first.prefix(maxRejections) { lines.append("    " + rejection.formatted) }
+            if r.rejected > maxRejections { lines.append("    … and \(r.rejected - maxRejections) more") }
+        }
+        // The merge report, with study codes rather than pseudonyms where the trial knows them.
+        let codes = Dictionary(units.map { (Ingest.linksOnStudyID(source) ? $0.id : $0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let without = r.merge.participantsWithoutRecords.map { codes[$0] ?? $0 }.sorted()
+        let shown = without.prefix(8).joined(separator: ", ") + (without.count > 8 ? ", …" : "")
+        lines.append("  merge: \(r.merge.participantsWithRecords) of \(units.count) families with \(source.kind == .survey ? "a response" : "records"); "
+            + "\(without.count) with none" + (without.isEmpty ? "" : " (\(shown))"))
+        lines.append("  merge: \(r.merge.rowsWithoutParticipant) row\(r.merge.rowsWithoutParticipant == 1 ? "" : "s") of "
+            + "\(r.merge.recordsWithoutParticipant.count) \(r.merge.recordsWithoutParticipant.count == 1 ? "person" : "people") "
+            + "not in the trial (rejected as unknown_participant)")
+        if r.merge.participantsWithRecords == 0 && r.merge.rowsWithoutParticipant > 0 {
+            lines.append("  warning: no row links to a family of the trial. "
+                + (source.identifierType == .insz
+                    ? "Was this file pseudonymised with the key used at assignment (key \(key?.keyFingerprint ?? "?") now)?"
+                    : "Does the identifier column `\(source.identifierColumn)` hold the trial's study codes?"))
+        }
+        if r.rejected > 0 {
+            lines.append("  quarantine: \(r.rejected) row\(r.rejected == 1 ? "" : "s") in \(storePath) (table quarantine, import \(stored.id)); "
+                + "list them with `rct import DESIGN --store \(storePath) --quarantine \(source.id)`")
+        }
+        return lines
+    }
+}
+
+extension ImportStep.Digest {
+    init(_ r: ImportResult) {
+        self.init(rowsRead: r.rowsRead, accepted: r.accepted, rejected: r.rejected, corrections: r.corrections,
+                  stored: r.registryRecords.count + r.surveyResponses.count, byReason: r.rejectionCounts,
+                  first: Array(r.rejections.prefix(10)), merge: r.merge, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint)
+    }
+}
