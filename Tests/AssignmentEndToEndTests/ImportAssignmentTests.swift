@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import GRDB
 import Testing
@@ -61,7 +62,7 @@ import TrialStore
         }
         // In the file's order (sorted by date), each record marked imported with the file's fingerprint.
         let records = try trialStore.assignmentRecords()
-        let fingerprint = HashChain.hexSHA256(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/external/toewijzing.csv"))))
+        let fingerprint = Fingerprint.sha256(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/external/toewijzing.csv"))))
         #expect(records.allSatisfy { $0.entry.procedure == "imported" && $0.entry.sourceSHA256 == fingerprint && $0.entry.seed == 0 })
         #expect(records.map(\.entry.assignedOn) == records.map(\.entry.assignedOn).sorted())
         #expect(try trialStore.importedFiles() == [.init(runID: 1, file: "toewijzing.csv", sha256: fingerprint, assigned: 112,

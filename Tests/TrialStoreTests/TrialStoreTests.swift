@@ -136,7 +136,7 @@ import TestSupport
         #expect(text.hasPrefix("rct-assignment-v1\nseq=1\nunit=A\\nB\nlink\narm=control\n"))
         #expect(text.contains("stratum=x\\\\y\n"))
         #expect(text.hasSuffix("run=1\nprev=abc\n"))
-        #expect(HashChain.hexSHA256(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Fingerprint.sha256(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     // MARK: Imported assignments (v3_assignment_import)

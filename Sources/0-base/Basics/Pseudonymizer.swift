@@ -35,7 +35,7 @@ public struct Pseudonymizer: Sendable {
     public init(key: [UInt8]) throws {
         guard key.count >= 16 else { throw KeyError.tooShort(key.count) }
         keyBytes = key
-        keyFingerprint = SHA256.hash(data: key).map { String(format: "%02x", $0) }.joined().prefix(8).description
+        keyFingerprint = String(Fingerprint.sha256(key).prefix(8))
     }
 
     /// Reads the key from a file (trailing whitespace and newlines are ignored).

@@ -116,7 +116,7 @@ final class HashBox: @unchecked Sendable {
 
     /// The hex digest, once every chunk handed over is hashed.
     func finalize() -> String {
-        queue.sync { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+        queue.sync { Fingerprint.hex(hasher.finalize()) }
     }
 }
 

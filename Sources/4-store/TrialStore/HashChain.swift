@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -17,17 +18,6 @@ import Foundation
 /// Changing any field of a record changes its hash; re-hashing it breaks the next record's `prev`;
 /// removing a record leaves a gap in `seq` (or, at the end, disagrees with the head kept in `trial`).
 public enum HashChain {
-    public static func hexSHA256(_ data: some DataProtocol) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: data) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
     }
@@ -49,7 +39,7 @@ public enum HashChain {
     }
 
     public static func hash(seq: Int, entry: AssignmentEntry, recordedAt: String, runID: Int, previousHash: String) -> String {
-        hexSHA256(Array(canonicalContent(seq: seq, entry: entry, recordedAt: recordedAt, runID: runID,
+        Fingerprint.sha256(Array(canonicalContent(seq: seq, entry: entry, recordedAt: recordedAt, runID: runID,
                                          previousHash: previousHash).utf8))
     }
 

@@ -239,21 +239,7 @@ extension TrialStore {
     /// SHA-256 of the sorted, distinct participant ids (one per line), lowercase hex: tells whether a file
     /// was linked against the same participants.
     public static func participantsFingerprint(_ participants: some Sequence<String>) -> String {
-        HashChain.hexSHA256(Array(Set(participants).sorted().joined(separator: "\n").utf8))
-    }
-
-    /// SHA-256 of a file's bytes, lowercase hex, read in 1 MiB chunks.
-    public static func fileSHA256(path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw StoreError.invalid("\(path): cannot read the file; check the path in the design's sources")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in hasher.finalize() { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
-        return String(decoding: out, as: UTF8.self)
+        Fingerprint.sha256(Array(Set(participants).sorted().joined(separator: "\n").utf8))
     }
 
     /// What saving a batch with this fingerprint would do, without writing: `.unchanged` when the

@@ -34,7 +34,7 @@ public final class TrialStore: Sendable {
     /// fingerprint every later command checks). Throws `alreadyExists` when the file exists.
     public static func create(path: String, design: Design, designFile: String, designData: Data) throws -> TrialStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path: path) }
-        let fingerprint = HashChain.hexSHA256(designData)
+        let fingerprint = Fingerprint.sha256(designData)
         do {
             let queue = try connect(path)
             try queue.write { db in
@@ -84,7 +84,7 @@ public final class TrialStore: Sendable {
 
     /// Throws `designChanged` unless the design bytes are the ones the store was created with.
     public func checkDesign(_ designData: Data) throws {
-        let current = HashChain.hexSHA256(designData)
+        let current = Fingerprint.sha256(designData)
         let stored = try trial().designSHA256
         if current != stored { throw StoreError.designChanged(path: path, stored: stored, current: current) }
     }

@@ -76,7 +76,7 @@ struct ImportAssignment: ParsableCommand {
         guard let bytes = FileManager.default.contents(atPath: listPath) else {
             throw CommandFailure("\(listPath): cannot read the assignment list; check the path (a design's paths are relative to its folder)")
         }
-        let fingerprint = HashChain.hexSHA256(bytes)
+        let fingerprint = Fingerprint.sha256(bytes)
         let plan = AssignmentPlan(design: d)
 
         // Read the list.

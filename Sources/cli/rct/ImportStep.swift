@@ -82,7 +82,7 @@ enum ImportStep {
                     + "(paths are relative to the design's folder)")
             }
             let known = Ingest.participants(units, for: source)
-            let fingerprint = try TrialStore.fileSHA256(path: file)
+            let fingerprint = try Fingerprint.sha256(file: file)
             do {
                 let unchanged = try store.checkImport(
                     source: source.id, file: source.file, fingerprint: fingerprint,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import TrialDesign
 import TrialStore
@@ -114,9 +115,9 @@ struct RunManifest: Codable, Equatable {
             guard let bytes = FileManager.default.contents(atPath: path) else {
                 throw CommandFailure("\(path): cannot read source \(source.id); check sources[].file in the design")
             }
-            inputs[source.id] = HashChain.hexSHA256(bytes)
+            inputs[source.id] = Fingerprint.sha256(bytes)
         }
-        return RunManifest(software: softwareFingerprint(), design: HashChain.hexSHA256(designData), assignmentHead: trial.headHash,
+        return RunManifest(software: softwareFingerprint(), design: Fingerprint.sha256(designData), assignmentHead: trial.headHash,
                            assignmentRecords: trial.headSeq, inputs: inputs)
     }
 
@@ -125,7 +126,7 @@ struct RunManifest: Codable, Equatable {
     static func softwareFingerprint() -> String {
         let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
         guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return "rct \(RCT.version)" }
-        return "rct \(RCT.version), executable SHA-256 \(HashChain.hexSHA256(bytes).prefix(16))"
+        return "rct \(RCT.version), executable SHA-256 \(Fingerprint.sha256(bytes).prefix(16))"
     }
 
     static func read(path: String) -> RunManifest? {

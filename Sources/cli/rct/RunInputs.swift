@@ -169,6 +169,6 @@ enum TakeUpRegister {
         } catch let error as RecordReadError {
             throw CommandFailure("\(path): \(error.description)")
         }
-        return Register(values: values, byLinkKey: source.identifierType != .code, sha256: HashChain.hexSHA256(data))
+        return Register(values: values, byLinkKey: source.identifierType != .code, sha256: Fingerprint.sha256(data))
     }
 }

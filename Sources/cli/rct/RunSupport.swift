@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Panel
 import Analysis
@@ -59,7 +60,7 @@ enum RunSupport {
     static func writeReport(design: Design, designPath: String, designData: Data, panel: PanelData, inputs: RunInputs,
                             out: String, progress: (String) -> Void) throws -> AnalysisResult {
         let provenance = Provenance(
-            software: "rct \(RCT.version)", designFile: designPath, designFingerprint: HashChain.hexSHA256(designData),
+            software: "rct \(RCT.version)", designFile: designPath, designFingerprint: Fingerprint.sha256(designData),
             dataFingerprints: inputs.fingerprints.map { Labelled(id: $0.source, label: $0.sha256) }, seeds: [],
             generatedOn: today())
         let result: AnalysisResult
