@@ -13,7 +13,7 @@ let package = Package(
         // The modules as a library, for programs built on the framework (the benchmarks in bench/ among them).
         .library(name: "RCTKit", targets: [
             "Basics", "TrialData", "NumericCore", "TrialDesign", "Assignment", "Tabular", "Ingest", "TrialStore",
-            "Panel", "Estimation", "Inference", "Robustness", "Analysis", "Reporting", "Simulation",
+            "Panel", "Estimation", "Inference", "Robustness", "Analysis", "Reporting", "Simulation", "Workflow",
         ]),
     ],
     dependencies: [
@@ -109,8 +109,14 @@ let package = Package(
 
         // A seeded simulator of a complete raw data set for a design (cohort, surveys, registry extracts,
         // planted effects); it assigns with the project's own Assignment procedure.
-        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Basics", "TrialData", "Tabular", "Assignment"],
+        .target(name: "Simulation", dependencies: ["TrialDesign", "NumericCore", "Basics", "TrialData", "Tabular", "Ingest", "Assignment"],
                 path: "Sources/9-workflow/Simulation"),
+
+        // The steps of an evaluation as functions that return values (assignment, import, panel, report,
+        // the whole run and its manifest, verification): the command line and the service are shells over it.
+        .target(name: "Workflow", dependencies: ["TrialDesign", "Basics", "TrialData", "Tabular", "Ingest", "Assignment",
+                                                 "TrialStore", "Panel", "Analysis", "Reporting"],
+                path: "Sources/9-workflow/Workflow"),
 
         // MARK: the command line
 
@@ -120,7 +126,7 @@ let package = Package(
             dependencies: [
                 "TrialDesign", "NumericCore", "Basics", "Tabular", "TrialData", "Reporting", "Estimation",
                 "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
-                "Analysis",
+                "Analysis", "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/rct"
@@ -136,7 +142,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "EstimationTests", dependencies: ["Estimation", "NumericCore", "Tabular", "TestSupport"]),
-        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "Basics", "Tabular", "TestSupport"]),
+        .testTarget(name: "AssignmentTests", dependencies: ["Assignment", "NumericCore", "TrialDesign", "TrialData", "Basics", "Tabular", "TestSupport"]),
         .testTarget(name: "TrialStoreTests", dependencies: ["TrialStore", "TrialDesign", "TrialData", "Basics", "TestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -24,7 +24,7 @@ import TestSupport
         let store = try freshStore()
         let dir = URL(fileURLWithPath: store).deletingLastPathComponent()
         let out = dir.appendingPathComponent("a.csv").path
-        let r = try RCTBinary.run(["assign", "--design", rolling, "--cohort", cohort112, "--store", store, "--out", out])
+        let r = try RCTBinary.run(["assign", rolling, "--cohort", cohort112, "--store", store, "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.isEmpty)
         #expect(r.stdout.contains("screened 112 families: 112 eligible, 0 excluded"))
@@ -48,10 +48,10 @@ import TestSupport
         // Same design, cohort and seed: the same arms in a second store.
         let again = try freshStore()
         let out2 = URL(fileURLWithPath: again).deletingLastPathComponent().appendingPathComponent("b.csv").path
-        #expect(try RCTBinary.run(["assign", "--design", rolling, "--cohort", cohort112, "--store", again, "--out", out2]).status == 0)
+        #expect(try RCTBinary.run(["assign", rolling, "--cohort", cohort112, "--store", again, "--out", out2]).status == 0)
         #expect(csvRows(try String(contentsOfFile: out2, encoding: .utf8)).map { $0["arm"]! } == rows.map { $0["arm"]! })
         // The balance table reads the store.
-        let b = try RCTBinary.run(["balance", "--design", rolling, "--store", store])
+        let b = try RCTBinary.run(["balance", rolling, "--store", store])
         #expect(b.status == 0, "\(b.stderr)")
         #expect(b.stdout.contains("Baseline balance, 112 assigned families (57 control, 55 intervention)"))
         #expect(b.stdout.contains("domains_weak: control:"))
@@ -61,7 +61,7 @@ import TestSupport
     @Test func rollingEnrolmentOneAtATimeGivesTheBatchArms() throws {
         let batchStore = try freshStore()
         let out = URL(fileURLWithPath: batchStore).deletingLastPathComponent().appendingPathComponent("a.csv").path
-        #expect(try RCTBinary.run(["assign", "--design", rolling, "--cohort", cohort112, "--store", batchStore, "--out", out]).status == 0)
+        #expect(try RCTBinary.run(["assign", rolling, "--cohort", cohort112, "--store", batchStore, "--out", out]).status == 0)
         let batch = csvRows(try String(contentsOfFile: out, encoding: .utf8))
         let store = try freshStore()
         let lines = try Fixtures.contents(cohort112).split(separator: "\n").map(String.init)
@@ -70,7 +70,7 @@ import TestSupport
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
             let date = cells[header.firstIndex(of: "enrolled_on")!]
-            let r = try RCTBinary.run(["enrol", "--design", rolling, "--store", store, "--date", date] + fields)
+            let r = try RCTBinary.run(["enrol", rolling, "--store", store, "--date", date] + fields)
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.hasPrefix("family \(cells[0]): \(batch[i]["arm"]!) (probability 0.5; stratum \(batch[i]["stratum"]!); block \(batch[i]["block"]!)"),
                     "\(r.stdout)")
@@ -81,29 +81,29 @@ import TestSupport
         let screening = try Fixtures.contents("fixtures/assignment/cohort-screening.csv").split(separator: "\n").map(String.init)
         let f209 = screening.first { $0.hasPrefix("F209,") }!.split(separator: ",").map(String.init)
         let fields = zip(screening[0].split(separator: ",").map(String.init), f209).flatMap { ["--field", "\($0.0)=\($0.1)"] }
-        let ex = try RCTBinary.run(["enrol", "--design", rolling, "--store", store, "--date", "2019-06-01"] + fields)
+        let ex = try RCTBinary.run(["enrol", rolling, "--store", store, "--date", "2019-06-01"] + fields)
         #expect(ex.status == 0, "\(ex.stderr)")
         #expect(ex.stdout.contains("family F209: not eligible: no informed consent (rule consent)"))
         // A date before the last assignment is refused.
-        let early = try RCTBinary.run(["enrol", "--design", rolling, "--store", store, "--date", "2017-01-01"] + fields.map { $0.replacingOccurrences(of: "F209", with: "F999") })
+        let early = try RCTBinary.run(["enrol", rolling, "--store", store, "--date", "2017-01-01"] + fields.map { $0.replacingOccurrences(of: "F209", with: "F999") })
         #expect(early.status == 1)
         #expect(early.stderr.contains("is before the last assignment"))
     }
 
     @Test func reassigningIsRefusedAndAFailedRunLeavesTheStoreUnchanged() throws {
         let store = try freshStore()
-        let first = try RCTBinary.run(["assign", "--design", rolling, "--cohort", "fixtures/assignment/cohort-screening.csv", "--store", store])
+        let first = try RCTBinary.run(["assign", rolling, "--cohort", "fixtures/assignment/cohort-screening.csv", "--store", store])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("screened 12 families: 8 eligible, 4 excluded"))
         #expect(first.stdout.contains("excluded, weak on fewer than 3 of the 6 deprivation-index domains: 2"))
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
         // The same cohort again: refused, naming the first family and its record.
-        let again = try RCTBinary.run(["assign", "--design", rolling, "--cohort", "fixtures/assignment/cohort-screening.csv", "--store", store])
+        let again = try RCTBinary.run(["assign", rolling, "--cohort", "fixtures/assignment/cohort-screening.csv", "--store", store])
         #expect(again.status == 1)
         #expect(again.stderr.contains("error: family F200 (cohort line 2) already has an arm: "))
         #expect(again.stderr.contains("(record 1); an assignment is never repeated or changed"))
         // enrol of an assigned family: refused too.
-        let enrol = try RCTBinary.run(["enrol", "--design", rolling, "--store", store, "--row", try oneRowFile("F200")])
+        let enrol = try RCTBinary.run(["enrol", rolling, "--store", store, "--row", try oneRowFile("F200")])
         #expect(enrol.status == 1)
         #expect(enrol.stderr.contains("error: family F200 (cohort line 2) already has an arm"))
         // A cohort of new families with an already-excluded one in the middle fails inside the transaction.
@@ -119,7 +119,7 @@ import TestSupport
         }
         try ([lines[0]] + lines[1...3].map(late) + [late(String(excluded))] + lines[4...5].map(late))
             .joined(separator: "\n").write(to: mixed, atomically: true, encoding: .utf8)
-        let failed = try RCTBinary.run(["assign", "--design", rolling, "--cohort", mixed.path, "--store", store])
+        let failed = try RCTBinary.run(["assign", rolling, "--cohort", mixed.path, "--store", store])
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("error: family F211 (cohort line 5) was already screened and excluded"), "\(failed.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
@@ -135,7 +135,7 @@ import TestSupport
 
     @Test func aHandEditedStoreIsDetectedNamingTheRecord() throws {
         let store = try freshStore()
-        #expect(try RCTBinary.run(["assign", "--design", rolling, "--cohort", cohort112, "--store", store]).status == 0)
+        #expect(try RCTBinary.run(["assign", rolling, "--cohort", cohort112, "--store", store]).status == 0)
         let queue = try DatabaseQueue(path: store)
         let arm = try queue.read { try String.fetchOne($0, sql: "SELECT arm FROM assignments WHERE seq = 17") }!
         try queue.writeWithoutTransaction {
@@ -149,7 +149,7 @@ import TestSupport
         #expect(v.stderr.contains("error: \(store): record 17 (family F017) was altered: its content no longer matches its hash"), "\(v.stderr)")
         #expect(v.stderr.contains("the append-only triggers were removed"))
         // Rolling enrolment refuses to go on from a history that does not replay.
-        let e = try RCTBinary.run(["enrol", "--design", rolling, "--store", store, "--row", try oneRowFile("F200"), "--date", "2019-12-01"])
+        let e = try RCTBinary.run(["enrol", rolling, "--store", store, "--row", try oneRowFile("F200"), "--date", "2019-12-01"])
         #expect(e.status == 1)
         #expect(e.stderr.contains("record 17 (family F017) holds"), "\(e.stderr)")
     }
@@ -160,13 +160,13 @@ import TestSupport
         var lines = try Fixtures.contents(cohort112).split(separator: "\n").map(String.init)
         lines[9] = lines[9].replacingOccurrences(of: "F009,", with: "F004,")
         try lines.joined(separator: "\n").write(to: dir.appendingPathComponent("dup.csv"), atomically: true, encoding: .utf8)
-        let dup = try RCTBinary.run(["assign", "--design", rolling, "--cohort", dir.appendingPathComponent("dup.csv").path, "--store", store])
+        let dup = try RCTBinary.run(["assign", rolling, "--cohort", dir.appendingPathComponent("dup.csv").path, "--store", store])
         #expect(dup.status == 1)
         #expect(dup.stderr.contains("dup.csv:10: duplicate identifier: family_id \"F004\" already appears on line 5"), "\(dup.stderr)")
         lines = try Fixtures.contents(cohort112).split(separator: "\n").map(String.init)
         lines[20] = lines[20].replacingOccurrences(of: "F020,", with: ",")
         try lines.joined(separator: "\n").write(to: dir.appendingPathComponent("missing.csv"), atomically: true, encoding: .utf8)
-        let missing = try RCTBinary.run(["assign", "--design", rolling, "--cohort", dir.appendingPathComponent("missing.csv").path, "--store", store])
+        let missing = try RCTBinary.run(["assign", rolling, "--cohort", dir.appendingPathComponent("missing.csv").path, "--store", store])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("missing.csv:21: missing identifier: the family_id cell is empty"), "\(missing.stderr)")
         // Nothing was written by either.
@@ -176,7 +176,7 @@ import TestSupport
     @Test func theStoreHoldsNoNationalNumber() throws {
         let store = try freshStore()
         let out = URL(fileURLWithPath: store).deletingLastPathComponent().appendingPathComponent("a.csv").path
-        #expect(try RCTBinary.run(["assign", "--design", rolling, "--cohort", cohort112, "--store", store, "--out", out]).status == 0)
+        #expect(try RCTBinary.run(["assign", rolling, "--cohort", cohort112, "--store", store, "--out", out]).status == 0)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: store))
         let output = try Data(contentsOf: URL(fileURLWithPath: out))
         let lines = try Fixtures.contents(cohort112).split(separator: "\n").dropFirst()
@@ -192,12 +192,12 @@ import TestSupport
 
     @Test func capacityPauseRefusesAndTheStoreStaysEmpty() throws {
         let store = try freshStore("fixtures/designs/assign-full.yaml")
-        let r = try RCTBinary.run(["assign", "--design", "fixtures/designs/assign-full.yaml", "--cohort", cohort112, "--store", store])
+        let r = try RCTBinary.run(["assign", "fixtures/designs/assign-full.yaml", "--cohort", cohort112, "--store", store])
         #expect(r.status == 1)
         #expect(r.stderr.contains("the intervention arm is full (3 of 3 places taken) and the design says when_full: pause"), "\(r.stderr)")
         #expect(try RCTBinary.run(["verify", "--store", store]).stdout.contains("0 assignment records"))
         let wait = try freshStore("fixtures/designs/assign-waitlist.yaml")
-        let w = try RCTBinary.run(["assign", "--design", "fixtures/designs/assign-waitlist.yaml", "--cohort", cohort112, "--store", wait])
+        let w = try RCTBinary.run(["assign", "fixtures/designs/assign-waitlist.yaml", "--cohort", cohort112, "--store", wait])
         #expect(w.status == 0, "\(w.stderr)")
         #expect(w.stdout.contains("capacity of intervention: 4 of 4 places taken, 51 waiting"))
     }
@@ -210,14 +210,14 @@ import TestSupport
         #expect(rows.count == 12)
         #expect(rows.allSatisfy { $0["procedure"] == "blocked" && $0["seed"] == "7" && $0["probability"] == "0.3333333333333333" })
         #expect(r.stderr.contains("assigned 12 units"))
-        #expect(r.stderr.contains("nothing stored (no --design)"))
+        #expect(r.stderr.contains("nothing stored (no design)"))
         let same = try RCTBinary.run(["assign", "--cohort", "fixtures/assignment/cohort-screening.csv", "--id-column", "family_id",
                                       "--strata", "deprivation_band", "--arms", "control,a,b", "--ratio", "1:1:1", "--seed", "7"])
         #expect(same.stdout == r.stdout)
         let noSeed = try RCTBinary.run(["assign", "--cohort", "fixtures/assignment/cohort-screening.csv", "--id-column", "family_id"])
         #expect(noSeed.status == 64)
-        #expect(noSeed.stderr.contains("Without --design, give the seed of the draw: --seed S"))
-        let noStore = try RCTBinary.run(["assign", "--design", rolling, "--cohort", cohort112, "--store", "/nonexistent/none.sqlite"])
+        #expect(noSeed.stderr.contains("Without a design, give the seed of the draw: --seed S"))
+        let noStore = try RCTBinary.run(["assign", rolling, "--cohort", cohort112, "--store", "/nonexistent/none.sqlite"])
         #expect(noStore.status == 1)
         #expect(noStore.stderr.contains("no trial store at /nonexistent/none.sqlite; create it first with `rct init DESIGN`"))
     }
@@ -237,7 +237,7 @@ import TestSupport
         DispatchQueue.concurrentPerform(iterations: families.count) { i in
             let cells = families[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
-            let r = try? RCTBinary.run(["enrol", "--design", design, "--store", store, "--date", "2018-01-01"] + fields)
+            let r = try? RCTBinary.run(["enrol", design, "--store", store, "--date", "2018-01-01"] + fields)
             statuses.set(i, r.map { "\($0.status) \($0.stderr)" } ?? "did not run")
         }
         #expect(statuses.values.allSatisfy { $0.hasPrefix("0 ") }, "\(statuses.values)")
@@ -246,7 +246,7 @@ import TestSupport
         // The history replays: one more family enrols without a replay mismatch.
         let cells = lines[9].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
-        let next = try RCTBinary.run(["enrol", "--design", design, "--store", store, "--date", "2018-01-02"] + fields)
+        let next = try RCTBinary.run(["enrol", design, "--store", store, "--date", "2018-01-02"] + fields)
         #expect(next.status == 0, "\(next.stderr)")
     }
 }
@@ -276,7 +276,7 @@ final class ResultBox: @unchecked Sendable {
         let changed = try RCTBinary.run(["init", design.path])
         #expect(changed.status == 1)
         #expect(changed.stderr.contains("the design file is not the one"))
-        let assign = try RCTBinary.run(["assign", "--design", design.path, "--cohort", "fixtures/assignment/cohort-112.csv"])
+        let assign = try RCTBinary.run(["assign", design.path, "--cohort", "fixtures/assignment/cohort-112.csv"])
         #expect(assign.status == 1)
         #expect(assign.stderr.contains("a design is fixed before randomisation"))
         let foreign = dir.appendingPathComponent("foreign.sqlite")
@@ -299,7 +299,7 @@ final class ResultBox: @unchecked Sendable {
         for line in lines.dropFirst() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let fields = zip(header, cells).flatMap { ["--field", "\($0.0)=\($0.1)"] }
-            let r = try RCTBinary.run(["enrol", "--design", design, "--store", store] + fields)
+            let r = try RCTBinary.run(["enrol", design, "--store", store] + fields)
             if r.status != 0 { refusal = r; break }
             if r.stdout.contains(": intervention (") {
                 placed += 1
@@ -312,7 +312,7 @@ final class ResultBox: @unchecked Sendable {
         #expect(r.stderr.contains("the intervention arm is full (3 of 3 places taken) and the design says when_full: pause"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
-        let again = try RCTBinary.run(["enrol", "--design", design, "--store", store, "--field", "family_id=F999", "--field", "insz=93051822361",
+        let again = try RCTBinary.run(["enrol", design, "--store", store, "--field", "family_id=F999", "--field", "insz=93051822361",
                                        "--field", "birth_date=2019-04-01", "--field", "enrolled_on=2019-12-31", "--field", "consent=yes",
                                        "--field", "weak_income=1", "--field", "weak_education=1", "--field", "weak_stimulation=1",
                                        "--field", "weak_employment=0", "--field", "weak_housing=0", "--field", "weak_health=0",

@@ -42,8 +42,8 @@ import TrialStore
         let design = "fixtures/designs/\(name).yaml"
         let path = try Fixtures.temporaryDirectory("forged").appendingPathComponent("t.sqlite").path
         #expect(try RCTBinary.run(["init", design, "--store", path]).status == 0)
-        #expect(try RCTBinary.run(["assign", "--design", design, "--cohort", "fixtures/assignment/cohort-112.csv", "--store", path]).status == 0)
-        let honest = try RCTBinary.run(["verify", "--store", path, "--design", design])
+        #expect(try RCTBinary.run(["assign", design, "--cohort", "fixtures/assignment/cohort-112.csv", "--store", path]).status == 0)
+        let honest = try RCTBinary.run(["verify", design, "--store", path])
         #expect(honest.status == 0, "\(honest.stderr)")
         #expect(honest.stdout.contains("112 assignment records, the chain is intact and every arm comes out of the design's seed again"))
         let head = try TrialStore.open(path: path).trial().headHash
@@ -56,7 +56,7 @@ import TrialStore
         #expect(external.status == 1)
         #expect(external.stderr.contains("not the expected \(head): the chain was rewritten or extended"))
         // Redrawing from the design's seed names the record.
-        let redrawn = try RCTBinary.run(["verify", "--store", path, "--design", design])
+        let redrawn = try RCTBinary.run(["verify", design, "--store", path])
         #expect(redrawn.status == 1)
         #expect(redrawn.stderr.contains("error: \(path): record 40 (family F040) holds "), "\(redrawn.stderr)")
         #expect(redrawn.stderr.contains("but the design's seed gives"))

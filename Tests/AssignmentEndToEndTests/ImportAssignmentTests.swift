@@ -74,18 +74,18 @@ import TrialStore
         let v = try RCTBinary.run(["verify", "--store", store])
         #expect(v.status == 0, "\(v.stderr)")
         #expect(v.stdout.contains("112 assignment records, the chain is intact; head \(records.last!.hash)"))
-        let vd = try RCTBinary.run(["verify", "--store", store, "--design", design])
+        let vd = try RCTBinary.run(["verify", design, "--store", store])
         #expect(vd.status == 0, "\(vd.stderr)")
         #expect(vd.stdout.contains("112 of 112 records were imported from an assignment made elsewhere (toewijzing.csv (SHA-256 "
             + "\(fingerprint.prefix(12))…, 112 families)): they cannot be re-drawn from a seed, so the re-draw check does not apply to them"))
         #expect(!vd.stdout.contains("comes out of the design's seed"))
         // balance works as for a trial randomised here.
-        let b = try RCTBinary.run(["balance", "--design", design, "--store", store])
+        let b = try RCTBinary.run(["balance", design, "--store", store])
         #expect(b.status == 0, "\(b.stderr)")
         #expect(b.stdout.contains("Baseline balance, 112 assigned families (57 control, 55 intervention)"))
 
         // Nothing is drawn here after an imported assignment.
-        let assign = try RCTBinary.run(["assign", "--design", design, "--store", store, "--cohort", "fixtures/mission/cohort.csv"])
+        let assign = try RCTBinary.run(["assign", design, "--store", store, "--cohort", "fixtures/mission/cohort.csv"])
         #expect(assign.status == 1)
         #expect(assign.stderr.contains("error: the store holds an assignment made elsewhere (112 imported records, the first is "
             + "record 1); families are not drawn here after an imported assignment"))

@@ -20,7 +20,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory("pinned")
         let store = dir.appendingPathComponent("t.sqlite").path, out = dir.appendingPathComponent("a.csv").path
         #expect(try RCTBinary.run(["init", "fixtures/designs/\(design).yaml", "--store", store]).status == 0)
-        let r = try RCTBinary.run(["assign", "--design", "fixtures/designs/\(design).yaml", "--store", store,
+        let r = try RCTBinary.run(["assign", "fixtures/designs/\(design).yaml", "--store", store,
                                    "--cohort", "fixtures/assignment/cohort-112.csv", "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         let arms = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()

@@ -1,8 +1,9 @@
 import Assignment
 import Basics
 import NumericCore
-import Testing
 import TestSupport
+import Testing
+import TrialData
 @testable import TrialDesign
 
 /// `TrialAssigner` on batch plans: clusters, blocks, capacity, and the national-number safety net.

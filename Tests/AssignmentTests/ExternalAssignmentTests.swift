@@ -1,8 +1,9 @@
 import Assignment
 import Basics
 import Foundation
-import Testing
 import TestSupport
+import Testing
+import TrialData
 import TrialDesign
 
 /// The exact binomial test and the checks of an assignment list made elsewhere, on plain values.

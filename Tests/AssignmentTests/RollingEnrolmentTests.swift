@@ -1,8 +1,9 @@
 import Assignment
 import Basics
 import NumericCore
-import Testing
 import TestSupport
+import Testing
+import TrialData
 @testable import TrialDesign
 
 /// Permuted blocks, minimisation, capacity and the replay that makes rolling enrolment reproducible.

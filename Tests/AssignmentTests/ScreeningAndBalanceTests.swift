@@ -1,9 +1,10 @@
 import Assignment
-import Foundation
 import Basics
+import Foundation
 import Tabular
-import Testing
 import TestSupport
+import Testing
+import TrialData
 @testable import TrialDesign
 
 /// Eligibility screening, cohort intake (identifiers, pseudonyms, line numbers) and the balance table.

@@ -140,8 +140,11 @@ import TestSupport
         struct Planted: Decodable { var outcome: String; var window: String; var control: Double; var intervention: Double }
         struct Truth: Decodable { var effects: [Planted] }
         let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/mission/truth.json"))))
+        struct NoRow: Error { var outcome: String, wave: String }
         func effect(_ outcome: String, _ wave: String) throws -> (estimate: Double, se: Double) {
-            let row = try #require(effects.first { $0["outcome"] == outcome && $0["wave"] == wave })
+            guard let row = effects.first(where: { $0["outcome"] == outcome && $0["wave"] == wave }) else {
+                throw NoRow(outcome: outcome, wave: wave)
+            }
             return (Double(row["estimate"]!)!, Double(row["std_error"]!)!)
         }
         let aid = try #require(truth.effects.first { $0.outcome == "supplementary_aid" && $0.window == "months 1-6" })
@@ -255,7 +258,7 @@ import TestSupport
         try bytes.write(to: root.appendingPathComponent("fixtures/mission/case_management_insz.csv"))
 
         #expect(try RCTBinary.run(["init", "designs/mission-kortrijk.yaml"], currentDirectory: root).status == 0)
-        #expect(try RCTBinary.run(["assign", "--design", "designs/mission-kortrijk.yaml", "--cohort", "fixtures/mission/cohort.csv"],
+        #expect(try RCTBinary.run(["assign", "designs/mission-kortrijk.yaml", "--cohort", "fixtures/mission/cohort.csv"],
                                   currentDirectory: root).status == 0)
         let panel = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p"], currentDirectory: root)
         #expect(panel.status == 0, "\(panel.stderr)")
@@ -274,7 +277,7 @@ import TestSupport
     @Test func panelAndReportRunTheStepsOnTheirOwn() throws {
         let root = try Self.trialCopy("rct-panel-report")
         #expect(try RCTBinary.run(["init", "designs/mission-kortrijk.yaml"], currentDirectory: root).status == 0)
-        #expect(try RCTBinary.run(["assign", "--design", "designs/mission-kortrijk.yaml", "--cohort", "fixtures/mission/cohort.csv"],
+        #expect(try RCTBinary.run(["assign", "designs/mission-kortrijk.yaml", "--cohort", "fixtures/mission/cohort.csv"],
                                   currentDirectory: root).status == 0)
         let panel = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p"], currentDirectory: root)
         #expect(panel.status == 0, "\(panel.stderr)")

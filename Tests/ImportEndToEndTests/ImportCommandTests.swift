@@ -45,7 +45,7 @@ import TrialStore
         let s = Session(root: try workspace())
         let i = try s.run(["init", design, "--store", store])
         #expect(i.status == 0, "\(i.stderr)")
-        let a = try s.run(["assign", "--design", design, "--cohort", "fixtures/mission/cohort.csv", "--store", store])
+        let a = try s.run(["assign", design, "--cohort", "fixtures/mission/cohort.csv", "--store", store])
         #expect(a.status == 0, "\(a.stderr)")
         #expect(a.stdout.contains("assigned 112 families"))
         return s
@@ -241,8 +241,8 @@ import TrialStore
         let noCohort = try s.run(["import", Self.design, "--store", Self.store])
         #expect(noCohort.status == 1)
         #expect(noCohort.stderr.contains("the store has no assigned families yet"))
-        #expect(noCohort.stderr.contains("rct assign --design \(Self.design)"))
-        #expect(try s.run(["assign", "--design", Self.design, "--cohort", "fixtures/mission/cohort.csv", "--store", Self.store]).status == 0)
+        #expect(noCohort.stderr.contains("rct assign \(Self.design)"))
+        #expect(try s.run(["assign", Self.design, "--cohort", "fixtures/mission/cohort.csv", "--store", Self.store]).status == 0)
         let unknown = try s.run(["import", Self.design, "--store", Self.store, "--source", "kbo"])
         #expect(unknown.status == 1 && unknown.stderr.contains("no source \"kbo\"") && unknown.stderr.contains("leefloon, ocmw_aid"))
         let cohort = try s.run(["import", Self.design, "--store", Self.store, "--source", "cohort"])
@@ -319,7 +319,7 @@ import TrialStore
             .write(toFile: designPath, atomically: true, encoding: .utf8)
         #expect(try s.run(["simulate", design, "--seed", "3", "--out", "fixtures/mission", "--families", "12000"]).status == 0)
         #expect(try s.run(["init", design, "--store", store]).status == 0)
-        #expect(try s.run(["assign", "--design", design, "--cohort", "fixtures/mission/cohort.csv", "--store", store]).status == 0)
+        #expect(try s.run(["assign", design, "--cohort", "fixtures/mission/cohort.csv", "--store", store]).status == 0)
         let before = try s.storeBytes()
 
         let process = Process()

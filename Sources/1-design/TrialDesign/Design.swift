@@ -156,6 +156,16 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     /// `died`, `other`). Imported like a registry extract; the run step turns its records into
     /// `ScopeExit` values, which censor the family's registry outcomes. No outcome derives from it.
     case scopeExit = "scope_exit"
+
+    /// Whether files of the kind are extracts imported into the trial store (registry kinds, surveys),
+    /// as opposed to the inputs the assignment and run steps read themselves (the cohort, an assignment
+    /// list made elsewhere, the take-up register).
+    public var isExtract: Bool {
+        switch self {
+        case .cohort, .assignment, .takeUp: return false
+        case .ocmwLeefloon, .ocmwAid, .federalStatements, .vdabStatus, .kszPosition, .survey, .scopeExit: return true
+        }
+    }
 }
 
 public enum FileFormat: String, Sendable, CaseIterable, Equatable {
@@ -193,6 +203,24 @@ public struct Dialect: Sendable, Equatable {
     public var quote: String
     public var dateFormat: DateFormat
     public var fields: [FixedWidthField]
+
+    public init(format: FileFormat = .delimited, separator: String = ",", decimal: String = ".", thousands: String? = nil,
+                encoding: TextEncoding = .utf8, header: Bool = true, quote: String = "\"", dateFormat: DateFormat = .iso,
+                fields: [FixedWidthField] = []) {
+        self.format = format
+        self.separator = separator
+        self.decimal = decimal
+        self.thousands = thousands
+        self.encoding = encoding
+        self.header = header
+        self.quote = quote
+        self.dateFormat = dateFormat
+        self.fields = fields
+    }
+
+    /// The dialect of a file the design does not describe (a cohort given on the command line): comma
+    /// separated, UTF-8, a header line, `"` quotes, a decimal point, dates as `YYYY-MM-DD`.
+    public static let standard = Dialect()
 }
 
 public struct Source: Sendable, Equatable {
@@ -213,6 +241,21 @@ public struct Source: Sendable, Equatable {
     /// `codes: { kind: { "AFS eenmalig": supplementary_one_off } }`. Empty when the file already uses
     /// the canonical values.
     public var codes: [String: [String: String]] = [:]
+
+    public init(id: String, kind: SourceKind, file: String, identifierColumn: String, identifierType: IdentifierType,
+                dialect: Dialect = .standard, columns: [String: String] = [:], missingCodes: [String] = [], wave: String? = nil,
+                codes: [String: [String: String]] = [:]) {
+        self.id = id
+        self.kind = kind
+        self.file = file
+        self.identifierColumn = identifierColumn
+        self.identifierType = identifierType
+        self.dialect = dialect
+        self.columns = columns
+        self.missingCodes = missingCodes
+        self.wave = wave
+        self.codes = codes
+    }
 }
 
 public struct HypothesisFamily: Sendable, Equatable {

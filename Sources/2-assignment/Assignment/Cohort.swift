@@ -1,17 +1,6 @@
 import Basics
+import TrialData
 import TrialDesign
-
-/// One row of a cohort file as read at the edge: the 1-based line it starts on and its cells by column.
-/// It may still hold real national numbers; it lives in memory only until `CohortIntake` has replaced them.
-public struct CohortRow: Sendable {
-    public var line: Int
-    public var fields: [String: String]
-
-    public init(line: Int, fields: [String: String]) {
-        self.line = line
-        self.fields = fields
-    }
-}
 
 /// A cohort member after intake: identifiers pseudonymised, nothing that identifies a person directly.
 public struct CohortUnit: Sendable, Equatable, Codable {

@@ -1,46 +1,7 @@
 import Basics
 import Foundation
+import TrialData
 import TrialDesign
-
-/// One row of an assignment list made elsewhere (the city or funder drew it with another tool, or by hand),
-/// as read at the edge: cells already parsed in the source's dialect, arm labels mapped through the
-/// source's `codes`, national numbers already replaced by pseudonyms.
-public struct ExternalAssignmentRow: Sendable, Equatable {
-    /// The line of the file the row starts on.
-    public var line: Int
-    /// The family as the store knows it: the study code, or the pseudonym of a national number.
-    public var unitID: String
-    /// How messages name the family (never a national number).
-    public var shown: String
-    /// The arm after the `codes: { arm: … }` mapping (the cell itself when no mapping applies).
-    public var arm: String
-    /// The arm cell as written in the file.
-    public var armCell: String
-    public var assignedOn: CalendarDate
-    public var stratum: String?
-    public var block: String?
-    public var cluster: String?
-    /// The probability of the family's own arm, when the file has a `probability` column.
-    public var probability: Double?
-    /// Per-arm probability columns (`probability_<arm>`): arm id → probability; empty when absent.
-    public var armProbabilities: [String: Double]
-
-    public init(line: Int, unitID: String, shown: String? = nil, arm: String, armCell: String? = nil,
-                assignedOn: CalendarDate, stratum: String? = nil, block: String? = nil, cluster: String? = nil,
-                probability: Double? = nil, armProbabilities: [String: Double] = [:]) {
-        self.line = line
-        self.unitID = unitID
-        self.shown = shown ?? unitID
-        self.arm = arm
-        self.armCell = armCell ?? arm
-        self.assignedOn = assignedOn
-        self.stratum = stratum
-        self.block = block
-        self.cluster = cluster
-        self.probability = probability
-        self.armProbabilities = armProbabilities
-    }
-}
 
 /// What the checks need to know about the trial, as plain values.
 public struct ExternalAssignmentContext: Sendable {
@@ -92,19 +53,6 @@ public struct ExternalAssignmentContext: Sendable {
 
     /// Whether the file gives probabilities (a `probability` column or per-arm columns).
     public var probabilitiesGiven: Bool { probabilityColumn != nil || !armProbabilityColumns.isEmpty }
-}
-
-/// One problem of one row: fatal, the list is not imported.
-public struct ExternalAssignmentProblem: Sendable, Equatable, CustomStringConvertible {
-    public var line: Int
-    /// `FILE:LINE: what is wrong; what to do`.
-    public var message: String
-    public var description: String { message }
-
-    public init(line: Int, message: String) {
-        self.line = line
-        self.message = message
-    }
 }
 
 /// An arm's share in one stratum, with the exact binomial test against the declared ratio.

@@ -1,7 +1,8 @@
 import TrialDesign
 
-/// The canonical fields of each source kind and the closed vocabularies of its coded fields. Raw codes
-/// in a file are first mapped through the design's `codes:` (per source), then checked here.
+/// The closed vocabularies of the coded fields of the source kinds (each kind's reader names its
+/// canonical fields, under `Kinds/`). Raw codes in a file are first mapped through the design's
+/// `codes:` (per source), then checked here.
 public enum Vocabulary {
     /// `ocmw_aid` kinds.
     public static let aidKinds: Set<String> = [
@@ -26,30 +27,6 @@ public enum Vocabulary {
     /// Reasons a family leaves a registry's scope (`scope_exit`): moved out of the municipality, died,
     /// or another reason the register gives. Dutch labels (`verhuisd`, `overleden`) map through `codes:`.
     public static let exitReasons: Set<String> = ["moved", "died", "other"]
-
-    /// A canonical field of a source kind.
-    public struct Field: Sendable, Equatable {
-        public var name: String
-        public var required: Bool
-    }
-
-    /// The canonical fields of a registry source kind (survey answers are every other column).
-    public static func fields(of kind: SourceKind) -> [Field] {
-        func r(_ n: String) -> Field { Field(name: n, required: true) }
-        func o(_ n: String) -> Field { Field(name: n, required: false) }
-        switch kind {
-        case .ocmwLeefloon: return [r("month"), r("amount"), r("category")]
-        case .ocmwAid: return [r("kind"), r("decision_date"), r("start"), o("end"), o("amount")]
-        case .federalStatements:
-            return [r("statement_month"), r("amount_type"), r("period_start"), r("period_end"), r("sign"),
-                    r("amount_cents"), r("category"), o("legislation"), o("municipality")]
-        case .vdabStatus: return [r("month"), r("category"), o("placement"), o("benefit")]
-        case .kszPosition: return [r("quarter"), r("position")]
-        case .survey: return [r("interview_date")]
-        case .scopeExit: return [r("date"), r("reason")]
-        case .cohort, .assignment, .takeUp: return []
-        }
-    }
 
     /// Years a registry or survey date may fall in; anything else is `out_of_range`.
     public static let plausibleYears = 1950...2100

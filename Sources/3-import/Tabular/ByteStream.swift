@@ -1,9 +1,10 @@
 import Foundation
 
-/// Reads a file in fixed-size chunks (1 MiB), so a file of any size is read in bounded memory. An
-/// optional observer sees every chunk (e.g. to hash the file while it is read).
+/// Reads a file in fixed-size chunks (1 MiB), so a file of any size is read in bounded memory; or bytes
+/// already in memory, as one chunk (the same readers then parse text given as a string). An optional
+/// observer sees every chunk (e.g. to hash the file while it is read).
 final class ByteStream {
-    private let handle: FileHandle
+    private let handle: FileHandle?
     private var buffer: [UInt8] = []
     private var position = 0
     private var finished = false
@@ -19,10 +20,19 @@ final class ByteStream {
         self.observer = observer
     }
 
-    deinit { try? handle.close() }
+    /// The bytes as the stream's only chunk.
+    init(bytes: [UInt8]) {
+        handle = nil
+        buffer = bytes
+        finished = true
+        chunkSize = bytes.count
+        observer = nil
+    }
+
+    deinit { try? handle?.close() }
 
     private func refill() -> Bool {
-        guard !finished else { return false }
+        guard !finished, let handle else { return false }
         let data = handle.readData(ofLength: chunkSize)
         if data.isEmpty { finished = true; return false }
         observer?(data)
@@ -71,7 +81,7 @@ final class ByteStream {
     /// Consumes the bytes of the current chunk up to (not including) the first `stop`, or to the end of
     /// the chunk, appending them to `bytes`.
     @inline(__always)
-    func appendRun(into bytes: inout [UInt8], stop: UInt8) -> Void {
+    func appendRun(into bytes: inout [UInt8], stop: UInt8) {
         let start = position
         var p = position
         buffer.withUnsafeBufferPointer { b in

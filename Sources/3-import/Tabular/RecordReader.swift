@@ -77,6 +77,17 @@ public final class DelimitedRecordReader: RecordSource {
         stream = try ByteStream(path: path, chunkSize: chunkSize, observer: observer)
     }
 
+    /// A reader of text already in memory (its bytes in the encoding given).
+    public init(bytes: [UInt8], separator: Character, quote: Character = "\"", encoding: CharacterEncoding = .utf8) {
+        guard let s = separator.asciiValue, let q = quote.asciiValue else {
+            preconditionFailure("separator and quote must be ASCII characters")
+        }
+        self.separator = s
+        self.quote = q
+        self.encoding = encoding
+        stream = ByteStream(bytes: bytes)
+    }
+
     private func start() throws {
         started = true
         if stream.peek() == 0xEF {
@@ -215,7 +226,7 @@ public final class FixedWidthRecordReader: RecordSource {
             var sawAny = false
             while stream.peek() != nil {
                 sawAny = true
-                _ = stream.appendRun(into: &lineBytes, stop: 0x0A)
+                stream.appendRun(into: &lineBytes, stop: 0x0A)
                 if let b = stream.next() {
                     if b == 0x0A { break }
                     lineBytes.append(b)

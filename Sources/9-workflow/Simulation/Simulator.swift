@@ -1,6 +1,7 @@
-import Foundation
 import Assignment
 import Basics
+import Foundation
+import Ingest
 import NumericCore
 import Tabular
 import TrialDesign
@@ -113,11 +114,8 @@ struct World {
     /// and the planted effects appear in `rct run`. Take-up (the mandate) is then drawn here: 85% of the
     /// intervention families, none of the control families.
     mutating func assign(cohortPath: String, keyPath: String?) throws {
-        let table = try DelimitedReader(separator: ",").read(path: cohortPath)
-        let header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
-        let rows = zip(table.rows, table.lines).map { cells, line in
-            CohortRow(line: line, fields: Dictionary(uniqueKeysWithValues: zip(header, cells)))
-        }
+        let cohort = try CohortReader.read(path: cohortPath, dialect: design.sources.first { $0.kind == .cohort }?.dialect ?? .standard)
+        let header = cohort.header, rows = cohort.rows
         var intake = CohortIntake(design: design, pseudonymizer: nil, source: cohortPath)
         if intake.needsKey, let keyPath { intake.pseudonymizer = try Pseudonymizer(keyFile: keyPath) }
         try intake.checkHeader(header)

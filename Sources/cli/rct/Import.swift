@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrialStore
+import Workflow
 
 /// `rct import DESIGN [--store PATH] [--source ID …] [--replace]`: imports the design's registry and
 /// survey extracts into the trial store.
@@ -18,47 +19,32 @@ struct Import: ParsableCommand {
             unless --replace is given. See docs/import.md.
             """)
 
-    @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.")
-    var design: String
-
-    @Option(help: "The trial store (default: beside the design, NAME.sqlite).")
-    var store: String?
-
-    @Option(name: .customLong("source"), help: "Import only this source (repeat for several).")
-    var sources: [String] = []
-
-    @Flag(help: "Replace the earlier import of a source whose file changed (its rows are kept but no longer read).")
-    var replace = false
-
+    @OptionGroup var trial: TrialOptions
+    @Option(name: .customLong("source"), help: "Import only this source (repeat for several).") var sources: [String] = []
+    @OptionGroup var replacing: ReplaceOption
     @Flag(help: "Stream every file into the store row by row instead of holding a source in memory (automatic from 64 MiB).")
     var stream = false
-
-    @Option(help: "Print the quarantined (rejected) rows of this source's active import and stop.")
-    var quarantine: String?
+    @Option(help: "Print the quarantined (rejected) rows of this source's active import and stop.") var quarantine: String?
 
     func run() throws {
-        try StoreSupport.reporting {
-            let (d, data) = try StoreSupport.loadDesign(design)
-            let storePath = store ?? StoreSupport.defaultStorePath(design: design)
-            let trialStore = try TrialStore.open(path: storePath)
-            try trialStore.checkDesign(data)
+        try reportingFailures {
+            let file = try trial.loadDesign("import")
+            let store = try TrialStoreAccess.openExisting(file, store: trial.store)
             if let quarantine {
-                try printQuarantine(of: quarantine, store: trialStore)
+                try printQuarantine(of: quarantine, store: store, design: file)
                 return
             }
-            let outcomes = try ImportStep.run(design: d, designPath: design, store: trialStore,
-                                              sources: sources.isEmpty ? nil : sources, replace: replace,
-                                              streamFrom: stream ? 0 : ImportStep.streamingFile, progress: { printError($0) })
-            for outcome in outcomes { for line in outcome.report { print(line) } }
+            let outcomes = try ImportStep.run(file, store: store, options: replacing.importOptions(
+                sources: sources.isEmpty ? nil : sources, streamFrom: stream ? 0 : ImportStep.streamingFile), progress: { printError($0) })
+            for outcome in outcomes { outcome.report.forEach { print($0) } }
             let changed = outcomes.filter { $0.status != .unchanged }.count
-            print("store \(storePath): \(changed) source\(changed == 1 ? "" : "s") imported, "
-                + "\(outcomes.count - changed) unchanged")
+            print("store \(store.path): \(changed) source\(changed == 1 ? "" : "s") imported, \(outcomes.count - changed) unchanged")
         }
     }
 
-    private func printQuarantine(of source: String, store: TrialStore) throws {
+    private func printQuarantine(of source: String, store: TrialStore, design: DesignFile) throws {
         guard let stored = try store.importSummaries().first(where: { $0.source == source }) else {
-            throw CommandFailure("\(store.path): source \(source) has not been imported; run `rct import \(design)` first")
+            throw WorkflowError.notImported(store: store.path, source: source, design: design.path)
         }
         let rows = try store.quarantine(importID: stored.id)
         print("\(source): \(stored.file), import \(stored.id): \(rows.count) quarantined row\(rows.count == 1 ? "" : "s")")

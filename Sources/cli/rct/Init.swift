@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrialStore
+import Workflow
 
 /// `rct init DESIGN [--store PATH]`: creates the trial store for a design.
 struct Init: ParsableCommand {
@@ -12,24 +13,19 @@ struct Init: ParsableCommand {
             designs/NAME.yaml → designs/NAME.sqlite (*.sqlite files are ignored by git).
             """)
 
-    @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.")
-    var design: String
-
-    @Option(help: "Where to create the store (default: beside the design, NAME.sqlite).")
-    var store: String?
+    @OptionGroup var trial: TrialOptions
 
     func run() throws {
-        try StoreSupport.reporting {
-            let (d, data) = try StoreSupport.loadDesign(design)
-            let path = store ?? StoreSupport.defaultStorePath(design: design)
+        try reportingFailures {
+            let file = try trial.loadDesign("init")
+            let path = trial.store ?? file.defaultStorePath
             if FileManager.default.fileExists(atPath: path) {
-                let existing = try TrialStore.open(path: path)
-                try existing.checkDesign(data)
-                print("\(path): already the trial store of \"\(d.trial.id)\" (design SHA-256 \(try existing.trial().designSHA256.prefix(12))…); nothing to do")
+                let existing = try TrialStoreAccess.openExisting(file, store: path)
+                print("\(path): already the trial store of \"\(file.design.trial.id)\" (design SHA-256 \(try existing.trial().designSHA256.prefix(12))…); nothing to do")
                 return
             }
-            let created = try TrialStore.create(path: path, design: d, designFile: design, designData: data)
-            print("\(path): created the trial store of \"\(d.trial.id)\" (design SHA-256 \(try created.trial().designSHA256.prefix(12))…)")
+            let created = try TrialStore.create(path: path, design: file.design, designFile: file.path, designData: file.data)
+            print("\(path): created the trial store of \"\(file.design.trial.id)\" (design SHA-256 \(try created.trial().designSHA256.prefix(12))…)")
         }
     }
 }

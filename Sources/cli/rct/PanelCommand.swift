@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Workflow
 
 /// `rct panel DESIGN`: the analysis data set from the trial store and the design's sources.
 struct PanelCommand: ParsableCommand {
@@ -13,20 +14,18 @@ struct PanelCommand: ParsableCommand {
             not for publication.
             """)
 
-    @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.") var design: String
-    @Option(help: "The trial store (default: beside the design, NAME.sqlite).") var store: String?
+    @OptionGroup var trial: TrialOptions
     @Option(help: "The output folder (default: out/NAME).") var out: String?
-    @Flag(help: "Replace the stored import of a source whose file changed (a corrected extract); without it a changed file stops.")
-    var replace = false
+    @OptionGroup var replacing: ReplaceOption
 
     func run() throws {
-        try StoreSupport.reporting {
-            let (d, data) = try StoreSupport.loadDesign(design)
-            let s = try RunSupport.openStore(design: d, designData: data, designPath: design, store: store)
-            let (panel, _) = try RunSupport.derivePanel(design: d, designPath: design, store: s, replace: replace, progress: { printError($0) })
-            let folder = out ?? RunSupport.defaultOut(design: design)
-            let urls = try RunSupport.writePanel(panel, design: d, out: folder)
-            print("panel written to \((folder as NSString).appendingPathComponent(RunSupport.panelFolder)) (\(urls.map(\.lastPathComponent).joined(separator: ", ")))")
+        try reportingFailures {
+            let file = try trial.loadDesign("panel")
+            let store = try TrialStoreAccess.open(file, store: trial.store)
+            let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: { printError($0) })
+            let folder = out ?? file.defaultOutput
+            let urls = try PanelStep.write(step.panel, design: file.design, out: folder)
+            print("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder)) (\(urls.map(\.lastPathComponent).joined(separator: ", ")))")
         }
     }
 }

@@ -4,6 +4,8 @@ import ArgumentParser
 @main
 struct RCT: ParsableCommand {
     static let version = "0.1.0"
+    /// The program and its version, as the report's provenance and the run manifest name it.
+    static var program: String { "rct \(version)" }
 
     static let configuration = CommandConfiguration(
         commandName: "rct",
@@ -37,10 +39,6 @@ struct RCT: ParsableCommand {
             // The report, and the whole pipeline in one command.
             Report.self,
             Run.self,
-            // Hidden: the import benchmark's entry point.
-            ImportBench.self,
-            // Hidden: the panel task of `make bench` (bench/README.md).
-            PanelBench.self,
         ]
     )
 }

@@ -1,32 +1,31 @@
 import ArgumentParser
 import Foundation
+import Workflow
 
 /// `rct report DESIGN`: effects, tables, figures and the HTML report.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Estimate every outcome × wave with the design's analysis and write the effect tables, figures and HTML report.",
         discussion: """
-            Derives the panel (as rct panel), estimates the design's pre-specified analysis (module Pipeline: \
+            Derives the panel (as rct panel), estimates the design's pre-specified analysis (module Analysis: \
             estimator, variance, strata, covariates, take-up, randomization inference, family corrections) and \
             writes effects.csv, effects.md, effects.tex, report.html, consort.svg and forest.svg into OUT, with \
             cells below publication.small_cell_threshold suppressed. See docs/reporting.md.
             """)
 
-    @Argument(help: "The design file, e.g. designs/mission-kortrijk.yaml.") var design: String
-    @Option(help: "The trial store (default: beside the design, NAME.sqlite).") var store: String?
+    @OptionGroup var trial: TrialOptions
     @Option(help: "The output folder (default: out/NAME).") var out: String?
-    @Flag(help: "Replace the stored import of a source whose file changed (a corrected extract); without it a changed file stops.")
-    var replace = false
+    @OptionGroup var replacing: ReplaceOption
 
     func run() throws {
-        try StoreSupport.reporting {
-            let (d, data) = try StoreSupport.loadDesign(design)
-            let s = try RunSupport.openStore(design: d, designData: data, designPath: design, store: store)
+        try reportingFailures {
+            let file = try trial.loadDesign("report")
+            let store = try TrialStoreAccess.open(file, store: trial.store)
             let progress: (String) -> Void = { printError($0) }
-            let (panel, inputs) = try RunSupport.derivePanel(design: d, designPath: design, store: s, replace: replace, progress: progress)
-            let folder = out ?? RunSupport.defaultOut(design: design)
-            let result = try RunSupport.writeReport(design: d, designPath: design, designData: data, panel: panel, inputs: inputs,
-                                                    out: folder, progress: progress)
+            let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: progress)
+            let folder = out ?? file.defaultOutput
+            let result = try ReportStep.run(file, panel: step.panel, inputs: step.inputs, out: folder, software: RCT.program,
+                                            progress: progress)
             for w in result.warnings { printError("warning: \(w)") }
             print("report written to \((folder as NSString).appendingPathComponent("report.html"))")
         }

@@ -11,14 +11,10 @@ struct Validate: ParsableCommand {
     var design: String
 
     func run() throws {
-        do {
+        try reportingFailures {
             let d = try Design.load(path: design)
             print("\(design): valid design \"\(d.trial.id)\": \(d.arms.count) arms, \(d.waves.count) waves, "
                 + "\(d.sources.count) sources, \(d.outcomes.count) outcomes (\(d.outcomes.filter(\.primary).count) primary)")
-        } catch let error as DesignError {
-            printError(error.description)
-            printError("\(design): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found; the design is not valid")
-            throw ExitCode(1)
         }
     }
 }

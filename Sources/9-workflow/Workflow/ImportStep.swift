@@ -1,13 +1,13 @@
-import Foundation
 import Basics
+import Foundation
 import Ingest
 import TrialData
 import TrialDesign
 import TrialStore
 
 /// What importing one source did, with the report lines to print.
-struct ImportOutcome {
-    enum Status: String {
+public struct ImportOutcome: Sendable {
+    public enum Status: String, Sendable {
         /// First import of the source.
         case imported
         /// The same file, linked the same way, was already imported: nothing written.
@@ -16,82 +16,87 @@ struct ImportOutcome {
         case replaced
     }
 
-    var source: String
+    public var source: String
     /// The file as the design names it.
-    var file: String
-    var status: Status
+    public var file: String
+    public var status: Status
     /// The source's active import after the step.
-    var stored: StoredImport
+    public var stored: StoredImport
     /// The import this one replaced (status `.replaced`).
-    var replaced: StoredImport?
+    public var replaced: StoredImport?
     /// The full import result; nil when unchanged (the file was not parsed again) or streamed (read the
     /// rows back from the store).
-    var result: ImportResult?
+    public var result: ImportResult?
     /// The report for standard output: counts, corrections, rejections, merge report, quarantine.
-    var report: [String]
+    public var report: [String]
 }
 
 /// The import step shared by `rct import` and `rct run`: imports the design's registry and survey
 /// sources into the trial store, linking rows to the store's assigned families.
 ///
-/// For every selected source (all registry and survey sources by default; never `cohort` or
-/// `assignment`), before anything is written: the file must exist, and if the source was imported before
-/// the file must be the same (same SHA-256, same key, same participants → `unchanged`, not parsed again)
-/// or `replace` must be given. Only then is each file parsed (`Ingest.importSource`, registry rows linked
-/// on `AssignedUnit.registryKey`, survey rows on the study id; other rows are rejected as
-/// `unknown_participant`) and saved in one transaction per source (`TrialStore.saveImport`); files of
-/// `streamingFile` bytes or more are streamed row by row inside that transaction (`Ingest.stream` +
-/// `TrialStore.streamImport`). A failure in one source leaves the sources before it imported and the
-/// store otherwise untouched. `progress` receives lines for standard error (files of 4 MiB or more).
-enum ImportStep {
+/// For every selected source (all extracts by default: `SourceKind.isExtract`), before anything is
+/// written: the file must exist, and if the source was imported before the file must be the same (same
+/// SHA-256, same key, same participants → `unchanged`, not parsed again) or `replace` must be given. Only
+/// then is each file parsed (`Ingest.importSource`, registry rows linked on `AssignedUnit.registryKey`,
+/// survey rows on the study id; other rows are rejected as `unknown_participant`) and saved in one
+/// transaction per source (`TrialStore.saveImport`); files of `streamingFile` bytes or more are streamed
+/// row by row inside that transaction (`Ingest.stream` + `TrialStore.streamImport`). A failure in one
+/// source leaves the sources before it imported and the store otherwise untouched. `progress` receives
+/// lines for standard error (files of 4 MiB or more).
+public enum ImportStep {
     /// Files from this size on get progress lines.
-    static let largeFile = 4 << 20
+    public static let largeFile = 4 << 20
 
     /// Files from this size on are streamed into the store row by row (`Ingest.stream` +
     /// `TrialStore.streamImport`) instead of being held in memory as a whole `ImportResult`.
-    static let streamingFile = 64 << 20
+    public static let streamingFile = 64 << 20
 
-    static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
-                    progress: (String) -> Void) throws -> [ImportOutcome] {
-        try run(design: design, designPath: designPath, store: store, sources: sources, replace: replace,
-                streamFrom: streamingFile, progress: progress)
+    /// How the step imports.
+    public struct Options: Sendable {
+        /// The sources to import (their ids); nil imports every extract of the design.
+        public var sources: [String]?
+        /// Replace a stored import whose file changed (a corrected extract).
+        public var replace: Bool
+        /// Files of this many bytes or more are streamed into the store (0: every file).
+        public var streamFrom: Int
+        /// Read and prepare rows on a second thread (the default); false uses the calling thread only.
+        public var pipelined: Bool
+        /// SHA-256 of files already fingerprinted in this run (path → hex), so they are not read again.
+        public var fingerprints: [String: String]
+
+        public init(sources: [String]? = nil, replace: Bool = false, streamFrom: Int = ImportStep.streamingFile,
+                    pipelined: Bool = true, fingerprints: [String: String] = [:]) {
+            self.sources = sources
+            self.replace = replace
+            self.streamFrom = streamFrom
+            self.pipelined = pipelined
+            self.fingerprints = fingerprints
+        }
     }
 
-    /// As above; files of `streamFrom` bytes or more are streamed (0: every file).
-    static func run(design: Design, designPath: String, store: TrialStore, sources: [String]? = nil, replace: Bool = false,
-                    streamFrom: Int, progress: (String) -> Void) throws -> [ImportOutcome] {
-        let selected = try select(design: design, designPath: designPath, sources)
+    public static func run(_ file: DesignFile, store: TrialStore, options: Options = Options(),
+                           progress: (String) -> Void) throws -> [ImportOutcome] {
+        let replace = options.replace
+        let selected = try select(file, options.sources)
         let units = try store.assignedUnits()
-        if units.isEmpty {
-            throw CommandFailure("\(store.path): the store has no assigned families yet, so imported rows cannot be linked to "
-                + "the trial; run \(StoreSupport.howToAssign(design: design, designPath: designPath, storePath: store.path)) first")
-        }
-        let key: Pseudonymizer? = try selected.contains { $0.identifierType == .insz } ? pseudonymizer(design, designPath) : nil
-        let folder = URL(fileURLWithPath: designPath).deletingLastPathComponent().path
-        func path(of source: Source) -> String {
-            source.file.hasPrefix("/") ? source.file : (folder as NSString).appendingPathComponent(source.file)
-        }
+        if units.isEmpty { throw WorkflowError.nothingToLink(store: store.path, howToAssign: file.howToAssign(storePath: store.path)) }
+        let key: Pseudonymizer? = try selected.contains { $0.identifierType == .insz } ? file.pseudonymizerForSources() : nil
 
         // Check every source before writing anything: a refusal leaves the store untouched.
         struct Plan { var source: Source; var path: String; var known: Set<String>; var fingerprint: String; var unchanged: StoredImport? }
         var plans: [Plan] = []
         for source in selected {
-            let file = path(of: source)
-            guard FileManager.default.isReadableFile(atPath: file) else {
-                throw CommandFailure("\(file): cannot read the file of source \(source.id); check `file:` of that source in \(designPath) "
-                    + "(paths are relative to the design's folder)")
+            let path = file.path(of: source)
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw WorkflowError.unreadableSource(path: path, source: source.id, design: file.path)
             }
             let known = Ingest.participants(units, for: source)
-            let fingerprint = try Fingerprint.sha256(file: file)
-            do {
-                let unchanged = try store.checkImport(
-                    source: source.id, file: source.file, fingerprint: fingerprint,
-                    keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
-                    participantsFingerprint: TrialStore.participantsFingerprint(known), replace: replace)
-                plans.append(Plan(source: source, path: file, known: known, fingerprint: fingerprint, unchanged: unchanged))
-            } catch let error as ImportStoreError {
-                throw CommandFailure(error.description)
-            }
+            let fingerprint = try options.fingerprints[path] ?? Fingerprint.sha256(file: path)
+            let unchanged = try store.checkImport(
+                source: source.id, file: source.file, fingerprint: fingerprint,
+                keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
+                participantsFingerprint: TrialStore.participantsFingerprint(known), replace: replace)
+            plans.append(Plan(source: source, path: path, known: known, fingerprint: fingerprint, unchanged: unchanged))
         }
 
         var outcomes: [ImportOutcome] = []
@@ -104,7 +109,7 @@ enum ImportStep {
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: plan.path)[.size] as? Int) ?? 0
             let large = size >= largeFile
-            let streaming = size >= streamFrom
+            let streaming = size >= options.streamFrom
             if large {
                 progress("\(source.id): reading \(source.file) (\(String(format: "%.1f", Double(size) / 1_048_576)) MiB)"
                     + (streaming ? ", streaming it into the store…" : "…"))
@@ -115,12 +120,14 @@ enum ImportStep {
             do {
                 if streaming {
                     (saved, digest) = try streamed(plan.source, path: plan.path, known: plan.known, fingerprint: plan.fingerprint,
-                                                   key: key, store: store, replace: replace,
+                                                   key: key, store: store, replace: replace, pipelined: options.pipelined,
                                                    progress: { if large { progress("\(source.id): \($0) rows written") } })
                 } else {
-                    let r = try Ingest.importSource(source, design: design, designDirectory: folder, pseudonymizer: key,
-                                                    knownParticipants: plan.known)
-                    guard r.fingerprint == plan.fingerprint else { throw changed(plan.path, source) }
+                    let r = try Ingest.importSource(source, design: file.design, designDirectory: file.directory, pseudonymizer: key,
+                                                    knownParticipants: plan.known, pipelined: options.pipelined)
+                    guard r.fingerprint == plan.fingerprint else {
+                        throw WorkflowError.fileChangedWhileImported(path: plan.path, source: source.id)
+                    }
                     result = r
                     digest = Digest(r)
                     if large { progress("\(source.id): \(r.rowsRead) rows read; writing them to the store…") }
@@ -130,10 +137,8 @@ enum ImportStep {
                         if large && written < total { progress("\(source.id): \(written) of \(total) rows written") }
                     }
                 }
-            } catch let error as ImportStoreError {
-                throw CommandFailure(error.description)
             } catch let error as ImportError {
-                throw CommandFailure("\(error.description) (source \(source.id) of \(designPath))")
+                throw WorkflowError.importFailed(reason: error.description, source: source.id, design: file.path)
             }
             switch saved {
             case let .unchanged(stored):
@@ -150,16 +155,11 @@ enum ImportStep {
         return outcomes
     }
 
-    static func changed(_ path: String, _ source: Source) -> CommandFailure {
-        CommandFailure("\(path): the file changed while it was being imported (source \(source.id)); nothing was "
-            + "imported for it. Wait until it is completely written and run the import again")
-    }
-
     /// Streams one file into the store inside the import's transaction. The importer's closures cannot
     /// throw: the first store error is kept, later rows are skipped, and it is thrown when the file has
     /// been read (rolling the import back).
     static func streamed(_ source: Source, path: String, known: Set<String>, fingerprint: String, key: Pseudonymizer?,
-                         store: TrialStore, replace: Bool, progress: (Int) -> Void) throws -> (ImportSaveOutcome, Digest?) {
+                         store: TrialStore, replace: Bool, pipelined: Bool, progress: (Int) -> Void) throws -> (ImportSaveOutcome, Digest?) {
         let header = ImportHeader(source: source.id, file: source.file, fingerprint: fingerprint,
                                   keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
                                   participantsFingerprint: TrialStore.participantsFingerprint(known))
@@ -170,7 +170,7 @@ enum ImportStep {
             var first: [Rejection] = []
             var kept = 0
             let tally = try Ingest.stream(
-                path: path, source: source, pseudonymizer: key, knownParticipants: known,
+                path: path, source: source, pseudonymizer: key, knownParticipants: known, pipelined: pipelined,
                 registry: { r in
                     guard failure == nil else { return }
                     do { try writer.add(r); kept += 1 } catch { failure = error }
@@ -191,9 +191,9 @@ enum ImportStep {
                     } catch { failure = error }
                 })
             if let failure { throw failure }
-            guard tally.fingerprint == fingerprint else { throw changed(path, source) }
+            guard tally.fingerprint == fingerprint else { throw WorkflowError.fileChangedWhileImported(path: path, source: source.id) }
             // Ingest.stream always sets the merge report when the stream ends.
-            guard let merge = tally.merge else { throw CommandFailure("\(path): the importer gave no merge report; nothing was imported") }
+            guard let merge = tally.merge else { throw WorkflowError.noMergeReport(path: path) }
             digest = Digest(rowsRead: tally.rowsRead, accepted: tally.accepted, rejected: tally.rejected, corrections: tally.corrections,
                             stored: kept, byReason: byReason, first: first, merge: merge, fingerprint: tally.fingerprint,
                             keyFingerprint: header.keyFingerprint)
@@ -220,30 +220,19 @@ enum ImportStep {
         return (try? encoder.encode(merge)).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The sources to import: every registry and survey source, or the ones named.
-    static func select(design: Design, designPath: String, _ ids: [String]?) throws -> [Source] {
-        let importable = design.sources.filter { ![.cohort, .assignment, .takeUp].contains($0.kind) }
+    /// The sources to import: every extract of the design, or the ones named.
+    static func select(_ file: DesignFile, _ ids: [String]?) throws -> [Source] {
+        let importable = file.design.sources.filter(\.kind.isExtract)
         guard let ids, !ids.isEmpty else {
-            if importable.isEmpty { throw CommandFailure("\(designPath): the design declares no registry or survey sources to import") }
+            if importable.isEmpty { throw WorkflowError.noImportableSources(design: file.path) }
             return importable
         }
         return try ids.map { id in
             if let s = importable.first(where: { $0.id == id }) { return s }
-            if let s = design.sources.first(where: { $0.id == id }) {
-                throw CommandFailure("\(designPath): source \(id) is a \(s.kind.rawValue) source, which `rct assign`, `rct import-assignment` or `rct run` reads, not `rct import`; "
-                    + "importable sources: \(importable.map(\.id).joined(separator: ", "))")
+            if let s = file.design.sources.first(where: { $0.id == id }) {
+                throw WorkflowError.notImportable(design: file.path, source: id, kind: s.kind, importable: importable.map(\.id))
             }
-            throw CommandFailure("\(designPath): no source \"\(id)\"; the design's importable sources are "
-                + importable.map(\.id).joined(separator: ", "))
-        }
-    }
-
-    static func pseudonymizer(_ design: Design, _ designPath: String) throws -> Pseudonymizer {
-        do { return try StoreSupport.pseudonymizer(design: design, designPath: designPath) } catch let error as Pseudonymizer.KeyError {
-            let p = design.pseudonymisation
-            throw CommandFailure("\(designPath): \(error.description). Registry files hold national numbers, which are replaced by "
-                + "pseudonyms with the key used at assignment: set \(p?.keyEnvironment ?? "the environment variable named by key_env") "
-                + "or point `key_file` (pseudonymisation section) at the key file")
+            throw WorkflowError.unknownSource(design: file.path, source: id, importable: importable.map(\.id))
         }
     }
 

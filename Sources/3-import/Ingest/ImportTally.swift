@@ -1,0 +1,11 @@
+/// Counts of a streamed import (see `Ingest.stream`).
+public struct ImportTally: Sendable, Equatable {
+    public var rowsRead = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var corrections = 0
+    /// SHA-256 of the file's bytes (hex), set when the stream ends.
+    public var fingerprint = ""
+    /// The merge report, set when the stream ends.
+    public var merge: MergeReport? = nil
+}

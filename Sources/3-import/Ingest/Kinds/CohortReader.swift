@@ -1,0 +1,93 @@
+import Tabular
+import TrialData
+import TrialDesign
+
+/// `cohort`: the families screened for the trial, one row per family with the columns the design's
+/// identifier, link column, enrolment date, eligibility rules, strata and covariates name. Read in the
+/// cohort source's dialect (separator, quote, encoding) and kept as text by column: `CohortIntake`
+/// (module Assignment) validates and pseudonymises the identifiers, the assignment plan parses the rest.
+/// The file needs a header line (the design names its columns).
+public struct CohortReader: SourceReader {
+    /// The canonical fields are the design's own column names, not fixed ones.
+    public static let fields: [SourceField] = []
+
+    public init() {}
+
+    /// The row's cells by column name, as written (not trimmed).
+    public func read(_ row: borrowing TextRow, _ cells: inout RowCells) throws -> [String: String] {
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(cells.names.count)
+        for (i, name) in cells.names.enumerated() { fields[name] = row.string(i, trimmed: false) }
+        return fields
+    }
+
+    /// A whole cohort file: its header (trimmed) and its rows with their lines.
+    public struct File: Sendable {
+        public var header: [String]
+        public var rows: [CohortRow]
+    }
+
+    /// Reads a cohort file in `dialect` (the design's cohort source's, or `Dialect.standard` for a file
+    /// the design does not describe).
+    ///
+    /// - Throws: `CohortFileError` naming the file, and the line where one is at fault: a missing file,
+    ///   no header line, a column named twice, a row whose number of fields differs from the header's,
+    ///   bytes not valid in the declared encoding.
+    public static func read(path: String, dialect: Dialect) throws -> File {
+        var file: SourceFile
+        do { file = try SourceFile(path: path, display: path, dialect: dialect) } catch ImportError.unreadable {
+            throw CohortFileError.missing(path: path)
+        } catch ImportError.emptyFile {
+            throw CohortFileError.empty(path: path)
+        }
+        guard dialect.header || dialect.format == .fixedWidth else { throw CohortFileError.noHeader(path: path) }
+        let header = file.names
+        if let duplicate = header.enumerated().first(where: { i, h in header[..<i].contains(h) }) {
+            throw CohortFileError.duplicateColumn(path: path, column: duplicate.element)
+        }
+        var cells = try RowCells(source: Source(cohortDialect: dialect), names: header, fields: fields, display: path)
+        let reader = CohortReader()
+        var rows: [CohortRow] = []
+        var row = TextRow()
+        do {
+            while try file.nextRow(&row) {
+                if let failure = file.shapeFailure(row) {
+                    throw CohortFileError.row(path: path, line: row.line, column: failure.column, message: failure.message)
+                }
+                rows.append(CohortRow(line: row.line, fields: try reader.read(row, &cells)))
+            }
+        } catch let e as RecordReadError {
+            throw CohortFileError.unreadable(path: path, reason: e.description)
+        }
+        return File(header: header, rows: rows)
+    }
+}
+
+/// Why a cohort file cannot be read. Each names the file (and line) and says what to do.
+public enum CohortFileError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case empty(path: String)
+    case noHeader(path: String)
+    case duplicateColumn(path: String, column: String)
+    case row(path: String, line: Int, column: String?, message: String)
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(path): return "\(path): no such cohort file"
+        case let .empty(path): return "\(path): the file is empty: it needs a header line"
+        case let .noHeader(path): return "\(path): a cohort file needs a header line naming its columns (dialect.header: true)"
+        case let .duplicateColumn(path, column): return "\(path):1: the column \"\(column)\" appears twice in the header"
+        case let .row(path, line, column, message): return "\(path):\(line): \(column.map { "column \($0): " } ?? "")\(message)"
+        case let .unreadable(path, reason): return "\(path): \(reason)"
+        }
+    }
+}
+
+extension Source {
+    /// A cohort source read in `dialect`, for a cohort file given outside the design's sources.
+    init(cohortDialect dialect: Dialect) {
+        self.init(id: "cohort", kind: .cohort, file: "", identifierColumn: "", identifierType: .code, dialect: dialect,
+                  columns: [:], missingCodes: [])
+    }
+}

@@ -1,0 +1,163 @@
+import Basics
+import Tabular
+import TrialDesign
+
+/// The cells of a source's rows as its reader sees them: each canonical field at its column (the
+/// design's `columns:` map, resolved against the file's header once), and each cell parsed in the
+/// source's dialect — dates and months in its `date_format`, amounts with its decimal mark and thousands
+/// separator, codes through its `codes:` map into a closed vocabulary. A cell that does not parse throws
+/// a `RowFailure` naming the column and saying what the cell should look like.
+///
+/// Cells are parsed from their bytes; the text is decoded only to say what is wrong with it. One value
+/// per file and thread: it remembers the last codes mapped (a few values repeat on every row).
+public struct RowCells {
+    public let source: Source
+    /// The file's column names (the header, or `V1`, `V2`, … without one; the layout's field names for a
+    /// fixed-width file).
+    public let names: [String]
+    /// The column of each canonical field the file has, searched by name (a few entries: faster than
+    /// hashing the name for every cell).
+    let slots: [(field: String, index: Int)]
+    let decimalMark: UInt8
+    let groupMark: UInt8?
+    var codeMemo: [(field: String, raw: String, mapped: String)] = []
+
+    /// Resolves `fields` against `names` through the source's `columns:` map. A required field, or one the
+    /// design maps explicitly, that the file lacks throws `ImportError.missingColumn` (naming `display`).
+    public init(source: Source, names: [String], fields: [SourceField], display: String) throws {
+        self.source = source
+        self.names = names
+        decimalMark = source.dialect.decimal.first?.asciiValue ?? 0x2E
+        groupMark = source.dialect.thousands?.first?.asciiValue
+        var slots: [(field: String, index: Int)] = []
+        for f in fields {
+            let c = source.columns[f.name] ?? f.name
+            if let i = names.firstIndex(of: c) { slots.append((f.name, i)) }
+            else if f.required || source.columns[f.name] != nil {
+                throw ImportError.missingColumn(file: display, source: source.id, field: f.name, column: c, available: names)
+            }
+        }
+        self.slots = slots
+    }
+
+    /// The file's column for a canonical field (as the design maps it, else the field's own name).
+    public func column(for field: String) -> String { source.columns[field] ?? field }
+
+    /// Where the field is in the file, nil when the file does not have it.
+    @inline(__always)
+    public func index(of field: String) -> Int? {
+        for s in slots where s.field == field { return s.index }
+        return nil
+    }
+
+    /// The column of a field that must not be blank in this row.
+    public func requiredIndex(_ r: borrowing TextRow, _ field: String) throws -> Int {
+        guard let i = index(of: field), !r.isBlank(i) else {
+            throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
+        }
+        return i
+    }
+
+    /// The column of a field, nil when the file has no such column or the row leaves it blank.
+    public func optionalIndex(_ r: borrowing TextRow, _ field: String) -> Int? {
+        guard let i = index(of: field), !r.isBlank(i) else { return nil }
+        return i
+    }
+
+    /// The trimmed text of a field, nil when absent or blank.
+    public func cell(_ r: borrowing TextRow, _ field: String) -> String? {
+        guard let i = index(of: field), !r.isBlank(i) else { return nil }
+        return r.string(i)
+    }
+
+    /// The trimmed text of a field that must not be blank.
+    public func required(_ r: borrowing TextRow, _ field: String) throws -> String {
+        guard let v = cell(r, field) else {
+            throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
+        }
+        return v
+    }
+
+    // MARK: Dates, months, amounts
+
+    /// The date in column `i`, in the dialect's date form, within the plausible years.
+    public func date(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
+        let format = source.dialect.dateFormat
+        guard let d = r.withField(i, { CellParser.date(bytes: $0, format: format) }) else { return try date(r.string(i), field) }
+        return try plausible(d, field)
+    }
+
+    /// The month in column `i` (its first day), in the dialect's month form, within the plausible years.
+    public func month(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
+        let format = source.dialect.dateFormat
+        guard let d = r.withField(i, { CellParser.month(bytes: $0, format: format) }) else { return try month(r.string(i), field) }
+        return try plausible(d, field)
+    }
+
+    /// The amount in euro in column `i`, in the dialect's decimal form, at most ±1,000,000.
+    public func amount(_ r: borrowing TextRow, _ i: Int, _ field: String, nonNegative: Bool) throws -> Double {
+        guard let v = r.withField(i, { CellParser.decimal(bytes: $0, mark: decimalMark, group: groupMark) }),
+              abs(v) <= Vocabulary.largestAmount, !nonNegative || v >= 0 else {
+            return try amount(r.string(i), field, nonNegative: nonNegative)
+        }
+        return v
+    }
+
+    public func plausible(_ d: CalendarDate, _ field: String) throws -> CalendarDate {
+        guard Vocabulary.plausibleYears.contains(d.year) else {
+            throw RowFailure(reason: .outOfRange, column: column(for: field),
+                             message: "\(field) \(d) lies outside the plausible years \(Vocabulary.plausibleYears.lowerBound)–\(Vocabulary.plausibleYears.upperBound)")
+        }
+        return d
+    }
+
+    func date(_ text: String, _ field: String) throws -> CalendarDate {
+        guard let d = CellParser.date(text, format: source.dialect.dateFormat) else {
+            throw RowFailure(reason: .unparseableDate, column: column(for: field),
+                             message: "\"\(text)\" is not a date in the form \(source.dialect.dateFormat.dayFormat.rawValue) (or the day does not exist)")
+        }
+        return try plausible(d, field)
+    }
+
+    func month(_ text: String, _ field: String) throws -> CalendarDate {
+        guard let d = CellParser.month(text, format: source.dialect.dateFormat) else {
+            let form = source.dialect.dateFormat.monthFormat == .dmy ? "MM/YYYY" : source.dialect.dateFormat.monthFormat.rawValue
+            throw RowFailure(reason: .unparseableDate, column: column(for: field),
+                             message: "\"\(text)\" is not a month in the form \(form)")
+        }
+        return try plausible(d, field)
+    }
+
+    func amount(_ text: String, _ field: String, nonNegative: Bool) throws -> Double {
+        let d = source.dialect
+        guard let v = CellParser.decimal(text, decimal: d.decimal.first ?? ".", thousands: d.thousands?.first) else {
+            throw RowFailure(reason: .unparseableAmount, column: column(for: field),
+                             message: "\"\(text)\" is not a number with decimal mark \"\(d.decimal)\"\(d.thousands.map { " and thousands separator \"\($0)\"" } ?? " (no thousands separator declared)")")
+        }
+        if abs(v) > Vocabulary.largestAmount {
+            throw RowFailure(reason: .outOfRange, column: column(for: field), message: "\(field) \(v) is beyond ±1,000,000 euro")
+        }
+        if nonNegative && v < 0 {
+            throw RowFailure(reason: .outOfRange, column: column(for: field),
+                             message: "\(field) is negative (\(v)); this source holds no negative amounts (recoveries belong in the federal statements)")
+        }
+        return v
+    }
+
+    // MARK: Codes
+
+    /// A raw code mapped through the source's `codes:` for `field` (then `defaults`) and checked against
+    /// the closed `vocabulary`.
+    public mutating func code(_ text: String, _ field: String, vocabulary: Set<String>,
+                              defaults: [String: String] = [:]) throws -> String {
+        for m in codeMemo where m.raw == text && m.field == field { return m.mapped }
+        let mapped = source.codes[field]?[text] ?? defaults[text] ?? text
+        guard vocabulary.contains(mapped) else {
+            let mapping = source.codes[field].map { " or a raw code mapped under codes: { \(field): … } (\($0.count) mapped)" } ?? "; map raw codes with codes: { \(field): { \"raw\": canonical } } in the design"
+            throw RowFailure(reason: .unknownCode, column: column(for: field),
+                             message: "\"\(text)\" is not a known \(field); allowed: \(vocabulary.sorted().joined(separator: ", "))\(mapping)")
+        }
+        if codeMemo.count < 32 { codeMemo.append((field, text, mapped)) }
+        return mapped
+    }
+}

@@ -1,0 +1,91 @@
+import Basics
+import Foundation
+import Ingest
+import Panel
+import TrialData
+import TrialDesign
+import TrialStore
+
+/// The inputs of the panel, read from the trial store (assigned units, registry records, survey
+/// responses, screening counts) and the design's take-up register.
+public struct PanelInputs: Sendable {
+    public var units: [AssignedUnit]
+    public var records: [RegistryRecord]
+    public var responses: [SurveyResponse]
+    /// Families that left a registry's scope, from the design's `scope_exit` sources (their stored
+    /// records, keyed by study id); they censor registry outcomes in the panel.
+    public var exits: [ScopeExit] = []
+    public var screening: Screening?
+    /// Source id → SHA-256 of the file read (for the report's provenance).
+    public var fingerprints: [(source: String, sha256: String)]
+    /// Notes for the run's output (e.g. take-up identifiers that match no family).
+    public var notes: [String]
+
+    /// Reads the inputs: the assigned units and screening counts, the active imports' records and
+    /// responses (those of `scope_exit` sources turned into `ScopeExit` values), and the take-up column
+    /// filled from the design's `take_up` source. Nothing is imported here (`ImportStep` does that).
+    public static func read(_ file: DesignFile, store: TrialStore, progress: (String) -> Void = { _ in }) throws -> PanelInputs {
+        let design = file.design
+        var units = try store.assignedUnits()
+        guard !units.isEmpty else {
+            throw WorkflowError.noAssignments(store: store.path, howToAssign: file.howToAssign(storePath: store.path))
+        }
+        var fingerprints: [(String, String)] = [], notes: [String] = []
+        for s in try store.importSummaries() { fingerprints.append((s.source, s.fingerprint)) }
+        let (records, exits) = scopeExits(design: design, units: units, records: try store.registryRecords())
+        if !exits.isEmpty {
+            let reasons = Dictionary(grouping: exits, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
+            progress("scope exits: \(exits.count) (\(reasons.joined(separator: ", "))); registry outcomes censored from the exit date")
+        }
+        let responses = try store.surveyResponses()
+        if let takeUp = file.source(ofKind: .takeUp), let column = design.analysis.takeUp?.column {
+            let path = file.path(of: takeUp)
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw TakeUpError.missing(path: path, source: takeUp.id)
+            }
+            let register = try TakeUpReader.read(path: path, source: takeUp, column: column) { try file.pseudonymizer() }
+            var matched = 0
+            for i in units.indices {
+                if let v = register.values[register.byLinkKey ? units[i].registryKey : units[i].id] {
+                    units[i].attributes[column] = v
+                    matched += 1
+                }
+            }
+            fingerprints.append((takeUp.id, try Fingerprint.sha256(file: path)))
+            progress("take-up \(takeUp.id): \(register.values.count) families in the register")
+            if matched < register.values.count {
+                let line = "take-up \(takeUp.id): \(register.values.count - matched) of the register's \(register.values.count) identifiers match no assigned family (check the identifier column and its type: \(takeUp.identifierType.rawValue))"
+                notes.append(line)
+                progress(line)
+            }
+        }
+        let counts = try store.screeningCounts()
+        var excluded: [String: Int] = [:]
+        for e in counts.excluded { excluded[e.rule.isEmpty ? e.reason : e.rule, default: 0] += e.count }
+        let screening = counts.screened > 0 ? Screening(screened: counts.screened, excluded: excluded) : nil
+        return PanelInputs(units: units, records: records, responses: responses, exits: exits, screening: screening,
+                           fingerprints: fingerprints, notes: notes)
+    }
+
+    /// Splits the stored registry records: those of the design's `scope_exit` sources become `ScopeExit`
+    /// values (participant = the unit's study id, found through `AssignedUnit.registryKey`, or the key
+    /// itself when the register is kept by study code; date = the record's start; reason = its `reason`
+    /// attribute), the rest stay registry records. A record whose key matches no unit keeps its key, and
+    /// the panel counts it as an unlinked exit.
+    public static func scopeExits(design: Design, units: [AssignedUnit], records: [RegistryRecord]) -> ([RegistryRecord], [ScopeExit]) {
+        let exitSources = Set(design.sources.filter { $0.kind == .scopeExit }.map(\.id))
+        guard !exitSources.isEmpty else { return (records, []) }
+        var idOf = Dictionary(units.map { ($0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
+        for u in units where idOf[u.id] == nil { idOf[u.id] = u.id }
+        var kept: [RegistryRecord] = [], exits: [ScopeExit] = []
+        for r in records {
+            if exitSources.contains(r.source) {
+                exits.append(ScopeExit(participant: idOf[r.participant] ?? r.participant, date: r.start,
+                                       reason: r.attributes["reason"] ?? "other"))
+            } else {
+                kept.append(r)
+            }
+        }
+        return (kept, exits)
+    }
+}

@@ -1,0 +1,53 @@
+import Analysis
+import Foundation
+import Panel
+import Reporting
+import TrialDesign
+
+/// The report step shared by `rct report` and `rct run`: estimates the design's pre-specified analysis
+/// on the panel (`TrialAnalysis`) and writes the published files, small cells suppressed per the design.
+public enum ReportStep {
+    /// The published files written into the output folder.
+    public static let files = ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg"]
+
+    /// Estimates and writes the published outputs into `out`. `software` names the program in the
+    /// report's provenance (e.g. `rct 0.1.0`); `generatedOn` is the report's date (YYYY-MM-DD).
+    public static func run(_ file: DesignFile, panel: PanelData, inputs: PanelInputs, out: String, software: String,
+                           generatedOn: String = ReportStep.today(), progress: (String) -> Void) throws -> AnalysisResult {
+        let design = file.design
+        let provenance = Provenance(
+            software: software, designFile: file.path, designFingerprint: file.fingerprint,
+            dataFingerprints: inputs.fingerprints.map { Labelled(id: $0.source, label: $0.sha256) }, seeds: [],
+            generatedOn: generatedOn)
+        let result: AnalysisResult
+        do {
+            result = try TrialAnalysis.analyse(design: design, panel: panel, provenance: provenance, progress: progress)
+        } catch let error as AnalysisError {
+            throw WorkflowError.report(error.description)
+        }
+        let content = result.content
+        let policy = content.policy
+        var files: [(String, String)] = [
+            ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy)),
+            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy)),
+            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy)),
+            ("report.html", HTMLReport.render(content)),
+            ("forest.svg", ForestPlot.svg(content.effects, policy: policy)),
+        ]
+        if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, policy: policy))) }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for (name, text) in files {
+            try OutputFile.write(text, to: (out as NSString).appendingPathComponent(name))
+        }
+        return result
+    }
+
+    /// Today's date (UTC), YYYY-MM-DD.
+    public static func today() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: Date())
+    }
+}

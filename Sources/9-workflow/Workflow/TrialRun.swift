@@ -1,0 +1,105 @@
+import Analysis
+import Foundation
+import TrialDesign
+import TrialStore
+
+/// The whole evaluation in one step (`rct run DESIGN`): the store, the assignment (drawn here from the
+/// design's cohort, or a list made elsewhere entered with every check), the import of every extract, the
+/// panel, the pre-specified analysis and the report — re-running only when the design, the assignments,
+/// an input file or the program changed since the last run (`RunManifest`).
+public enum TrialRun {
+    public struct Options: Sendable {
+        /// The trial store (default: beside the design).
+        public var store: String?
+        /// The output folder (default: `out/NAME`).
+        public var out: String?
+        public var importOptions: ImportStep.Options
+        /// The program, for the report's provenance and the manifest (e.g. `rct 0.1.0`).
+        public var program: String
+
+        public init(store: String? = nil, out: String? = nil, importOptions: ImportStep.Options = .init(), program: String) {
+            self.store = store
+            self.out = out
+            self.importOptions = importOptions
+            self.program = program
+        }
+    }
+
+    /// Where a run's messages go: lines of the steps' reports (standard output), progress lines and
+    /// warnings (standard error).
+    public struct Messages {
+        public var output: (String) -> Void
+        public var progress: (String) -> Void
+        public var warning: (String) -> Void
+
+        public init(output: @escaping (String) -> Void, progress: @escaping (String) -> Void, warning: @escaping (String) -> Void) {
+            self.output = output
+            self.progress = progress
+            self.warning = warning
+        }
+    }
+
+    public enum Outcome: Sendable {
+        /// Nothing changed since the last run: the report is where it was.
+        case upToDate(report: String)
+        /// Everything was written; the analysis's notes are in the result.
+        case written(report: String, result: AnalysisResult)
+    }
+
+    public static func run(_ file: DesignFile, options: Options, messages: Messages) throws -> Outcome {
+        let d = file.design
+        let step = messages.progress
+        let storePath = options.store ?? file.defaultStorePath
+        let folder = options.out ?? file.defaultOutput
+
+        // 1. Store.
+        if !FileManager.default.fileExists(atPath: storePath) {
+            step("init: creating the trial store \(storePath)")
+            _ = try TrialStore.create(path: storePath, design: d, designFile: file.path, designData: file.data)
+        }
+        let store = try TrialStoreAccess.openExisting(file, store: storePath)
+
+        // 2. Assignment.
+        let head = try store.trial().headSeq
+        if head == 0, let list = file.source(ofKind: .assignment) {
+            // Randomised elsewhere: the design's assignment source enters the hash chain, checked.
+            step("assign: importing the assignment list \(list.file) (randomised elsewhere)")
+            let outcome = try AssignmentListImport.run(file, store: store)
+            outcome.warnings.forEach(messages.warning)
+            outcome.lines.forEach(messages.output)
+        } else if head == 0 {
+            guard let cohort = file.source(ofKind: .cohort) else { throw WorkflowError.noCohortSourceToAssign(design: file.path) }
+            let cohortPath = file.path(of: cohort)
+            step("assign: randomising the cohort \(cohortPath) (\(d.randomisation.method.rawValue), seed \(d.randomisation.seed))")
+            try CohortAssignment.run(file, cohortPath: cohortPath, store: store).lines.forEach(messages.output)
+        } else {
+            step("assign: the store already holds \(head) assignment records")
+        }
+
+        // 3. Up to date?
+        let software = RunManifest.softwareFingerprint(program: options.program)
+        let (manifest, fingerprints) = try RunManifest.current(file, store: store, software: software)
+        let manifestPath = (folder as NSString).appendingPathComponent(RunManifest.fileName)
+        let report = (folder as NSString).appendingPathComponent("report.html")
+        let previous = RunManifest.read(path: manifestPath)
+        if let previous, previous == manifest,
+           RunManifest.outputs.allSatisfy({ FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }) {
+            step("up to date: design, assignments and inputs unchanged since the last run (\(manifestPath))")
+            return .upToDate(report: report)
+        }
+        if let previous { step("changed since the last run: " + previous.differences(from: manifest).joined(separator: ", ")) }
+
+        // 4–6. Import, panel, estimate, report.
+        var importOptions = options.importOptions
+        importOptions.fingerprints.merge(fingerprints) { given, _ in given }
+        let panel = try PanelStep.run(file, store: store, importOptions: importOptions, progress: step)
+        try PanelStep.write(panel.panel, design: d, out: folder)
+        step("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder))")
+        let result = try ReportStep.run(file, panel: panel.panel, inputs: panel.inputs, out: folder, software: options.program,
+                                        progress: step)
+        if !result.warnings.isEmpty { step("estimation: \(result.warnings.count) notes (rows dropped listwise and the like); rct report lists them") }
+        try manifest.write(path: manifestPath)
+        step("report written: \(ReportStep.files.joined(separator: ", ")), manifest.json")
+        return .written(report: report, result: result)
+    }
+}

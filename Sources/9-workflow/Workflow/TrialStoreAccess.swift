@@ -1,0 +1,90 @@
+import Assignment
+import Foundation
+import TrialData
+import TrialDesign
+import TrialStore
+
+/// Opening a design's trial store, and the conversions between the assignment procedures' values and
+/// the store's records.
+public enum TrialStoreAccess {
+    /// Opens the store at `path` (default: beside the design) and checks that it belongs to this design.
+    /// - Throws: `WorkflowError.noStore` when it does not exist; `StoreError.designChanged` for another design.
+    public static func open(_ file: DesignFile, store path: String?) throws -> TrialStore {
+        let path = path ?? file.defaultStorePath
+        guard FileManager.default.fileExists(atPath: path) else { throw WorkflowError.noStore(path: path, design: file.path) }
+        let store = try TrialStore.open(path: path)
+        try store.checkDesign(file.data)
+        return store
+    }
+
+    /// Opens the store at `path` (default: beside the design) as `TrialStore.open` does (which names a
+    /// missing store in its own words), and checks its design.
+    public static func openExisting(_ file: DesignFile, store path: String?) throws -> TrialStore {
+        let store = try TrialStore.open(path: path ?? file.defaultStorePath)
+        try store.checkDesign(file.data)
+        return store
+    }
+
+    /// Earlier assignments of the store, in record order, for rolling replay.
+    public static func prior(_ records: [AssignmentRecord]) -> [PriorAssignment] {
+        records.map {
+            PriorAssignment(unitID: $0.entry.unitID, arm: $0.entry.arm, attributes: $0.attributes,
+                            capacityStatus: CapacityStatus(rawValue: $0.entry.capacityStatus) ?? .notLimited,
+                            caseManager: $0.entry.caseManager)
+        }
+    }
+
+    static func screeningEntries(_ screened: [ScreenedUnit]) -> [ScreeningEntry] {
+        screened.map { s in
+            switch s.outcome {
+            case .eligible:
+                return ScreeningEntry(unitID: s.unit.id, linkKey: s.unit.linkKey, line: s.unit.line,
+                                      attributes: s.unit.attributes, eligible: true)
+            case let .excluded(rule, reason):
+                return ScreeningEntry(unitID: s.unit.id, linkKey: s.unit.linkKey, line: s.unit.line,
+                                      attributes: s.unit.attributes, eligible: false, rule: rule, reason: reason)
+            }
+        }
+    }
+
+    static func assignmentEntries(_ run: AssignmentRun) throws -> [AssignmentEntry] {
+        try run.assignments.map { a in
+            guard let date = a.assignedOn else { throw WorkflowError.noEnrolmentDate(unit: a.unitID) }
+            return AssignmentEntry(unitID: a.unitID, linkKey: a.linkKey, line: a.line, arm: a.arm, assignedOn: date,
+                                   stratum: a.stratum, block: a.block, blockSize: a.blockSize, cluster: a.cluster,
+                                   probability: a.probability, procedure: a.procedure, seed: a.seed, generator: a.generator,
+                                   caseManager: a.caseManager, capacityStatus: a.capacityStatus.rawValue)
+        }
+    }
+
+    /// Refuses a family that already has an arm, naming it and its record.
+    static func refuseAssigned(_ units: [CohortUnit], _ records: [AssignmentRecord]) throws {
+        let assigned = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+        if let unit = units.first(where: { assigned[$0.id] != nil }), let r = assigned[unit.id] {
+            throw StoreError.alreadyAssigned(unit: unit.id, line: unit.line, arm: r.entry.arm,
+                                             assignedOn: r.entry.assignedOn.description, record: r.seq)
+        }
+    }
+
+    /// Refuses to draw here in a store that holds an assignment made elsewhere (`rct import-assignment`):
+    /// nothing of the imported assignment can be replayed from the design's seed.
+    static func refuseAfterImport(_ records: [AssignmentRecord]) throws {
+        if let first = records.first(where: { $0.entry.isImported }) {
+            throw WorkflowError.importedAssignmentInStore(records: records.filter(\.entry.isImported).count, first: first.seq)
+        }
+    }
+
+    /// "56 control, 56 intervention" in design order.
+    public static func countsByArm(_ arms: [String], _ assigned: [String]) -> String {
+        arms.map { arm in "\(assigned.filter { $0 == arm }.count) \(arm)" }.joined(separator: ", ")
+    }
+}
+
+/// Writing the workflow's text files.
+enum OutputFile {
+    static func write(_ text: String, to path: String) throws {
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw WorkflowError.cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+}

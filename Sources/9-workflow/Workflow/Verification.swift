@@ -1,0 +1,87 @@
+import Assignment
+import TrialStore
+
+/// Checking a trial's record (`rct verify`): the hash chain recomputed record by record and, with the
+/// design, every arm drawn again from the design's seed and the stored cohort.
+public enum Verification {
+    public struct Outcome: Sendable {
+        public var report: VerificationReport
+        /// Every problem found, the chain's first.
+        public var problems: [String]
+        /// Notes on what could not be re-drawn (records imported from an assignment made elsewhere).
+        public var notes: [String]
+        /// Whether any arm was drawn again.
+        public var redrawn: Bool
+    }
+
+    /// Verifies `store`; with `design`, also re-draws the arms (the store must belong to that design).
+    public static func run(store: TrialStore, design: DesignFile?, expectedHead: String?) throws -> Outcome {
+        let report = try store.verify(expectedHead: expectedHead)
+        var problems = report.problems.map(\.description)
+        var notes: [String] = []
+        var redrawn = false
+        if let design {
+            try store.checkDesign(design.data)
+            let (found, note, redrewAny) = try redraw(AssignmentPlan(design: design.design), store)
+            problems += found
+            if let note { notes.append(note) }
+            redrawn = redrewAny
+        }
+        return Outcome(report: report, problems: problems, notes: notes, redrawn: redrawn)
+    }
+
+    /// Draws the stored assignments again: rolling designs replay the records in order; batch designs
+    /// run each stored run's screened cohort (in line order) through the procedure. Returns one message
+    /// per differing record (the first only, for rolling designs, since later draws depend on it).
+    ///
+    /// Records imported from an assignment made elsewhere (`rct import-assignment`) cannot be re-drawn
+    /// from a seed: they are left out, and the note returned says so plainly (the chain check covers
+    /// them, and their file's fingerprint is in every record). A rolling design whose history holds
+    /// imported records cannot replay any of it.
+    static func redraw(_ plan: AssignmentPlan, _ store: TrialStore) throws -> (problems: [String], note: String?, redrewAny: Bool) {
+        let all = try store.assignmentRecords()
+        let imported = all.filter(\.entry.isImported)
+        var note: String?
+        if !imported.isEmpty {
+            let files = try store.importedFiles().map { "\($0.file) (SHA-256 \($0.sha256.prefix(12))…, \($0.assigned) families)" }
+            note = "\(imported.count) of \(all.count) records were imported from an assignment made elsewhere ("
+                + files.joined(separator: ", ") + "): they cannot be re-drawn from a seed, so the re-draw check does not apply "
+                + "to them; the hash chain above covers them, and each carries its file's SHA-256"
+            if plan.isRolling || imported.count == all.count {
+                if imported.count < all.count {
+                    note! += ". The other \(all.count - imported.count) records follow imported ones in a rolling sequence and cannot be replayed either"
+                }
+                return ([], note, false)
+            }
+        }
+        let importedRuns = Set(imported.map(\.runID))
+        let records = all.filter { !$0.entry.isImported }
+        if plan.isRolling {
+            do {
+                _ = try TrialAssigner(plan: plan, source: "store").run([], prior: TrialStoreAccess.prior(records))
+                return ([], note, imported.isEmpty || !records.isEmpty)
+            } catch let AssignmentError.replayMismatch(record, unit, stored, replayed) {
+                return (["record \(record) (family \(unit)) holds \(stored), but the design's seed gives \(replayed) "
+                    + "at that point of the sequence: the arm was changed"], note, true)
+            }
+        }
+        let stored = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+        var problems: [String] = []
+        let byRun = Dictionary(grouping: try store.screenedUnits(), by: \.runID)
+        for runID in byRun.keys.sorted() where !importedRuns.contains(runID) {
+            let units = byRun[runID]!.map { CohortUnit(id: $0.entry.unitID, linkKey: $0.entry.linkKey, line: $0.entry.line,
+                                                       attributes: $0.entry.attributes) }
+            let again = try TrialAssigner(plan: plan, source: "store").run(units)
+            for a in again.assignments {
+                guard let r = stored[a.unitID] else {
+                    problems.append("family \(a.unitID) is eligible in run \(runID) but has no assignment record: it was removed")
+                    continue
+                }
+                if r.entry.arm != a.arm {
+                    problems.append("record \(r.seq) (family \(a.unitID)) holds \(r.entry.arm), but the design's seed gives \(a.arm): the arm was changed")
+                }
+            }
+        }
+        return (problems, note, imported.isEmpty || !records.isEmpty)
+    }
+}

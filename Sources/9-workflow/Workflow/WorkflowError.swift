@@ -1,0 +1,138 @@
+import TrialDesign
+
+/// Why a step of the workflow stops. Each case carries the files, sources, families and values at fault;
+/// `description` words it for the evaluator who runs `rct` (or the service), naming the file and line
+/// and saying what to do. Problems of the layers below (a design's problems, a store's, an importer's)
+/// arrive as their own typed errors.
+public enum WorkflowError: Error, Equatable, CustomStringConvertible {
+    // The design and its files.
+    case unreadableDesign(path: String)
+    case noPseudonymisation(design: String)
+    case keyNeededForSources(design: String, reason: String, environment: String?)
+    case unreadableSource(path: String, source: String, design: String)
+    case unreadableInput(path: String, source: String)
+    case cannotWrite(path: String, reason: String)
+
+    // The store.
+    case noStore(path: String, design: String)
+    case noAssignments(store: String, howToAssign: String)
+    case nothingToLink(store: String, howToAssign: String)
+    case importedAssignmentInStore(records: Int, first: Int)
+    case noCohortSourceToAssign(design: String)
+
+    // Import.
+    case noImportableSources(design: String)
+    case notImportable(design: String, source: String, kind: SourceKind, importable: [String])
+    case unknownSource(design: String, source: String, importable: [String])
+    case fileChangedWhileImported(path: String, source: String)
+    case noMergeReport(path: String)
+    case importFailed(reason: String, source: String, design: String)
+    case notImported(store: String, source: String, design: String)
+
+    // Assignment.
+    case enrolledBeforeLast(cohort: String, line: Int, unit: String, date: String, last: String, record: Int)
+    case enrolmentBeforeLast(unit: String, date: String, last: String, record: Int)
+    case noEnrolmentDate(unit: String)
+    case notRolling(design: String, method: String)
+    case notOneFamily(path: String, families: Int)
+
+    // An assignment made elsewhere.
+    case noAssignmentSource(design: String)
+    case unreadableList(path: String)
+    case cohortAlreadyStored(store: String, screened: Int, cohort: String)
+    case noCohort(store: String)
+    case noLinkColumnForList(design: String, source: String)
+
+    // Baseline balance.
+    case nothingAssigned(store: String)
+    case noBalanceCovariates
+    case unknownCohortColumn(column: String, available: [String])
+
+    // Steps below, worded with the step's name.
+    case panel(String)
+    case report(String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableDesign(path):
+            return "\(path): cannot read the design file"
+        case let .noPseudonymisation(design):
+            return "\(design): the cohort holds national numbers but the design has no pseudonymisation section (key_env or key_file)"
+        case let .keyNeededForSources(design, reason, environment):
+            return "\(design): \(reason). Registry files hold national numbers, which are replaced by "
+                + "pseudonyms with the key used at assignment: set \(environment ?? "the environment variable named by key_env") "
+                + "or point `key_file` (pseudonymisation section) at the key file"
+        case let .unreadableSource(path, source, design):
+            return "\(path): cannot read the file of source \(source); check `file:` of that source in \(design) "
+                + "(paths are relative to the design's folder)"
+        case let .unreadableInput(path, source):
+            return "\(path): cannot read source \(source); check sources[].file in the design"
+        case let .cannotWrite(path, reason):
+            return "\(path): cannot write the file (\(reason))"
+        case let .noStore(path, design):
+            return "\(path): no trial store; create it with rct init \(design) (or run rct run \(design))"
+        case let .noAssignments(store, how):
+            return "\(store): the store holds no assignments yet; run \(how) first"
+        case let .nothingToLink(store, how):
+            return "\(store): the store has no assigned families yet, so imported rows cannot be linked to the trial; run \(how) first"
+        case let .importedAssignmentInStore(records, first):
+            return "the store holds an assignment made elsewhere (\(records) imported records, the first is record \(first)); families "
+                + "are not drawn here after an imported assignment. Import the further families' assignment too, or start a new store"
+        case let .noCohortSourceToAssign(design):
+            return "\(design): the store holds no assignments and the design declares no cohort source to assign"
+        case let .noImportableSources(design):
+            return "\(design): the design declares no registry or survey sources to import"
+        case let .notImportable(design, source, kind, importable):
+            return "\(design): source \(source) is a \(kind.rawValue) source, which `rct assign`, `rct import-assignment` or `rct run` reads, "
+                + "not `rct import`; importable sources: \(importable.joined(separator: ", "))"
+        case let .unknownSource(design, source, importable):
+            return "\(design): no source \"\(source)\"; the design's importable sources are " + importable.joined(separator: ", ")
+        case let .fileChangedWhileImported(path, source):
+            return "\(path): the file changed while it was being imported (source \(source)); nothing was "
+                + "imported for it. Wait until it is completely written and run the import again"
+        case let .noMergeReport(path):
+            return "\(path): the importer gave no merge report; nothing was imported"
+        case let .importFailed(reason, source, design):
+            return "\(reason) (source \(source) of \(design))"
+        case let .notImported(store, source, design):
+            return "\(store): source \(source) has not been imported; run `rct import \(design)` first"
+        case let .enrolledBeforeLast(cohort, line, unit, date, last, record):
+            return "\(cohort):\(line): family \(unit) was enrolled on \(date), before the last assignment in the store (\(last), "
+                + "record \(record)); families are enrolled in time order"
+        case let .enrolmentBeforeLast(unit, date, last, record):
+            return "family \(unit): enrolment date \(date) is before the last assignment (\(last), record \(record)); families are "
+                + "enrolled in time order"
+        case let .noEnrolmentDate(unit):
+            return "family \(unit) has no enrolment date"
+        case let .notRolling(design, method):
+            return "\(design): method \(method) randomises a whole cohort at once; enrol is for rolling designs (permuted_blocks, "
+                + "minimisation). Use `rct assign \(design) --cohort FILE`"
+        case let .notOneFamily(path, families):
+            return "\(path): holds \(families) families; --row takes exactly one"
+        case let .noAssignmentSource(design):
+            return "\(design): the design has no source of kind assignment; add one under sources: (its file, identifier, dialect "
+                + "and columns: { arm: …, assigned_on: … }), see docs/assignment.md"
+        case let .unreadableList(path):
+            return "\(path): cannot read the assignment list; check the path (a design's paths are relative to its folder)"
+        case let .cohortAlreadyStored(store, screened, cohort):
+            return "\(store) already holds the cohort (\(screened) families screened); remove --cohort \(cohort)"
+        case let .noCohort(store):
+            return "\(store) holds no cohort yet and the design has no cohort source; give the cohort with --cohort FILE (it is "
+                + "screened with the design's eligibility rules, as by `rct assign`)"
+        case let .noLinkColumnForList(design, source):
+            return "\(design): source \(source) names families by national number, but the trial's families are study codes and the "
+                + "design has no trial.link_column to match them through; identify the list's rows by the study code "
+                + "(identifier.type: code)"
+        case let .nothingAssigned(store):
+            return "\(store): no family has been assigned yet"
+        case .noBalanceCovariates:
+            return "the design has no cohort-column covariates; list columns with --covariates a,b"
+        case let .unknownCohortColumn(column, available):
+            return "no assigned family has a column \"\(column)\"; the columns are: " + available.joined(separator: ", ")
+        case let .panel(message):
+            return "panel: \(message)"
+        case let .report(message):
+            return "report: \(message)"
+        }
+    }
+}
