@@ -7,14 +7,7 @@ import TestSupport
 @Suite(.serialized) struct RunCommandTests {
     /// Copies the design and the data into a fresh folder; `edit` may change the design's text.
     static func trialCopy(_ label: String, edit: (String) -> String = { $0 }) throws -> URL {
-        let root = try Fixtures.temporaryDirectory(label)
-        let fm = FileManager.default
-        try fm.createDirectory(at: root.appendingPathComponent("designs"), withIntermediateDirectories: true)
-        try fm.createDirectory(at: root.appendingPathComponent("fixtures"), withIntermediateDirectories: true)
-        try fm.copyItem(atPath: Fixtures.path("fixtures/mission"), toPath: root.appendingPathComponent("fixtures/mission").path)
-        let design = edit(try Fixtures.contents("designs/mission-kortrijk.yaml"))
-        try design.write(to: root.appendingPathComponent("designs/mission-kortrijk.yaml"), atomically: true, encoding: .utf8)
-        return root
+        try Fixtures.missionTrialCopy(label, edit: edit)
     }
 
     /// A CSV file as rows of named cells (RFC 4180 quotes handled; no embedded line breaks in these files).

@@ -196,7 +196,7 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
         let key = try Pseudonymizer(keyFile: Fixtures.path("fixtures/mission/pseudonym.key"))
         var total = 0
         for source in design.sources where source.kind != .cohort && source.kind != .takeUp {
-            let r = try Ingest.importSource(source, design: design, designDirectory: Fixtures.path("designs"), pseudonymizer: key)
+            let r = try Ingest.importSource(source, design: design, path: Fixtures.path("designs") + "/" + source.file, pseudonymizer: key)
             #expect(r.rowsRead == r.accepted + r.rejected)
             #expect(r.file == source.file)
             total += r.rejected

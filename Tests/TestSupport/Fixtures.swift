@@ -27,4 +27,17 @@ public enum Fixtures {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// A copy of the bundled trial (designs/mission-kortrijk.yaml and fixtures/mission/) in a new
+    /// temporary folder, laid out as in the repository; `edit` may change the design's text first.
+    public static func missionTrialCopy(_ label: String, edit: (String) -> String = { $0 }) throws -> URL {
+        let root = try temporaryDirectory(label)
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("designs"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("fixtures"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: path("fixtures/mission"), toPath: root.appendingPathComponent("fixtures/mission").path)
+        let design = edit(try contents("designs/mission-kortrijk.yaml"))
+        try design.write(to: root.appendingPathComponent("designs/mission-kortrijk.yaml"), atomically: true, encoding: .utf8)
+        return root
+    }
 }

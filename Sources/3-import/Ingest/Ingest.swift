@@ -9,20 +9,19 @@ import TrialDesign
 /// accepted (mapped to canonical fields, its national number validated and replaced at once by the
 /// keyed pseudonym) or rejected with a reason, line, column and a non-identifying excerpt.
 public enum Ingest {
-    /// Imports one source of a design. The file path is relative to `designDirectory` (the design file's
-    /// folder). `knownParticipants`, when given, are the ids records must link to (pseudonyms of the link
-    /// column for registry sources, study ids for surveys); other rows are rejected as
-    /// `unknown_participant` and the merge report lists both directions.
+    /// Imports one source of a design from `path` (the caller resolves the source's file against the
+    /// design's folder); messages name the file as the design does. `knownParticipants`, when given,
+    /// are the ids records must link to (pseudonyms of the link column for registry sources, study ids
+    /// for surveys); other rows are rejected as `unknown_participant` and the merge report lists both
+    /// directions.
     ///
     /// `pipelined` reads and prepares rows on a second thread while this one commits them (the default);
     /// false does everything on the calling thread (same results, for comparison and debugging).
-    public static func importSource(_ source: Source, design: Design, designDirectory: String = ".",
-                                    pseudonymizer: Pseudonymizer?, knownParticipants: Set<String>? = nil,
-                                    pipelined: Bool = true) throws -> ImportResult {
+    public static func importSource(_ source: Source, design: Design, path: String, pseudonymizer: Pseudonymizer?,
+                                    knownParticipants: Set<String>? = nil, pipelined: Bool = true) throws -> ImportResult {
         if source.kind == .survey, let w = source.wave, !design.waves.contains(where: { $0.id == w }) {
             throw ImportError.noWave(source: source.id)
         }
-        let path = source.file.hasPrefix("/") ? source.file : (designDirectory as NSString).appendingPathComponent(source.file)
         return try importFile(path: path, displayName: source.file, source: source, pseudonymizer: pseudonymizer,
                               knownParticipants: knownParticipants, pipelined: pipelined)
     }

@@ -123,7 +123,7 @@ public enum ImportStep {
                                                    key: key, store: store, replace: replace, pipelined: options.pipelined,
                                                    progress: { if large { progress("\(source.id): \($0) rows written") } })
                 } else {
-                    let r = try Ingest.importSource(source, design: file.design, designDirectory: file.directory, pseudonymizer: key,
+                    let r = try Ingest.importSource(source, design: file.design, path: plan.path, pseudonymizer: key,
                                                     knownParticipants: plan.known, pipelined: options.pipelined)
                     guard r.fingerprint == plan.fingerprint else {
                         throw WorkflowError.fileChangedWhileImported(path: plan.path, source: source.id)
