@@ -98,3 +98,49 @@ import TrialDesign
         #expect(CellParser.decimal("12345678901234567890,5", decimal: ",") == 12345678901234567890.5)
     }
 }
+
+/// Every written form of a day or month that extracts use reads back to the day it was written from, for
+/// every day of a leap year and a common year; anything else in the wrong form is refused.
+@Suite struct DateFormTests {
+    static let days: [CalendarDate] = {
+        var out: [CalendarDate] = []
+        var d = CalendarDate(year: 2019, month: 12, day: 25)!
+        while d.year < 2021 || d.month < 3 { out.append(d); d = d.adding(days: 1) }
+        return out
+    }()
+
+    @Test(arguments: DateFormat.allCases)
+    func everyFormReadsBackWhatItWrites(_ f: DateFormat) {
+        for d in Self.days {
+            if !f.isMonthForm { #expect(CellParser.date(f.format(day: d), format: f) == d, "\(f.rawValue) \(d)") }
+            let first = CalendarDate(year: d.year, month: d.month, day: 1)!
+            #expect(CellParser.month(f.format(month: d), format: f) == first, "\(f.rawValue) month of \(d)")
+        }
+    }
+
+    @Test func theFormsAreExactAndRefuseDaysThatDoNotExist() {
+        #expect(CellParser.date("29.02.2020", format: .dmyDots) == CalendarDate(year: 2020, month: 2, day: 29))
+        #expect(CellParser.date("29.02.2019", format: .dmyDots) == nil)
+        #expect(CellParser.date("29/02/2020", format: .dmyDots) == nil)
+        #expect(CellParser.date(" 31-12-2018 ", format: .dmyDashes) == CalendarDate(year: 2018, month: 12, day: 31))
+        #expect(CellParser.date("2018-12-31", format: .dmyDashes) == nil)
+        #expect(CellParser.month("03/2018", format: .monthYear) == CalendarDate(year: 2018, month: 3, day: 1))
+        #expect(CellParser.month("03/2018", format: .dmy) == CalendarDate(year: 2018, month: 3, day: 1))
+        #expect(CellParser.month("13/2018", format: .monthYear) == nil)
+        #expect(CellParser.month("201803", format: .compact) == CalendarDate(year: 2018, month: 3, day: 1))
+        #expect(CellParser.month("2018-3", format: .iso) == nil)
+        #expect(CellParser.date("20180229", format: .compact) == nil)
+    }
+
+    @Test func aDialectReadsMonthsInItsOwnMonthFormWhenItDeclaresOne() {
+        let d = Dialect(dateFormat: .dmyDots, monthFormat: .compactYearMonth)
+        #expect(d.monthForm == .compactYearMonth)
+        #expect(Dialect(dateFormat: .dmyDots).monthForm == .monthYearDots)
+    }
+
+    @Test func theSnifferSuggestsDayAndMonthForms() throws {
+        let s = try DialectSniffer.sniff(path: try writeFile("d.csv", "id;datum;maand\nA;01.03.2018;201803\nB;15.04.2018;201804\n"))
+        #expect(s.dateFormat == .dmyDots && s.monthFormat == .compactYearMonth)
+        #expect(s.yaml.contains("date_format: DD.MM.YYYY, month_format: YYYYMM"))
+    }
+}

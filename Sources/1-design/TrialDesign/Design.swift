@@ -178,14 +178,6 @@ public enum TextEncoding: String, Sendable, CaseIterable, Equatable {
     case windows1252 = "windows-1252"
 }
 
-public enum DateFormat: String, Sendable, CaseIterable, Equatable {
-    case dmy = "DD/MM/YYYY"
-    case iso = "YYYY-MM-DD"
-    case compact = "YYYYMMDD"
-    case yearMonth = "YYYY-MM"
-    case compactYearMonth = "YYYYMM"
-}
-
 public struct FixedWidthField: Sendable, Equatable {
     public var name: String
     /// 1-based first character.
@@ -201,12 +193,18 @@ public struct Dialect: Sendable, Equatable {
     public var encoding: TextEncoding
     public var header: Bool
     public var quote: String
+    /// How days are written (and months, in its month form, unless `monthFormat` says otherwise).
     public var dateFormat: DateFormat
+    /// How months are written, when not in the month form of `dateFormat`.
+    public var monthFormat: DateFormat?
     public var fields: [FixedWidthField]
+
+    /// The form months are read in: `monthFormat`, else the month form of `dateFormat`.
+    public var monthForm: DateFormat { (monthFormat ?? dateFormat).monthForm }
 
     public init(format: FileFormat = .delimited, separator: String = ",", decimal: String = ".", thousands: String? = nil,
                 encoding: TextEncoding = .utf8, header: Bool = true, quote: String = "\"", dateFormat: DateFormat = .iso,
-                fields: [FixedWidthField] = []) {
+                monthFormat: DateFormat? = nil, fields: [FixedWidthField] = []) {
         self.format = format
         self.separator = separator
         self.decimal = decimal
@@ -215,6 +213,7 @@ public struct Dialect: Sendable, Equatable {
         self.header = header
         self.quote = quote
         self.dateFormat = dateFormat
+        self.monthFormat = monthFormat
         self.fields = fields
     }
 

@@ -304,6 +304,7 @@ struct DesignReader {
                        header: d.bool("header", default: format == .delimited),
                        quote: d.optionalString("quote") ?? "\"",
                        dateFormat: d.choice("date_format", DateFormat.self, default: .iso) ?? .iso,
+                       monthFormat: d.has("month_format") ? d.choice("month_format", DateFormat.self) : nil,
                        fields: fields)
     }
 

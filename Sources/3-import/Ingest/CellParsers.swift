@@ -91,61 +91,29 @@ public enum CellParser {
         }
     }
 
-    /// A day in the given format; nil when the text is not exactly that form or the day does not exist.
-    /// Month formats (`YYYY-MM`, `YYYYMM`) are read as their day forms (`YYYY-MM-DD`, `YYYYMMDD`).
-    public static func date(_ text: String, format: DateFormat) -> CalendarDate? {
-        let t = text.trimmingSpaces
-        if let d = t.utf8.withContiguousStorageIfAvailable({ date(bytes: $0, format: format) }) { return d }
-        return Array(t.utf8).withUnsafeBufferPointer { date(bytes: $0, format: format) }
-    }
+    /// A day in the given format's day form; nil when the text is not exactly that form or the day does
+    /// not exist (see `DateFormat`).
+    public static func date(_ text: String, format: DateFormat) -> CalendarDate? { format.day(text) }
 
     static func date(bytes c: UnsafeBufferPointer<UInt8>, format: DateFormat) -> CalendarDate? {
-        func num(_ r: Range<Int>) -> Int? {
-            guard r.upperBound <= c.count else { return nil }
-            var v = 0
-            for i in r { guard c[i] >= 48 && c[i] <= 57 else { return nil }; v = v * 10 + Int(c[i] - 48) }
-            return v
-        }
-        switch format.dayFormat {
-        case .dmy:
-            guard c.count == 10, c[2] == 47, c[5] == 47, let d = num(0..<2), let m = num(3..<5), let y = num(6..<10) else { return nil }
-            return CalendarDate(year: y, month: m, day: d)
-        case .iso:
-            guard c.count == 10, c[4] == 45, c[7] == 45, let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
-            return CalendarDate(year: y, month: m, day: d)
-        default:
-            guard c.count == 8, let y = num(0..<4), let m = num(4..<6), let d = num(6..<8) else { return nil }
-            return CalendarDate(year: y, month: m, day: d)
-        }
+        format.day(bytes: trimmed(c))
     }
 
-    /// A calendar month in the month form of the given format (`DD/MM/YYYY` → `MM/YYYY`, `YYYY-MM-DD` →
+    /// A calendar month in the given format's month form (`DD/MM/YYYY` → `MM/YYYY`, `YYYY-MM-DD` →
     /// `YYYY-MM`, `YYYYMMDD` → `YYYYMM`); returns its first day.
-    public static func month(_ text: String, format: DateFormat) -> CalendarDate? {
-        let t = text.trimmingSpaces
-        if let d = t.utf8.withContiguousStorageIfAvailable({ month(bytes: $0, format: format) }) { return d }
-        return Array(t.utf8).withUnsafeBufferPointer { month(bytes: $0, format: format) }
-    }
+    public static func month(_ text: String, format: DateFormat) -> CalendarDate? { format.month(text) }
 
     static func month(bytes c: UnsafeBufferPointer<UInt8>, format: DateFormat) -> CalendarDate? {
-        func num(_ r: Range<Int>) -> Int? {
-            guard r.upperBound <= c.count else { return nil }
-            var v = 0
-            for i in r { guard c[i] >= 48 && c[i] <= 57 else { return nil }; v = v * 10 + Int(c[i] - 48) }
-            return v
-        }
-        switch format.monthFormat {
-        case .yearMonth:
-            guard c.count == 7, c[4] == 45, let y = num(0..<4), let m = num(5..<7) else { return nil }
-            return CalendarDate(year: y, month: m, day: 1)
-        case .compactYearMonth:
-            guard c.count == 6, let y = num(0..<4), let m = num(4..<6) else { return nil }
-            return CalendarDate(year: y, month: m, day: 1)
-        default:
-            // MM/YYYY
-            guard c.count == 7, c[2] == 47, let m = num(0..<2), let y = num(3..<7) else { return nil }
-            return CalendarDate(year: y, month: m, day: 1)
-        }
+        format.month(bytes: trimmed(c))
+    }
+
+    /// Without leading and trailing spaces and tabs.
+    @inline(__always)
+    static func trimmed(_ c: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = c.count
+        while lo < hi && (c[lo] == 0x20 || c[lo] == 0x09) { lo += 1 }
+        while hi > lo && (c[hi - 1] == 0x20 || c[hi - 1] == 0x09) { hi -= 1 }
+        return lo == 0 && hi == c.count ? c : UnsafeBufferPointer(rebasing: c[lo..<hi])
     }
 
     /// A quarter written `YYYYQn`, `YYYY-Qn` or `YYYY/Qn` (n = 1…4); returns its first day.
@@ -159,27 +127,6 @@ public enum CellParser {
     }
 
     static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" && c.isASCII }
-}
-
-extension DateFormat {
-    /// The day form of this format (month formats map to the day form they abbreviate).
-    public var dayFormat: DateFormat {
-        switch self {
-        case .yearMonth: return .iso
-        case .compactYearMonth: return .compact
-        default: return self
-        }
-    }
-
-    /// The month form of this format: `YYYY-MM` for ISO, `YYYYMM` for compact, and `MM/YYYY` for
-    /// `DD/MM/YYYY` (returned as `.dmy`).
-    public var monthFormat: DateFormat {
-        switch self {
-        case .iso, .yearMonth: return .yearMonth
-        case .compact, .compactYearMonth: return .compactYearMonth
-        case .dmy: return .dmy
-        }
-    }
 }
 
 extension CalendarDate {

@@ -15,6 +15,8 @@ public struct SniffedDialect: Sendable, Equatable {
     public var decimal: String?
     public var thousands: String?
     public var dateFormat: DateFormat?
+    /// The month form, when months are written otherwise than in the month form of `dateFormat`.
+    public var monthFormat: DateFormat?
     public var header: Bool
     /// Fixed-width files: the length of the sampled lines.
     public var lineLength: Int?
@@ -29,6 +31,7 @@ public struct SniffedDialect: Sendable, Equatable {
         parts.append("encoding: \(encoding.rawValue)")
         parts.append("header: \(header)")
         if let f = dateFormat { parts.append("date_format: \(f.rawValue)") }
+        if let f = monthFormat { parts.append("month_format: \(f.rawValue)") }
         var out = "dialect: { \(parts.joined(separator: ", ")) }\n"
         if format == .fixedWidth {
             out += "# fixed width: every line has \(lineLength ?? 0) characters; declare the fields, e.g.\n"
@@ -57,7 +60,7 @@ public enum DialectSniffer {
         let text = encoding.decode(bytes) ?? String(decoding: bytes, as: UTF8.self)
         let lines = records(text).prefix(200)
         var result = SniffedDialect(encoding: encoding, byteOrderMark: bom, asciiOnly: ascii && !bom, format: .delimited,
-                                    separator: nil, decimal: nil, thousands: nil, dateFormat: nil, header: false,
+                                    separator: nil, decimal: nil, thousands: nil, dateFormat: nil, monthFormat: nil, header: false,
                                     lineLength: nil, sampledLines: lines.count)
         guard !lines.isEmpty else { return result }
 
@@ -98,17 +101,23 @@ public enum DialectSniffer {
         if commaVotes > pointVotes { result.decimal = ","; if pointThousands > 0 { result.thousands = "." } }
         else if pointVotes > 0 { result.decimal = "."; if commaThousands > 0 { result.thousands = "," } }
 
-        // Date form: the day forms first, then month forms.
+        // Date forms: the day form seen most often, and the month form seen most often; a month form that
+        // is not the day form's own is declared as month_format.
         var votes: [DateFormat: Int] = [:]
         for c in cells { for f in dateForms(c) { votes[f, default: 0] += 1 } }
-        let dayForms: [DateFormat] = [.dmy, .iso, .compact], monthForms: [DateFormat] = [.yearMonth, .compactYearMonth]
-        if let f = dayForms.filter({ votes[$0, default: 0] > 0 }).max(by: { votes[$0]! < votes[$1]! }) { result.dateFormat = f }
-        else if let f = monthForms.filter({ votes[$0, default: 0] > 0 }).max(by: { votes[$0]! < votes[$1]! }) { result.dateFormat = f }
+        func mostSeen(_ forms: [DateFormat]) -> DateFormat? {
+            forms.filter { votes[$0, default: 0] > 0 }.max { votes[$0]! < votes[$1]! }
+        }
+        let day = mostSeen(DateFormat.allCases.filter { !$0.isMonthForm })
+        let month = mostSeen(DateFormat.allCases.filter(\.isMonthForm))
+        result.dateFormat = day ?? month
+        if let day, let month, month != day.monthForm { result.monthFormat = month }
         return result
     }
 
     /// Splits text into records at line ends outside double quotes (a quoted field may hold a newline);
-    /// blank records are dropped.
+    /// blank records are dropped. A heuristic for a sample whose separator is not known yet (the import
+    /// itself reads with `Tabular`'s reader in the declared dialect).
     static func records(_ text: String) -> [String] {
         var out: [String] = [], current = "", inQuotes = false
         for c in text {
@@ -124,7 +133,7 @@ public enum DialectSniffer {
         return out
     }
 
-    /// Splits one line on a separator outside double quotes (quotes removed).
+    /// Splits one line on a candidate separator outside double quotes (quotes removed).
     static func split(_ line: String, _ sep: String) -> [String] {
         let s = Character(sep)
         var out: [String] = [], field = "", inQuotes = false
@@ -151,13 +160,10 @@ public enum DialectSniffer {
     static func dateForms(_ cell: String) -> [DateFormat] {
         let c = cell.trimmingSpaces
         guard !c.isEmpty, c.count <= 10 else { return [] }
-        var out: [DateFormat] = []
-        for f in [DateFormat.dmy, .iso, .compact] {
-            if let d = CellParser.date(c, format: f), (1900...2100).contains(d.year) { out.append(f) }
+        return DateFormat.allCases.filter { f in
+            let d = f.isMonthForm ? CellParser.month(c, format: f) : CellParser.date(c, format: f)
+            return d.map { (1900...2100).contains($0.year) } ?? false
         }
-        if c.count == 7, let d = CellParser.month(c, format: .yearMonth), (1900...2100).contains(d.year) { out.append(.yearMonth) }
-        if c.count == 6, let d = CellParser.month(c, format: .compactYearMonth), (1900...2100).contains(d.year) { out.append(.compactYearMonth) }
-        return out
     }
 
     /// A cell as `rct inspect` may print it: anything with a run of nine or more digits (a national
@@ -209,11 +215,12 @@ extension DialectSniffer {
             if cells.contains(where: { Excerpt.hasLongDigitRun($0) }) { return ColumnSummary(name: name, kind: "long numbers (masked)", values: []) }
             let distinct = Set(cells)
             if let f = dialect.dateFormat {
-                if cells.allSatisfy({ CellParser.date($0, format: f.dayFormat) != nil }) && f != .yearMonth && f != .compactYearMonth {
-                    return ColumnSummary(name: name, kind: "dates (\(f.dayFormat.rawValue))", values: [])
+                if !f.isMonthForm, cells.allSatisfy({ CellParser.date($0, format: f) != nil }) {
+                    return ColumnSummary(name: name, kind: "dates (\(f.dayForm.rawValue))", values: [])
                 }
-                if cells.allSatisfy({ CellParser.month($0, format: f) != nil }) && distinct.count > 12 {
-                    return ColumnSummary(name: name, kind: "months", values: [])
+                let months = dialect.monthFormat ?? f.monthForm
+                if cells.allSatisfy({ CellParser.month($0, format: months) != nil }) && (distinct.count > 12 || dialect.monthFormat != nil) {
+                    return ColumnSummary(name: name, kind: "months (\(months.rawValue))", values: [])
                 }
             }
             let mark = Character(dialect.decimal ?? ".")

@@ -37,7 +37,7 @@ struct DialectWriter {
         case let .text(s): return s
         case .empty: return ""
         case let .integer(i): return String(i)
-        case let .date(d): return Self.formatDate(d, dialect.dateFormat.dayForm)
+        case let .date(d): return Self.formatDate(d, dialect.dateFormat)
         case let .month(d): return Self.formatMonth(d, dialect.dateFormat)
         case let .amount(v): return Self.formatAmount(v, decimal: dialect.decimal, thousands: dialect.thousands)
         }
@@ -45,21 +45,9 @@ struct DialectWriter {
 
     static func pad(_ v: Int, _ w: Int) -> String { SyntheticINSZ.pad(v, w) }
 
-    static func formatDate(_ d: CalendarDate, _ f: DateFormat) -> String {
-        switch f {
-        case .dmy: return "\(pad(d.day, 2))/\(pad(d.month, 2))/\(pad(d.year, 4))"
-        case .compact, .compactYearMonth: return "\(pad(d.year, 4))\(pad(d.month, 2))\(pad(d.day, 2))"
-        default: return d.description
-        }
-    }
+    static func formatDate(_ d: CalendarDate, _ f: DateFormat) -> String { f.format(day: d) }
 
-    static func formatMonth(_ d: CalendarDate, _ f: DateFormat) -> String {
-        switch f {
-        case .dmy: return "\(pad(d.month, 2))/\(pad(d.year, 4))"
-        case .compact, .compactYearMonth: return "\(pad(d.year, 4))\(pad(d.month, 2))"
-        default: return "\(pad(d.year, 4))-\(pad(d.month, 2))"
-        }
-    }
+    static func formatMonth(_ d: CalendarDate, _ f: DateFormat) -> String { f.format(month: d) }
 
     static func formatAmount(_ v: Double, decimal: String, thousands: String?) -> String {
         let cents = Int((abs(v) * 100).rounded())
@@ -140,17 +128,6 @@ struct WriteDialect {
 
 extension CalendarDate {
     var lastDayOfMonth: CalendarDate { CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))! }
-}
-
-extension DateFormat {
-    /// The day form of a format (month forms map to the day form they abbreviate).
-    var dayForm: DateFormat {
-        switch self {
-        case .yearMonth: return .iso
-        case .compactYearMonth: return .compact
-        default: return self
-        }
-    }
 }
 
 public enum SimulationError: Error, CustomStringConvertible {

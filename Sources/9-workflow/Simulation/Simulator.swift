@@ -260,12 +260,10 @@ struct World {
         return i
     }
 
+    /// 31 February of `year` in the day form of `f` (a day that does not exist).
     func invalidDay(_ f: DateFormat, year: Int) -> String {
-        switch f.dayForm {
-        case .dmy: return "31/02/\(year)"
-        case .compact: return "\(year)0231"
-        default: return "\(year)-02-31"
-        }
+        let sep = f.dayForm.separator.map { String(UnicodeScalar($0)) } ?? ""
+        return f.dayForm.order == .dayMonthYear ? "31\(sep)02\(sep)\(year)" : "\(year)\(sep)02\(sep)31"
     }
 
     // MARK: - Sources

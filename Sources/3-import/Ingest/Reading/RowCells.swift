@@ -82,14 +82,14 @@ public struct RowCells {
 
     /// The date in column `i`, in the dialect's date form, within the plausible years.
     public func date(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
-        let format = source.dialect.dateFormat
+        let format = source.dialect.dateFormat.dayForm
         guard let d = r.withField(i, { CellParser.date(bytes: $0, format: format) }) else { return try date(r.string(i), field) }
         return try plausible(d, field)
     }
 
     /// The month in column `i` (its first day), in the dialect's month form, within the plausible years.
     public func month(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
-        let format = source.dialect.dateFormat
+        let format = source.dialect.monthForm
         guard let d = r.withField(i, { CellParser.month(bytes: $0, format: format) }) else { return try month(r.string(i), field) }
         return try plausible(d, field)
     }
@@ -114,16 +114,15 @@ public struct RowCells {
     func date(_ text: String, _ field: String) throws -> CalendarDate {
         guard let d = CellParser.date(text, format: source.dialect.dateFormat) else {
             throw RowFailure(reason: .unparseableDate, column: column(for: field),
-                             message: "\"\(text)\" is not a date in the form \(source.dialect.dateFormat.dayFormat.rawValue) (or the day does not exist)")
+                             message: "\"\(text)\" is not a date in the form \(source.dialect.dateFormat.dayForm.rawValue) (or the day does not exist)")
         }
         return try plausible(d, field)
     }
 
     func month(_ text: String, _ field: String) throws -> CalendarDate {
-        guard let d = CellParser.month(text, format: source.dialect.dateFormat) else {
-            let form = source.dialect.dateFormat.monthFormat == .dmy ? "MM/YYYY" : source.dialect.dateFormat.monthFormat.rawValue
+        guard let d = CellParser.month(text, format: source.dialect.monthForm) else {
             throw RowFailure(reason: .unparseableDate, column: column(for: field),
-                             message: "\"\(text)\" is not a month in the form \(form)")
+                             message: "\"\(text)\" is not a month in the form \(source.dialect.monthForm.rawValue)")
         }
         return try plausible(d, field)
     }
