@@ -111,3 +111,45 @@ import Workflow
         }
     }
 }
+
+/// A cohort delivered in another dialect (pipes, dates as YYYYMMDD, the way a registry exports it) gives
+/// the same screening and the same arms as the same families in the bundled CSV.
+@Suite struct CohortDialectTests {
+    @Test func aPipeSeparatedCohortWithCompactDatesIsAssignedAlike() throws {
+        let (_, plain) = try TrialRunTests.trial("wf-cohort-plain")
+        let (root, _) = try TrialRunTests.trial("wf-cohort-pipes")
+        // The same cohort, rewritten: `|` between cells, YYYYMMDD dates.
+        let csv = try String(contentsOfFile: plain.path(of: plain.source(ofKind: .cohort)!), encoding: .utf8)
+        let piped = csv.split(separator: "\n").map { line -> String in
+            line.split(separator: ",", omittingEmptySubsequences: false).map { cell -> String in
+                let c = String(cell)
+                return c.count == 10 && c.dropFirst(4).first == "-" ? c.replacingOccurrences(of: "-", with: "") : c
+            }.joined(separator: "|")
+        }.joined(separator: "\n") + "\n"
+        try piped.write(to: root.appendingPathComponent("fixtures/mission/cohort_pipes.txt"), atomically: true, encoding: .utf8)
+        let designPath = root.appendingPathComponent("designs/mission-kortrijk.yaml")
+        var text = try String(contentsOf: designPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: """
+                file: ../fixtures/mission/cohort.csv
+                identifier: { column: family_id, type: code }
+                dialect: { format: delimited, separator: ",", encoding: utf-8, date_format: YYYY-MM-DD }
+            """, with: """
+                file: ../fixtures/mission/cohort_pipes.txt
+                identifier: { column: family_id, type: code }
+                dialect: { format: delimited, separator: "|", encoding: utf-8, date_format: YYYYMMDD }
+            """)
+        try text.write(to: designPath, atomically: true, encoding: .utf8)
+        let pipes = try DesignFile.load(designPath.path)
+        #expect(pipes.source(ofKind: .cohort)?.dialect.dateFormat == .compact)
+
+        func arms(_ file: DesignFile) throws -> [String: String] {
+            let store = try TrialStore.create(path: file.defaultStorePath, design: file.design, designFile: file.path, designData: file.data)
+            let outcome = try CohortAssignment.run(file, cohortPath: file.path(of: file.source(ofKind: .cohort)!), store: store)
+            #expect(outcome.run.screened.count == 160)
+            return Dictionary(uniqueKeysWithValues: outcome.run.assignments.map { ($0.unitID, "\($0.arm) \($0.assignedOn!)") })
+        }
+        let a = try arms(plain), b = try arms(pipes)
+        #expect(a.count == 112)
+        #expect(a == b)
+    }
+}

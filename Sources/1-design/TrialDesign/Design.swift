@@ -20,6 +20,14 @@ public struct Design: Sendable, Equatable {
 
     /// The control arm (the design has exactly one).
     public var controlArm: Arm { arms.first { $0.isControl } ?? arms[0] }
+
+    /// The cohort columns the design reads as dates: the enrolment date and the columns of date-window
+    /// eligibility rules.
+    public var cohortDateColumns: Set<String> {
+        var columns: Set<String> = [trial.enrolmentDateColumn]
+        for rule in eligibility { if case let .dateWindow(column, _, _) = rule.test { columns.insert(column) } }
+        return columns
+    }
 }
 
 public struct TrialInfo: Sendable, Equatable {

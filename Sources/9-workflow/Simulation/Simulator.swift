@@ -114,7 +114,8 @@ struct World {
     /// and the planted effects appear in `rct run`. Take-up (the mandate) is then drawn here: 85% of the
     /// intervention families, none of the control families.
     mutating func assign(cohortPath: String, keyPath: String?) throws {
-        let cohort = try CohortReader.read(path: cohortPath, dialect: design.sources.first { $0.kind == .cohort }?.dialect ?? .standard)
+        let cohort = try CohortReader.read(path: cohortPath, dialect: design.sources.first { $0.kind == .cohort }?.dialect ?? .standard,
+                                            dateColumns: design.cohortDateColumns)
         let header = cohort.header, rows = cohort.rows
         var intake = CohortIntake(design: design, pseudonymizer: nil, source: cohortPath)
         if intake.needsKey, let keyPath { intake.pseudonymizer = try Pseudonymizer(keyFile: keyPath) }

@@ -88,7 +88,8 @@ public enum AssignmentListImport {
                 throw WorkflowError.noCohort(store: store.path)
             }
             var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
-            let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard)
+            let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
+                                            dateColumns: d.cohortDateColumns)
             try intake.checkHeader(cohort.header)
             try plan.checkHeader(cohort.header, source: cohortPath)
             if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }

@@ -43,7 +43,8 @@ public enum CohortAssignment {
     /// Screens and assigns the cohort at `cohortPath` into `store`.
     public static func run(_ file: DesignFile, cohortPath: String, store: TrialStore) throws -> Outcome {
         let d = file.design
-        let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard)
+        let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
+                                            dateColumns: d.cohortDateColumns)
         var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
         try intake.checkHeader(cohort.header)
         let plan = AssignmentPlan(design: d)

@@ -51,7 +51,8 @@ public enum Enrolment {
         var row: CohortRow, header: [String], source: String
         switch family {
         case let .file(path):
-            let cohort = try CohortReader.read(path: path, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard)
+            let cohort = try CohortReader.read(path: path, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
+                                            dateColumns: d.cohortDateColumns)
             guard cohort.rows.count == 1 else { throw WorkflowError.notOneFamily(path: path, families: cohort.rows.count) }
             row = cohort.rows[0]
             header = cohort.header

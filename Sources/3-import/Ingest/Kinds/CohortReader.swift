@@ -6,18 +6,31 @@ import TrialDesign
 /// identifier, link column, enrolment date, eligibility rules, strata and covariates name. Read in the
 /// cohort source's dialect (separator, quote, encoding) and kept as text by column: `CohortIntake`
 /// (module Assignment) validates and pseudonymises the identifiers, the assignment plan parses the rest.
-/// The file needs a header line (the design names its columns).
+/// The file needs a header line (the design names its columns). Dates in the columns the design reads as
+/// dates (the enrolment date, date windows of eligibility) are read in the dialect's `date_format` and
+/// handed on as `YYYY-MM-DD`.
 public struct CohortReader: SourceReader {
     /// The canonical fields are the design's own column names, not fixed ones.
     public static let fields: [SourceField] = []
 
-    public init() {}
+    /// The columns whose cells are dates, with their index.
+    let dateColumns: [(name: String, index: Int)]
 
-    /// The row's cells by column name, as written (not trimmed).
+    public init(names: [String] = [], dateColumns: Set<String> = []) {
+        self.dateColumns = names.enumerated().filter { dateColumns.contains($0.element) }.map { ($0.element, $0.offset) }
+    }
+
+    /// The row's cells by column name, as written (not trimmed); date cells as `YYYY-MM-DD`.
     public func read(_ row: borrowing TextRow, _ cells: inout RowCells) throws -> [String: String] {
         var fields: [String: String] = [:]
         fields.reserveCapacity(cells.names.count)
         for (i, name) in cells.names.enumerated() { fields[name] = row.string(i, trimmed: false) }
+        // A cell that is not a day in the dialect's form is left as written: the assignment plan names
+        // it, with its line, when it reads the date.
+        let form = cells.source.dialect.dateFormat
+        for (name, i) in dateColumns where !row.isBlank(i) {
+            if let d = CellParser.date(row.string(i), format: form) { fields[name] = d.description }
+        }
         return fields
     }
 
@@ -28,12 +41,12 @@ public struct CohortReader: SourceReader {
     }
 
     /// Reads a cohort file in `dialect` (the design's cohort source's, or `Dialect.standard` for a file
-    /// the design does not describe).
+    /// the design does not describe); the cells of `dateColumns` are dates in the dialect's form.
     ///
     /// - Throws: `CohortFileError` naming the file, and the line where one is at fault: a missing file,
     ///   no header line, a column named twice, a row whose number of fields differs from the header's,
     ///   bytes not valid in the declared encoding.
-    public static func read(path: String, dialect: Dialect) throws -> File {
+    public static func read(path: String, dialect: Dialect, dateColumns: Set<String> = []) throws -> File {
         var file: SourceFile
         do { file = try SourceFile(path: path, display: path, dialect: dialect) } catch ImportError.unreadable {
             throw CohortFileError.missing(path: path)
@@ -46,7 +59,7 @@ public struct CohortReader: SourceReader {
             throw CohortFileError.duplicateColumn(path: path, column: duplicate.element)
         }
         var cells = try RowCells(source: Source(cohortDialect: dialect), names: header, fields: fields, display: path)
-        let reader = CohortReader()
+        let reader = CohortReader(names: header, dateColumns: dateColumns)
         var rows: [CohortRow] = []
         var row = TextRow()
         do {
@@ -54,7 +67,9 @@ public struct CohortReader: SourceReader {
                 if let failure = file.shapeFailure(row) {
                     throw CohortFileError.row(path: path, line: row.line, column: failure.column, message: failure.message)
                 }
-                rows.append(CohortRow(line: row.line, fields: try reader.read(row, &cells)))
+                do { rows.append(CohortRow(line: row.line, fields: try reader.read(row, &cells))) } catch let f as RowFailure {
+                    throw CohortFileError.row(path: path, line: row.line, column: f.column, message: f.message)
+                }
             }
         } catch let e as RecordReadError {
             throw CohortFileError.unreadable(path: path, reason: e.description)
