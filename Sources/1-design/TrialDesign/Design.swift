@@ -164,6 +164,14 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     /// `died`, `other`). Imported like a registry extract; the run step turns its records into
     /// `ScopeExit` values, which censor the family's registry outcomes. No outcome derives from it.
     case scopeExit = "scope_exit"
+    /// Spells: one row per person and spell, with a type (work, training, job seeking, …), a start and an
+    /// end day; an empty end means the spell was still running on the source's `extract_date`.
+    case spells
+    /// Payments: one row per payment or recovery, with its payment month (or day), a signed amount, and
+    /// optionally the period it relates to and a category.
+    case payments
+    /// Events: one row per event, with its day and a type.
+    case events
 
     /// Whether files of the kind are extracts imported into the trial store (registry kinds, surveys),
     /// as opposed to the inputs the assignment and run steps read themselves (the cohort, an assignment
@@ -171,7 +179,9 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     public var isExtract: Bool {
         switch self {
         case .cohort, .assignment, .takeUp: return false
-        case .ocmwLeefloon, .ocmwAid, .federalStatements, .vdabStatus, .kszPosition, .survey, .scopeExit: return true
+        case .ocmwLeefloon, .ocmwAid, .federalStatements, .vdabStatus, .kszPosition, .survey, .scopeExit, .spells, .payments,
+             .events:
+            return true
         }
     }
 }
@@ -205,6 +215,8 @@ public struct Dialect: Sendable, Equatable {
     public var dateFormat: DateFormat
     /// How months are written, when not in the month form of `dateFormat`.
     public var monthFormat: DateFormat?
+    /// Amounts are written in euro cents, without a decimal mark (`00001460` = 14.60).
+    public var cents: Bool = false
     public var fields: [FixedWidthField]
 
     /// The form months are read in: `monthFormat`, else the month form of `dateFormat`.
@@ -212,7 +224,7 @@ public struct Dialect: Sendable, Equatable {
 
     public init(format: FileFormat = .delimited, separator: String = ",", decimal: String = ".", thousands: String? = nil,
                 encoding: TextEncoding = .utf8, header: Bool = true, quote: String = "\"", dateFormat: DateFormat = .iso,
-                monthFormat: DateFormat? = nil, fields: [FixedWidthField] = []) {
+                monthFormat: DateFormat? = nil, cents: Bool = false, fields: [FixedWidthField] = []) {
         self.format = format
         self.separator = separator
         self.decimal = decimal
@@ -222,6 +234,7 @@ public struct Dialect: Sendable, Equatable {
         self.quote = quote
         self.dateFormat = dateFormat
         self.monthFormat = monthFormat
+        self.cents = cents
         self.fields = fields
     }
 
@@ -248,6 +261,18 @@ public struct Source: Sendable, Equatable {
     /// `codes: { kind: { "AFS eenmalig": supplementary_one_off } }`. Empty when the file already uses
     /// the canonical values.
     public var codes: [String: [String: String]] = [:]
+    /// The canonical values a coded field may take, for the kinds whose codes the design declares
+    /// (`spells`, `payments`, `events`): field → values (`vocabulary: { type: [work, training] }`).
+    public var vocabularies: [String: [String]] = [:]
+    /// Further columns kept on every record as attributes (by their column name), so that outcome filters
+    /// can read them (`attributes: [training_flag]`).
+    public var keptColumns: [String] = []
+    /// The day the extract was made: a spell without an end was still running on it.
+    public var extractDate: CalendarDate?
+    /// A column that says whether each record counts, is void, or corrects an earlier record.
+    public var status: RecordStatus?
+    /// How a correcting record finds the record it replaces.
+    public var correctsBy: CorrectionMatch?
 
     public init(id: String, kind: SourceKind, file: String, identifierColumn: String, identifierType: IdentifierType,
                 dialect: Dialect = .standard, columns: [String: String] = [:], missingCodes: [String] = [], wave: String? = nil,
@@ -263,6 +288,38 @@ public struct Source: Sendable, Equatable {
         self.wave = wave
         self.codes = codes
     }
+}
+
+/// A source's status column and what its values mean (`status: { column: status, values: { toegekend:
+/// counts, geweigerd: void, ingetrokken: void, gecorrigeerd: corrects } }`).
+public struct RecordStatus: Sendable, Equatable {
+    /// What a record's status says about it.
+    public enum Meaning: String, Sendable, CaseIterable, Equatable {
+        /// The record counts (a granted decision, a payment made).
+        case counts
+        /// The record does not count (refused, withdrawn, cancelled); it is set aside.
+        case void
+        /// The record replaces an earlier one (`corrects_by` says which) and counts in its place.
+        case corrects
+    }
+
+    public var column: String
+    /// Raw status value → meaning.
+    public var values: [String: Meaning]
+
+    public init(column: String, values: [String: Meaning]) {
+        self.column = column
+        self.values = values
+    }
+}
+
+/// How a correcting record finds the record it replaces: by an identifier column (`corrects_by: { id:
+/// dossier_nr, replaces: vervangt }`: the correction names the record it replaces), or by the fields that
+/// make two records the same decision (`corrects_by: { match: [kind, start] }`, with the participant: the
+/// later row in the file replaces the earlier).
+public enum CorrectionMatch: Sendable, Equatable {
+    case byIdentifier(idColumn: String, replacesColumn: String)
+    case byFields([String])
 }
 
 public struct HypothesisFamily: Sendable, Equatable {

@@ -37,3 +37,8 @@ public struct DesignError: Error, Sendable, CustomStringConvertible {
         issues.map { $0.formatted(file: file) }.joined(separator: "\n")
     }
 }
+
+/// A check of a design by a module that reads it (the design's own validator cannot know, e.g., the
+/// fields of each source kind): one problem per key path (`sources[2].codes.kind`) with what is wrong and
+/// what to do.
+public typealias DesignCheck = @Sendable (Design) -> [(path: String, message: String)]

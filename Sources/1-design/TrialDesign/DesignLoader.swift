@@ -4,7 +4,7 @@ import Yams
 extension Design {
     /// Loads and validates a design file. Throws `DesignError` with every problem found (syntax,
     /// unknown or missing keys, wrong types, values out of range, references that do not resolve).
-    public static func load(path: String) throws -> Design {
+    public static func load(path: String, checks: [DesignCheck] = []) throws -> Design {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DesignError(file: path, issues: [DesignIssue(path: "", line: nil, column: nil,
                 message: "cannot read the file; check the path (it is relative to the current folder)")])
@@ -13,11 +13,13 @@ extension Design {
             throw DesignError(file: path, issues: [DesignIssue(path: "", line: nil, column: nil,
                 message: "the file is not UTF-8 text; save it as UTF-8")])
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: path, checks: checks)
     }
 
-    /// Parses and validates design text; `file` is used in messages only.
-    public static func parse(yaml text: String, file: String = "<design>") throws -> Design {
+    /// Parses and validates design text; `file` is used in messages only. `checks` are further checks
+    /// of the modules that read the design (e.g. the source kinds' fields, known to `Ingest`); their
+    /// problems are reported with the line of the key they name, beside the design's own.
+    public static func parse(yaml text: String, file: String = "<design>", checks: [DesignCheck] = []) throws -> Design {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -30,7 +32,12 @@ extension Design {
         }
         let log = IssueLog()
         let design = DesignReader(log: log).read(root)
-        if let design { DesignValidator(design: design, log: log).validate() }
+        if let design {
+            DesignValidator(design: design, log: log).validate()
+            if log.issues.isEmpty {
+                for check in checks { for problem in check(design) { log.add(nil, problem.path, problem.message) } }
+            }
+        }
         let issues = log.issues.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
         guard issues.isEmpty, let design else { throw DesignError(file: file, issues: issues) }
         return design
@@ -246,10 +253,74 @@ struct DesignReader {
         let missing = m.stringList("missing_codes")
         let wave = m.optionalString("wave")
         let codes = readCodes(m.mapping("codes", required: false))
+        let vocabularies = readVocabularies(m.mapping("vocabulary", required: false))
+        let kept = m.stringList("attributes")
+        let extractDate = m.has("extract_date") ? m.date("extract_date") : nil
+        let status = readStatus(m.mapping("status", required: false))
+        let correctsBy = readCorrectsBy(m.mapping("corrects_by", required: false))
         guard let id, let kind, let file, let identifierColumn, let dialect else { return nil }
-        return Source(id: id, kind: kind, file: file, identifierColumn: identifierColumn,
-                      identifierType: identifierType, dialect: dialect, columns: columns,
-                      missingCodes: missing, wave: wave, codes: codes)
+        var source = Source(id: id, kind: kind, file: file, identifierColumn: identifierColumn,
+                            identifierType: identifierType, dialect: dialect, columns: columns,
+                            missingCodes: missing, wave: wave, codes: codes)
+        source.vocabularies = vocabularies
+        source.keptColumns = kept
+        source.extractDate = extractDate
+        source.status = status
+        source.correctsBy = correctsBy
+        return source
+    }
+
+    /// `vocabulary: { field: [value, …], … }`: the canonical values of coded fields.
+    private func readVocabularies(_ reader: MappingReader?) -> [String: [String]] {
+        guard var v = reader, case let .mapping(map) = v.node else { return [:] }
+        var out: [String: [String]] = [:]
+        for (k, _) in map {
+            guard let field = k.string else { continue }
+            let values = v.stringList(field, required: true)
+            if values.isEmpty { log.add(k, v.childPath(field), "list the values \(field) may take, e.g. \(field): [work, training]") }
+            out[field] = values
+        }
+        v.finish()
+        return out
+    }
+
+    /// `status: { column: C, values: { raw: counts | void | corrects, … } }`.
+    private func readStatus(_ reader: MappingReader?) -> RecordStatus? {
+        guard var st = reader else { return nil }
+        defer { st.finish() }
+        let column = st.string("column")
+        var values: [String: RecordStatus.Meaning] = [:]
+        if let v = st.mapping("values"), case let .mapping(map) = v.node {
+            let allowed = RecordStatus.Meaning.allCases.map(\.rawValue)
+            for (k, node) in map {
+                guard let raw = k.string else { continue }
+                log.record(v.childPath(raw), k)
+                guard let text = node.string, let meaning = RecordStatus.Meaning(rawValue: text) else {
+                    log.add(node, v.childPath(raw), "found \"\(node.string ?? node.kindDescription)\"; allowed: \(allowed.joined(separator: ", "))")
+                    continue
+                }
+                values[raw] = meaning
+            }
+            if map.count == 0 { log.add(v.node, v.path, "map each status value to counts, void or corrects") }
+        }
+        guard let column else { return nil }
+        return RecordStatus(column: column, values: values)
+    }
+
+    /// `corrects_by: { id: C, replaces: R }` or `corrects_by: { match: [field, …] }`.
+    private func readCorrectsBy(_ reader: MappingReader?) -> CorrectionMatch? {
+        guard var c = reader else { return nil }
+        defer { c.finish() }
+        if c.has("match") {
+            let fields = c.stringList("match", required: true)
+            if c.has("id") || c.has("replaces") {
+                log.add(c.node, c.path, "corrects_by takes either match: [fields] or id and replaces (two columns), not both")
+            }
+            if fields.isEmpty { log.add(c.node, c.childPath("match"), "list the fields that make two records the same decision, e.g. [kind, start]") }
+            return .byFields(fields)
+        }
+        guard let id = c.string("id"), let replaces = c.string("replaces") else { return nil }
+        return .byIdentifier(idColumn: id, replacesColumn: replaces)
     }
 
     /// `codes: { field: { raw: canonical, … }, … }`: value mappings per canonical field.
@@ -305,7 +376,7 @@ struct DesignReader {
                        quote: d.optionalString("quote") ?? "\"",
                        dateFormat: d.choice("date_format", DateFormat.self, default: .iso) ?? .iso,
                        monthFormat: d.has("month_format") ? d.choice("month_format", DateFormat.self) : nil,
-                       fields: fields)
+                       cents: d.bool("cents", default: false), fields: fields)
     }
 
     private func readFilter(_ m: inout MappingReader) -> OutcomeFilter? {

@@ -6,7 +6,8 @@ import TrialData
 /// Row accounting: `rowsRead == accepted + rejected` always (blank lines and the header are not rows).
 /// For `ocmw_aid`, a correction (a later decision with the same participant, kind and start date)
 /// replaces the earlier decision: both rows count as accepted, `corrections` counts the replaced ones,
-/// and `registryRecords.count == accepted − corrections`.
+/// and `registryRecords.count == accepted − corrections − voided` (voided: rows whose status column says
+/// they do not count; both are in `setAside`).
 public struct ImportResult: Sendable, Codable, Equatable {
     public var source: String
     /// The file as given (relative to the design's folder when imported through a design).
@@ -23,6 +24,10 @@ public struct ImportResult: Sendable, Codable, Equatable {
     public var accepted: Int
     public var rejected: Int
     public var corrections: Int
+    /// Accepted rows whose status says they do not count.
+    public var voided: Int = 0
+    /// The rows set aside (voided, superseded), for the store and `rct explain`.
+    public var setAside: [SetAsideRow] = []
     public var merge: MergeReport
 
     /// Rejections per reason.

@@ -25,6 +25,9 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable, Equatable 
     /// The row's bytes are not valid in the declared encoding (e.g. Windows-1252 bytes in a file
     /// declared UTF-8).
     case invalidEncoding = "invalid_encoding"
+    /// The row corrects a record (its status says so, or it names the record it replaces) that is not in
+    /// the file.
+    case orphanCorrection = "orphan_correction"
 }
 
 /// One rejected row: where it is, why, and a short excerpt that never holds a national number (the

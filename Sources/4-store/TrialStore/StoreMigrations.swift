@@ -9,6 +9,7 @@ import GRDB
 /// | `v1_trial` | `trial`, `runs`, `cohort`, `screening`, `assignments` (+ append-only triggers) | TrialStore (assignment) |
 /// | `v2_imports` | `imports`, `quarantine`, `registry_records`, `survey_responses` | TrialStore (import, `TrialStore+Imports.swift`) |
 /// | `v3_assignment_import` | `assignments.source_sha256` (new column), `assignment_imports` | `rct import-assignment` |
+/// | `v4_set_aside` | `imports.voided` (new column), `set_aside` | TrialStore (import: records voided or superseded) |
 ///
 /// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
 /// `YYYY-MM-DD`, instants text ISO 8601 UTC; no table ever holds a real national number.
@@ -18,6 +19,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1_trial", migrate: v1Trial)
         migrator.registerMigration("v2_imports", migrate: v2Imports)
         migrator.registerMigration("v3_assignment_import", migrate: v3AssignmentImport)
+        migrator.registerMigration("v4_set_aside", migrate: v4SetAside)
         // Later migrations go here, in order.
         return migrator
     }
@@ -171,6 +173,25 @@ enum StoreMigrations {
                 BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
             CREATE TRIGGER assignment_imports_append_only_delete BEFORE DELETE ON assignment_imports
                 BEGIN SELECT RAISE(ABORT, 'assignment imports are append-only'); END;
+            """)
+    }
+
+    /// Rows that were read and valid but do not count: voided by the source's status column, or
+    /// superseded by a later correction. They are kept (with the participant, so that one family's can be
+    /// shown) but never read as records; `imports.voided` counts the voided ones (`superseded` already
+    /// counts the others).
+    @Sendable static func v4SetAside(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE imports ADD COLUMN voided INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE set_aside (
+                import_id INTEGER NOT NULL REFERENCES imports(id),
+                line INTEGER NOT NULL,
+                participant TEXT NOT NULL,
+                reason TEXT NOT NULL CHECK (reason IN ('void', 'superseded')),
+                message TEXT NOT NULL
+            );
+            CREATE INDEX set_aside_import ON set_aside(import_id);
+            CREATE INDEX set_aside_participant ON set_aside(participant);
             """)
     }
 }

@@ -9,9 +9,10 @@ import TrialDesign
 /// never sees the file or a national number). Built by the command layer from `Ingest.ImportResult`.
 ///
 /// Row accounting the store checks before writing anything: `rowsRead == rowsAccepted + rowsRejected`,
-/// `quarantine.count == rowsRejected`, and `registryRecords.count + surveyResponses.count ==
-/// rowsAccepted − superseded` (a corrected decision replaced by a later one counts as accepted but is not
-/// kept).
+/// `quarantine.count == rowsRejected`, `registryRecords.count + surveyResponses.count ==
+/// rowsAccepted − superseded − voided` (a corrected decision replaced by a later one, or a record whose
+/// status voids it, counts as accepted but is not kept as a record), and `setAside.count == superseded +
+/// voided`.
 public struct ImportBatch: Sendable, Equatable {
     /// The design's source id.
     public var source: String
@@ -26,18 +27,22 @@ public struct ImportBatch: Sendable, Equatable {
     public var rowsRead: Int
     public var rowsAccepted: Int
     public var rowsRejected: Int
-    /// Accepted rows replaced by a later correction (`ocmw_aid` decisions).
+    /// Accepted rows replaced by a later correction (`ocmw_aid` decisions, `corrects_by`).
     public var superseded: Int
+    /// Accepted rows whose status says they do not count.
+    public var voided: Int
     public var registryRecords: [RegistryRecord]
     public var surveyResponses: [SurveyResponse]
     public var quarantine: [QuarantinedRow]
+    /// The rows set aside (voided, superseded).
+    public var setAside: [SetAsideRow]
     /// The merge report, as JSON (kept as given; the store does not read it).
     public var mergeReport: String?
 
     public init(source: String, file: String, fingerprint: String, keyFingerprint: String? = nil,
                 participantsFingerprint: String? = nil, rowsRead: Int, rowsAccepted: Int, rowsRejected: Int,
-                superseded: Int = 0, registryRecords: [RegistryRecord] = [], surveyResponses: [SurveyResponse] = [],
-                quarantine: [QuarantinedRow] = [], mergeReport: String? = nil) {
+                superseded: Int = 0, voided: Int = 0, registryRecords: [RegistryRecord] = [], surveyResponses: [SurveyResponse] = [],
+                quarantine: [QuarantinedRow] = [], setAside: [SetAsideRow] = [], mergeReport: String? = nil) {
         self.source = source
         self.file = file
         self.fingerprint = fingerprint
@@ -47,9 +52,11 @@ public struct ImportBatch: Sendable, Equatable {
         self.rowsAccepted = rowsAccepted
         self.rowsRejected = rowsRejected
         self.superseded = superseded
+        self.voided = voided
         self.registryRecords = registryRecords
         self.surveyResponses = surveyResponses
         self.quarantine = quarantine
+        self.setAside = setAside
         self.mergeReport = mergeReport
     }
 }
@@ -88,6 +95,8 @@ public struct StoredImport: Sendable, Equatable {
     public var rowsAccepted: Int
     public var rowsRejected: Int
     public var superseded: Int
+    /// Accepted rows voided by their status (set aside, not records).
+    public var voided: Int
     /// The import that replaced this one, if any (then its rows are no longer read back).
     public var replacedBy: Int?
     public var mergeReport: String?
@@ -117,13 +126,15 @@ public struct ImportTotals: Sendable, Equatable {
     public var rowsAccepted: Int
     public var rowsRejected: Int
     public var superseded: Int
+    public var voided: Int
     public var mergeReport: String?
 
-    public init(rowsRead: Int, rowsAccepted: Int, rowsRejected: Int, superseded: Int = 0, mergeReport: String? = nil) {
+    public init(rowsRead: Int, rowsAccepted: Int, rowsRejected: Int, superseded: Int = 0, voided: Int = 0, mergeReport: String? = nil) {
         self.rowsRead = rowsRead
         self.rowsAccepted = rowsAccepted
         self.rowsRejected = rowsRejected
         self.superseded = superseded
+        self.voided = voided
         self.mergeReport = mergeReport
     }
 }
@@ -136,6 +147,7 @@ public final class ImportWriter {
     let registry: Statement
     let survey: Statement
     let quarantine: Statement
+    let setAside: Statement
     let encoder = JSONEncoder()
     let progress: (Int) throws -> Void
     /// Rows written so far (records, responses and quarantined rows).
@@ -144,6 +156,8 @@ public final class ImportWriter {
     public private(set) var kept = 0
     /// Quarantined rows written.
     public private(set) var quarantined = 0
+    /// Set-aside rows written.
+    public private(set) var setAsideRows = 0
 
     init(db: Database, importID: Int, source: String, progress: @escaping (Int) throws -> Void) throws {
         self.importID = importID
@@ -160,6 +174,9 @@ public final class ImportWriter {
             """)
         quarantine = try db.cachedStatement(sql: """
             INSERT INTO quarantine (import_id, line, column_name, reason, message, excerpt) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        setAside = try db.cachedStatement(sql: """
+            INSERT INTO set_aside (import_id, line, participant, reason, message) VALUES (?, ?, ?, ?, ?)
             """)
     }
 
@@ -202,6 +219,11 @@ public final class ImportWriter {
                                            TrialStore.maskDigitRuns(q.excerpt)])
         quarantined += 1
         try step()
+    }
+
+    public func add(_ s: SetAsideRow) throws {
+        try setAside.execute(arguments: [importID, s.line, s.participant, s.reason.rawValue, TrialStore.maskDigitRuns(s.message)])
+        setAsideRows += 1
     }
 }
 
@@ -293,8 +315,9 @@ extension TrialStore {
             for r in batch.registryRecords { try writer.add(r) }
             for r in batch.surveyResponses { try writer.add(r) }
             for q in batch.quarantine { try writer.add(q) }
+            for a in batch.setAside { try writer.add(a) }
             return ImportTotals(rowsRead: batch.rowsRead, rowsAccepted: batch.rowsAccepted, rowsRejected: batch.rowsRejected,
-                                superseded: batch.superseded, mergeReport: batch.mergeReport)
+                                superseded: batch.superseded, voided: batch.voided, mergeReport: batch.mergeReport)
         }
     }
 
@@ -338,8 +361,10 @@ extension TrialStore {
                     return totals
                 }
                 try db.execute(sql: """
-                    UPDATE imports SET rows_read = ?, rows_accepted = ?, rows_rejected = ?, superseded = ?, merge_report = ? WHERE id = ?
-                    """, arguments: [totals.rowsRead, totals.rowsAccepted, totals.rowsRejected, totals.superseded, totals.mergeReport, importID])
+                    UPDATE imports SET rows_read = ?, rows_accepted = ?, rows_rejected = ?, superseded = ?, voided = ?, merge_report = ?
+                    WHERE id = ?
+                    """, arguments: [totals.rowsRead, totals.rowsAccepted, totals.rowsRejected, totals.superseded, totals.voided,
+                                     totals.mergeReport, importID])
                 let stored = try Self.fetchImports(db, where: "id = ?", [importID])[0]
                 outcome = .saved(stored, replaced: replacing.map { var r = $0; r.replacedBy = importID; return r })
                 return .commit
@@ -354,8 +379,11 @@ extension TrialStore {
             throw fail("\(t.rowsRead) rows read but \(t.rowsAccepted) accepted + \(t.rowsRejected) rejected")
         }
         if w.quarantined != t.rowsRejected { throw fail("\(t.rowsRejected) rows rejected but \(w.quarantined) quarantined") }
-        if w.kept != t.rowsAccepted - t.superseded {
-            throw fail("\(t.rowsAccepted) rows accepted − \(t.superseded) superseded, but \(w.kept) records given")
+        if w.kept != t.rowsAccepted - t.superseded - t.voided {
+            throw fail("\(t.rowsAccepted) rows accepted − \(t.superseded) superseded − \(t.voided) voided, but \(w.kept) records given")
+        }
+        if w.setAsideRows > 0 && w.setAsideRows != t.superseded + t.voided {
+            throw fail("\(t.superseded) superseded + \(t.voided) voided rows, but \(w.setAsideRows) set aside")
         }
     }
 
@@ -368,8 +396,8 @@ extension TrialStore {
             throw fail("\(b.rowsRejected) rows rejected but \(b.quarantine.count) quarantined")
         }
         let kept = b.registryRecords.count + b.surveyResponses.count
-        if kept != b.rowsAccepted - b.superseded {
-            throw fail("\(b.rowsAccepted) rows accepted − \(b.superseded) superseded, but \(kept) records given")
+        if kept != b.rowsAccepted - b.superseded - b.voided {
+            throw fail("\(b.rowsAccepted) rows accepted − \(b.superseded) superseded − \(b.voided) voided, but \(kept) records given")
         }
         if let r = b.registryRecords.first(where: { $0.source != b.source }) {
             throw fail("a record of line \(r.line) belongs to source \(r.source)")
@@ -479,7 +507,7 @@ extension TrialStore {
             StoredImport(id: $0["id"], source: $0["source_id"], file: $0["file"], fingerprint: $0["fingerprint"],
                          keyFingerprint: $0["key_fingerprint"], participantsFingerprint: $0["participants_fingerprint"],
                          importedAt: $0["imported_at"], rowsRead: $0["rows_read"], rowsAccepted: $0["rows_accepted"],
-                         rowsRejected: $0["rows_rejected"], superseded: $0["superseded"], replacedBy: $0["replaced_by"],
+                         rowsRejected: $0["rows_rejected"], superseded: $0["superseded"], voided: $0["voided"], replacedBy: $0["replaced_by"],
                          mergeReport: $0["merge_report"])
         }
     }

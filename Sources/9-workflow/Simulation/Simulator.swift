@@ -185,6 +185,9 @@ struct World {
             case .kszPosition: try writeKSZ(source, out(source.file))
             case .takeUp: try writeTakeUp(source, out(source.file))
             case .cohort, .assignment, .federalStatements, .scopeExit: break
+            case .spells, .payments, .events:
+                throw SimulationError.unsupportedDesign("source \(source.id): the simulator does not write \(source.kind.rawValue) files yet; "
+                    + "simulate a design without it, or give the file yourself")
             }
         }
         for source in design.sources where source.kind == .federalStatements {

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import Ingest
 import TrialDesign
 
 /// A design as a file: the validated design, the path it was loaded from, its bytes (whose SHA-256 the
@@ -18,10 +19,11 @@ public struct DesignFile: Sendable {
         self.data = data
     }
 
-    /// Loads and validates the design at `path`.
+    /// Loads and validates the design at `path`, its sources included (`SourceSchema`: fields, codes,
+    /// vocabularies and rules of each source kind).
     /// - Throws: `DesignError` with every problem (line, column, key); `WorkflowError.unreadableDesign`.
     public static func load(_ path: String) throws -> DesignFile {
-        let design = try Design.load(path: path)
+        let design = try Design.load(path: path, checks: [SourceSchema.check])
         guard let data = FileManager.default.contents(atPath: path) else { throw WorkflowError.unreadableDesign(path: path) }
         return DesignFile(path: path, design: design, data: data)
     }

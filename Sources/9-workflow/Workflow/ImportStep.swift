@@ -194,18 +194,19 @@ public enum ImportStep {
             guard tally.fingerprint == fingerprint else { throw WorkflowError.fileChangedWhileImported(path: path, source: source.id) }
             // Ingest.stream always sets the merge report when the stream ends.
             guard let merge = tally.merge else { throw WorkflowError.noMergeReport(path: path) }
+            for a in tally.setAside { try writer.add(a) }
             digest = Digest(rowsRead: tally.rowsRead, accepted: tally.accepted, rejected: tally.rejected, corrections: tally.corrections,
-                            stored: kept, byReason: byReason, first: first, merge: merge, fingerprint: tally.fingerprint,
-                            keyFingerprint: header.keyFingerprint)
+                            voided: tally.voided, stored: kept, byReason: byReason, first: first, merge: merge,
+                            fingerprint: tally.fingerprint, keyFingerprint: header.keyFingerprint)
             return ImportTotals(rowsRead: tally.rowsRead, rowsAccepted: tally.accepted, rowsRejected: tally.rejected,
-                                superseded: tally.corrections, mergeReport: json(merge))
+                                superseded: tally.corrections, voided: tally.voided, mergeReport: json(merge))
         }
         return (saved, digest)
     }
 
     /// What the report needs from an import, whether held or streamed.
     struct Digest {
-        var rowsRead, accepted, rejected, corrections, stored: Int
+        var rowsRead, accepted, rejected, corrections, voided, stored: Int
         var byReason: [RejectionReason: Int]
         /// The first rejections, in file order.
         var first: [Rejection]
@@ -241,12 +242,12 @@ public enum ImportStep {
         let merge = json(r.merge)
         return ImportBatch(source: source.id, file: source.file, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint,
                            participantsFingerprint: TrialStore.participantsFingerprint(participants), rowsRead: r.rowsRead,
-                           rowsAccepted: r.accepted, rowsRejected: r.rejected, superseded: r.corrections,
+                           rowsAccepted: r.accepted, rowsRejected: r.rejected, superseded: r.corrections, voided: r.voided,
                            registryRecords: r.registryRecords, surveyResponses: r.surveyResponses,
                            quarantine: r.rejections.map {
                                QuarantinedRow(line: $0.line, column: $0.column, reason: $0.reason.rawValue, message: $0.message,
                                               excerpt: $0.excerpt)
-                           }, mergeReport: merge)
+                           }, setAside: r.setAside, mergeReport: merge)
     }
 
     static func unchangedReport(_ s: StoredImport) -> [String] {
@@ -266,6 +267,7 @@ public enum ImportStep {
         }
         lines.append("  \(r.rowsRead) rows read = \(r.accepted) accepted + \(r.rejected) rejected; "
             + "\(r.corrections) superseded correction\(r.corrections == 1 ? "" : "s"); "
+            + (r.voided > 0 ? "\(r.voided) voided by status; " : "")
             + "\(r.stored) \(source.kind == .survey ? "responses" : "records") stored")
         let counts = r.byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
         if !counts.isEmpty {
@@ -298,7 +300,7 @@ public enum ImportStep {
 
 extension ImportStep.Digest {
     init(_ r: ImportResult) {
-        self.init(rowsRead: r.rowsRead, accepted: r.accepted, rejected: r.rejected, corrections: r.corrections,
+        self.init(rowsRead: r.rowsRead, accepted: r.accepted, rejected: r.rejected, corrections: r.corrections, voided: r.voided,
                   stored: r.registryRecords.count + r.surveyResponses.count, byReason: r.rejectionCounts,
                   first: Array(r.rejections.prefix(10)), merge: r.merge, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint)
     }

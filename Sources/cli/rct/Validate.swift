@@ -1,5 +1,5 @@
 import ArgumentParser
-import TrialDesign
+import Workflow
 
 /// `rct validate DESIGN`: loads a design and reports every problem with its line and key path.
 struct Validate: ParsableCommand {
@@ -12,7 +12,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let d = try Design.load(path: design)
+            let d = try DesignFile.load(design).design
             print("\(design): valid design \"\(d.trial.id)\": \(d.arms.count) arms, \(d.waves.count) waves, "
                 + "\(d.sources.count) sources, \(d.outcomes.count) outcomes (\(d.outcomes.filter(\.primary).count) primary)")
         }

@@ -1,11 +1,13 @@
 import Basics
 import TrialData
+import TrialDesign
 
 /// The names of the coded fields a registry record can carry, by number (`PendingRecord` keeps the
 /// number, one byte, instead of the name).
 enum AttributeName: UInt8 {
     case category, placement, kind, decisionDate, amountType, statementMonth, legislation, municipality, position, reason
     case amount, benefit
+    case type, paymentMonth, periodStart, periodEnd
 
     var name: String {
         switch self {
@@ -21,6 +23,10 @@ enum AttributeName: UInt8 {
         case .reason: return "reason"
         case .amount: return "amount"
         case .benefit: return "benefit"
+        case .type: return "type"
+        case .paymentMonth: return "payment_month"
+        case .periodStart: return "period_start"
+        case .periodEnd: return "period_end"
         }
     }
 }
@@ -39,6 +45,15 @@ struct PendingRecord {
     var v0 = "", v1 = "", v2 = "", v3 = "", v4 = ""
     var numberKey: UInt8 = none
     var number = 0.0
+    /// Further attributes by name: the source's kept columns (`attributes:`). Empty (no allocation)
+    /// for the kinds' own fields.
+    var extra: [(String, String)] = []
+    /// What the source's status column says (counts when the source has none), and its raw value when void.
+    var meaning: RecordStatus.Meaning = .counts
+    var statusText = ""
+    /// The record's identifier and the identifier it replaces (`corrects_by: { id:, replaces: }`).
+    var recordID = ""
+    var replacesID = ""
 
     init(start: CalendarDate, end: CalendarDate?, _ a0: (AttributeName, String)? = nil, _ a1: (AttributeName, String)? = nil,
          _ a2: (AttributeName, String)? = nil, _ a3: (AttributeName, String)? = nil, _ a4: (AttributeName, String)? = nil,
@@ -55,7 +70,7 @@ struct PendingRecord {
 
     func record(source: String, participant: String, line: Int) -> RegistryRecord {
         let n = (keys.0 == Self.none ? 0 : 1) + (keys.1 == Self.none ? 0 : 1) + (keys.2 == Self.none ? 0 : 1)
-            + (keys.3 == Self.none ? 0 : 1) + (keys.4 == Self.none ? 0 : 1)
+            + (keys.3 == Self.none ? 0 : 1) + (keys.4 == Self.none ? 0 : 1) + extra.count
         var attributes = FieldMap<String>(capacity: n)
         func add(_ key: UInt8, _ value: String) {
             if key != Self.none, let name = AttributeName(rawValue: key) { attributes.appendUnique(name.name, value) }
@@ -65,6 +80,7 @@ struct PendingRecord {
         add(keys.2, v2)
         add(keys.3, v3)
         add(keys.4, v4)
+        for (name, value) in extra where attributes[name] == nil { attributes.appendUnique(name, value) }
         var numbers = FieldMap<Double>(capacity: numberKey == Self.none ? 0 : 1)
         if numberKey != Self.none, let name = AttributeName(rawValue: numberKey) { numbers.appendUnique(name.name, number) }
         return RegistryRecord(source: source, participant: participant, line: line, startDay: Int(startDay),

@@ -21,7 +21,16 @@ final class SourceImporter {
     /// The kind's reader: a registry kind's, or the survey's.
     let registryReader: (any RegistryReader)?
     let surveyReader: SurveyReader?
-    let correction: CorrectionRule?
+    /// How corrections are matched, when the source has any (`Corrections`).
+    var corrections: Corrections?
+    /// The source's status column and what its values mean.
+    let statusColumn: (index: Int, values: [String: RecordStatus.Meaning])?
+    /// The columns of `corrects_by: { id:, replaces: }`.
+    let idColumns: (id: Int, replaces: Int)?
+    /// Further columns kept as attributes (`attributes:`): name and index.
+    let keptColumns: [(name: String, index: Int)]
+    /// Rows that do not count: voided by status, superseded by a correction.
+    var setAside: [SetAsideRow] = []
     /// The cells of the kind's fields, copied into each thread's `PrepareContext`.
     let cells: RowCells
     let keepRejections: Bool
@@ -56,9 +65,6 @@ final class SourceImporter {
     var participantsSeen: Set<String> = []
     var unknownSeen: Set<String> = []
     var unknownRows = 0
-    /// Records held for corrections (`correction`), in order of first appearance, by correction key.
-    var decisions: [RegistryRecord] = []
-    var decisionIndex: [String: Int] = [:]
 
     init(path: String, display: String, source: Source, pseudonymizer: Pseudonymizer?, known: Set<String>?,
          keepRejections: Bool = true) throws {
@@ -79,7 +85,25 @@ final class SourceImporter {
         }
         identifierIndex = id
         registryReader = source.kind.registryReader
-        correction = registryReader?.correction
+        func index(_ column: String, _ field: String) throws -> Int {
+            guard let i = names.firstIndex(of: column) else {
+                throw ImportError.missingColumn(file: display, source: source.id, field: field, column: column, available: names)
+            }
+            return i
+        }
+        statusColumn = try source.status.map { (try index($0.column, "status"), $0.values) }
+        keptColumns = try source.keptColumns.map { ($0, try index($0, "attributes")) }
+        switch source.correctsBy {
+        case let .byIdentifier(id, replaces)?:
+            idColumns = (try index(id, "corrects_by.id"), try index(replaces, "corrects_by.replaces"))
+            corrections = Corrections(rule: .byIdentifier)
+        case let .byFields(fields)?:
+            idColumns = nil
+            corrections = Corrections(rule: .byFields(fields))
+        case nil:
+            idColumns = nil
+            corrections = registryReader?.correction.map { Corrections(rule: .builtIn($0)) }
+        }
         cells = try RowCells(source: source, names: names, fields: source.kind.extractFields, display: display)
         surveyReader = source.kind == .survey
             ? try SurveyReader(source: source, cells: cells, identifierIndex: id, display: display) : nil
@@ -100,8 +124,21 @@ final class SourceImporter {
         } catch let e as RecordReadError {
             throw ImportError.unreadable(file: display, reason: e.description)
         }
-        for d in decisions { registry(d) }
-        decisions.removeAll()
+        if var held = corrections {
+            let (records, orphans) = held.finish()
+            for r in records { registry(r) }
+            tally.corrections = held.corrections
+            setAside += held.setAside
+            for o in orphans {
+                // Accepted when read; rejected now that the file holds no record for it to correct.
+                tally.accepted -= 1
+                let what = idColumns.map { "no record with \(names[$0.id]) \(o.replaces) precedes it" } ?? "no earlier record is the same decision"
+                reject(line: o.record.line, fields: { [] }, RowFailure(reason: .orphanCorrection, column: idColumns.map { names[$0.replaces] },
+                                                                      message: "the row corrects a record that is not in the file (\(what)); it is not counted"),
+                       excerpt: o.excerpt)
+            }
+            corrections = nil
+        }
     }
 
     func result(registry: [RegistryRecord], survey: [SurveyResponse]) -> ImportResult {
@@ -110,8 +147,9 @@ final class SourceImporter {
         return ImportResult(source: source.id, file: display, fingerprint: fingerprint,
                             keyFingerprint: source.identifierType == .insz ? pseudonymizer?.keyFingerprint : nil,
                             registryRecords: registry.sorted { $0.line < $1.line }, surveyResponses: survey,
-                            rejections: rejections, rowsRead: tally.rowsRead, accepted: tally.accepted,
-                            rejected: tally.rejected, corrections: tally.corrections, merge: merge)
+                            rejections: rejections.sorted { $0.line < $1.line }, rowsRead: tally.rowsRead, accepted: tally.accepted,
+                            rejected: tally.rejected, corrections: tally.corrections, voided: tally.voided,
+                            setAside: setAside.sorted { $0.line < $1.line }, merge: merge)
     }
 
     var mergeReport: MergeReport {
@@ -125,10 +163,10 @@ final class SourceImporter {
 
     // MARK: - One row
 
-    private func reject(line: Int, fields: () -> [String], _ f: RowFailure) {
+    private func reject(line: Int, fields: () -> [String], _ f: RowFailure, excerpt: String? = nil) {
         tally.rejected += 1
         let rejection = Rejection(file: display, line: line, column: f.column, reason: f.reason, message: f.message,
-                                  excerpt: Excerpt.make(names: names, fields: fields(), skipping: identifierIndex))
+                                  excerpt: excerpt ?? Excerpt.make(names: names, fields: fields(), skipping: identifierIndex))
         if keepRejections { rejections.append(rejection) }
         onRejection?(rejection)
     }
@@ -204,7 +242,18 @@ final class SourceImporter {
             switch consume parsed {
             case let .registry(pending):
                 let rec = pending.record(source: source.id, participant: participant, line: line)
-                if let correction { hold(rec, correction) } else { registry(rec) }
+                if pending.meaning == .void {
+                    tally.voided += 1
+                    let raw = pending.statusText
+                    setAside.append(SetAsideRow(line: line, participant: participant, reason: .void,
+                                                message: "its status \"\(raw)\" means the record does not count"))
+                } else if corrections != nil {
+                    let maybeOrphan = pending.meaning == .corrects || !pending.replacesID.isEmpty
+                    corrections!.add(rec, corrects: pending.meaning == .corrects, id: pending.recordID, replaces: pending.replacesID,
+                                     excerpt: maybeOrphan ? Excerpt.make(names: names, fields: fields(), skipping: identifierIndex) : "")
+                } else {
+                    registry(rec)
+                }
             case let .survey(resp):
                 survey(resp)
             }
@@ -280,19 +329,6 @@ final class SourceImporter {
         }
         return h
     }
-
-    /// Corrections (`correction`): a later record with the same key as an earlier one is the same decision;
-    /// it takes the earlier one's place when the rule says so, and either way counts as a correction.
-    private func hold(_ rec: RegistryRecord, _ rule: CorrectionRule) {
-        let key = rule.key(rec)
-        if let i = decisionIndex[key] {
-            tally.corrections += 1
-            if rule.replaces(rec, decisions[i]) { decisions[i] = rec }
-        } else {
-            decisionIndex[key] = decisions.count
-            decisions.append(rec)
-        }
-    }
 }
 
 extension SourceImporter {
@@ -305,7 +341,24 @@ extension SourceImporter {
     /// The kind's reader on the row's cells.
     @inline(__always)
     func parse(_ r: borrowing TextRow, participant id: Int32, _ context: inout PrepareContext) throws -> Parsed {
-        if let registryReader { return .registry(try registryReader.read(r, &context.cells)) }
+        if let registryReader {
+            var pending = try registryReader.read(r, &context.cells)
+            for (name, i) in keptColumns where !r.isBlank(i) { pending.extra.append((name, r.string(i))) }
+            if let (i, values) = statusColumn {
+                let raw = r.string(i)
+                guard let meaning = values[raw] else {
+                    throw RowFailure(reason: .unknownCode, column: names[i],
+                                     message: "the status \"\(raw)\" is not one the design declares (\(values.keys.sorted().joined(separator: ", "))); add it under status: { values: … }")
+                }
+                pending.meaning = meaning
+                if meaning == .void { pending.statusText = raw }
+            }
+            if let (id, replaces) = idColumns {
+                pending.recordID = r.string(id)
+                pending.replacesID = r.string(replaces)
+            }
+            return .registry(pending)
+        }
         let a = try surveyReader!.read(r, &context.cells)
         return .survey(SurveyResponse(source: source.id, wave: source.wave ?? "", participant: readerNames[Int(id)], line: r.line,
                                       interviewDate: a.interviewDate, answers: a.answers))

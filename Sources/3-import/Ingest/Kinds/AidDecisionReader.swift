@@ -8,6 +8,7 @@ import TrialData
 struct AidDecisionReader: RegistryReader {
     static let fields: [SourceField] = [.required("kind"), .required("decision_date"), .required("start"), .optional("end"),
                                         .optional("amount")]
+    static let codedFields = ["kind"]
 
     var correction: CorrectionRule? {
         CorrectionRule(key: { "\($0.participant)|\($0.attributes["kind"] ?? "")|\($0.start)" },

@@ -16,6 +16,7 @@ public struct AssignmentListReader: SourceReader {
         .required("id"), .required("arm"), .required("assigned_on"), .optional("stratum"), .optional("block"),
         .optional("cluster"), .optional("probability"),
     ]
+    public static let codedFields = ["arm", "stratum"]
 
     /// One row read: the assignment, or the problems that keep it out (each `FILE:LINE: …`).
     public struct Line {

@@ -9,6 +9,7 @@ struct FederalStatementReader: RegistryReader {
         .required("statement_month"), .required("amount_type"), .required("period_start"), .required("period_end"),
         .required("sign"), .required("amount_cents"), .required("category"), .optional("legislation"), .optional("municipality"),
     ]
+    static let codedFields = ["amount_type", "category"]
 
     func read(_ r: borrowing TextRow, _ cells: inout RowCells) throws -> PendingRecord {
         let statement = try cells.month(r, try cells.requiredIndex(r, "statement_month"), "statement_month")

@@ -4,6 +4,7 @@ import Tabular
 /// (`YYYYQn`). The record covers the quarter.
 struct KSZPositionReader: RegistryReader {
     static let fields: [SourceField] = [.required("quarter"), .required("position")]
+    static let codedFields = ["position"]
 
     func read(_ r: borrowing TextRow, _ cells: inout RowCells) throws -> PendingRecord {
         let q = try cells.required(r, "quarter")

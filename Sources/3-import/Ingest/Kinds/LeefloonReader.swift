@@ -4,6 +4,7 @@ import Tabular
 /// the category (1 cohabiting, 2 single, 3 living with a dependent family). The record covers the month.
 struct LeefloonReader: RegistryReader {
     static let fields: [SourceField] = [.required("month"), .required("amount"), .required("category")]
+    static let codedFields = ["category"]
 
     func read(_ r: borrowing TextRow, _ cells: inout RowCells) throws -> PendingRecord {
         let m = try cells.month(r, try cells.requiredIndex(r, "month"), "month")

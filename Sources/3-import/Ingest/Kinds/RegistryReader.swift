@@ -31,6 +31,9 @@ extension SourceKind {
         case .vdabStatus: return VDABStatusReader()
         case .kszPosition: return KSZPositionReader()
         case .scopeExit: return ScopeExitReader()
+        case .spells: return SpellReader()
+        case .payments: return PaymentReader()
+        case .events: return EventReader()
         case .survey, .cohort, .assignment, .takeUp: return nil
         }
     }

@@ -4,6 +4,7 @@ import Tabular
 /// through `codes:`). The run step turns these records into the exits that censor registry outcomes.
 struct ScopeExitReader: RegistryReader {
     static let fields: [SourceField] = [.required("date"), .required("reason")]
+    static let codedFields = ["reason"]
 
     func read(_ r: borrowing TextRow, _ cells: inout RowCells) throws -> PendingRecord {
         let day = try cells.date(r, try cells.requiredIndex(r, "date"), "date")

@@ -4,8 +4,9 @@ import TrialDesign
 
 /// `survey`: one wave's answers, one row per respondent (identified by the study code): the interview
 /// date and the answers, every other column (or the items the design's `columns:` maps, by item name).
-/// A blank cell or one of the source's `missing_codes` is a missing answer; any other answer must be a
-/// number in the dialect's decimal form.
+/// An answer is first mapped through the source's `codes:` for its item (`codes: { tevreden: { ja: "1",
+/// nee: "0" } }`); a blank cell or one of the source's `missing_codes` is a missing answer; any other
+/// answer must be a number in the dialect's decimal form.
 struct SurveyReader: SourceReader {
     struct Answers {
         var interviewDate: CalendarDate
@@ -38,8 +39,10 @@ struct SurveyReader: SourceReader {
         let interview = try cells.date(r, try cells.requiredIndex(r, "interview_date"), "interview_date")
         var answers: [String: Double] = [:]
         let d = cells.source.dialect
+        let codes = cells.source.codes
         for (item, i) in items {
-            let v = r.string(i)
+            let raw = r.string(i)
+            let v = codes.isEmpty ? raw : (codes[item]?[raw] ?? raw)
             if v.isEmpty || cells.source.missingCodes.contains(v) { continue }
             guard let x = CellParser.decimal(v, decimal: d.decimal.first ?? ".", thousands: d.thousands?.first) else {
                 throw RowFailure(reason: .unparseableAmount, column: cells.names[i],

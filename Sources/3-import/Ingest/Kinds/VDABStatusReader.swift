@@ -5,6 +5,7 @@ import Tabular
 /// (since 2017; empty means none) and an optional benefit amount. The record covers the month.
 struct VDABStatusReader: RegistryReader {
     static let fields: [SourceField] = [.required("month"), .required("category"), .optional("placement"), .optional("benefit")]
+    static let codedFields = ["category", "placement"]
 
     func read(_ r: borrowing TextRow, _ cells: inout RowCells) throws -> PendingRecord {
         let m = try cells.month(r, try cells.requiredIndex(r, "month"), "month")

@@ -20,6 +20,9 @@ public struct RowCells {
     let slots: [(field: String, index: Int)]
     let decimalMark: UInt8
     let groupMark: UInt8?
+    /// The canonical values of the coded fields the design declares (`vocabulary:`, else the values of
+    /// `codes:`), for the kinds without a built-in vocabulary.
+    let declared: [String: Set<String>]
     var codeMemo: [(field: String, raw: String, mapped: String)] = []
 
     /// Resolves `fields` against `names` through the source's `columns:` map. A required field, or one the
@@ -29,6 +32,10 @@ public struct RowCells {
         self.names = names
         decimalMark = source.dialect.decimal.first?.asciiValue ?? 0x2E
         groupMark = source.dialect.thousands?.first?.asciiValue
+        var declared: [String: Set<String>] = [:]
+        for (field, map) in source.codes { declared[field] = Set(map.values) }
+        for (field, values) in source.vocabularies { declared[field] = Set(values) }
+        self.declared = declared
         var slots: [(field: String, index: Int)] = []
         for f in fields {
             let c = source.columns[f.name] ?? f.name
@@ -144,6 +151,46 @@ public struct RowCells {
     }
 
     // MARK: Codes
+
+    /// A raw code of a kind whose vocabulary the design declares: mapped through `codes:`, then checked
+    /// against `vocabulary:` (or the values of `codes:`); any value passes when the design declares
+    /// neither.
+    public mutating func declaredCode(_ text: String, _ field: String) throws -> String {
+        guard let vocabulary = declared[field] else { return source.codes[field]?[text] ?? text }
+        return try code(text, field, vocabulary: vocabulary)
+    }
+
+    /// A signed amount in euro in column `i`: in euro cents (digits only) when the dialect says `cents`,
+    /// else in the dialect's decimal form; a leading or trailing `-`, or a `sign` field holding `-`, makes
+    /// it negative. At most ±1,000,000.
+    public func signedAmount(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> Double {
+        var text = r.string(i)
+        var negative = false
+        if text.hasSuffix("-") { negative = true; text.removeLast() }
+        if text.hasPrefix("-") { negative.toggle(); text.removeFirst() } else if text.hasPrefix("+") { text.removeFirst() }
+        if let s = cell(r, "sign") {
+            switch s {
+            case "-": negative.toggle()
+            case "+": break
+            default:
+                throw RowFailure(reason: .unparseableAmount, column: column(for: "sign"), message: "the sign \"\(s)\" is not + or -")
+            }
+        }
+        let value: Double
+        if source.dialect.cents {
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let c = Int(text) else {
+                throw RowFailure(reason: .unparseableAmount, column: column(for: field),
+                                 message: "\"\(r.string(i))\" is not an amount in euro cents (digits only, e.g. 00001460 for 14.60)")
+            }
+            value = Double(c) / 100
+        } else {
+            value = try amount(text, field, nonNegative: true)
+        }
+        if value > Vocabulary.largestAmount {
+            throw RowFailure(reason: .outOfRange, column: column(for: field), message: "\(field) \(value) is beyond ±1,000,000 euro")
+        }
+        return negative ? -value : value
+    }
 
     /// A raw code mapped through the source's `codes:` for `field` (then `defaults`) and checked against
     /// the closed `vocabulary`.

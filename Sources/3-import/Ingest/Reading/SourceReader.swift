@@ -28,8 +28,15 @@ public protocol SourceReader {
     associatedtype Value
     /// The canonical fields of the kind, as a file usually orders them.
     static var fields: [SourceField] { get }
+    /// The fields whose raw values the design may map with `codes:` (and, for the kinds without a
+    /// built-in vocabulary, declare under `vocabulary:`).
+    static var codedFields: [String] { get }
     /// One row as a value. A row that cannot be taken throws `RowFailure` (reason, column, message).
     func read(_ row: borrowing TextRow, _ cells: inout RowCells) throws -> Value
+}
+
+extension SourceReader {
+    public static var codedFields: [String] { [] }
 }
 
 /// A row that cannot be taken: why, in which column, and what to do (a sentence).

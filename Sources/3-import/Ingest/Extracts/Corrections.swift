@@ -1,0 +1,110 @@
+import TrialData
+import TrialDesign
+
+/// The records of a source with corrections, held until the file has been read (a correction can only be
+/// matched once its original is known), then resolved in file order of first appearance.
+///
+/// Three ways a correction finds its original, as the design says:
+/// - a kind's built-in rule (`ocmw_aid`: the same participant, kind and start date; the later decision
+///   date counts), when the source declares nothing;
+/// - `corrects_by: { match: [fields] }`: the same participant and fields; the later row replaces the
+///   earlier (a row whose status says `corrects` must have one to replace);
+/// - `corrects_by: { id: C, replaces: R }`: the correction names the original's identifier in column R
+///   (a row whose status says `corrects`, or, without a status column, any row with R filled).
+///
+/// A correction whose original is not in the file is rejected (`orphan_correction`) when the file ends.
+struct Corrections {
+    enum Rule {
+        case builtIn(CorrectionRule)
+        case byFields([String])
+        case byIdentifier
+    }
+
+    /// One held record and what the importer knows of it.
+    struct Held {
+        var record: RegistryRecord
+        var corrects: Bool
+        var id: String
+        var replaces: String
+        var excerpt: String
+    }
+
+    let rule: Rule
+    private var held: [Held] = []
+    /// Built-in rule and match keys: the slot holding each key's current record.
+    private var slotOfKey: [String: Int] = [:]
+    /// Slots whose first record was replaced by a later one.
+    private var replacedSlots: Set<Int> = []
+    /// The records that no longer count (superseded), with why.
+    private(set) var setAside: [SetAsideRow] = []
+    private(set) var corrections = 0
+
+    init(rule: Rule) { self.rule = rule }
+
+    /// Adds a record in file order. `corrects`: the status says it corrects an earlier record; `id` and
+    /// `replaces`: its identifier and the identifier it replaces (`corrects_by: { id:, replaces: }`).
+    mutating func add(_ record: RegistryRecord, corrects: Bool, id: String, replaces: String, excerpt: String) {
+        let entry = Held(record: record, corrects: corrects, id: id, replaces: replaces, excerpt: excerpt)
+        switch rule {
+        case let .builtIn(r):
+            let key = r.key(record)
+            guard let i = slotOfKey[key] else { slotOfKey[key] = held.count; held.append(entry); return }
+            corrections += 1
+            replacedSlots.insert(i)
+            let (kept, dropped) = r.replaces(record, held[i].record) ? (entry, held[i]) : (held[i], entry)
+            held[i] = kept
+            setAside.append(SetAsideRow(line: dropped.record.line, participant: dropped.record.participant, reason: .superseded,
+                                        message: "replaced by line \(kept.record.line) (the same decision: participant, kind and start; the later decision date counts)"))
+        case let .byFields(fields):
+            let key = ([record.participant] + fields.map { Self.value(of: $0, in: record) }).joined(separator: "\u{1F}")
+            guard let i = slotOfKey[key] else { slotOfKey[key] = held.count; held.append(entry); return }
+            corrections += 1
+            replacedSlots.insert(i)
+            setAside.append(SetAsideRow(line: held[i].record.line, participant: held[i].record.participant, reason: .superseded,
+                                        message: "replaced by line \(record.line) (the same \(fields.joined(separator: ", ")))"))
+            held[i] = entry
+        case .byIdentifier:
+            held.append(entry)
+        }
+    }
+
+    /// The records that count, in order of first appearance, and the corrections that had no original
+    /// in the file.
+    mutating func finish() -> (records: [RegistryRecord], orphans: [Held]) {
+        var orphans: [Held] = []
+        switch rule {
+        case .builtIn, .byFields:
+            var out: [RegistryRecord] = []
+            for (i, h) in held.enumerated() {
+                if h.corrects && !replacedSlots.contains(i) { orphans.append(h) } else { out.append(h.record) }
+            }
+            return (out, orphans)
+        case .byIdentifier:
+            var slotOfID: [String: Int] = [:]
+            var out: [Held] = []
+            for h in held {
+                if h.corrects || !h.replaces.isEmpty {
+                    guard let i = slotOfID[h.replaces] else { orphans.append(h); continue }
+                    corrections += 1
+                    setAside.append(SetAsideRow(line: out[i].record.line, participant: out[i].record.participant, reason: .superseded,
+                                                message: "replaced by line \(h.record.line), which names this record (\(h.replaces))"))
+                    out[i] = h
+                    if !h.id.isEmpty { slotOfID[h.id] = i }
+                } else {
+                    if !h.id.isEmpty { slotOfID[h.id] = out.count }
+                    out.append(h)
+                }
+            }
+            return (out.map(\.record), orphans)
+        }
+    }
+
+    /// A field of a record as text: its start or end day, a coded attribute, or a number.
+    static func value(of field: String, in r: RegistryRecord) -> String {
+        switch field {
+        case "start": return r.start.description
+        case "end": return r.end?.description ?? ""
+        default: return r.attributes[field] ?? r.numbers[field].map { "\($0)" } ?? ""
+        }
+    }
+}
