@@ -149,10 +149,6 @@ let package = Package(
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "TrialData", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
-
-        // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
-        .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics"],
-                          path: "bench/panel", exclude: ["run.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -37,10 +37,6 @@ struct RCT: ParsableCommand {
             // The report, and the whole pipeline in one command.
             Report.self,
             Run.self,
-            // Hidden: the import benchmark's entry point.
-            ImportBench.self,
-            // Hidden: the panel task of `make bench` (bench/README.md).
-            PanelBench.self,
         ]
     )
 }

@@ -1,8 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
 
-/// `rct panel-bench` (hidden, the panel task of `make bench`) on three hand-made families whose outcomes are
+/// `panel-bench` (the panel task of `make bench`) on three hand-made families whose outcomes are
 /// worked out by hand from docs/panel.md: months counted from the assignment day, a VDAB status covering its
 /// calendar month, an OCMW decision counted on its start day.
 @Suite struct PanelBenchCommandTests {
@@ -73,10 +72,10 @@ import TestSupport
         """
 
     @Test func derivesTheHandCheckedPanel() throws {
-        let dir = try Fixtures.temporaryDirectory("rct-panel-bench")
+        let dir = try PanelBenchBinary.temporaryDirectory("rct-panel-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("panel.csv").path
-        let r = try RCTBinary.run(["panel-bench"] + (try write(dir)) + ["--out", out])
+        let r = try PanelBenchBinary.run((try write(dir)) + ["--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.isEmpty, "\(r.stderr)")
         let csv = try String(contentsOfFile: out, encoding: .utf8)
@@ -93,7 +92,7 @@ import TestSupport
     /// The same files with their lines in another order (families not by id, a person's VDAB and OCMW rows
     /// not together, no final line feed): the same table, sorted by family and wave.
     @Test func orderOfTheLinesDoesNotMatter() throws {
-        let dir = try Fixtures.temporaryDirectory("rct-panel-bench")
+        let dir = try PanelBenchBinary.temporaryDirectory("rct-panel-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         func shuffled(_ text: String, _ order: [Int], finalNewline: Bool) -> String {
             let lines = text.split(separator: "\n").map(String.init)
@@ -110,33 +109,30 @@ import TestSupport
             paths.append(url.path)
         }
         let out = dir.appendingPathComponent("panel.csv").path
-        let r = try RCTBinary.run(["panel-bench"] + paths + ["--out", out])
+        let r = try PanelBenchBinary.run(paths + ["--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOfFile: out, encoding: .utf8) == Self.expectedTable)
     }
 
     @Test func badMonthNamesFileLineAndColumn() throws {
-        let dir = try Fixtures.temporaryDirectory("rct-panel-bench")
+        let dir = try PanelBenchBinary.temporaryDirectory("rct-panel-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try write(dir, vdab: "pseudonym|maand|categorie|trajectstatus\nPA|201903|00|\nPA|2019-4|00|\n")
-        let r = try RCTBinary.run(["panel-bench"] + files + ["--out", dir.appendingPathComponent("p.csv").path])
+        let r = try PanelBenchBinary.run(files + ["--out", dir.appendingPathComponent("p.csv").path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("vdab.csv:3: column 2 (maand): '2019-4' is not a month YYYYMM"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.csv").path))
 
         let wrongHeader = try write(dir, vdab: "insz;maand;categorie;trajectstatus\n")
-        let h = try RCTBinary.run(["panel-bench"] + wrongHeader + ["--out", dir.appendingPathComponent("p.csv").path])
+        let h = try PanelBenchBinary.run(wrongHeader + ["--out", dir.appendingPathComponent("p.csv").path])
         #expect(h.status == 1)
         #expect(h.stderr.contains("vdab.csv:1: the header is 'insz;maand;categorie;trajectstatus'; expected 'pseudonym|maand|categorie|trajectstatus'"), "\(h.stderr)")
     }
 
-    @Test func hiddenFromTheHelp() throws {
-        let h = try RCTBinary.run(["--help"])
-        #expect(h.status == 0)
-        #expect(!h.stdout.contains("panel-bench"))
-        let own = try RCTBinary.run(["panel-bench", "--help"])
+    @Test func help() throws {
+        let own = try PanelBenchBinary.run(["--help"])
         #expect(own.status == 0)
-        #expect(own.stdout.contains("USAGE: rct panel-bench <families> <vdab> <ocmw> --out <out>"))
+        #expect(own.stdout.contains("USAGE: panel-bench <families> <vdab> <ocmw> --out <out>"))
     }
 }

@@ -2,17 +2,16 @@ import ArgumentParser
 import Foundation
 import Basics
 import Ingest
-import Simulation
 import Tabular
 import TrialDesign
 
-/// `rct import-bench`: a hidden benchmark entry point (see bench/ingest/ and docs/performance.md). It
-/// generates a large VDAB month-status extract and streams it through the importer.
+/// `import-bench`: the importer's benchmark (the import task of `make bench`, bench/ingest/run.sh and
+/// docs/performance.md). It generates a large VDAB month-status extract and streams it through the importer.
+@main
 struct ImportBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-bench",
         abstract: "Benchmark of the importer (generate a large VDAB extract, then read, validate and pseudonymise it).",
-        shouldDisplay: false,
         subcommands: [Generate.self, Run.self])
 
     /// The source the benchmark reads: a VDAB month-status extract, semicolon, decimal comma.

@@ -1,23 +1,26 @@
 import ArgumentParser
 import Basics
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Ingest
 import Panel
 import TrialData
 import Tabular
 import TrialDesign
 
-/// `rct panel-bench`: a hidden entry point of the panel task of `make bench` (bench/README.md). It reads the
+/// `panel-bench`: the project's side of the panel task of `make bench` (bench/README.md). It reads the
 /// three files the harness generates (families, a VDAB month-status panel, OCMW aid decisions) with the
 /// streaming reader of `Tabular`, turns them into `AssignedUnit` and `RegistryRecord` values, derives the 6-
 /// and 12-month outcomes with `Panel.derive` (months counted from each family's own assignment day,
 /// docs/panel.md) and writes the same CSV as the peers (bench/peers/panel_polars.py), printing one JSON line
 /// with the row count, the column sums and the seconds of its own work.
+@main
 struct PanelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "panel-bench",
-        abstract: "Benchmark of the panel derivation on the files of `make bench` (families, VDAB, OCMW).",
-        shouldDisplay: false)
+        abstract: "Benchmark of the panel derivation on the files of `make bench` (families, VDAB, OCMW).")
 
     @Argument(help: "Families: family_id,pseudonym,assignment_date (YYYY-MM-DD),z.") var families: String
     @Argument(help: "VDAB month statuses, '|'-separated: pseudonym|maand (YYYYMM)|categorie|trajectstatus.") var vdab: String
@@ -48,9 +51,9 @@ struct PanelBench: ParsableCommand {
         """
 
     func run() throws {
-        try StoreSupport.reporting {
+        try CommandFailure.reporting {
             let started = DispatchTime.now()
-            let design = try Design.parse(yaml: Self.designText, file: "Sources/rct/PanelBench.swift")
+            let design = try Design.parse(yaml: Self.designText, file: "bench/Sources/panel-bench/PanelBench.swift")
             // Two readers at once: the VDAB file (most of the lines) here, the families and OCMW files on a
             // second thread. Errors are reported in file order (families, VDAB, OCMW), as a sequential read would.
             let familiesPath = families, vdabPath = vdab, ocmwPath = ocmw
@@ -80,7 +83,9 @@ struct PanelBench: ParsableCommand {
             do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
                 throw CommandFailure("\(out): cannot write the file (\(error.localizedDescription))")
             }
-            if missing > 0 { printError("warning: \(missing) outcome cells have no value (written empty)") }
+            if missing > 0 {
+                FileHandle.standardError.write(Data("warning: \(missing) outcome cells have no value (written empty)\n".utf8))
+            }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             let sumText = zip(panel.outcomeIDs, sums).map { "\"\($0)\": \(String(format: "%.4f", $1))" }.joined(separator: ", ")
             print("{\"rows\": \(panel.rows.count), \"sums\": {\(sumText)}, \"seconds_compute\": \(String(format: "%.4f", seconds))}")
@@ -239,10 +244,12 @@ struct PanelBench: ParsableCommand {
         }
     }
 
-    /// The number of line feeds in a file (an upper bound of its data lines, for reserving capacity). The
-    /// file is mapped with its pages populated at once (no copy into a buffer, no fault per page) and
-    /// scanned with `memchr`; if it cannot be mapped, it is read in chunks.
+    /// The number of line feeds in a file (an upper bound of its data lines, for reserving capacity). On
+    /// Linux the file is mapped with its pages populated at once (no copy into a buffer, no fault per page)
+    /// and scanned with `memchr`; if it cannot be mapped, it is read in chunks. Elsewhere Foundation maps it
+    /// (`Data(contentsOf:options: .alwaysMapped)`, which reads it when it cannot be mapped).
     static func lineCount(_ path: String) throws -> Int {
+        #if canImport(Glibc)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CommandFailure("\(path): cannot be read") }
         defer { close(fd) }
@@ -264,6 +271,15 @@ struct PanelBench: ParsableCommand {
             if n == 0 { return count }
             count += newlines(in: UnsafeRawPointer(buffer), count: n)
         }
+        #else
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw CommandFailure("\(path): cannot be read")
+        }
+        return data.withUnsafeBytes { bytes in
+            bytes.baseAddress.map { newlines(in: $0, count: bytes.count) } ?? 0
+        }
+        #endif
     }
 
     /// The line feeds among `count` bytes (memchr scans many bytes per step; lines are tens of bytes long).
@@ -296,6 +312,20 @@ struct PanelBench: ParsableCommand {
     }
 }
 
+/// A failure with a message for the user: `reporting` prints it as one line on standard error and exits
+/// with status 1 (as `rct` does).
+struct CommandFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+
+    static func reporting(_ body: () throws -> Void) throws {
+        do { try body() } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
 /// What the second reading thread hands back (written by it before it signals, read after the wait).
 final class SideReads: @unchecked Sendable {
     var families: Result<([AssignedUnit], [String: Int]), Error>?
@@ -311,8 +341,6 @@ final class Disposal<Value>: @unchecked Sendable {
     func empty() { value = nil }
 }
 
-/// The last value seen, returned in place of an equal new one: rows of one person come together, so their
-/// identifiers share one string's storage rather than keeping one allocation per row.
 /// The text of a field, decoded only when it differs from the previous row's (the files list a person's
 /// rows together): equal runs share one string and cost no decoding.
 struct RepeatedText {
