@@ -27,10 +27,11 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
 
-# Benchmarks against peers (bench/README.md): rct is built in release mode for them.
+# Benchmarks against peers (bench/README.md): rct is built in release mode for them, and bench/'s own
+# package (import-bench, panel-bench) by bench/Makefile.
 bench: deps
 	$(SWIFT) build -c release
 	$(MAKE) -C bench RCT=$(CURDIR)/.build/release/rct
 
 clean:
-	rm -rf .build
+	rm -rf .build bench/.build
