@@ -22,15 +22,18 @@ demo: build
 	$(RCT) run designs/mission-kortrijk.yaml --out demo-out
 	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/."
 
-# Every test: unit, property and end-to-end tests of the built binary.
+# Every test: unit, property and end-to-end tests of the built binary, then the tests of the benchmark
+# package (bench/Package.swift, its own build folder bench/.build).
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
+	$(SWIFT) test --disable-xctest --package-path bench
 
-# Benchmarks against peers (bench/README.md): rct is built in release mode for them.
+# Benchmarks against peers (bench/README.md): rct is built in release mode for them, and bench/'s own
+# package (import-bench, panel-bench) by bench/Makefile.
 bench: deps
 	$(SWIFT) build -c release
 	$(MAKE) -C bench RCT=$(CURDIR)/.build/release/rct
 
 clean:
-	rm -rf .build
+	rm -rf .build bench/.build

@@ -156,10 +156,6 @@ let package = Package(
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
-
-        // Benchmarks: executables outside the product (run them with bench/*/run.sh, in release mode).
-        .executableTarget(name: "panel-bench", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics"],
-                          path: "bench/panel", exclude: ["run.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

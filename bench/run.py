@@ -8,11 +8,16 @@ loading) and its peak resident memory (GNU time's %M). It prints progress, write
 bench/results/latest.{json,md} and replaces the section "## Benchmarks against peers" of
 docs/performance.md (other sections are kept).
 
-A tool that is missing is skipped with a message saying why: a peer that did not install (run
-`make -C bench peers`), or a project subcommand that does not exist yet (checked with `rct SUB --help`).
+The project's side is the `rct` release binary, except for the import and panel tasks, which run the
+executables `import-bench` and `panel-bench` of the benchmark package bench/Package.swift (built by
+`make -C bench build` into bench/.build/release).
 
-Usage: python3 bench/run.py [--rct PATH] [--tasks ri,effects,import,panel] [--runs N] [--large]
-                            [--smoke] [--no-report]
+A tool that is missing is skipped with a message saying why: a peer that did not install (run
+`make -C bench peers`), a project subcommand that does not exist yet (checked with `rct SUB --help`), or
+a benchmark executable that is not built.
+
+Usage: python3 bench/run.py [--rct PATH] [--bench-bin DIR] [--tasks ri,effects,import,panel] [--runs N]
+                            [--large] [--smoke] [--no-report]
 """
 
 import argparse
@@ -121,9 +126,21 @@ def has_flag(help_text, flag):
 
 
 class Project:
-    def __init__(self, binary):
+    def __init__(self, binary, bench_bin):
         self.binary = binary
+        self.bench_bin = bench_bin  # the folder of the benchmark package's executables
         self.help_cache = {}
+
+    def bench(self, name):
+        """The path of the benchmark package's executable `name` (import-bench, panel-bench)."""
+        return os.path.join(self.bench_bin, name)
+
+    def bench_missing(self, name):
+        """Why the benchmark executable `name` cannot run, or None when it can."""
+        if os.access(self.bench(name), os.X_OK):
+            return None
+        return (f"no {name} at {os.path.relpath(self.bench(name), ROOT)} (build the benchmark package: "
+                f"make -C bench build)")
 
     def available(self):
         return self.binary is not None and os.access(self.binary, os.X_OK)
@@ -361,70 +378,33 @@ def import_cases(project, peers, smoke, runs, large):
             log(f"generated in {time.perf_counter() - t0:.0f} s")
         c = Case("Import a VDAB month-status extract (validate INSZ, HMAC-SHA-256 pseudonyms)",
                  f"{rows:,} rows", runs or default_runs)
-        store = os.path.join(DATA, "import", "store.sqlite")
-
-        def remove_store(store=store):
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(store + suffix):
-                    os.unlink(store + suffix)
-        # The project's entry point: the hidden `rct import-bench run FILE` (the ingest helper's benchmark
-        # command: it streams the file through the importer with a fixed design for this dialect and the
-        # fixed key bench.key also holds). Otherwise `rct import` with a copy of the reference design.
-        env = dict(os.environ, RCT_PSEUDONYM_KEY=open(key).read().strip())
-        parse = None
-        if not project.available() or project.help("import-bench") is not None:
-            skip = project.missing("import-bench run")
-            argv = [project.binary, "import-bench", "run", path]
-            name = "rct import-bench run"
-            parse = parse_import_bench
-        else:
-            skip = project.missing("import", "--design", "--source", "--store")
-            if skip and project.help("import") is None:
-                skip = "neither `rct import-bench run` nor `rct import` exists yet (checked with --help)"
-            design = import_design(path, key)
-            argv = [project.binary, "import", "--design", design, "--source", "vdab", "--store", store]
-            name = "rct import"
-        c.tools.append(tool(name, argv, skip, project=True, env=env, before=remove_store, parse=parse))
+        # The project's side: `import-bench run FILE` (bench/Sources/import-bench): it streams the file through
+        # the importer with a fixed design for this dialect and the fixed key bench.key also holds.
+        skip = project.bench_missing("import-bench")
+        argv = [project.bench("import-bench"), "run", path]
+        name = "import-bench run"
+        c.tools.append(tool(name, argv, skip, project=True, parse=parse_import_bench))
         c.tools.append(tool("R data.table + openssl", [rscript() or "Rscript", os.path.join(PEERS, "import_datatable.R"),
                                                        path, key], peers.r_skip("data.table", "openssl")))
         c.tools.append(tool("pandas", [VENV_PY, os.path.join(PEERS, "import_pandas.py"), path, key],
                             peers.py_skip("pandas"), env=peer_env()))
         c.tools.append(tool("polars", [VENV_PY, os.path.join(PEERS, "import_polars.py"), path, key],
                             peers.py_skip("polars"), env=peer_env()))
-        if parse is parse_import_bench:
-            # The same import without duplicate detection, as the peers do none: what the check costs. Last,
-            # so a peer stays the reference of the answers' agreement check.
-            c.tools.append(tool(name + " --no-duplicate-check", argv + ["--no-duplicate-check"], skip, env=env,
-                                parse=parse, note="rct without its duplicate-row check, like the peers (ratio: "
-                                "this time / rct's with the check)"))
+        # The same import without duplicate detection, as the peers do none: what the check costs. Last, so a
+        # peer stays the reference of the answers' agreement check.
+        c.tools.append(tool(name + " --no-duplicate-check", argv + ["--no-duplicate-check"], skip,
+                            parse=parse_import_bench, note="rct without its duplicate-row check, like the peers "
+                            "(ratio: this time / rct's with the check)"))
         cases.append(c)
     return cases
 
 
 def parse_import_bench(stdout):
-    """`rows read N, accepted A, rejected R, sha256 …` (rct import-bench run) as the peers' counts."""
+    """`rows read N, accepted A, rejected R, sha256 …` (import-bench run) as the peers' counts."""
     m = re.search(r"rows read (\d+), accepted (\d+), rejected (\d+)", stdout)
     if not m:
         return None
     return {"rows": int(m.group(1)), "valid_rows": int(m.group(2)), "rejected_rows": int(m.group(3))}
-
-
-def import_design(extract, key):
-    """A copy of the reference design whose `vdab` source reads the generated extract (semicolon,
-    decimal comma, thousands point, YYYYMM) and whose key file is the benchmark key; other paths made
-    absolute. (A fallback for when `rct import-bench` is gone: its placement codes may need a `codes:`.)"""
-    src = os.path.join(ROOT, "designs", "mission-kortrijk.yaml")
-    out = os.path.join(os.path.dirname(extract), f"design-{os.path.basename(extract)[:-4]}.yaml")
-    with open(src, encoding="utf-8") as f:
-        text = f.read()
-    fixtures = os.path.join(ROOT, "fixtures") + "/"
-    text = text.replace("../fixtures/mission/pseudonym.key", key).replace("../fixtures/", fixtures)
-    text = text.replace(f"{fixtures}mission/vdab_status.csv", extract)
-    text = text.replace('dialect: { format: delimited, separator: "|", encoding: utf-8, date_format: YYYYMM }',
-                        'dialect: { format: delimited, separator: ";", decimal: ",", thousands: ".", encoding: utf-8, date_format: YYYYMM }')
-    with open(out, "w", encoding="utf-8") as f:
-        f.write(text)
-    return out
 
 
 def panel_cases(project, peers, smoke, runs):
@@ -437,10 +417,10 @@ def panel_cases(project, peers, smoke, runs):
     c = Case("Follow-up panel: months 1-6 and 7-12 from each family's assignment day",
              f"{families:,} families", runs or (5 if not smoke else 1))
     out_project = os.path.join(RESULTS, "panel_rct.csv")
-    # `rct panel-bench FAMILIES VDAB OCMW --out OUT` (hidden): the files through the streaming reader and
-    # Panel.derive, the same CSV and JSON line as the peers.
-    skip = project.missing("panel-bench", "--out")
-    argv = [project.binary, "panel-bench", f["families"], f["vdab"], f["ocmw"], "--out", out_project]
+    # `panel-bench FAMILIES VDAB OCMW --out OUT` (bench/Sources/panel-bench): the files through the streaming
+    # reader and Panel.derive, the same CSV and JSON line as the peers.
+    skip = project.bench_missing("panel-bench")
+    argv = [project.bench("panel-bench"), f["families"], f["vdab"], f["ocmw"], "--out", out_project]
     c.tools.append(tool("rct panel", argv, skip, project=True))
     c.tools.append(tool("R data.table", [rscript() or "Rscript", os.path.join(PEERS, "panel_datatable.R"), f["families"],
                                          f["vdab"], f["ocmw"], os.path.join(RESULTS, "panel_datatable.csv")],
@@ -738,6 +718,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rct", default=os.environ.get("RCT", os.path.join(ROOT, ".build", "release", "rct")),
                     help="the rct binary (default .build/release/rct, or $RCT)")
+    ap.add_argument("--bench-bin", default=os.environ.get("BENCH_BIN", os.path.join(BENCH, ".build", "release")),
+                    help="the folder of the benchmark package's executables import-bench and panel-bench "
+                         "(default bench/.build/release, or $BENCH_BIN; build them with make -C bench build)")
     ap.add_argument("--tasks", default="ri,effects,import,panel", help="comma-separated: ri,effects,import,panel")
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 0)) or None,
                     help="runs per tool (default 5; 3 or 2 for the largest sizes)")
@@ -753,9 +736,10 @@ def main():
                          "`make bench` with its release build stays under 30 minutes)")
     args = ap.parse_args()
     rct = os.path.normpath(args.rct if os.path.isabs(args.rct) else os.path.join(ROOT, args.rct))  # relative to the repository
-    project = Project(rct)
+    bench_bin = os.path.normpath(args.bench_bin if os.path.isabs(args.bench_bin) else os.path.join(ROOT, args.bench_bin))
+    project = Project(rct, bench_bin)
     os.makedirs(RESULTS, exist_ok=True)
-    log(f"rct: {rct} ({project.version()})")
+    log(f"rct: {rct} ({project.version()}); benchmark executables: {bench_bin}")
     if not os.path.exists(GNU_TIME):
         log(f"{GNU_TIME} is missing: peak memory is not recorded (apt-get install time)")
     peers = Peers()

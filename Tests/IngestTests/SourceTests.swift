@@ -248,7 +248,7 @@ enum CharacterEncodingTestHelper {
     /// coreutils' `sha256sum` of the whole file; the rows stream through without being kept.
     @Test func fingerprintOverManyChunksMatchesSha256sum() throws {
         let path = try Fixtures.temporaryDirectory("fingerprint").appendingPathComponent("vdab.csv").path
-        try BenchExtract.writeVDAB(rows: 80_000, seed: 3, path: path)
+        try Self.writeExtract(rows: 80_000, path: path)
         let design = try Design.parse(yaml: """
             trial: { id: t, title: T }
             arms: [{ id: control, control: true }, { id: treatment }]
@@ -279,5 +279,22 @@ enum CharacterEncodingTestHelper {
         process.waitUntilExit()
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int > 2 << 20)
         #expect(tally.fingerprint == String(out.prefix(64)))
+    }
+
+    /// A VDAB month-status extract (the dialect above) of `rows` valid rows, about 41 bytes each: 2,000
+    /// synthetic people with a run of consecutive months each, so no (person, month) pair repeats.
+    static func writeExtract(rows: Int, path: String) throws {
+        let categories = ["00", "02", "04", "05", "10", "30"]
+        let placements = ["geen", "opleiding", "traject", "bemiddeling", "niet toeleidbaar"]
+        let firstBirth = CalendarDate(year: 1950, month: 1, day: 1)!
+        let months = (rows + 1999) / 2000
+        var text = "insz;maand;categorie;trajectstatus;uitkering\n"
+        for row in 0..<rows {
+            let person = row / months, m = row % months
+            let insz = SyntheticINSZ.make(birth: firstBirth.adding(days: person / 2), sequence: person % 2 == 0 ? 0 : 999)
+            let month = 200_001 + m / 12 * 100 + m % 12
+            text += "\(insz);\(month);\(categories[row % 6]);\(placements[row % 5]);1.\(100 + row % 900),\(10 + row % 90)\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

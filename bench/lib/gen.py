@@ -166,7 +166,7 @@ def corrupt(digits):
 # ---------------------------------------------------------------------------------------------------
 # A VDAB month-status extract: one row per person per month-end, 40 months (2017-01 .. 2020-04).
 # Semicolon-separated, benefit amounts with a decimal comma and a thousands point ("1.234,56"), months
-# as YYYYMM, the placement status in VDAB's Dutch codes (those `rct import-bench` maps). 5% of persons
+# as YYYYMM, the placement status in VDAB's Dutch codes (those `import-bench` maps). 5% of persons
 # have their number in the printed form, 0.2% have wrong check digits (every one of their rows must be
 # rejected).
 
@@ -267,7 +267,7 @@ def panel_data(folder, families, seed=SEED):
     return True
 
 
-BENCH_KEY = "benchmark-key-not-a-secret-0001"  # the fixed key of `rct import-bench run`
+BENCH_KEY = "benchmark-key-not-a-secret-0001"  # the fixed key of `import-bench run` (bench/Sources/import-bench)
 
 
 def bench_key(path):

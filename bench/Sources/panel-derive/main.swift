@@ -1,9 +1,9 @@
 // Benchmark of Panel.derive: 100,000 families, rolling assignment over two years, a VDAB-like status
 // per family and calendar month (12 months before to 24 after assignment: 3.6 million records) and
-// OCMW aid decisions (about 3 per family). Not a test: run bench/panel/run.sh (release build) and copy
-// the numbers into docs/performance.md.
+// OCMW aid decisions (about 3 per family), made in memory. Not a test: run bench/panel/run.sh (release
+// build) and copy the numbers into docs/performance.md.
 //
-// Usage: panel-bench [FAMILIES] [SEED]   (defaults 100000 and 20170401)
+// Usage: panel-derive [FAMILIES] [SEED]   (defaults 100000 and 20170401)
 import Basics
 import Foundation
 import Panel
@@ -24,7 +24,7 @@ struct SplitMix64 {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
-/// VmHWM (peak) or VmRSS (current) of this process, in MB (Linux).
+/// VmHWM (peak) or VmRSS (current) of this process, in MB (Linux; NaN where /proc is missing).
 func residentMegabytes(_ field: String = "VmHWM:") -> Double {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
     for line in text.split(separator: "\n") where line.hasPrefix(field) {
@@ -74,7 +74,7 @@ outcomes:
 covariates:
   - { id: job_seeker_before, source: vdab, rule: share_of_months, filter: { field: category, in: ["00", "02"] }, window: [-12, -1] }
 """
-let design = try Design.parse(yaml: yaml, file: "bench/panel/main.swift")
+let design = try Design.parse(yaml: yaml, file: "bench/Sources/panel-derive/main.swift")
 
 var rng = SplitMix64(state: seed)
 let generationStart = DispatchTime.now()
