@@ -120,7 +120,7 @@ import Workflow
         let (root, _) = try TrialRunTests.trial("wf-cohort-pipes")
         // The same cohort, rewritten: `|` between cells, YYYYMMDD dates.
         let csv = try String(contentsOfFile: plain.path(of: plain.source(ofKind: .cohort)!), encoding: .utf8)
-        let piped = csv.split(separator: "\n").map { line -> String in
+        let piped = csv.split(whereSeparator: \.isNewline).map { line -> String in
             line.split(separator: ",", omittingEmptySubsequences: false).map { cell -> String in
                 let c = String(cell)
                 return c.count == 10 && c.dropFirst(4).first == "-" ? c.replacingOccurrences(of: "-", with: "") : c
@@ -151,5 +151,48 @@ import Workflow
         let a = try arms(plain), b = try arms(pipes)
         #expect(a.count == 112)
         #expect(a == b)
+    }
+
+    @Test func datesNotInTheDeclaredFormAreRefusedNotGuessed() throws {
+        let (root, _) = try TrialRunTests.trial("wf-cohort-wrong-form")
+        let designPath = root.appendingPathComponent("designs/mission-kortrijk.yaml")
+        let text = try String(contentsOf: designPath, encoding: .utf8).replacingOccurrences(
+            of: "dialect: { format: delimited, separator: \",\", encoding: utf-8, date_format: YYYY-MM-DD }",
+            with: "dialect: { format: delimited, separator: \",\", encoding: utf-8, date_format: DD/MM/YYYY }")
+        try text.write(to: designPath, atomically: true, encoding: .utf8)
+        let file = try DesignFile.load(designPath.path)
+        let store = try TrialStore.create(path: file.defaultStorePath, design: file.design, designFile: file.path, designData: file.data)
+        #expect(throws: CohortFileError.self) {
+            try CohortAssignment.run(file, cohortPath: file.path(of: file.source(ofKind: .cohort)!), store: store)
+        }
+        do { _ = try CohortAssignment.run(file, cohortPath: file.path(of: file.source(ofKind: .cohort)!), store: store) } catch {
+            #expect("\(error)".contains("cohort.csv:2: column birth_date: \"2019-02-25\" is not a date in the form DD/MM/YYYY"), "\(error)")
+        }
+        #expect(try store.trial().headSeq == 0)
+    }
+}
+
+/// A trial randomised elsewhere: the list carries every family's date of assignment, so the cohort
+/// needs no enrolment date column.
+@Suite struct ImportedListCohortTests {
+    @Test func aCohortWithoutAnEnrolmentDateColumnIsEnough() throws {
+        let dir = try Fixtures.temporaryDirectory("wf-list-cohort")
+        let cohort = try String(contentsOfFile: Fixtures.path("fixtures/mission/cohort.csv"), encoding: .utf8)
+        let rows = cohort.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let drop = try #require(rows[0].firstIndex(of: "enrolled_on"))
+        let without = rows.map { row -> String in
+            var cells = row
+            cells.remove(at: drop)
+            return cells.joined(separator: ",")
+        }
+        let path = dir.appendingPathComponent("cohort-without-dates.csv").path
+        try (without.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let file = try DesignFile.load(Fixtures.path("fixtures/external/design.yaml"))
+        let store = try TrialStore.create(path: dir.appendingPathComponent("t.sqlite").path, design: file.design,
+                                          designFile: file.path, designData: file.data)
+        let outcome = try AssignmentListImport.run(file, store: store, options: .init(cohort: path))
+        #expect(outcome.receipt.assigned == 112)
+        #expect(try store.assignedUnits().allSatisfy { $0.assignedOn.year >= 2017 })
     }
 }

@@ -66,7 +66,10 @@ public enum AssignmentListImport {
         }
         guard FileManager.default.isReadableFile(atPath: listPath) else { throw WorkflowError.unreadableList(path: listPath) }
         let fingerprint = try Fingerprint.sha256(file: listPath)
-        let plan = AssignmentPlan(design: d)
+        // The list carries each family's date of assignment: the cohort needs no enrolment date column
+        // (unless an eligibility rule reads it, which checks its own columns).
+        var plan = AssignmentPlan(design: d)
+        plan.dateColumn = nil
 
         var list = try AssignmentListReader.read(path: listPath, source: source, arms: d.arms.map(\.id), designName: file.path,
                                                  pseudonymizer: { try file.pseudonymizer() })

@@ -25,11 +25,15 @@ public struct CohortReader: SourceReader {
         var fields: [String: String] = [:]
         fields.reserveCapacity(cells.names.count)
         for (i, name) in cells.names.enumerated() { fields[name] = row.string(i, trimmed: false) }
-        // A cell that is not a day in the dialect's form is left as written: the assignment plan names
-        // it, with its line, when it reads the date.
         let form = cells.source.dialect.dateFormat
         for (name, i) in dateColumns where !row.isBlank(i) {
-            if let d = CellParser.date(row.string(i), format: form) { fields[name] = d.description }
+            let text = row.string(i)
+            guard let d = CellParser.date(text, format: form) else {
+                throw RowFailure(reason: .unparseableDate, column: name,
+                                 message: "\"\(text)\" is not a date in the form \(form.dayForm.rawValue) (or the day does not exist); "
+                                    + "correct the cell, or declare the cohort's date form under its dialect (date_format)")
+            }
+            fields[name] = d.description
         }
         return fields
     }
