@@ -502,6 +502,20 @@ extension TrialStore {
         }
     }
 
+    /// The rows an import set aside (voided by status, superseded by a correction), in file order; of one
+    /// participant when given.
+    public func setAside(importID: Int, participant: String? = nil) throws -> [SetAsideRow] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT line, participant, reason, message FROM set_aside WHERE import_id = ?\(participant == nil ? "" : " AND participant = ?")
+                ORDER BY line, rowid
+                """, arguments: StatementArguments([importID] + (participant.map { [$0] } ?? []))).map {
+                SetAsideRow(line: $0["line"], participant: $0["participant"],
+                            reason: SetAsideRow.Reason(rawValue: $0["reason"]) ?? .void, message: $0["message"])
+            }
+        }
+    }
+
     static func fetchImports(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [StoredImport] {
         try Row.fetchAll(db, sql: "SELECT * FROM imports WHERE \(condition) ORDER BY id", arguments: StatementArguments(arguments)).map {
             StoredImport(id: $0["id"], source: $0["source_id"], file: $0["file"], fingerprint: $0["fingerprint"],

@@ -46,6 +46,10 @@ public enum TrialRun {
         case written(report: String, result: AnalysisResult)
     }
 
+    /// The sub-folder of the output folder with one CSV of rejected rows per source: beside the panel,
+    /// with the unit-level files that are for analysts, not for publication.
+    public static let rejectsFolder = "\(PanelStep.folder)/rejected"
+
     public static func run(_ file: DesignFile, options: Options, messages: Messages) throws -> Outcome {
         let d = file.design
         let step = messages.progress
@@ -93,6 +97,9 @@ public enum TrialRun {
         var importOptions = options.importOptions
         importOptions.fingerprints.merge(fingerprints) { given, _ in given }
         let panel = try PanelStep.run(file, store: store, importOptions: importOptions, progress: step)
+        // Every row accounted: rejected and set-aside rows by source, the rejected ones in files of their own.
+        let rejectsFolder = (folder as NSString).appendingPathComponent(Self.rejectsFolder)
+        for account in try ImportAccounting.accounts(store: store, writingRejectsTo: rejectsFolder) { account.lines().forEach(step) }
         try PanelStep.write(panel.panel, design: d, out: folder)
         step("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder))")
         let result = try ReportStep.run(file, panel: panel.panel, inputs: panel.inputs, out: folder, software: options.program,
