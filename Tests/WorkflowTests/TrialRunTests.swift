@@ -32,6 +32,12 @@ import Workflow
         #expect(result.effects.outcomes.count > 0)
         #expect(lines.output.contains("assigned 112 families (57 control, 55 intervention) by permuted_blocks, seed 20170401, generator mt19937"))
         #expect(lines.progress.contains { $0.hasPrefix("import vdab: imported, 3775 rows read, 3774 accepted, 1 rejected") })
+        // Every row accounted, with the first lines of each reason and the rejected rows in a file.
+        #expect(lines.progress.contains("  vdab: rejected by reason: duplicate_row 1 (line 3600)"))
+        #expect(lines.progress.contains("  leefloon: rejected by reason: invalid_national_number 1 (line 239); unknown_participant 1 (line 126)"))
+        #expect(lines.progress.contains { $0.hasPrefix("  ocmw_aid: superseded by a correction: 25 (lines ") })
+        let rejects = try String(contentsOfFile: out + "/panel/rejected/vdab.csv", encoding: .utf8)
+        #expect(rejects.hasPrefix("line,column,reason,message,excerpt\n3600,,duplicate_row,the row repeats line 3131 exactly"))
         for name in RunManifest.outputs {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
         }
