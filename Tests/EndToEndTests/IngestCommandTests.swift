@@ -77,6 +77,23 @@ import TestSupport
         #expect(statements.stdout.contains("    99999999999999999999999999999999999999999999999999+999999999\n"))
     }
 
+    /// A file in forms the bundled trial does not use (days as DD.MM.YYYY, months as MM/YYYY): inspect
+    /// names both forms and suggests the source entry to paste, with the identifier and the fields to name.
+    @Test func inspectSuggestsTheSourceLinesForOtherDateForms() throws {
+        let dir = try Fixtures.temporaryDirectory("inspect-forms")
+        let path = dir.appendingPathComponent("uitkeringen.csv").path
+        let rows = (1...20).map { i in "93051822361;0\(i % 9 + 1).0\(i % 9 + 1).2019;\(i % 12 + 1 < 10 ? "0" : "")\(i % 12 + 1)/2019;\(i * 13),50" }
+        try (["insz;datum;maand;bedrag"] + rows).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["inspect", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("date_format: DD.MM.YYYY, month_format: MM/YYYY }"), "\(r.stdout)")
+        #expect(r.stdout.contains("  datum: dates (DD.MM.YYYY)\n"))
+        #expect(r.stdout.contains("  maand: months (MM/YYYY)\n"))
+        #expect(r.stdout.contains("    identifier: { column: insz, type: insz }\n"))
+        #expect(r.stdout.contains("    columns: { DATE_FIELD: datum, MONTH_FIELD: maand, amount: bedrag }"))
+        #expect(!r.stdout.contains("93051822361"))
+    }
+
     @Test func inspectOfAMissingFileFails() throws {
         let r = try RCTBinary.run(["inspect", "no/such/file.csv"])
         #expect(r.status == 1)

@@ -236,3 +236,33 @@ extension DialectSniffer {
         }
     }
 }
+
+extension DialectSniffer {
+    /// The lines of a `sources:` entry for a design, from a sniffed file and its column summaries: the
+    /// identifier (a column of national numbers), the dialect, and a `columns:` map to complete, with
+    /// each date, month and amount column named where a kind's field would go. A starting point to edit,
+    /// not a guess that an import would use.
+    public static func sourceSkeleton(file: String, dialect: SniffedDialect, columns: [ColumnSummary]) -> [String] {
+        let id = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            .map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let kinds = SourceKind.allCases.filter(\.isExtract).map(\.rawValue).joined(separator: ", ")
+        var lines = ["  - id: \(String(id))", "    kind: KIND   # one of: \(kinds)", "    file: \(file)   # relative to the design's folder"]
+        if let insz = columns.first(where: { $0.kind == "national numbers" }) {
+            lines.append("    identifier: { column: \(insz.name), type: insz }")
+        } else {
+            lines.append("    identifier: { column: COLUMN, type: code }   # or type: pseudonym")
+        }
+        lines.append("    " + dialect.yaml.split(separator: "\n").first.map(String.init)!)
+        var hints: [String] = []
+        for c in columns {
+            if c.kind.hasPrefix("dates") { hints.append("DATE_FIELD: \(c.name)") }
+            else if c.kind.hasPrefix("months") { hints.append("MONTH_FIELD: \(c.name)") }
+            else if c.kind.hasPrefix("amounts") { hints.append("amount: \(c.name)") }
+            else if c.kind == "codes" { hints.append("CODED_FIELD: \(c.name)") }
+        }
+        if !hints.isEmpty {
+            lines.append("    columns: { \(hints.joined(separator: ", ")) }   # the kind's field names: docs/design-format.md")
+        }
+        return lines
+    }
+}

@@ -63,6 +63,10 @@ struct Inspect: ParsableCommand {
         let names = header ?? (0..<(sample.first?.count ?? 0)).map { "V\($0 + 1)" }
         print("")
         print("columns (from the first \(sample.count) rows):")
-        for c in DialectSniffer.describe(header: names, rows: sample, dialect: sniffed) { print("  " + c.line) }
+        let summaries = DialectSniffer.describe(header: names, rows: sample, dialect: sniffed)
+        for c in summaries { print("  " + c.line) }
+        print("")
+        print("a source for the design (under sources:; choose the kind and name its fields):")
+        for line in DialectSniffer.sourceSkeleton(file: file, dialect: sniffed, columns: summaries) { print(line) }
     }
 }
