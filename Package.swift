@@ -44,7 +44,8 @@ let package = Package(
         // MARK: 1 — design
 
         // The trial design: a validated value loaded from designs/*.yaml.
-        .target(name: "TrialDesign", dependencies: ["Basics", .product(name: "Yams", package: "Yams")],
+        // Its analysis section uses Estimation's estimator and variance types.
+        .target(name: "TrialDesign", dependencies: ["Basics", "Estimation", .product(name: "Yams", package: "Yams")],
                 path: "Sources/1-design/TrialDesign"),
 
         // MARK: 2 — assignment

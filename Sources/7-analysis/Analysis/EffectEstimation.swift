@@ -10,11 +10,6 @@ struct EffectEstimation {
     var warnings: [String]
     var deviations: [String]
 
-    /// `analysis.variance` as the estimators' variance type (the same names: classical, hc0–hc3, cr0–cr2).
-    static func variance(_ design: Design) -> VarianceType {
-        VarianceType(rawValue: design.analysis.variance.rawValue) ?? .hc2
-    }
-
     /// Whether strata are absorbed: `analysis.strata_fixed_effects` and the design has strata.
     static func usesStrata(_ design: Design) -> Bool { design.analysis.fixedEffects && !design.strata.isEmpty }
 
@@ -36,11 +31,11 @@ struct EffectEstimation {
         switch design.analysis.estimator {
         case .dim:
             return EstimationSpec(estimator: .dim, outcomes: [outcome], treatment: "arm", control: arms.control,
-                                  blocks: strata ? "stratum" : nil, variance: variance(design), level: design.analysis.level)
+                                  blocks: strata ? "stratum" : nil, variance: design.analysis.variance, level: design.analysis.level)
         case .lin, .ols, .iv:
             return EstimationSpec(estimator: design.analysis.estimator == .lin ? .lin : .ols, outcomes: [outcome],
                                   treatment: "arm", control: arms.control, covariates: design.analysis.covariates,
-                                  fixedEffects: strata ? "stratum" : nil, variance: variance(design), level: design.analysis.level)
+                                  fixedEffects: strata ? "stratum" : nil, variance: design.analysis.variance, level: design.analysis.level)
         }
     }
 
@@ -53,7 +48,7 @@ struct EffectEstimation {
     static func treatmentReceivedSpec(design: Design, outcome: String) -> EstimationSpec {
         EstimationSpec(estimator: .iv, outcomes: [outcome], covariates: design.analysis.covariates,
                        fixedEffects: usesStrata(design) ? "stratum" : nil, endogenous: ["take_up"], instruments: ["treated"],
-                       variance: variance(design), level: design.analysis.level)
+                       variance: design.analysis.variance, level: design.analysis.level)
     }
 
     static func run(design: Design, waves: [WaveData], arms: ArmPair) throws -> EffectEstimation {

@@ -23,7 +23,7 @@ import TrialDesign
 enum Subgroups {
     static func rows(design: Design, waves: [WaveData], arms: ArmPair) -> (rows: [SubgroupRow], notes: [String]) {
         var out: [SubgroupRow] = [], notes: [String] = []
-        let variance = EffectEstimation.variance(design)
+        let variance = design.analysis.variance
         let strataColumns = Set(design.strata.map(\.column))
         let useStrata = EffectEstimation.usesStrata(design)
         for subgroup in design.subgroups {
