@@ -113,16 +113,16 @@ struct Estimate: ParsableCommand {
             let estimationData = try EstimationData(columns: columns, lines: table.lines, source: data)
             result = try Estimation.estimate(spec, data: estimationData)
         } catch let error as EstimationError {
-            printError("rct estimate: error: \(data): \(error.description)")
+            printError("rct estimate: error: \(data): \(error.describe(.commandLine))")
             throw ExitCode(1)
         }
         switch format {
         case .table:
             print(EstimateOutput.table(result), terminator: "")
-            for w in result.warnings { printError("warning: \(w)") }
+            for note in result.notes { printError("warning: \(note.describe(.commandLine))") }
         case .csv:
             print(EstimateOutput.csv(result), terminator: "")
-            for w in result.warnings { printError("warning: \(w)") }
+            for note in result.notes { printError("warning: \(note.describe(.commandLine))") }
             for f in result.firstStages { printError("note: \(EstimateOutput.firstStageSentence(f))") }
         case .json:
             print(EstimateOutput.json(result, includeFirstStage: estimator == .iv))
@@ -178,7 +178,7 @@ enum EstimateOutput {
             return "    {" + zip(columns, values).map { "\(jsonString($0)): \($1)" }.joined(separator: ", ") + "}"
         }
         var out = "{\n  \"estimates\": [\n" + rows.joined(separator: ",\n") + "\n  ],\n"
-        out += "  \"warnings\": [" + result.warnings.map(jsonString).joined(separator: ", ") + "]"
+        out += "  \"warnings\": [" + result.notes.map { jsonString($0.describe(.commandLine)) }.joined(separator: ", ") + "]"
         if includeFirstStage {
             let stages = result.firstStages.map { f in
                 "    {\"outcome\": \(jsonString(f.outcome)), \"endogenous\": \(jsonString(f.endogenous)), "
