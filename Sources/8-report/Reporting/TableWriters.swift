@@ -86,7 +86,7 @@ public enum EffectTableWriter {
                     for (t, isITT) in terms {
                         var cells = [family.id, outcome.id, outcome.label, wave.id, isITT ? "itt" : "treatment_received", t.term]
                         cells += [t.estimate, t.stdError, t.statistic, t.df, t.pValue, t.confLow, t.confHigh].map { NumberFormat.csv($0) }
-                        cells.append(hide ? policy.show(count: t.nObs) : String(t.nObs))
+                        cells.append(policy.show(count: t.nObs, summariesSuppressed: hide))
                         cells.append(isITT ? NumberFormat.csv(e.adjustedP) : "")
                         cells.append(isITT ? NumberFormat.csv(e.randomizationP) : "")
                         for arm in [e.control, e.intervention] {
