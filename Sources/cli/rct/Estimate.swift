@@ -142,16 +142,8 @@ enum EstimateOutput {
     /// Shortest text that reads back to the same double; NaN as `NA`.
     static func exact(_ x: Double) -> String { x.isNaN ? "NA" : "\(x)" }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
     static func csv(_ result: EstimationResult) -> String {
-        var out = columns.joined(separator: ",") + "\n"
-        for r in result.rows {
-            out += ([csvField(r.outcome), csvField(r.term)] + numbers(r).map(exact) + [String(r.nObs)]).joined(separator: ",") + "\n"
-        }
-        return out
+        CSVWriter.comma.text([columns] + result.rows.map { r in [r.outcome, r.term] + numbers(r).map(exact) + [String(r.nObs)] })
     }
 
     static func jsonString(_ s: String) -> String {
