@@ -33,8 +33,7 @@ public enum PanelCSV {
                 fields.append(cell.value.map(formatNumber) ?? "")
                 fields.append(cell.status == .notMeasured ? "" : cell.status.rawValue)
             }
-            // `field` (not the generic `line`): a plain call per cell, the byte scan of CSVWriter.
-            out += fields.map(csv.field).joined(separator: ",")
+            csv.append(fields, to: &out)
             out += "\n"
         }
         return out
@@ -47,8 +46,8 @@ public enum PanelCSV {
         var out = csv.line([panel.idColumn, "wave", "outcome", "value", "status", "detail"]) + "\n"
         for row in panel.rows {
             for (o, cell) in row.outcomes.enumerated() where cell.status != .notMeasured {
-                out += [row.unitID, row.wave, panel.outcomeIDs[o], cell.value.map(formatNumber) ?? "",
-                        cell.status.rawValue, cell.detail ?? ""].map(csv.field).joined(separator: ",")
+                csv.append([row.unitID, row.wave, panel.outcomeIDs[o], cell.value.map(formatNumber) ?? "",
+                            cell.status.rawValue, cell.detail ?? ""], to: &out)
                 out += "\n"
             }
         }
