@@ -44,7 +44,8 @@ let package = Package(
         // MARK: 1 — design
 
         // The trial design: a validated value loaded from designs/*.yaml.
-        .target(name: "TrialDesign", dependencies: ["Basics", .product(name: "Yams", package: "Yams")],
+        // Its analysis section uses Estimation's estimator and variance types.
+        .target(name: "TrialDesign", dependencies: ["Basics", "Estimation", .product(name: "Yams", package: "Yams")],
                 path: "Sources/1-design/TrialDesign"),
 
         // MARK: 2 — assignment
@@ -78,7 +79,7 @@ let package = Package(
 
         // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
         // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
-        .target(name: "Panel", dependencies: ["TrialDesign", "TrialData", "Basics"], path: "Sources/5-panel/Panel"),
+        .target(name: "Panel", dependencies: ["TrialDesign", "TrialData", "Basics", "Tabular"], path: "Sources/5-panel/Panel"),
 
         // MARK: 6 — estimation
 
@@ -103,7 +104,7 @@ let package = Package(
         // MARK: 8 — report
 
         // Effect tables (CSV, Markdown, LaTeX, HTML), SVG figures, the HTML report, small-cell suppression.
-        .target(name: "Reporting", path: "Sources/8-report/Reporting"),
+        .target(name: "Reporting", dependencies: ["Tabular"], path: "Sources/8-report/Reporting"),
 
         // MARK: 9 — workflow
 

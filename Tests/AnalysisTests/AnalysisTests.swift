@@ -380,3 +380,66 @@ extension Double {
     }
 }
 
+
+/// `analysis.estimator: dim`: the difference in means chooses its own variance (Welch, blocked, clustered
+/// CR2 or matched pairs), so the analysis passes it none and words nothing in command-line flags. With the
+/// default `analysis.variance` (hc2) nothing is said; with another, one note in the design's words.
+@Suite struct DifferenceInMeansDesignTests {
+    static func design(variance: String) -> Design {
+        let text = try! String(contentsOfFile: Fixtures.path("designs/mission-kortrijk.yaml"), encoding: .utf8)
+        return try! Design.parse(yaml: text.replacingOccurrences(of: "estimator: lin", with: "estimator: dim")
+            .replacingOccurrences(of: "variance: hc2", with: "variance: \(variance)"))
+    }
+
+    static func analyse(_ design: Design) throws -> AnalysisResult {
+        try TrialAnalysis.analyse(design: design, panel: try SyntheticTrial.panel(design: design),
+                                  provenance: SyntheticTrial.provenance, options: AnalysisOptions(permutations: 0))
+    }
+
+    @Test func noWordAboutTheCommandLinesSEAndOneNoteInDesignTerms() throws {
+        let hc2 = try Self.analyse(Self.design(variance: "hc2"))
+        #expect(!hc2.warnings.isEmpty)  // rows dropped listwise, as with any estimator
+        #expect(!hc2.warnings.contains { $0.contains("--") || $0.contains("variance") }, "\(hc2.warnings)")
+        #expect(!hc2.content.deviations.contains { $0.contains("--") }, "\(hc2.content.deviations)")
+
+        let hc1 = try Self.analyse(Self.design(variance: "hc1"))
+        #expect(!hc1.warnings.contains { $0.contains("--") }, "\(hc1.warnings)")
+        #expect(hc1.warnings.filter { $0.contains("variance") } == [
+            "analysis.variance is ignored by analysis.estimator: dim, which chooses its variance from the design (Welch, blocked, clustered CR2 or matched pairs)",
+        ])
+        // The variance is indeed the difference in means' own: the same estimates and standard errors.
+        #expect(hc1.effects.outcomes.count == hc2.effects.outcomes.count && !hc2.effects.outcomes.isEmpty)
+        for (a, b) in zip(hc1.effects.outcomes, hc2.effects.outcomes) {
+            for (wave, e) in a.waves {
+                let f = try #require(b.waves[wave])
+                #expect(e.itt.estimate.isNaN && f.itt.estimate.isNaN || e.itt.estimate == f.itt.estimate, "\(a.id) \(wave)")
+                #expect(e.itt.stdError.isNaN && f.itt.stdError.isNaN || e.itt.stdError == f.itt.stdError, "\(a.id) \(wave)")
+            }
+        }
+    }
+
+    /// The blocked difference in means with the strata as blocks, as `rct estimate --estimator dim
+    /// --blocks stratum` computes it on the wave's rows.
+    @Test func theEffectIsTheBlockedDifferenceInMeans() throws {
+        let design = Self.design(variance: "hc2")
+        let panel = try SyntheticTrial.panel(design: design)
+        let r = try TrialAnalysis.analyse(design: design, panel: panel, provenance: SyntheticTrial.provenance,
+                                          options: AnalysisOptions(permutations: 0))
+        let e = try #require(r.effects.outcomes.first { $0.id == "supplementary_one_off" }?.waves["m12"])
+        let column = panel.column(outcome: "supplementary_one_off", wave: "m12").filter { $0.cell.value != nil }
+        // Blocked difference in means by hand: Σ_j (N_j / N) (Ȳ₁ⱼ − Ȳ₀ⱼ) over the strata.
+        var byStratum: [String: [(arm: String, y: Double)]] = [:]
+        for c in column { byStratum[c.row.stratum!, default: []].append((c.row.arm, c.cell.value!)) }
+        let n = Double(column.count)
+        var tau = 0.0
+        for (_, rows) in byStratum {
+            let mean = { (arm: String) -> Double in
+                let ys = rows.filter { $0.arm == arm }.map(\.y)
+                return ys.reduce(0, +) / Double(ys.count)
+            }
+            tau += Double(rows.count) / n * (mean("intervention") - mean("control"))
+        }
+        #expect(isClose(e.itt.estimate, tau, relative: 1e-10, absolute: 1e-12))
+        #expect(e.itt.df == n - 2 * Double(byStratum.count))
+    }
+}

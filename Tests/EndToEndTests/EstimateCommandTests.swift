@@ -132,6 +132,10 @@ import TestSupport
          "--estimator iv needs --endogenous COLUMN[,COLUMN] and --instrument COLUMN[,COLUMN]"),
         (["--data", mtcars, "--outcome", "mpg", "--treatment", "am", "--control", "2"],
          "--control \"2\" is not a level of treatment column \"am\"; its levels are: 0, 1"),
+        (["--data", mtcars, "--outcome", "mpg", "--treatment", "am", "--blocks", "cyl"],
+         "--blocks is used by --estimator dim; with --estimator ols pass the blocks as --fixed-effects cyl"),
+        (["--data", mtcars, "--outcome", "mpg", "--treatment", "am", "--estimator", "lin"],
+         "--estimator lin needs covariates to centre and interact: pass --covariates A,B (or use --estimator ols)"),
         (["--data", "fixtures/reference/nope.csv", "--outcome", "mpg", "--treatment", "am"],
          "fixtures/reference/nope.csv: cannot read the file; check the path given to --data"),
     ])
@@ -141,6 +145,19 @@ import TestSupport
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.hasPrefix("rct estimate: error: "), "\(r.stderr)")
         #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    /// A text treatment without --control: the first level is the control, and a warning says how to
+    /// choose another (the note of `Estimation`, worded with the command line's options).
+    @Test func textTreatmentWithoutControlWarnsInTheCommandLinesWords() throws {
+        let dir = try Fixtures.temporaryDirectory("rct-estimate-control")
+        let path = dir.appendingPathComponent("arms.csv").path
+        try "y,arm\n1,t\n2,c\n3,t\n4,c\n5,t\n6,c\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["estimate", "--data", path, "--outcome", "y", "--treatment", "arm", "--estimator", "dim",
+                                   "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr == "warning: treatment \"arm\" has levels c, t; \"c\" was taken as the control (pass --control LEVEL to choose another)\n")
+        #expect(Self.csvRows(r.stdout).map { $0["term"] } == ["arm=t"])
     }
 
     @Test func unknownVarianceNameIsAUsageError() throws {

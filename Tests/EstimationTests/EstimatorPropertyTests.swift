@@ -52,7 +52,7 @@ struct Synthetic {
         #expect(isClose(row.estimate, 5.0 / 3, relative: 1e-12))
         #expect(isClose(row.stdError, (42.0 / 54).squareRoot(), relative: 1e-12))
         #expect(row.df == 2)
-        #expect(r.warnings.isEmpty)
+        #expect(r.notes.isEmpty)
     }
 
     @Test func matchedPairClustersByHand() throws {
@@ -72,8 +72,8 @@ struct Synthetic {
         let data = try makeData([("y", [3, 1, 5, 2, 4, 4, 7, 1]), ("z", [1, 0, 1, 0, 1, 0, 1, 0])],
                                 labels: [("b", ["a", "a", "b", "b", "b", "b", "c", "c"])])
         let r = try Estimation.estimate(.init(estimator: .dim, outcomes: ["y"], treatment: "z", blocks: "b"), data: data)
-        #expect(r.warnings.count == 1)
-        #expect(r.warnings[0].contains("the matched-pairs variance is used"))
+        #expect(r.notes.count == 1)
+        #expect(r.notes[0].description.contains("the matched-pairs variance is used"))
         #expect(r.row(term: "z")?.df == 2)
     }
 
@@ -120,7 +120,8 @@ struct Synthetic {
         let data = try makeData([("y", [1, 2, 3, 4, 5, 6])], labels: [("arm", ["t", "c", "t", "c", "t", "c"])])
         let r = try Estimation.estimate(.init(estimator: .dim, outcomes: ["y"], treatment: "arm"), data: data)
         #expect(r.rows.map(\.term) == ["arm=t"])
-        #expect(r.warnings == ["treatment \"arm\" has levels c, t; \"c\" was taken as the control (pass --control LEVEL to choose another)"])
+        // The note as data; its command-line wording is checked on `rct estimate` (EstimateCommandTests).
+        #expect(r.notes == [.controlLevelChosen(treatment: "arm", levels: ["c", "t"], control: "c")])
     }
 
     @Test func blockWithOneTreatedUnitIsRefused() throws {
@@ -235,7 +236,7 @@ struct Synthetic {
         let r = try Estimation.estimate(.init(outcomes: ["y1", "y2"], treatment: "z", covariates: ["x"]), data: data)
         #expect(r.rows.filter { $0.outcome == "y1" }.allSatisfy { $0.nObs == 6 })
         #expect(r.rows.filter { $0.outcome == "y2" }.allSatisfy { $0.nObs == 6 })
-        #expect(r.warnings == [
+        #expect(r.notes.map(\.description) == [
             "outcome \"y1\": 2 of 8 rows dropped for missing values in \"y1\", \"x\" (listwise deletion); 6 rows used",
             "outcome \"y2\": 2 of 8 rows dropped for missing values in \"x\", \"y2\" (listwise deletion); 6 rows used",
         ])
@@ -251,12 +252,14 @@ struct Synthetic {
         #expect(isClose(row.estimate - row.confLow, q * row.stdError, relative: 1e-12))
     }
 
+    /// The problems as data; their command-line wording is checked on `rct estimate`
+    /// (`EstimateCommandTests.badInputExitsWithANamedCause`).
     @Test func specificationErrorsSayWhatToDo() throws {
         let data = try ReferenceData.data("mtcars.csv")
-        #expect(throws: EstimationError.invalidSpecification("--blocks is used by --estimator dim; with --estimator ols pass the blocks as --fixed-effects cyl")) {
+        #expect(throws: EstimationError.invalidSpecification(.blocksWithoutDim(.ols, blocks: "cyl"))) {
             try Estimation.estimate(.init(outcomes: ["mpg"], treatment: "am", blocks: "cyl"), data: data)
         }
-        #expect(throws: EstimationError.invalidSpecification("--estimator lin needs covariates to centre and interact: pass --covariates A,B (or use --estimator ols)")) {
+        #expect(throws: EstimationError.invalidSpecification(.linWithoutCovariates)) {
             try Estimation.estimate(.init(estimator: .lin, outcomes: ["mpg"], treatment: "am"), data: data)
         }
         #expect(throws: EstimationError.invalidWeight(column: "am", value: 0, line: 5)) {

@@ -1,4 +1,5 @@
 import Basics
+import Estimation
 /// A trial design: everything fixed before the data are seen. Loaded from `designs/NAME.yaml` by
 /// `Design.load(path:)` and validated once; see `docs/design-format.md` for every key.
 public struct Design: Sendable, Equatable {
@@ -405,22 +406,16 @@ public struct Subgroup: Sendable, Equatable {
     public var column: String
 }
 
-public enum Estimator: String, Sendable, CaseIterable, Equatable {
-    case dim, ols, lin, iv
-}
-
-public enum VarianceEstimator: String, Sendable, CaseIterable, Equatable {
-    case classical, hc0, hc1, hc2, hc3, cr0, cr1, cr2
-}
-
 public struct TakeUp: Sendable, Equatable {
     /// The cohort or panel column that says whether the unit received the intervention (the mandate).
     public var column: String
 }
 
+/// The design's `analysis` section. The estimator and the variance are `Estimation`'s own types, so a
+/// design names exactly the estimators and variances `rct estimate` offers.
 public struct AnalysisPlan: Sendable, Equatable {
-    public var estimator: Estimator
-    public var variance: VarianceEstimator
+    public var estimator: EstimationSpec.Estimator
+    public var variance: VarianceType
     public var level: Double
     /// Strata as absorbed fixed effects.
     public var fixedEffects: Bool

@@ -1,3 +1,4 @@
+import Estimation
 import Foundation
 import Yams
 
@@ -438,8 +439,8 @@ struct DesignReader {
                          takeUp: nil, permutations: 10_000, seed: 1)
         guard var m = reader else { return a }
         defer { m.finish() }
-        a.estimator = m.choice("estimator", Estimator.self, default: .lin) ?? .lin
-        a.variance = m.choice("variance", VarianceEstimator.self, default: .hc2) ?? .hc2
+        a.estimator = m.choice("estimator", EstimationSpec.Estimator.self, default: .lin) ?? .lin
+        a.variance = m.choice("variance", VarianceType.self, default: .hc2) ?? .hc2
         a.level = m.double("level", default: 0.95, range: 0.5...0.999) ?? 0.95
         a.fixedEffects = m.bool("strata_fixed_effects", default: true)
         a.covariates = m.stringList("covariates")

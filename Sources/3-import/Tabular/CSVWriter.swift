@@ -13,21 +13,49 @@ public struct CSVWriter: Sendable {
         self.separator = separator.asciiValue!
     }
 
-    /// The cell as written: quoted when needed.
-    public func field(_ text: String) -> String {
-        // Scan bytes, not Characters: this runs for every cell of files with millions of cells.
+    /// Whether a cell must be quoted: it holds the separator, a quote, a carriage return or a line feed.
+    /// Scans bytes, not Characters; with a comma the bytes are compared with constants (measured: a few
+    /// per cent of the panel's CSV time, bench/panel).
+    @inlinable
+    public func needsQuotes(_ text: String) -> Bool {
         let sep = separator
-        guard text.utf8.contains(where: { $0 == sep || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        if sep == 0x2C { return text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) }
+        return text.utf8.contains(where: { $0 == sep || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+    }
+
+    /// The cell as written: quoted when needed.
+    @inlinable
+    public func field(_ text: String) -> String {
+        needsQuotes(text) ? quoted(text) : text
+    }
+
+    /// Appends one line of cells, without its line end, to `out`: no array of quoted cells and no joined
+    /// string per line. Inlinable, like `field` and `needsQuotes`: the panel writes tens of millions of
+    /// cells, and this is its loop (about 10% faster than joining quoted cells; bench/panel).
+    @inlinable
+    public func append<S: Sequence>(_ cells: S, to out: inout String) where S.Element == String {
+        var first = true
+        for cell in cells {
+            if first { first = false } else { out.unicodeScalars.append(Unicode.Scalar(separator)) }
+            if needsQuotes(cell) { out += quoted(cell) } else { out += cell }
+        }
+    }
+
+    /// One line of cells, without its line end.
+    public func line<S: Sequence>(_ cells: S) -> String where S.Element == String {
+        var out = ""
+        append(cells, to: &out)
+        return out
+    }
+
+    /// The cell in quotes, a quote inside doubled.
+    @usableFromInline
+    func quoted(_ text: String) -> String {
         var out = "\""
         for c in text.unicodeScalars {
             if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
         }
         return out + "\""
-    }
-
-    /// One line of cells, without its line end.
-    public func line<S: Sequence>(_ cells: S) -> String where S.Element == String {
-        cells.map(field).joined(separator: String(UnicodeScalar(separator)))
     }
 
     /// Lines joined with `\n`, ending with one.

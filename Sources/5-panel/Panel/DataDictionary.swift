@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 import TrialDesign
 
 /// One column of the wide file: where it came from and how it was derived, from the design.
@@ -144,7 +145,7 @@ public enum DataDictionary {
     public static func csv(design: Design, panel: PanelData) -> String {
         var out = "column,label,kind,type,source,derivation\n"
         for e in entries(design: design, panel: panel) {
-            out += [e.column, e.label, e.kind, e.type, e.source, e.derivation].map(PanelCSV.csvField).joined(separator: ",") + "\n"
+            out += CSVWriter.comma.line([e.column, e.label, e.kind, e.type, e.source, e.derivation]) + "\n"
         }
         return out
     }

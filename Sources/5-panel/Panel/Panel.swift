@@ -21,6 +21,17 @@ public struct PanelOptions: Sendable, Equatable {
 public enum Panel {
     /// Derives the panel: one row per unit × wave (in the order of `units`, then the design's waves).
     ///
+    /// Stages, each in a file of its own, in this order (which is also the order of the errors they
+    /// can throw):
+    /// 1. the units: unique ids and link keys, known arms (`UnitIndex`);
+    /// 2. the registry (`RegistryStage`): the targets (registry outcomes and covariates), the records
+    ///    grouped by unit, the scope exits, and the unit loop that applies the derivation rules;
+    /// 3. the cohort's covariates (`CohortStage.covariates`);
+    /// 4. the surveys (`SurveyStage`): the interview that counts per unit, wave and source; survey items
+    ///    and indices;
+    /// 5. the cohort's take-up column (`CohortStage.takeUp`), then the rows, attrition and CONSORT counts
+    ///    (`PanelAssembly`).
+    ///
     /// Cost: O(records + responses + units × (records per unit × outcomes + windows × months)).
     /// Records are grouped by unit once (a counting sort over a dictionary from link key to unit), so
     /// no step scans all records per unit.
@@ -28,291 +39,37 @@ public enum Panel {
                               responses: [SurveyResponse], exits: [ScopeExit],
                               options: PanelOptions = PanelOptions()) throws -> PanelData {
         var diagnostics = PanelDiagnostics()
+        let index = try UnitIndex(design: design, units: units)
+        var registry = try RegistryStage.derive(design: design, units: units, index: index, records: records, exits: exits,
+                                                options: options, diagnostics: &diagnostics)
+        try CohortStage.covariates(design: design, units: units, cells: &registry.covariateCells)
+        let survey = try SurveyStage.derive(design: design, units: units, unitIndex: index.byID, responses: responses,
+                                            outcomeCells: &registry.outcomeCells, diagnostics: &diagnostics)
+        let takeUp = try CohortStage.takeUp(design: design, units: units)
+        return try PanelAssembly.assemble(design: design, units: units, registry: registry, survey: survey, takeUp: takeUp,
+                                          options: options, diagnostics: diagnostics)
+    }
+}
 
-        // Units: unique ids and link keys, known arms.
+/// The units by id and by registry link key, checked: unique ids and link keys, arms of the design.
+struct UnitIndex {
+    var byID: [String: Int] = [:]
+    var byLinkKey: [String: Int] = [:]
+
+    init(design: Design, units: [AssignedUnit]) throws {
         let armIDs = design.arms.map(\.id)
-        var unitIndex: [String: Int] = [:], linkIndex: [String: Int] = [:]
-        unitIndex.reserveCapacity(units.count)
-        linkIndex.reserveCapacity(units.count)
+        byID.reserveCapacity(units.count)
+        byLinkKey.reserveCapacity(units.count)
         for (i, u) in units.enumerated() {
-            if unitIndex.updateValue(i, forKey: u.id) != nil { throw PanelError.duplicateUnit(u.id) }
+            if byID.updateValue(i, forKey: u.id) != nil { throw PanelError.duplicateUnit(u.id) }
             if !armIDs.contains(u.arm) { throw PanelError.unknownArm(unit: u.id, arm: u.arm, known: armIDs) }
-            if let other = linkIndex.updateValue(i, forKey: u.registryKey) {
+            if let other = byLinkKey.updateValue(i, forKey: u.registryKey) {
                 throw PanelError.duplicateLinkKey(u.registryKey, units: [units[other].id, u.id])
             }
         }
-        let controlArm = design.controlArm.id
-        let waveIDs = design.waves.map(\.id)
-        let sourceKinds = Dictionary(design.sources.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
-
-        // Registry targets: registry outcomes and covariates derived from sources.
-        var targets: [RegistryTarget] = []
-        for (o, outcome) in design.outcomes.enumerated() where !outcome.rule.isSurveyRule {
-            guard sourceKinds[outcome.source] != nil else { throw PanelError.unknownSource(outcome: outcome.id, source: outcome.source) }
-            var windows: [(slot: Slot, window: MonthWindow)] = []
-            for (w, wave) in waveIDs.enumerated() {
-                if let window = outcome.windows[wave] { windows.append((.outcome(o, wave: w), window)) }
-            }
-            targets.append(RegistryTarget(source: outcome.source, rule: outcome.rule, filter: outcome.filter,
-                                          value: outcome.value, windows: windows))
-        }
-        for (c, covariate) in design.covariates.enumerated() where covariate.column == nil {
-            guard let source = covariate.source, let rule = covariate.rule, let window = covariate.window else { continue }
-            if rule.isSurveyRule { throw PanelError.unsupportedCovariateRule(covariate: covariate.id, rule: rule.rawValue) }
-            guard sourceKinds[source] != nil else { throw PanelError.unknownSource(outcome: covariate.id, source: source) }
-            targets.append(RegistryTarget(source: source, rule: rule, filter: covariate.filter, value: nil,
-                                          windows: [(.covariate(c), window)]))
-        }
-        var sourceIndex: [String: Int] = [:]
-        for t in targets where sourceIndex[t.source] == nil { sourceIndex[t.source] = sourceIndex.count }
-        let targetSource = targets.map { sourceIndex[$0.source]! }
-        let through = targets.map { options.dataThrough[$0.source]?.dayNumber }
-
-        // Group records by unit once: a counting sort of record indices by unit.
-        let grouped = try RecordGroups(records: records, linkIndex: linkIndex, unitKeys: units.map(\.registryKey), sourceIndex: sourceIndex,
-                                   unitCount: units.count, diagnostics: &diagnostics)
-
-        // Scope exits: the earliest per unit.
-        var exitOf = [ScopeExit?](repeating: nil, count: units.count)
-        for e in exits {
-            guard let u = unitIndex[e.participant] else { diagnostics.unlinkedExits += 1; continue }
-            if exitOf[u] == nil || e.date < exitOf[u]!.date { exitOf[u] = e }
-        }
-
-        // The span of periods any window needs, for the per-unit month boundaries.
-        var lowPeriod = 0, highPeriod = 0
-        for t in targets {
-            for (_, w) in t.windows {
-                let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
-                lowPeriod = min(lowPeriod, FollowUpMonths.period(ofMonth: a))
-                highPeriod = max(highPeriod, FollowUpMonths.period(ofMonth: b))
-            }
-        }
-        let targetPeriods: [[(slot: Slot, from: Int, to: Int)]] = targets.map { t in
-            t.windows.map { slot, w in
-                let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
-                return (slot, FollowUpMonths.period(ofMonth: a) - lowPeriod, FollowUpMonths.period(ofMonth: b) - lowPeriod)
-            }
-        }
-
-        // Registry derivations, unit by unit.
-        let outcomeCount = design.outcomes.count, waveCount = design.waves.count, covariateCount = design.covariates.count
-        var outcomeCells = CellRows(rowCount: units.count * waveCount, width: outcomeCount, initial: .missing(.notMeasured))
-        var covariateCells = [PanelCell](repeating: .missing(.cohortMissing), count: units.count * covariateCount)
-        var bounds = [Int](repeating: 0, count: highPeriod - lowPeriod + 2)
-        // Targets that read the same source with the same filter and value share one pass over the records.
-        struct Selection: Hashable { var source: Int; var field: String?; var values: [String]; var value: String? }
-        var selections: [Selection] = [], selectionOf: [Selection: Int] = [:]
-        let targetSelection: [Int] = targets.enumerated().map { t, target in
-            let key = Selection(source: targetSource[t], field: target.filter?.field,
-                                values: (target.filter?.values ?? []).sorted(), value: target.value)
-            if let i = selectionOf[key] { return i }
-            selections.append(key)
-            selectionOf[key] = selections.count - 1
-            return selections.count - 1
-        }
-        let selectionValues = selections.map { Set($0.values) }
-        var spansOf = [[PassingSpan]](repeating: [], count: selections.count)
-        // Filters resolved once per record (not per unit × selection), unit by unit: bit k of
-        // `unitMasks[g - range.lowerBound]` says whether grouped record g passes selection k (its source, and
-        // its filter attribute among the values).
-        let useMasks = selections.count <= 64
-        var passing = PassingMasks(selections: useMasks ? zip(selections, selectionValues).map { ($0.source, $0.field, $1) } : [],
-                                   sourceCount: sourceIndex.count)
-        var unitMasks: [UInt64] = []
-        // Per target, what the unit loop reads (no copy of the target's strings and arrays per unit).
-        let targetRules = targets.map(\.rule)
-        let selectionValueFields = selections.map(\.value)
-        for u in units.indices {
-            let assignedOn = units[u].assignedOn
-            for p in 0..<bounds.count { bounds[p] = assignedOn.adding(months: p + lowPeriod).dayNumber }
-            let assignedDay = assignedOn.dayNumber
-            let exitDay = exitOf[u]?.date.dayNumber
-            let range = grouped.range(of: u)
-            if useMasks {
-                unitMasks.removeAll(keepingCapacity: true)
-                for g in range {
-                    unitMasks.append(passing.mask(of: Int(grouped.record[g]), in: records, source: Int(grouped.source[g])))
-                }
-            }
-            for k in selections.indices {
-                spansOf[k].removeAll(keepingCapacity: true)
-                let valueField = selectionValueFields[k]
-                if useMasks {
-                    let bit = UInt64(1) << UInt64(k)
-                    for g in range where unitMasks[g - range.lowerBound] & bit != 0 {
-                        let r = Int(grouped.record[g])
-                        spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                                      value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
-                    }
-                    continue
-                }
-                for g in range where grouped.source[g] == selections[k].source {
-                    let r = Int(grouped.record[g])
-                    if let field = selections[k].field {
-                        guard let v = records[r].attributes[field], selectionValues[k].contains(v) else { continue }
-                    }
-                    spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                                  value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
-                }
-            }
-            for t in targets.indices {
-                let spans = spansOf[targetSelection[t]]
-                for (slot, from, to) in targetPeriods[t] {
-                    let window = bounds[from...(to + 1)]
-                    let lastDay = window.last! - 1
-                    let cell: PanelCell
-                    if let exitDay, exitDay <= lastDay, let e = exitOf[u] {
-                        cell = .missing(.censored, "\(e.reason) \(e.date)")
-                    } else if let limit = through[t], limit < lastDay {
-                        cell = .missing(.beyondData, "\(targets[t].source) covers up to \(CalendarDate(dayNumber: limit))")
-                    } else {
-                        cell = RegistryRules.evaluate(targetRules[t], spans: spans, bounds: window, assignedDay: assignedDay)
-                    }
-                    switch slot {
-                    case let .outcome(o, w): outcomeCells[(u * waveCount + w) * outcomeCount + o] = cell
-                    case let .covariate(c): covariateCells[u * covariateCount + c] = cell
-                    }
-                }
-            }
-        }
-
-        // Cohort covariates.
-        for (c, covariate) in design.covariates.enumerated() {
-            guard let column = covariate.column else { continue }
-            for (u, unit) in units.enumerated() {
-                let text = unit.attributes[column]?.trimmingSpaces ?? ""
-                if text.isEmpty { covariateCells[u * covariateCount + c] = .missing(.cohortMissing); continue }
-                guard let v = CohortValue.number(text) else {
-                    throw PanelError.unreadableCovariate(unit: unit.id, column: column, value: text)
-                }
-                covariateCells[u * covariateCount + c] = .observed(v)
-            }
-        }
-
-        // Surveys: the interview that counts per unit, wave and source.
-        let selected = InterviewSelection.select(design: design, units: units, unitIndex: unitIndex,
-                                                 responses: responses, diagnostics: &diagnostics)
-        var surveySourcesOfWave = [[String]](repeating: [], count: waveCount)
-        for source in design.sources where source.kind == .survey {
-            if let w = source.wave.flatMap({ waveIDs.firstIndex(of: $0) }) { surveySourcesOfWave[w].append(source.id) }
-        }
-        for key in selected.keys where !surveySourcesOfWave[key.wave].contains(key.source) {
-            surveySourcesOfWave[key.wave].append(key.source)
-        }
-        var interviewOf = [InterviewStatus](repeating: .noSurvey, count: units.count * waveCount)
-        var interviewDateOf = [CalendarDate?](repeating: nil, count: units.count * waveCount)
-        for u in 0..<units.count {
-            for w in 0..<waveCount where !surveySourcesOfWave[w].isEmpty {
-                let chosen = surveySourcesOfWave[w].compactMap { selected[SurveyKey(wave: w, source: $0, unit: u)] }
-                let status = InterviewSelection.combined(chosen.map(\.status))
-                interviewOf[u * waveCount + w] = chosen.isEmpty ? .noResponse : status
-                interviewDateOf[u * waveCount + w] = chosen.first { $0.status == status }?.date
-            }
-        }
-
-        // Survey outcomes.
-        for outcome in design.outcomes where outcome.rule.isSurveyRule {
-            guard let source = design.sources.first(where: { $0.id == outcome.source }) else {
-                throw PanelError.unknownSource(outcome: outcome.id, source: outcome.source)
-            }
-            if let sourceWave = source.wave, let other = outcome.windows.keys.sorted().first(where: { $0 != sourceWave }) {
-                throw PanelError.surveyWaveMismatch(outcome: outcome.id, source: source.id, sourceWave: sourceWave, wave: other)
-            }
-        }
-        let isControl = units.map { $0.arm == controlArm }
-        var indices: [IndexComputation] = []
-        for (o, outcome) in design.outcomes.enumerated() where outcome.rule.isSurveyRule {
-            for (w, wave) in waveIDs.enumerated() where outcome.windows[wave] != nil {
-                // Items of every unit whose answers are used; cells for the others.
-                let items = outcome.rule == .surveyItem ? [outcome.value ?? outcome.id] : outcome.items
-                var used: [Int] = [], values: [[Double?]] = []
-                for u in 0..<units.count {
-                    let slot = (u * waveCount + w) * outcomeCount + o
-                    guard let pick = selected[SurveyKey(wave: w, source: outcome.source, unit: u)] else {
-                        outcomeCells[slot] = .missing(.noInterview); continue
-                    }
-                    guard pick.status.answersUsed else {
-                        outcomeCells[slot] = .missing(.outsideWindow, pick.date.map { "interviewed \($0)" } ?? "interview date missing")
-                        continue
-                    }
-                    let answers = responses[pick.response].answers
-                    used.append(u)
-                    values.append(items.map { answers[$0] })
-                }
-                switch outcome.rule {
-                case .surveyItem:
-                    for (i, u) in used.enumerated() {
-                        outcomeCells[(u * waveCount + w) * outcomeCount + o] = values[i][0].map { .observed($0) }
-                            ?? .missing(.itemMissing, "\(items[0]) not answered")
-                    }
-                case .indexMean, .indexInverseCovariance:
-                    // No interview used at this wave yet (e.g. the wave is still in the field): every cell
-                    // already says why; there is nothing to standardise.
-                    if used.isEmpty { continue }
-                    let control = used.map { isControl[$0] }
-                    let result = outcome.rule == .indexMean
-                        ? try SurveyIndex.mean(values: values, arm: used.map { units[$0].arm }, isControl: control,
-                                               items: items, outcome: outcome.id, wave: wave)
-                        : try SurveyIndex.inverseCovariance(values: values, isControl: control, items: items,
-                                                            outcome: outcome.id, wave: wave)
-                    for (i, u) in used.enumerated() {
-                        outcomeCells[(u * waveCount + w) * outcomeCount + o] = result.index[i].map { .observed($0) }
-                            ?? .missing(.itemMissing, "no item of the index answered")
-                    }
-                    indices.append(IndexComputation(outcome: outcome.id, wave: wave, rule: outcome.rule.rawValue, items: items,
-                                                    controlMeans: result.means, controlSDs: result.sds, weights: result.weights,
-                                                    rescaleMean: result.rescaleMean, rescaleSD: result.rescaleSD))
-                default:
-                    break
-                }
-            }
-        }
-
-        // Take-up and the cohort columns carried into the rows.
-        let takeUpColumn = design.analysis.takeUp?.column
-        var cohortColumns: [String] = takeUpColumn.map { [$0] } ?? []
-        for s in design.subgroups where !cohortColumns.contains(s.column) { cohortColumns.append(s.column) }
-        var takeUpOf = [Double?](repeating: nil, count: units.count)
-        if let column = takeUpColumn {
-            for (u, unit) in units.enumerated() {
-                let text = unit.attributes[column]?.trimmingSpaces ?? ""
-                if text.isEmpty { continue }
-                guard let v = CohortValue.flag(text) else {
-                    throw PanelError.unreadableTakeUp(unit: unit.id, column: column, value: text)
-                }
-                takeUpOf[u] = v
-            }
-        }
-
-        // Rows.
-        var rows: [PanelRow] = []
-        rows.reserveCapacity(units.count * waveCount)
-        for (u, unit) in units.enumerated() {
-            var cohort: [String: String] = [:]
-            for c in cohortColumns { if let v = unit.attributes[c] { cohort[c] = v } }
-            let covariates = Array(covariateCells[(u * covariateCount)..<((u + 1) * covariateCount)])
-            for (w, wave) in design.waves.enumerated() {
-                rows.append(PanelRow(unitID: unit.id, arm: unit.arm, assignedOn: unit.assignedOn, stratum: unit.stratum,
-                                     block: unit.block, cluster: unit.cluster, probability: unit.probability, wave: wave.id,
-                                     waveTarget: unit.assignedOn.adding(months: wave.offsetMonths),
-                                     interview: interviewOf[u * waveCount + w], interviewDate: interviewDateOf[u * waveCount + w],
-                                     takeUp: takeUpOf[u], cohort: cohort, covariates: covariates,
-                                     outcomes: outcomeCells.rows[u * waveCount + w]))
-            }
-        }
-
-        var exitReason: [String: String] = [:]
-        for (u, e) in exitOf.enumerated() { if let e { exitReason[units[u].id] = e.reason } }
-        let attrition = Attrition.count(design: design, rows: rows, exitReason: exitReason)
-        let consort = try Attrition.consort(design: design, units: units, rows: rows, outcomeIDs: design.outcomes.map(\.id),
-                                            takeUp: takeUpOf, screening: options.screening)
-        return PanelData(trialID: design.trial.id, idColumn: design.trial.idColumn, waves: waveIDs,
-                         outcomeIDs: design.outcomes.map(\.id), covariateIDs: design.covariates.map(\.id),
-                         cohortColumns: cohortColumns, takeUpColumn: takeUpColumn, rows: rows,
-                         attrition: attrition, consort: consort, indices: indices, diagnostics: diagnostics)
     }
 }
+
 
 /// The outcome cells of the rows (unit × wave), one array per row, addressed by the flat index
 /// `row × width + outcome`: the rows take their arrays over without copying.
@@ -332,175 +89,8 @@ struct CellRows {
     }
 }
 
-/// Where a registry derivation's value goes.
-enum Slot {
-    case outcome(Int, wave: Int)
-    case covariate(Int)
-}
-
-/// A registry outcome or covariate with its windows.
-struct RegistryTarget {
-    var source: String
-    var rule: DerivationRule
-    var filter: OutcomeFilter?
-    var value: String?
-    var windows: [(slot: Slot, window: MonthWindow)]
-}
-
-/// Per record, a bit mask of the selections (source, filter) it passes: one attribute look-up per distinct
-/// filter field of the record's source and one look-up of its value, instead of one look-up per selection.
-struct PassingMasks {
-    /// Per source: the selections without a filter.
-    private var always: [UInt64]
-    /// Per source and filter field: the selections each value passes.
-    private var fields: [[(field: String, masks: [String: UInt64])]]
-    /// The last value seen per source and field with its mask: runs of equal values skip the hashing.
-    private var lastValue: [[(value: String, mask: UInt64)?]]
-    /// Records whose attribute maps share storage hold the same attributes, so pass the same selections: a
-    /// small direct-mapped memo of masks by storage identity, per source. Use one `PassingMasks` only while
-    /// the records it is asked about are alive (then an identity is never reused for other attributes).
-    private var memo: [(id: UnsafeRawPointer?, mask: UInt64)]
-    private static let memoSlots = 64
-
-    init(selections: [(source: Int, field: String?, values: Set<String>)], sourceCount: Int) {
-        always = [UInt64](repeating: 0, count: sourceCount)
-        fields = [[(field: String, masks: [String: UInt64])]](repeating: [], count: sourceCount)
-        for (k, selection) in selections.enumerated() {
-            let bit = UInt64(1) << UInt64(k)
-            guard let field = selection.field else { always[selection.source] |= bit; continue }
-            var f = fields[selection.source].firstIndex { $0.field == field }
-            if f == nil {
-                fields[selection.source].append((field, [:]))
-                f = fields[selection.source].count - 1
-            }
-            for v in selection.values { fields[selection.source][f!].masks[v, default: 0] |= bit }
-        }
-        lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
-        memo = [(id: UnsafeRawPointer?, mask: UInt64)](repeating: (nil, 0), count: sourceCount * Self.memoSlots)
-    }
-
-    /// The selections `records[r]`, of source index `s`, passes.
-    mutating func mask(of r: Int, in records: [RegistryRecord], source s: Int) -> UInt64 {
-        var mask = always[s]
-        if fields[s].isEmpty { return mask }
-        let id = records[r].attributes.storageIdentity
-        var slot = -1
-        if let id {
-            slot = s * Self.memoSlots + Int((UInt(bitPattern: id) >> 4) % UInt(Self.memoSlots))
-            if memo[slot].id == id { return memo[slot].mask }
-        }
-        for f in fields[s].indices {
-            guard let v = records[r].attributes[fields[s][f].field] else { continue }
-            if let last = lastValue[s][f], last.value == v {
-                mask |= last.mask
-            } else {
-                let m = fields[s][f].masks[v] ?? 0
-                lastValue[s][f] = (v, m)
-                mask |= m
-            }
-        }
-        if slot >= 0 { memo[slot] = (id, mask) }
-        return mask
-    }
-}
-
-/// Record indices sorted by unit (a counting sort), with each record's days precomputed.
-struct RecordGroups {
-    var offsets: [Int]
-    var record: [Int32]
-    var source: [Int32]
-    var start: [Int]
-    var end: [Int]
-
-    /// - Parameters:
-    ///   - linkIndex: unit by registry key; `unitKeys[u]` is unit u's registry key.
-    init(records: [RegistryRecord], linkIndex: [String: Int], unitKeys: [String], sourceIndex: [String: Int], unitCount: Int,
-         diagnostics: inout PanelDiagnostics) throws {
-        var unitOf = [Int32](repeating: -1, count: records.count)
-        var sourceOf = [Int32](repeating: -1, count: records.count)
-        var counts = [Int](repeating: 0, count: unitCount + 1)
-        // The last source looked up: records come in runs of one source, and comparing two equal short
-        // strings is cheaper than hashing one.
-        var lastSource: String? = nil, lastIndex: Int? = nil
-        var lastParticipant: String? = nil, lastUnit: Int? = nil
-        // Index loops that read single fields: iterating the records by value would copy (retain) every
-        // record's strings and dictionaries.
-        for r in records.indices {
-            let s: Int?
-            if let lastSource, records[r].source == lastSource {
-                s = lastIndex
-            } else {
-                s = sourceIndex[records[r].source]
-                lastSource = records[r].source
-                lastIndex = s
-            }
-            guard let s else { diagnostics.unusedRecords += 1; continue }
-            // Likewise the last participant: an extract usually lists a person's records together, and
-            // often in the order of the units (then the next unit's key is tried before hashing).
-            let unit: Int?
-            if let lastParticipant, records[r].participant == lastParticipant {
-                unit = lastUnit
-            } else {
-                if let next = lastUnit.map({ $0 + 1 }), next < unitKeys.count, unitKeys[next] == records[r].participant {
-                    unit = next
-                } else {
-                    unit = linkIndex[records[r].participant]
-                }
-                lastParticipant = records[r].participant
-                lastUnit = unit
-            }
-            guard let u = unit else { diagnostics.unlinkedRecords += 1; continue }
-            if let end = records[r].endDay, end < records[r].startDay {
-                throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
-                                                       start: records[r].start, end: CalendarDate(dayNumber: end))
-            }
-            unitOf[r] = Int32(u)
-            sourceOf[r] = Int32(s)
-            counts[u + 1] += 1
-        }
-        for u in 0..<unitCount { counts[u + 1] += counts[u] }
-        offsets = counts
-        let n = counts[unitCount]
-        record = [Int32](repeating: 0, count: n)
-        source = [Int32](repeating: 0, count: n)
-        start = [Int](repeating: 0, count: n)
-        end = [Int](repeating: 0, count: n)
-        var next = Array(counts.dropLast())
-        for r in records.indices where unitOf[r] >= 0 {
-            let u = Int(unitOf[r])
-            let g = next[u]
-            next[u] += 1
-            record[g] = Int32(r)
-            source[g] = sourceOf[r]
-            start[g] = records[r].startDay
-            end[g] = records[r].endDay ?? Int.max
-        }
-    }
-
-    func range(of unit: Int) -> Range<Int> { offsets[unit]..<offsets[unit + 1] }
-}
-
 extension DerivationRule {
     var isSurveyRule: Bool { self == .surveyItem || self == .indexMean || self == .indexInverseCovariance }
-}
-
-/// How cohort text becomes numbers.
-enum CohortValue {
-    /// A number (decimal point or comma), or a yes/no flag read as 1/0.
-    static func number(_ text: String) -> Double? {
-        if let v = Double(text) { return v }
-        if let v = Double(text.replacingComma) { return v }
-        return flag(text)
-    }
-
-    /// 1/0, yes/no, true/false, ja/nee, y/n, j/n (any case).
-    static func flag(_ text: String) -> Double? {
-        switch text.lowercased() {
-        case "1", "yes", "true", "ja", "y", "j": return 1
-        case "0", "no", "false", "nee", "n": return 0
-        default: return nil
-        }
-    }
 }
 
 extension String {

@@ -1,8 +1,9 @@
 import Foundation
+import Tabular
 import TrialDesign
 
-/// The analysis data set as CSV text (comma-separated, `.` decimal mark, RFC 4180 quoting, `\n` line
-/// ends, UTF-8). Missing values are empty cells; the status columns say why.
+/// The analysis data set as CSV text (comma-separated, `.` decimal mark, RFC 4180 quoting by
+/// `Tabular.CSVWriter`, `\n` line ends, UTF-8). Missing values are empty cells; the status columns say why.
 public enum PanelCSV {
     /// The wide file: one line per unit × wave. Columns, in order: the design's id column, `arm`,
     /// `assigned_on`, `stratum`, `block`, `cluster`, `probability`, `wave`, `wave_target`,
@@ -13,7 +14,8 @@ public enum PanelCSV {
     /// outcome not measured at the row's wave has an empty value and an empty status.
     public static func wide(_ panel: PanelData) -> String {
         let columns = WideColumns(panel)
-        var out = columns.header.map(csvField).joined(separator: ",") + "\n"
+        let csv = CSVWriter.comma
+        var out = csv.line(columns.header) + "\n"
         out.reserveCapacity(panel.rows.count * 64 * max(1, panel.outcomeIDs.count))
         for row in panel.rows {
             var fields: [String] = [
@@ -31,7 +33,7 @@ public enum PanelCSV {
                 fields.append(cell.value.map(formatNumber) ?? "")
                 fields.append(cell.status == .notMeasured ? "" : cell.status.rawValue)
             }
-            out += fields.map(csvField).joined(separator: ",")
+            csv.append(fields, to: &out)
             out += "\n"
         }
         return out
@@ -40,11 +42,12 @@ public enum PanelCSV {
     /// The long file: one line per unit × wave × outcome measured at that wave, with columns
     /// `<id column>, wave, outcome, value, status, detail`.
     public static func long(_ panel: PanelData) -> String {
-        var out = [panel.idColumn, "wave", "outcome", "value", "status", "detail"].map(csvField).joined(separator: ",") + "\n"
+        let csv = CSVWriter.comma
+        var out = csv.line([panel.idColumn, "wave", "outcome", "value", "status", "detail"]) + "\n"
         for row in panel.rows {
             for (o, cell) in row.outcomes.enumerated() where cell.status != .notMeasured {
-                out += [row.unitID, row.wave, panel.outcomeIDs[o], cell.value.map(formatNumber) ?? "",
-                        cell.status.rawValue, cell.detail ?? ""].map(csvField).joined(separator: ",")
+                csv.append([row.unitID, row.wave, panel.outcomeIDs[o], cell.value.map(formatNumber) ?? "",
+                            cell.status.rawValue, cell.detail ?? ""], to: &out)
                 out += "\n"
             }
         }
@@ -57,12 +60,6 @@ public enum PanelCSV {
         if v.isNaN { return "" }
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"
-    }
-
-    static func csvField(_ s: String) -> String {
-        // Scan bytes, not Characters: this runs for every cell of files with millions of cells.
-        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

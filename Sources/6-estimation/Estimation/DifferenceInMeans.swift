@@ -37,7 +37,7 @@ enum DifferenceInMeans {
     /// - Parameters: `treated[i]` is true for the treated arm, false for the control (other arms already
     ///   removed); `weights` normalised to mean 1 over the outcome's complete rows.
     static func estimate(y: [Double], treated: [Bool], weights: [Double]?, blocks: [String]?,
-                         clusters: [String]?, names: Names, warnings: inout [String]) throws -> Estimate {
+                         clusters: [String]?, names: Names, notes: inout [EstimationNote]) throws -> Estimate {
         guard let blocks else {
             let r = try within(y: y, treated: treated, weights: weights, clusters: clusters, pairMatched: false,
                                block: nil, names: names)
@@ -71,10 +71,10 @@ enum DifferenceInMeans {
             pairMatched = true
         } else if unitsPerBlock.contains(2) {
             pairMatched = true
-            warnings.append("outcome \"\(names.outcome)\": some blocks of \"\(names.blocks!)\" have two units (or clusters) and others more; as a variance cannot be estimated within a block of two, the matched-pairs variance is used for all blocks")
+            notes.append(.matchedPairsVarianceForMixedBlocks(outcome: names.outcome, blocks: names.blocks!))
         }
         if pairMatched, weights != nil {
-            throw EstimationError.invalidSpecification("weights cannot be used with a matched-pairs design (every block of \"\(names.blocks!)\" has two units); drop --weights or merge pairs into larger blocks")
+            throw EstimationError.invalidSpecification(.weightsWithMatchedPairs(blocks: names.blocks!))
         }
         var estimates: [(estimate: Double, stdError: Double, n: Double)] = []
         for b in order {

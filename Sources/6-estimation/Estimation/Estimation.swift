@@ -8,26 +8,28 @@ import NumericCore
 /// let data = try EstimationData(columns: [("y", cells), ("z", cells), ...])
 /// let spec = EstimationSpec(estimator: .lin, outcomes: ["y"], treatment: "z", covariates: ["x"],
 ///                           fixedEffects: "stratum")
-/// let result = try Estimation.estimate(spec, data: data)   // tidy rows + warnings
+/// let result = try Estimation.estimate(spec, data: data)   // tidy rows + notes
 /// ```
 ///
 /// Every estimate runs in three stages, as estimatr does:
 /// 1. **validate** the specification against the data (columns exist, numbers are numbers, weights are
 ///    positive, treatment levels, blocks and clusters are usable) and delete incomplete rows listwise over
-///    the columns the outcome uses (each outcome separately; the count goes into `warnings`);
+///    the columns the outcome uses (each outcome separately; the count goes into `notes`);
 /// 2. **compute** on plain matrices through NumericCore (QR least squares, symmetric eigen-decomposition,
 ///    t and F distributions): `Regression.fit` for `ols`, `lin` and `iv`, `DifferenceInMeans` for `dim`;
 /// 3. **shape** a tidy result: one `EstimateRow` per outcome and term with `estimate, std_error,
 ///    statistic, df, p_value, conf_low, conf_high, n_obs`, the t distribution with the row's df giving
 ///    the p-value and the interval.
 ///
-/// Errors are `EstimationError` values whose descriptions name the column, block or cluster and say
-/// what to do. See docs/statistics.md for every formula and its R / Stata equivalent.
+/// Errors are `EstimationError` values and notes `EstimationNote` values that carry the column, block,
+/// cluster or argument at fault as data; the caller words them in its own terms (`describe(_:)` with a
+/// `SpecificationWording`: the command line's options, the design's keys). See docs/statistics.md for
+/// every formula and its R / Stata equivalent.
 public enum Estimation {
     public static func estimate(_ spec: EstimationSpec, data: EstimationData) throws -> EstimationResult {
         let prepared = try Prepared(spec: spec, data: data)
         var result = EstimationResult()
-        result.warnings = prepared.warnings
+        result.notes = prepared.notes
         for outcome in spec.outcomes {
             try estimateOutcome(outcome, prepared: prepared, spec: spec, result: &result)
         }
@@ -48,54 +50,52 @@ public enum Estimation {
         var endogenous: [(name: String, values: [Double?])] = []
         var instruments: [(name: String, values: [Double?])] = []
         var lines: [Int]?
-        var warnings: [String] = []
+        var notes: [EstimationNote] = []
 
         init(spec: EstimationSpec, data: EstimationData) throws {
             guard !spec.outcomes.isEmpty else {
-                throw EstimationError.invalidSpecification("no outcome given: pass --outcome COLUMN (several separated by commas)")
+                throw EstimationError.invalidSpecification(.noOutcome)
             }
             guard spec.level > 0, spec.level < 1 else {
-                throw EstimationError.invalidSpecification("--level must be strictly between 0 and 1 (e.g. 0.95), got \(spec.level)")
+                throw EstimationError.invalidSpecification(.levelOutOfRange(spec.level))
             }
             switch spec.estimator {
             case .iv:
                 guard spec.treatment == nil else {
-                    throw EstimationError.invalidSpecification("with --estimator iv, pass --endogenous D --instrument Z instead of --treatment (for the intention-to-treat effect of the assignment, use --estimator ols)")
+                    throw EstimationError.invalidSpecification(.treatmentWithIV)
                 }
                 guard !spec.endogenous.isEmpty, !spec.instruments.isEmpty else {
-                    throw EstimationError.invalidSpecification("--estimator iv needs --endogenous COLUMN[,COLUMN] and --instrument COLUMN[,COLUMN]")
+                    throw EstimationError.invalidSpecification(.ivWithoutInstruments)
                 }
                 guard spec.instruments.count >= spec.endogenous.count else {
-                    throw EstimationError.invalidSpecification("--estimator iv needs at least as many instruments as endogenous regressors: \(spec.instruments.count) instrument(s) for \(spec.endogenous.count) endogenous regressor(s)")
+                    throw EstimationError.invalidSpecification(.tooFewInstruments(instruments: spec.instruments.count, endogenous: spec.endogenous.count))
                 }
             default:
                 guard spec.treatment != nil else {
-                    throw EstimationError.invalidSpecification("no treatment given: pass --treatment COLUMN")
+                    throw EstimationError.invalidSpecification(.noTreatment)
                 }
                 guard spec.endogenous.isEmpty, spec.instruments.isEmpty else {
-                    throw EstimationError.invalidSpecification("--endogenous and --instrument are only used by --estimator iv")
+                    throw EstimationError.invalidSpecification(.instrumentsWithoutIV)
                 }
             }
             if spec.estimator == .dim {
                 guard spec.covariates.isEmpty, spec.fixedEffects == nil else {
-                    throw EstimationError.invalidSpecification("--estimator dim takes no --covariates or --fixed-effects; use --blocks for the randomisation blocks, or --estimator lin / ols for covariate adjustment")
+                    throw EstimationError.invalidSpecification(.dimWithCovariates)
                 }
-                if spec.variance != nil {
-                    warnings.append("--se is ignored by --estimator dim, which chooses its variance from the design (Welch, blocked, clustered CR2 or matched pairs)")
-                }
+                if let variance = spec.variance { notes.append(.varianceIgnoredByDim(variance)) }
             } else {
-                guard spec.blocks == nil else {
-                    throw EstimationError.invalidSpecification("--blocks is used by --estimator dim; with --estimator \(spec.estimator.rawValue) pass the blocks as --fixed-effects \(spec.blocks!)")
+                if let blocks = spec.blocks {
+                    throw EstimationError.invalidSpecification(.blocksWithoutDim(spec.estimator, blocks: blocks))
                 }
                 if spec.effectiveVariance.isClustered && spec.clusters == nil {
-                    throw EstimationError.invalidSpecification("--se \(spec.effectiveVariance.rawValue) is a cluster-robust variance: pass --clusters COLUMN, or use --se hc2")
+                    throw EstimationError.invalidSpecification(.clusteredVarianceWithoutClusters(spec.effectiveVariance))
                 }
-                if !spec.effectiveVariance.isClustered && spec.clusters != nil {
-                    throw EstimationError.invalidSpecification("--se \(spec.effectiveVariance.rawValue) ignores the clusters given by --clusters \(spec.clusters!); use --se cr2 (the default with clusters), cr1 (stata) or cr0")
+                if !spec.effectiveVariance.isClustered, let clusters = spec.clusters {
+                    throw EstimationError.invalidSpecification(.clustersIgnored(spec.effectiveVariance, clusters: clusters))
                 }
             }
             if spec.estimator == .lin && spec.covariates.isEmpty {
-                throw EstimationError.invalidSpecification("--estimator lin needs covariates to centre and interact: pass --covariates A,B (or use --estimator ols)")
+                throw EstimationError.invalidSpecification(.linWithoutCovariates)
             }
             for o in spec.outcomes { outcomes[o] = try data.numbers(o, role: "outcome") }
             if let t = spec.treatment { treatment = try data.labels(t) }
@@ -150,8 +150,7 @@ public enum Estimation {
         let (rows, gaps) = p.completeRows(outcome: outcome, spec: spec)
         let total = p.outcomes[outcome]!.count
         if rows.count < total {
-            let dropped = total - rows.count
-            result.warnings.append("outcome \"\(outcome)\": \(dropped) of \(total) rows dropped for missing values in \(gaps.map { "\"\($0)\"" }.joined(separator: ", ")) (listwise deletion); \(rows.count) rows used")
+            result.notes.append(.rowsDropped(outcome: outcome, dropped: total - rows.count, total: total, columns: gaps))
         }
         guard rows.count >= 2 else {
             throw EstimationError.tooFewObservations(outcome: outcome, detail: "only \(rows.count) complete row(s); check the missing values of the columns used")
@@ -165,7 +164,7 @@ public enum Estimation {
         case .dim:
             let coding = try TreatmentCoding.make(column: spec.treatment!, labels: rows.map { p.treatment![$0]! },
                                                   control: spec.control, levelsOnly: true, outcome: outcome,
-                                                  warnings: &result.warnings)
+                                                  notes: &result.notes)
             let meanWeight = weights.map { $0.reduce(0, +) / Double($0.count) }
             let blockLabels = p.blocks.map { b in rows.map { b[$0]! } }
             for (arm, term) in zip(coding.arms, coding.terms) {
@@ -176,7 +175,7 @@ public enum Estimation {
                     y: keep.map { y[$0] }, treated: keep.map { coding.rowLevels[$0] == arm },
                     weights: weights.map { w in keep.map { w[$0] / meanWeight! } },
                     blocks: blockLabels.map { b in keep.map { b[$0] } },
-                    clusters: clusterLabels.map { c in keep.map { c[$0] } }, names: names, warnings: &result.warnings)
+                    clusters: clusterLabels.map { c in keep.map { c[$0] } }, names: names, notes: &result.notes)
                 result.rows.append(try tidyRow(outcome: outcome, term: term, estimate: e.estimate, stdError: e.stdError,
                                                df: e.df, level: spec.level, nObs: keep.count))
             }
@@ -195,13 +194,13 @@ public enum Estimation {
             case .ols:
                 let coding = try TreatmentCoding.make(column: spec.treatment!, labels: rows.map { p.treatment![$0]! },
                                                       control: spec.control, levelsOnly: false, outcome: outcome,
-                                                      warnings: &result.warnings)
+                                                      notes: &result.notes)
                 columns += coding.regressors; names += coding.terms
                 for (name, values) in covariates { columns.append(values); names.append(name) }
             case .lin:
                 let coding = try TreatmentCoding.make(column: spec.treatment!, labels: rows.map { p.treatment![$0]! },
                                                       control: spec.control, levelsOnly: true, outcome: outcome,
-                                                      warnings: &result.warnings)
+                                                      notes: &result.notes)
                 let arms = coding.regressors
                 columns += arms; names += coding.terms
                 var centred: [(String, [Double])] = []

@@ -18,8 +18,8 @@ public struct EstimationData: Sendable {
         for column in columns {
             guard cells[column.name] == nil else { throw EstimationError.duplicateColumn(column.name) }
             guard column.values.count == count else {
-                throw EstimationError.invalidSpecification(
-                    "column \"\(column.name)\" has \(column.values.count) values where the first column has \(count)")
+                throw EstimationError.invalidSpecification(.columnLength(column: column.name, count: column.values.count,
+                                                                         expected: count, outcome: nil))
             }
             cells[column.name] = column.values.map { cell in
                 guard let cell else { return nil }

@@ -49,16 +49,17 @@ public struct FirstStage: Sendable, Equatable {
 }
 
 /// The result of `Estimation.estimate`: tidy rows for every outcome, the first stages of an `iv` fit,
-/// and the warnings produced (listwise deletion counts, defaults that were chosen).
+/// and the notes produced (listwise deletion counts, defaults that were chosen), as data for the caller
+/// to word (`EstimationNote.describe(_:)`).
 public struct EstimationResult: Sendable, Equatable {
     public var rows: [EstimateRow]
     public var firstStages: [FirstStage]
-    public var warnings: [String]
+    public var notes: [EstimationNote]
 
-    public init(rows: [EstimateRow] = [], firstStages: [FirstStage] = [], warnings: [String] = []) {
+    public init(rows: [EstimateRow] = [], firstStages: [FirstStage] = [], notes: [EstimationNote] = []) {
         self.rows = rows
         self.firstStages = firstStages
-        self.warnings = warnings
+        self.notes = notes
     }
 
     /// The row of a given outcome and term, if any.

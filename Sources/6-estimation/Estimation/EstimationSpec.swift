@@ -9,15 +9,30 @@
 public struct EstimationSpec: Sendable, Equatable {
     /// The estimator. Every estimator estimates the intention-to-treat effect of `treatment`, except `iv`,
     /// which estimates the effect of `endogenous` instrumented by `instruments`.
+    ///
+    /// The one estimator type of the project: `rct estimate --estimator` and the design's
+    /// `analysis.estimator` parse it from its raw value, and every list of estimators (help texts, the
+    /// design loader's "allowed:" message) comes from `allCases`, in this order. A new estimator is a new
+    /// case here plus its computation in `Estimation.estimateOutcome`.
     public enum Estimator: String, Sendable, CaseIterable {
-        /// Least squares with the treatment, covariates and absorbed fixed effects (estimatr `lm_robust`).
-        case ols
         /// Difference in means: Welch, blocked, clustered or matched pairs (estimatr `difference_in_means`).
         case dim
+        /// Least squares with the treatment, covariates and absorbed fixed effects (estimatr `lm_robust`).
+        case ols
         /// Lin (2013): covariates centred and interacted with the treatment (estimatr `lm_lin`).
         case lin
         /// Two-stage least squares (estimatr `iv_robust`).
         case iv
+
+        /// A short name for help texts and reports.
+        public var title: String {
+            switch self {
+            case .dim: return "difference in means"
+            case .ols: return "OLS"
+            case .lin: return "Lin 2013"
+            case .iv: return "2SLS"
+            }
+        }
     }
 
     public var estimator: Estimator
@@ -80,6 +95,8 @@ public struct EstimationSpec: Sendable, Equatable {
 /// | cr2 | `"CR2"` (default with clusters) | – | Bell–McCaffrey, per coefficient |
 ///
 /// K counts every estimated coefficient including absorbed fixed effects; S is the number of clusters.
+///
+/// The one variance type of the project: `rct estimate --se` and the design's `analysis.variance` use it.
 public enum VarianceType: String, Sendable, CaseIterable {
     case classical, hc0, hc1, hc2, hc3, cr0, cr1, cr2
 
@@ -89,6 +106,11 @@ public enum VarianceType: String, Sendable, CaseIterable {
         if lower == "stata" { self = .cr1; return }
         guard let v = VarianceType(rawValue: lower) else { return nil }
         self = v
+    }
+
+    /// Every name `init(name:)` accepts, in order: the raw values, with the synonym `stata` after `cr1`.
+    public static var names: [String] {
+        allCases.flatMap { $0 == .cr1 ? [$0.rawValue, "stata"] : [$0.rawValue] }
     }
 
     public var isClustered: Bool { self == .cr0 || self == .cr1 || self == .cr2 }

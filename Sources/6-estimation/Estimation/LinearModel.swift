@@ -44,13 +44,14 @@ public enum LinearModel {
                            fixedEffects: [String]? = nil, fixedEffectsName: String? = nil,
                            variance: VarianceType = .hc2, outcome: String = "y") throws -> LinearModelFit {
         guard !variance.isClustered else {
-            throw EstimationError.invalidSpecification("LinearModel.fit takes no clusters; choose classical or hc0–hc3, not \(variance.rawValue)")
+            throw EstimationError.invalidSpecification(.clusteredVarianceInLinearModel(variance))
         }
         for r in regressors where r.values.count != y.count {
-            throw EstimationError.invalidSpecification("column \"\(r.name)\" has \(r.values.count) values where the outcome \"\(outcome)\" has \(y.count)")
+            throw EstimationError.invalidSpecification(.columnLength(column: r.name, count: r.values.count, expected: y.count, outcome: outcome))
         }
         if let fixedEffects, fixedEffects.count != y.count {
-            throw EstimationError.invalidSpecification("the fixed effects \"\(fixedEffectsName ?? "strata")\" have \(fixedEffects.count) values where the outcome \"\(outcome)\" has \(y.count)")
+            throw EstimationError.invalidSpecification(.fixedEffectsLength(name: fixedEffectsName ?? "strata", count: fixedEffects.count,
+                                                                     expected: y.count, outcome: outcome))
         }
         var columns: [[Double]] = []
         var names: [String] = []
@@ -59,7 +60,7 @@ public enum LinearModel {
         }
         for r in regressors { columns.append(r.values); names.append(r.name) }
         guard !columns.isEmpty else {
-            throw EstimationError.invalidSpecification("outcome \"\(outcome)\": a model with absorbed fixed effects needs at least one regressor")
+            throw EstimationError.invalidSpecification(.noRegressorWithFixedEffects(outcome: outcome))
         }
         var problem = RegressionProblem(y: y, X: try Matrix(columns: columns), names: names, weights: nil,
                                         variance: variance, outcome: outcome)

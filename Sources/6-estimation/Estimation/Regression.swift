@@ -146,7 +146,7 @@ enum Regression {
             if p.variance == .hc1 { scale(&V, Double(n) / Double(residualDF)) }
         case .cr0, .cr1, .cr2:
             guard let clusters = p.clusters else {
-                throw EstimationError.invalidSpecification("standard errors \(p.variance.rawValue) need a cluster column: pass --clusters COLUMN, or choose hc2")
+                throw EstimationError.invalidSpecification(.clusteredVarianceWithoutClusters(p.variance))
             }
             let members = groupRows(clusters, count: p.clusterCount)
             let s = members.count

@@ -1,7 +1,7 @@
 /// How a treatment column becomes regressors.
 ///
 /// - `binary`: the values are 0 and 1 with control 0: one regressor, the term is the column name.
-/// - `numeric`: any other numeric column without `--control`, used as a number by `ols` (one slope,
+/// - `numeric`: any other numeric column without a control level, used as a number by `ols` (one slope,
 ///   term = the column name).
 /// - `levels`: a categorical treatment: one 0/1 indicator per non-control level, term `COLUMN=LEVEL`
 ///   (R: a factor's dummies `COLUMNLEVEL`).
@@ -37,7 +37,7 @@ struct TreatmentCoding {
     /// - Parameter levelsOnly: true for `dim` and `lin`, which compare arms and so never use a
     ///   non-0/1 numeric treatment as a number.
     static func make(column: String, labels: [String], control: String?, levelsOnly: Bool, outcome: String,
-                     warnings: inout [String]) throws -> TreatmentCoding {
+                     notes: inout [EstimationNote]) throws -> TreatmentCoding {
         let numbers = labels.map { Double($0) }
         let numeric = numbers.allSatisfy { $0 != nil }
         // Canonical level per row: numbers compare as numbers ("1" and "1.0" are one level).
@@ -74,7 +74,7 @@ struct TreatmentCoding {
                                    rowValues: numbers.map { $0! })
         } else {
             controlLevel = levels[0]
-            warnings.append("treatment \"\(column)\" has levels \(levels.map { display[$0]! }.joined(separator: ", ")); \"\(display[controlLevel]!)\" was taken as the control (pass --control LEVEL to choose another)")
+            notes.append(.controlLevelChosen(treatment: column, levels: levels.map { display[$0]! }, control: display[controlLevel]!))
         }
         if numeric && Set(levels) == ["0", "1"] && controlLevel == "0" {
             return TreatmentCoding(column: column, kind: .binary, control: "0", arms: ["1"], rowLevels: canonical,

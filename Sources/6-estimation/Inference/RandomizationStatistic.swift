@@ -201,7 +201,7 @@ struct PreparedStatistic: Sendable {
         self.residualOutcomes = residualOutcomes
         self.baseLeverage = baseLeverage
 
-        let c = scheme.clusterCount, k = outcomes.count
+        let c = scheme.clusterCount
         let sizes = scheme.clusterUnits.map { Double($0.count) }
         var rows: [[Double]] = []
         switch statistic {

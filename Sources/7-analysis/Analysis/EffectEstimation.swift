@@ -10,11 +10,6 @@ struct EffectEstimation {
     var warnings: [String]
     var deviations: [String]
 
-    /// `analysis.variance` as the estimators' variance type (the same names: classical, hc0–hc3, cr0–cr2).
-    static func variance(_ design: Design) -> VarianceType {
-        VarianceType(rawValue: design.analysis.variance.rawValue) ?? .hc2
-    }
-
     /// Whether strata are absorbed: `analysis.strata_fixed_effects` and the design has strata.
     static func usesStrata(_ design: Design) -> Bool { design.analysis.fixedEffects && !design.strata.isEmpty }
 
@@ -25,22 +20,23 @@ struct EffectEstimation {
     ///   the OLS fit (the 2SLS fit is the effect of treatment received).
     /// - `analysis.strata_fixed_effects: true` absorbs the stratum (`fixed_effects = ~stratum`).
     /// - `analysis.covariates` are the adjustment covariates (ids of `covariates`).
-    /// - `analysis.variance` and `analysis.level`.
+    /// - `analysis.variance` (not for `dim`, which chooses its variance from the design; `run` says so
+    ///   once when the design asks for another variance than the default) and `analysis.level`.
     /// Treatment: the `arm` column with the control arm as the reference level, term `arm=<arm id>`.
     ///
     /// Command line equivalent (on the wave's rows of panel_wide.csv):
     /// `rct estimate --estimator lin --outcome Y --treatment arm --control control --covariates a,b
-    /// --fixed-effects stratum --se hc2 --level 0.95`.
+    /// --fixed-effects stratum --se hc2 --level 0.95` (`--blocks stratum` and no `--se` for `dim`).
     static func ittSpec(design: Design, outcome: String, arms: ArmPair) -> EstimationSpec {
         let strata = usesStrata(design)
         switch design.analysis.estimator {
         case .dim:
             return EstimationSpec(estimator: .dim, outcomes: [outcome], treatment: "arm", control: arms.control,
-                                  blocks: strata ? "stratum" : nil, variance: variance(design), level: design.analysis.level)
+                                  blocks: strata ? "stratum" : nil, level: design.analysis.level)
         case .lin, .ols, .iv:
             return EstimationSpec(estimator: design.analysis.estimator == .lin ? .lin : .ols, outcomes: [outcome],
                                   treatment: "arm", control: arms.control, covariates: design.analysis.covariates,
-                                  fixedEffects: strata ? "stratum" : nil, variance: variance(design), level: design.analysis.level)
+                                  fixedEffects: strata ? "stratum" : nil, variance: design.analysis.variance, level: design.analysis.level)
         }
     }
 
@@ -53,11 +49,14 @@ struct EffectEstimation {
     static func treatmentReceivedSpec(design: Design, outcome: String) -> EstimationSpec {
         EstimationSpec(estimator: .iv, outcomes: [outcome], covariates: design.analysis.covariates,
                        fixedEffects: usesStrata(design) ? "stratum" : nil, endogenous: ["take_up"], instruments: ["treated"],
-                       variance: variance(design), level: design.analysis.level)
+                       variance: design.analysis.variance, level: design.analysis.level)
     }
 
     static func run(design: Design, waves: [WaveData], arms: ArmPair) throws -> EffectEstimation {
         var result = EffectEstimation(outcomes: [], warnings: [], deviations: [])
+        if design.analysis.estimator == .dim && design.analysis.variance != .hc2 {
+            result.warnings.append(EstimationNote.varianceIgnoredByDim(design.analysis.variance).describe(.design))
+        }
         let ittTerm = "arm=\(arms.intervention)"
         let hasTakeUp = design.analysis.takeUp != nil
         var takeUpUnknown = false
@@ -70,14 +69,14 @@ struct EffectEstimation {
                 let itt: EstimateRow
                 do {
                     let fit = try Estimation.estimate(ittSpec(design: design, outcome: outcome.id, arms: arms), data: w.data)
-                    result.warnings += fit.warnings.map { "\(outcome.id), \(w.wave): \($0)" }
+                    result.warnings += fit.notes.map { "\(outcome.id), \(w.wave): \($0.describe(.design))" }
                     guard let row = fit.row(term: ittTerm) else {
                         result.warnings.append("\(outcome.id), \(w.wave): no \(ittTerm) term in the fit; not reported")
                         continue
                     }
                     itt = row
                 } catch let error as EstimationError {
-                    result.deviations.append("\(outcome.label) at \(w.wave): not estimable (\(error.description)).")
+                    result.deviations.append("\(outcome.label) at \(w.wave): not estimable (\(error.describe(.design))).")
                     continue
                 }
                 var effect = WaveEffect(wave: w.wave, control: control, intervention: intervention, itt: term(itt))
@@ -89,7 +88,7 @@ struct EffectEstimation {
                             let fit = try Estimation.estimate(treatmentReceivedSpec(design: design, outcome: outcome.id), data: w.data)
                             effect.treatmentReceived = fit.row(term: "take_up").map(term)
                         } catch let error as EstimationError {
-                            result.warnings.append("\(outcome.id), \(w.wave): effect of treatment received not estimable (\(error.description))")
+                            result.warnings.append("\(outcome.id), \(w.wave): effect of treatment received not estimable (\(error.describe(.design)))")
                         }
                     }
                 }

@@ -23,7 +23,7 @@ import TrialDesign
 enum Subgroups {
     static func rows(design: Design, waves: [WaveData], arms: ArmPair) -> (rows: [SubgroupRow], notes: [String]) {
         var out: [SubgroupRow] = [], notes: [String] = []
-        let variance = EffectEstimation.variance(design)
+        let variance = design.analysis.variance
         let strataColumns = Set(design.strata.map(\.column))
         let useStrata = EffectEstimation.usesStrata(design)
         for subgroup in design.subgroups {
@@ -75,7 +75,7 @@ enum Subgroups {
                                                    levels: estimates.map { ("\(subgroup.column) = \($0.level)", $0.estimate) },
                                                    interactionP: p))
                         } catch {
-                            notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the joint interaction test is not estimable (\(error))")
+                            notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the joint interaction test is not estimable (\(designWording(error)))")
                         }
                         continue
                     }
@@ -96,10 +96,13 @@ enum Subgroups {
                     let interaction: EstimateRow
                     do {
                         let fit = try Estimation.estimate(spec, data: try EstimationData(columns: columns))
-                        guard let row = fit.row(term: "arm_x_subgroup") else { throw EstimationError.invalidSpecification("no interaction term") }
+                        guard let row = fit.row(term: "arm_x_subgroup") else {
+                            notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the interaction is not estimable (no interaction term)")
+                            continue
+                        }
                         interaction = row
                     } catch {
-                        notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the interaction is not estimable (\(error))")
+                        notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the interaction is not estimable (\(designWording(error)))")
                         continue
                     }
                     let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave

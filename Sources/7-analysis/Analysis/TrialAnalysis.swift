@@ -35,7 +35,7 @@ public struct AnalysisResult: Sendable {
 /// | choice | design key | see |
 /// |---|---|---|
 /// | the ITT estimator (Lin, OLS, difference in means) | `analysis.estimator` | `EffectEstimation.ittSpec` |
-/// | standard errors | `analysis.variance` | `EffectEstimation.variance` |
+/// | standard errors | `analysis.variance` | `EffectEstimation.ittSpec` |
 /// | strata absorbed as fixed effects (blocks of `dim`) | `analysis.strata_fixed_effects`, `strata` | `EffectEstimation.ittSpec` |
 /// | adjustment covariates | `analysis.covariates` | `EffectEstimation.ittSpec` |
 /// | confidence level | `analysis.level` | |

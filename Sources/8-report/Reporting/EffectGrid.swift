@@ -61,7 +61,7 @@ struct EffectGrid {
                 main += [summary(e.control), summary(e.intervention)] + effectCells(e.itt)
                     + (showRI ? [e.randomizationP.map(NumberFormat.pValue) ?? ""] : [])
                     + [e.adjustedP.map(NumberFormat.pValue) ?? "", relative,
-                       hide ? policy.show(count: e.itt.nObs) : String(e.itt.nObs)]
+                       policy.show(count: e.itt.nObs, summariesSuppressed: hide)]
                 if let r = e.treatmentReceived {
                     anyReceived = true
                     received += ["", ""] + effectCells(r) + (showRI ? [""] : []) + ["", "", String(r.nObs)]

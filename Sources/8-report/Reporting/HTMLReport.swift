@@ -19,11 +19,7 @@ public enum HTMLReport {
         if let balance = r.balance {
             body += "<section>\n<h2>3. Baseline balance</h2>\n<table><thead><tr><th>Covariate</th><th>Control mean (SD)</th><th>Intervention mean (SD)</th><th>Std. difference</th></tr></thead><tbody>\n"
             for row in balance.rows {
-                // Both arms are suppressed when either arm is a small cell: its count, or for a binary covariate
-                // (positives given) the units with or without the characteristic.
-                let hide = [row.control, row.intervention].contains { a in
-                    !p.allows(count: a.n) || a.positives.map { !p.allows(count: $0) || !p.allows(count: a.n - $0) } ?? false
-                }
+                let hide = p.suppressesSummaries(of: row)
                 func cell(_ a: ArmSummary) -> String { hide ? "suppressed" : "\(NumberFormat.fixed(a.mean, 3)) (\(NumberFormat.fixed(a.sd, 3)))" }
                 body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(NumberFormat.fixed(row.standardizedDifference, 3))</td></tr>\n"
             }
@@ -56,7 +52,7 @@ public enum HTMLReport {
         for s in prov.seeds { body += "<li>\(escapeHTML(s))</li>" }
         for d in prov.dataFingerprints { body += "<li>Data \(escapeHTML(d.id)): SHA-256 \(escapeHTML(d.label))</li>" }
         body += "<li>Generated on \(escapeHTML(prov.generatedOn))</li>"
-        if p.threshold > 0 {
+        if p.isActive {
             body += "<li>Cells with fewer than \(p.threshold) families are suppressed in this report (shown as “&lt;\(p.threshold)” or “suppressed”).</li>"
         }
         body += "</ul>\n</section>\n"

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Effect tables in Markdown, LaTeX and HTML (one table per family of outcomes), and the tidy CSV.
 public enum EffectTableWriter {
     /// A Markdown section per family: a `###` heading, a pipe table, and its notes.
@@ -86,7 +88,7 @@ public enum EffectTableWriter {
                     for (t, isITT) in terms {
                         var cells = [family.id, outcome.id, outcome.label, wave.id, isITT ? "itt" : "treatment_received", t.term]
                         cells += [t.estimate, t.stdError, t.statistic, t.df, t.pValue, t.confLow, t.confHigh].map { NumberFormat.csv($0) }
-                        cells.append(hide ? policy.show(count: t.nObs) : String(t.nObs))
+                        cells.append(policy.show(count: t.nObs, summariesSuppressed: hide))
                         cells.append(isITT ? NumberFormat.csv(e.adjustedP) : "")
                         cells.append(isITT ? NumberFormat.csv(e.randomizationP) : "")
                         for arm in [e.control, e.intervention] {
@@ -94,7 +96,7 @@ public enum EffectTableWriter {
                         }
                         cells.append(outcome.kind == .binary && !hide && isITT ? NumberFormat.csv(e.relativeEffect) : "")
                         cells.append(hide ? "true" : "false")
-                        lines.append(cells.map(csvField).joined(separator: ","))
+                        lines.append(CSVWriter.comma.line(cells))
                     }
                 }
             }
@@ -138,14 +140,6 @@ func escapeLatex(_ s: String) -> String {
         }
     }
     return out
-}
-
-/// A CSV field, quoted when it holds a comma, quote or newline.
-func csvField(_ s: String) -> String {
-    if s.contains(",") || s.contains("\"") || s.contains("\n") {
-        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
-    }
-    return s
 }
 
 extension String {

@@ -3,10 +3,13 @@ import Estimation
 import Foundation
 import Tabular
 
+/// `--estimator` parses `Estimation`'s own estimator type; help lists its cases.
+extension EstimationSpec.Estimator: ExpressibleByArgument {}
+
 /// `rct estimate`: effect estimates from a CSV file with the estimators of the `Estimation` module.
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Estimate treatment effects (difference in means, OLS, Lin, 2SLS) from a CSV file.",
+        abstract: "Estimate treatment effects (\(EstimationSpec.Estimator.allCases.map(\.title).joined(separator: ", "))) from a CSV file.",
         discussion: """
         Reads --data (comma-separated, header line, empty cell = missing) and estimates the effect of \
         --treatment on every --outcome, each with listwise deletion over the columns it uses. Terms: \
@@ -22,12 +25,6 @@ struct Estimate: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-    /// The command line's closed choice of estimator, mapped onto `EstimationSpec.Estimator`.
-    enum EstimatorChoice: String, ExpressibleByArgument, CaseIterable {
-        case ols, dim, lin, iv
-        var estimator: EstimationSpec.Estimator { EstimationSpec.Estimator(rawValue: rawValue)! }
-    }
-
     @Option(help: "The CSV file (comma-separated, header line).")
     var data: String
 
@@ -40,8 +37,8 @@ struct Estimate: ParsableCommand {
     @Option(help: "Control level of a categorical treatment (default: 0 for a 0/1 treatment).")
     var control: String?
 
-    @Option(help: "Estimator: ols, dim (difference in means), lin (Lin 2013), iv (2SLS).")
-    var estimator: EstimatorChoice = .ols
+    @Option(help: ArgumentHelp("Estimator: " + EstimationSpec.Estimator.allCases.map { "\($0.rawValue) (\($0.title))" }.joined(separator: ", ") + "."))
+    var estimator: EstimationSpec.Estimator = .ols
 
     @Option(help: "Covariate column(s), separated by commas.")
     var covariates: String?
@@ -64,7 +61,7 @@ struct Estimate: ParsableCommand {
     @Option(help: "Instrument column(s) for --estimator iv, separated by commas.")
     var instrument: String?
 
-    @Option(name: .customLong("se"), help: "Standard errors: classical, hc0, hc1, hc2, hc3, cr0, cr1 (stata), cr2.")
+    @Option(name: .customLong("se"), help: ArgumentHelp("Standard errors: " + VarianceType.allCases.map { $0 == .cr1 ? "cr1 (stata)" : $0.rawValue }.joined(separator: ", ") + "."))
     var se: String?
 
     @Option(help: "Confidence level of the intervals.")
@@ -75,7 +72,7 @@ struct Estimate: ParsableCommand {
 
     func validate() throws {
         if let se, VarianceType(name: se) == nil {
-            throw ValidationError("--se \"\(se)\" is not a variance estimator; choose one of classical, hc0, hc1, hc2, hc3, cr0, cr1, stata, cr2")
+            throw ValidationError("--se \"\(se)\" is not a variance estimator; choose one of \(VarianceType.names.joined(separator: ", "))")
         }
         guard level > 0, level < 1 else {
             throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)")
@@ -104,7 +101,7 @@ struct Estimate: ParsableCommand {
             name.lowercased() == "stata" && clusters == nil ? VarianceType.hc1 : VarianceType(name: name)
         }
         let spec = EstimationSpec(
-            estimator: estimator.estimator, outcomes: Self.list(outcome), treatment: treatment, control: control,
+            estimator: estimator, outcomes: Self.list(outcome), treatment: treatment, control: control,
             covariates: Self.list(covariates), fixedEffects: fixedEffects, blocks: blocks, clusters: clusters,
             weights: weights, endogenous: Self.list(endogenous), instruments: Self.list(instrument),
             variance: chosenVariance, level: level)
@@ -116,16 +113,16 @@ struct Estimate: ParsableCommand {
             let estimationData = try EstimationData(columns: columns, lines: table.lines, source: data)
             result = try Estimation.estimate(spec, data: estimationData)
         } catch let error as EstimationError {
-            printError("rct estimate: error: \(data): \(error.description)")
+            printError("rct estimate: error: \(data): \(error.describe(.commandLine))")
             throw ExitCode(1)
         }
         switch format {
         case .table:
             print(EstimateOutput.table(result), terminator: "")
-            for w in result.warnings { printError("warning: \(w)") }
+            for note in result.notes { printError("warning: \(note.describe(.commandLine))") }
         case .csv:
             print(EstimateOutput.csv(result), terminator: "")
-            for w in result.warnings { printError("warning: \(w)") }
+            for note in result.notes { printError("warning: \(note.describe(.commandLine))") }
             for f in result.firstStages { printError("note: \(EstimateOutput.firstStageSentence(f))") }
         case .json:
             print(EstimateOutput.json(result, includeFirstStage: estimator == .iv))
@@ -145,16 +142,8 @@ enum EstimateOutput {
     /// Shortest text that reads back to the same double; NaN as `NA`.
     static func exact(_ x: Double) -> String { x.isNaN ? "NA" : "\(x)" }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
     static func csv(_ result: EstimationResult) -> String {
-        var out = columns.joined(separator: ",") + "\n"
-        for r in result.rows {
-            out += ([csvField(r.outcome), csvField(r.term)] + numbers(r).map(exact) + [String(r.nObs)]).joined(separator: ",") + "\n"
-        }
-        return out
+        CSVWriter.comma.text([columns] + result.rows.map { r in [r.outcome, r.term] + numbers(r).map(exact) + [String(r.nObs)] })
     }
 
     static func jsonString(_ s: String) -> String {
@@ -181,7 +170,7 @@ enum EstimateOutput {
             return "    {" + zip(columns, values).map { "\(jsonString($0)): \($1)" }.joined(separator: ", ") + "}"
         }
         var out = "{\n  \"estimates\": [\n" + rows.joined(separator: ",\n") + "\n  ],\n"
-        out += "  \"warnings\": [" + result.warnings.map(jsonString).joined(separator: ", ") + "]"
+        out += "  \"warnings\": [" + result.notes.map { jsonString($0.describe(.commandLine)) }.joined(separator: ", ") + "]"
         if includeFirstStage {
             let stages = result.firstStages.map { f in
                 "    {\"outcome\": \(jsonString(f.outcome)), \"endogenous\": \(jsonString(f.endogenous)), "

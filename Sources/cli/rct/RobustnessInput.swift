@@ -86,7 +86,7 @@ func reportingErrors<T>(command: String, path: String, _ body: () throws -> T) t
     } catch let error as RobustnessError {
         printError("rct \(command): error: \(path): \(error.description)")
     } catch let error as EstimationError {
-        printError("rct \(command): error: \(path): \(error.description)")
+        printError("rct \(command): error: \(path): \(error.describe(.commandLine))")
     } catch let error as InferenceError {
         printError("rct \(command): error: \(path): \(error.description)")
     } catch let error as TableError {
