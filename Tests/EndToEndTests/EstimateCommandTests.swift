@@ -160,6 +160,25 @@ import TestSupport
         #expect(Self.csvRows(r.stdout).map { $0["term"] } == ["arm=t"])
     }
 
+    /// The JSON goes through the shared encoder: numbers that are not finite (a perfect fit: standard
+    /// error 0, statistic ±∞ or NaN) are `null`, and names with a quote or backslash are escaped.
+    @Test func nonFiniteNumbersAreNullAndNamesAreEscapedInJSON() throws {
+        let dir = try Fixtures.temporaryDirectory("rct-estimate-json")
+        let path = dir.appendingPathComponent("perfect.csv").path
+        try "\"y\"\"\\\",z\n0,0\n1,1\n1,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["estimate", "--data", path, "--outcome", "y\"\\", "--treatment", "z", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["estimates"] as? [[String: Any]])
+        let z = try #require(rows.first { $0["term"] as? String == "z" })
+        #expect(z["outcome"] as? String == "y\"\\")
+        #expect((z["estimate"] as? NSNumber)?.doubleValue == 1)
+        #expect((z["std_error"] as? NSNumber)?.doubleValue == 0)
+        #expect(z["statistic"] is NSNull)
+        let intercept = try #require(rows.first { $0["term"] as? String == "(Intercept)" })
+        #expect(intercept["statistic"] is NSNull && intercept["p_value"] is NSNull)
+    }
+
     @Test func unknownVarianceNameIsAUsageError() throws {
         let r = try RCTBinary.run(["estimate", "--data", Self.mtcars, "--outcome", "mpg", "--treatment", "am", "--se", "hc9"])
         #expect(r.status == 64)

@@ -33,7 +33,8 @@ struct Adjust: ParsableCommand {
         }
         switch format {
         case .json:
-            print("[" + adjusted.map(jsonNumber).joined(separator: ", ") + "]")
+            // An array of numbers on one line, as it always was: the numbers through the shared encoder.
+            print("[" + (try adjusted.map(JSONOutput.number)).joined(separator: ", ") + "]")
         case .table:
             print("p\tadjusted (\(method.rawValue))")
             for (raw, a) in zip(p, adjusted) { print("\(formatNumber(raw))\t\(formatNumber(a))") }

@@ -34,6 +34,21 @@ struct AttritionCommand: ParsableCommand {
 
     @OptionGroup var output: LevelAndFormatOptions
 
+    /// The JSON document; `blocks`/`strata` with --blocks, the interaction test with --covariates.
+    struct Document: Encodable {
+        var observed, treatment: String
+        var units, treatedUnits, controlUnits: Int
+        @JSONNumber var responseRateTreated: Double?
+        @JSONNumber var responseRateControl: Double?
+        var blocks: String?
+        var strata: Int?
+        var treatmentEffect: CoefficientJSON
+        var interactionTest: WaldTestJSON?
+        var interactionUnits: Int?
+        var droppedForMissingCovariates: Int?
+        var variance = "HC2"
+    }
+
     func run() throws {
         let table = try readDataFile(data)
         let result = try reportingErrors(command: "attrition", path: data) { () throws -> DifferentialAttrition in
@@ -47,26 +62,15 @@ struct AttritionCommand: ParsableCommand {
         }
         switch output.format {
         case .json:
-            var j = JSONObject()
-            j.add("observed", observed)
-            j.add("treatment", treatment)
-            j.add("units", result.units)
-            j.add("treated_units", result.treatedUnits)
-            j.add("control_units", result.controlUnits)
-            j.add("response_rate_treated", result.responseRateTreated)
-            j.add("response_rate_control", result.responseRateControl)
-            if let blocks, let s = result.strata {
-                j.add("blocks", blocks)
-                j.add("strata", s)
-            }
-            j.add("treatment_effect", raw: result.treatmentEffect.json)
-            if let test = result.interactionTest, let used = result.interactionUnits {
-                j.add("interaction_test", raw: test.json)
-                j.add("interaction_units", used)
-                j.add("dropped_for_missing_covariates", result.droppedForMissingCovariates)
-            }
-            j.add("variance", "HC2")
-            print(j.text)
+            let interaction = result.interactionTest.flatMap { test in result.interactionUnits.map { (test, $0) } }
+            print(try JSONOutput.text(Document(
+                observed: observed, treatment: treatment, units: result.units, treatedUnits: result.treatedUnits,
+                controlUnits: result.controlUnits, responseRateTreated: result.responseRateTreated,
+                responseRateControl: result.responseRateControl,
+                blocks: result.strata == nil ? nil : blocks, strata: blocks == nil ? nil : result.strata,
+                treatmentEffect: CoefficientJSON(result.treatmentEffect),
+                interactionTest: interaction.map { WaldTestJSON($0.0) }, interactionUnits: interaction?.1,
+                droppedForMissingCovariates: interaction == nil ? nil : result.droppedForMissingCovariates)))
         case .table:
             var pairs: [(String, String)] = [
                 ("units", "\(result.units) (\(result.treatedUnits) treated, \(result.controlUnits) control)"),

@@ -29,6 +29,23 @@ struct BoundsCommand: ParsableCommand {
 
     @OptionGroup var output: LevelAndFormatOptions
 
+    /// The JSON document.
+    struct Document: Encodable {
+        var outcome, treatment: String
+        @JSONNumber var lower: Double?
+        @JSONNumber var upper: Double?
+        @JSONNumber var lowerStdError: Double?
+        @JSONNumber var upperStdError: Double?
+        @JSONNumber var confLow: Double?
+        @JSONNumber var confHigh: Double?
+        @JSONNumber var level: Double?
+        @JSONNumber var criticalValue: Double?
+        var trimmedArm: String
+        @JSONNumber var trimmingProportion: Double?
+        @JSONNumber var observedShareTreated: Double?
+        @JSONNumber var observedShareControl: Double?
+    }
+
     func run() throws {
         let table = try readDataFile(data)
         let bounds = try reportingErrors(command: "bounds", path: data) { () throws -> LeeBounds in
@@ -49,22 +66,13 @@ struct BoundsCommand: ParsableCommand {
         }
         switch output.format {
         case .json:
-            var j = JSONObject()
-            j.add("outcome", outcome)
-            j.add("treatment", treatment)
-            j.add("lower", bounds.lower)
-            j.add("upper", bounds.upper)
-            j.add("lower_std_error", bounds.lowerStandardError)
-            j.add("upper_std_error", bounds.upperStandardError)
-            j.add("conf_low", bounds.confidenceInterval.lower)
-            j.add("conf_high", bounds.confidenceInterval.upper)
-            j.add("level", bounds.confidenceLevel)
-            j.add("critical_value", bounds.criticalValue)
-            j.add("trimmed_arm", bounds.trimmedArm.rawValue)
-            j.add("trimming_proportion", bounds.trimmingProportion)
-            j.add("observed_share_treated", bounds.observedShareTreated)
-            j.add("observed_share_control", bounds.observedShareControl)
-            print(j.text)
+            print(try JSONOutput.text(Document(
+                outcome: outcome, treatment: treatment, lower: bounds.lower, upper: bounds.upper,
+                lowerStdError: bounds.lowerStandardError, upperStdError: bounds.upperStandardError,
+                confLow: bounds.confidenceInterval.lower, confHigh: bounds.confidenceInterval.upper,
+                level: bounds.confidenceLevel, criticalValue: bounds.criticalValue, trimmedArm: bounds.trimmedArm.rawValue,
+                trimmingProportion: bounds.trimmingProportion, observedShareTreated: bounds.observedShareTreated,
+                observedShareControl: bounds.observedShareControl)))
         case .table:
             print("Lee (2009) bounds: \(outcome) by \(treatment), monotone attrition")
             print(keyValueLines([

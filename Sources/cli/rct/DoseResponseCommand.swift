@@ -30,6 +30,16 @@ struct DoseResponseCommand: ParsableCommand {
 
     @OptionGroup var output: LevelAndFormatOptions
 
+    /// The JSON document, flagged non-experimental.
+    struct Document: Encodable {
+        var nonExperimental: Bool
+        var label, outcome, dose: String
+        var slope: CoefficientJSON
+        var covariates: [CoefficientJSON]
+        var units, droppedRows: Int
+        var variance = "HC2"
+    }
+
     func run() throws {
         let table = try readDataFile(data)
         let result = try reportingErrors(command: "dose-response", path: data) { () throws -> DoseResponse in
@@ -42,17 +52,10 @@ struct DoseResponseCommand: ParsableCommand {
         }
         switch output.format {
         case .json:
-            var j = JSONObject()
-            j.add("non_experimental", result.nonExperimental)
-            j.add("label", result.label)
-            j.add("outcome", outcome)
-            j.add("dose", dose)
-            j.add("slope", raw: result.slope.json)
-            j.add("covariates", raw: "[" + result.covariateCoefficients.map(\.json).joined(separator: ", ") + "]")
-            j.add("units", result.units)
-            j.add("dropped_rows", result.droppedRows)
-            j.add("variance", "HC2")
-            print(j.text)
+            print(try JSONOutput.text(Document(
+                nonExperimental: result.nonExperimental, label: result.label, outcome: outcome, dose: dose,
+                slope: CoefficientJSON(result.slope), covariates: result.covariateCoefficients.map(CoefficientJSON.init),
+                units: result.units, droppedRows: result.droppedRows)))
         case .table:
             print("NON-EXPERIMENTAL: \(outcome) on \(dose) among the treated (\(treatment) = 1); the dose was not randomised, so this is an association, not an effect")
             var pairs = [("slope (HC2)", result.slope.sentence)]

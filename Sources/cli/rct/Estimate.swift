@@ -125,7 +125,7 @@ struct Estimate: ParsableCommand {
             for note in result.notes { printError("warning: \(note.describe(.commandLine))") }
             for f in result.firstStages { printError("note: \(EstimateOutput.firstStageSentence(f))") }
         case .json:
-            print(EstimateOutput.json(result, includeFirstStage: estimator == .iv))
+            print(try EstimateOutput.json(result, includeFirstStage: estimator == .iv))
         }
     }
 }
@@ -146,40 +146,45 @@ enum EstimateOutput {
         CSVWriter.comma.text([columns] + result.rows.map { r in [r.outcome, r.term] + numbers(r).map(exact) + [String(r.nObs)] })
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
+    /// The JSON document: `estimates` (the tidy rows), `warnings` (the notes, in the command line's words)
+    /// and, for `iv`, `first_stage`.
+    struct Document: Encodable {
+        struct Row: Encodable {
+            var outcome, term: String
+            @JSONNumber var estimate: Double?
+            @JSONNumber var stdError: Double?
+            @JSONNumber var statistic: Double?
+            @JSONNumber var df: Double?
+            @JSONNumber var pValue: Double?
+            @JSONNumber var confLow: Double?
+            @JSONNumber var confHigh: Double?
+            var nObs: Int
         }
-        return out + "\""
+
+        struct Stage: Encodable {
+            var outcome, endogenous: String
+            @JSONNumber var fStatistic: Double?
+            @JSONNumber var numeratorDF: Double?
+            @JSONNumber var denominatorDF: Double?
+            @JSONNumber var pValue: Double?
+        }
+
+        var estimates: [Row]
+        var warnings: [String]
+        var firstStage: [Stage]?
     }
 
-    static func jsonNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
-
-    static func json(_ result: EstimationResult, includeFirstStage: Bool) -> String {
-        let rows = result.rows.map { r -> String in
-            let values = [jsonString(r.outcome), jsonString(r.term)] + numbers(r).map(jsonNumber) + [String(r.nObs)]
-            return "    {" + zip(columns, values).map { "\(jsonString($0)): \($1)" }.joined(separator: ", ") + "}"
-        }
-        var out = "{\n  \"estimates\": [\n" + rows.joined(separator: ",\n") + "\n  ],\n"
-        out += "  \"warnings\": [" + result.notes.map { jsonString($0.describe(.commandLine)) }.joined(separator: ", ") + "]"
-        if includeFirstStage {
-            let stages = result.firstStages.map { f in
-                "    {\"outcome\": \(jsonString(f.outcome)), \"endogenous\": \(jsonString(f.endogenous)), "
-                    + "\"f_statistic\": \(jsonNumber(f.fStatistic)), \"numerator_df\": \(jsonNumber(f.numeratorDF)), "
-                    + "\"denominator_df\": \(jsonNumber(f.denominatorDF)), \"p_value\": \(jsonNumber(f.pValue))}"
-            }
-            out += ",\n  \"first_stage\": [\n" + stages.joined(separator: ",\n") + "\n  ]"
-        }
-        return out + "\n}"
+    static func json(_ result: EstimationResult, includeFirstStage: Bool) throws -> String {
+        try JSONOutput.text(Document(
+            estimates: result.rows.map { r in
+                Document.Row(outcome: r.outcome, term: r.term, estimate: r.estimate, stdError: r.stdError, statistic: r.statistic,
+                             df: r.df, pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs)
+            },
+            warnings: result.notes.map { $0.describe(.commandLine) },
+            firstStage: includeFirstStage ? result.firstStages.map { f in
+                Document.Stage(outcome: f.outcome, endogenous: f.endogenous, fStatistic: f.fStatistic, numeratorDF: f.numeratorDF,
+                               denominatorDF: f.denominatorDF, pValue: f.pValue)
+            } : nil))
     }
 
     static func short(_ x: Double) -> String { x.isNaN ? "NA" : String(format: "%.6g", x) }

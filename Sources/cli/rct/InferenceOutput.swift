@@ -14,44 +14,6 @@ func formatNumber(_ x: Double) -> String {
     return String(format: "%.7g", x)
 }
 
-/// A JSON object written with keys in the given order (stable output for scripts).
-struct JSONObject {
-    private var entries: [(String, String)] = []
-
-    mutating func add(_ key: String, _ value: Double) { entries.append((key, jsonNumber(value))) }
-    mutating func add(_ key: String, _ value: Int) { entries.append((key, String(value))) }
-    mutating func add(_ key: String, _ value: UInt64) { entries.append((key, String(value))) }
-    mutating func add(_ key: String, _ value: Bool) { entries.append((key, value ? "true" : "false")) }
-    mutating func add(_ key: String, _ value: String) { entries.append((key, jsonString(value))) }
-    mutating func add(_ key: String, raw: String) { entries.append((key, raw)) }
-
-    var text: String {
-        "{" + entries.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
-    }
-}
-
-/// Doubles in JSON: shortest round-trip digits; non-finite values become null.
-func jsonNumber(_ x: Double) -> String {
-    guard x.isFinite else { return "null" }
-    if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-    return "\(x)"
-}
-
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default:
-            if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-        }
-    }
-    return out + "\""
-}
-
 /// Reads a delimited data file for an inference command; failures become "FILE: error: …" on stderr
 /// and exit status 1.
 func readDataFile(_ path: String) throws -> Table {

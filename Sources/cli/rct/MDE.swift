@@ -26,15 +26,14 @@ struct MDECommand: ParsableCommand {
             let (se, df) = try setting.standardErrorAndDF(perArm: nPerArm)
             switch options.format {
             case .json:
-                var j = JSONObject()
-                options.addDesign(to: &j)
-                j.add("n_per_arm", nPerArm)
-                j.add("power", power)
-                j.add("standard_error", se)
-                j.add("df", df)
-                j.add("mde", mde)
-                j.add("mde_in_sd", mde / options.sd)
-                print(j.text)
+                var j = options.document
+                j.nPerArm = nPerArm
+                j.power = power
+                j.standardError = se
+                j.df = df
+                j.mde = mde
+                j.mdeInSD = mde / options.sd
+                print(try JSONOutput.text(j))
             case .table:
                 var lines = options.designLines()
                 lines += ["units per arm   \(formatNumber(nPerArm))",

@@ -66,17 +66,53 @@ struct PowerDesignOptions: ParsableArguments {
         return lines
     }
 
-    func addDesign(to j: inout JSONObject) {
-        j.add("design", designName)
-        j.add("sd", sd)
-        j.add("alpha", alpha)
-        j.add("strict", strict)
+    /// The JSON document with the design's part filled in.
+    var document: PowerDocument {
+        var j = PowerDocument(design: designName, sd: sd, alpha: alpha, strict: strict)
         switch setting.design {
         case .twoArm: break
-        case let .blocked(b, r2): j.add("blocks", b); j.add("block_r2", r2)
-        case let .clustered(m, icc): j.add("cluster_size", m); j.add("icc", icc); j.add("design_effect", setting.designEffect)
+        case let .blocked(b, r2): j.blocks = b; j.blockR2 = r2
+        case let .clustered(m, icc): j.clusterSize = m; j.icc = icc; j.designEffect = setting.designEffect
         }
+        return j
     }
+}
+
+/// The JSON document of `rct power` and `rct mde`: the design (`design, sd, alpha, strict`, with
+/// `blocks, block_r2` or `cluster_size, icc, design_effect`), then what the command computed; absent
+/// fields are left out.
+struct PowerDocument: Encodable {
+    struct Simulation: Encodable {
+        var simulations: Int
+        var seed: UInt64
+        var generator: String
+        @JSONNumber var bias: Double?
+        @JSONNumber var rmse: Double?
+        @JSONNumber var power: Double?
+        @JSONNumber var powerMCStandardError: Double?
+        @JSONNumber var coverage: Double?
+        @JSONNumber var meanStandardError: Double?
+        @JSONNumber var sdEstimate: Double?
+    }
+
+    var design: String
+    @JSONNumber var sd: Double?
+    @JSONNumber var alpha: Double?
+    var strict: Bool
+    var blocks: Int? = nil
+    @JSONNumber var blockR2: Double? = nil
+    @JSONNumber var clusterSize: Double? = nil
+    @JSONNumber var icc: Double? = nil
+    @JSONNumber var designEffect: Double? = nil
+    @JSONNumber var effect: Double? = nil
+    @JSONNumber var nPerArm: Double? = nil
+    @JSONNumber var clustersPerArm: Double? = nil
+    @JSONNumber var standardError: Double? = nil
+    @JSONNumber var df: Double? = nil
+    @JSONNumber var power: Double? = nil
+    @JSONNumber var mde: Double? = nil
+    @JSONNumber var mdeInSD: Double? = nil
+    var simulation: Simulation? = nil
 }
 
 /// `rct power`: the power of a two-arm design, or the units per arm needed for a target power.
@@ -137,22 +173,18 @@ struct PowerCommand: ParsableCommand {
                 let (se, df) = try setting.standardErrorAndDF(perArm: nPerArm)
                 switch options.format {
                 case .json:
-                    var j = JSONObject()
-                    options.addDesign(to: &j)
-                    j.add("effect", effect)
-                    j.add("n_per_arm", nPerArm)
-                    j.add("standard_error", se)
-                    j.add("df", df)
-                    j.add("power", p)
-                    if let d = diagnosis {
-                        var s = JSONObject()
-                        s.add("simulations", d.simulations); s.add("seed", d.seed); s.add("generator", d.generator)
-                        s.add("bias", d.bias); s.add("rmse", d.rmse); s.add("power", d.power)
-                        s.add("power_mc_standard_error", d.powerStandardError); s.add("coverage", d.coverage)
-                        s.add("mean_standard_error", d.meanStandardError); s.add("sd_estimate", d.sdEstimate)
-                        j.add("simulation", raw: s.text)
+                    var j = options.document
+                    j.effect = effect
+                    j.nPerArm = nPerArm
+                    j.standardError = se
+                    j.df = df
+                    j.power = p
+                    j.simulation = diagnosis.map { d in
+                        PowerDocument.Simulation(simulations: d.simulations, seed: d.seed, generator: d.generator, bias: d.bias,
+                                                 rmse: d.rmse, power: d.power, powerMCStandardError: d.powerStandardError,
+                                                 coverage: d.coverage, meanStandardError: d.meanStandardError, sdEstimate: d.sdEstimate)
                     }
-                    print(j.text)
+                    print(try JSONOutput.text(j))
                 case .table:
                     var lines = options.designLines()
                     lines += ["effect          \(formatNumber(effect))",
@@ -174,13 +206,12 @@ struct PowerCommand: ParsableCommand {
                 if case let .clustered(m, _) = setting.design { clustersPerArm = n / m }
                 switch options.format {
                 case .json:
-                    var j = JSONObject()
-                    options.addDesign(to: &j)
-                    j.add("effect", effect)
-                    j.add("power", power)
-                    j.add("n_per_arm", n)
-                    if let k = clustersPerArm { j.add("clusters_per_arm", k) }
-                    print(j.text)
+                    var j = options.document
+                    j.effect = effect
+                    j.power = power
+                    j.nPerArm = n
+                    j.clustersPerArm = clustersPerArm
+                    print(try JSONOutput.text(j))
                 case .table:
                     var lines = options.designLines()
                     lines += ["effect          \(formatNumber(effect))",

@@ -55,6 +55,44 @@ struct RandomizationInferenceCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
+    /// The JSON document of one outcome; `seed`, `generator` and `mc_standard_error` for Monte Carlo draws.
+    struct Document: Encodable {
+        var outcome, treatment, statistic: String
+        @JSONNumber var estimate: Double?
+        @JSONNumber var pTwoTailed: Double?
+        @JSONNumber var pUpper: Double?
+        @JSONNumber var pLower: Double?
+        var assignments: Int
+        @JSONNumber var possibleAssignments: Double?
+        var exact: Bool
+        var seed: UInt64?
+        var generator: String?
+        @JSONNumber var mcStandardError: Double?
+        var units, clusters, blocks: Int
+    }
+
+    /// The JSON document of several outcomes on the same assignments, with the step-down p-values.
+    struct SeveralDocument: Encodable {
+        struct Outcome: Encodable {
+            var outcome: String
+            @JSONNumber var estimate: Double?
+            @JSONNumber var pTwoTailed: Double?
+            @JSONNumber var pUpper: Double?
+            @JSONNumber var pLower: Double?
+            @JSONNumber var mcStandardError: Double?
+            @JSONNumber var pWestfallYoung: Double?
+            @JSONNumber var pRomanoWolf: Double?
+        }
+
+        var treatment, statistic: String
+        var assignments: Int
+        @JSONNumber var possibleAssignments: Double?
+        var exact: Bool
+        var seed: UInt64?
+        var generator: String?
+        var outcomes: [Outcome]
+    }
+
     func validate() throws {
         if exact && (permutations != nil || seed != nil) {
             throw ValidationError("--exact enumerates every assignment; leave out --permutations and --seed, or drop --exact")
@@ -148,7 +186,7 @@ struct RandomizationInferenceCommand: ParsableCommand {
             let result = try RandomizationInference.run(scheme: scheme, outcomes: ys, statistic: statistic,
                                                         covariates: x, method: method, progress: progress)
             if ys.count == 1 {
-                print(render(result, scheme: scheme))
+                print(try render(result, scheme: scheme))
             } else {
                 print(try renderSeveral(result, scheme: scheme))
             }
@@ -171,30 +209,15 @@ struct RandomizationInferenceCommand: ParsableCommand {
         let names = outcomeNames
         switch format {
         case .json:
-            var j = JSONObject()
-            j.add("treatment", treatment)
-            j.add("statistic", statistic.rawValue)
-            j.add("assignments", result.assignments)
-            j.add("possible_assignments", result.possibleAssignments)
-            j.add("exact", result.exact)
-            if let seed = result.seed, let generator = result.generator {
-                j.add("seed", seed)
-                j.add("generator", generator)
-            }
-            let rows = result.outcomes.enumerated().map { k, o -> String in
-                var r = JSONObject()
-                r.add("outcome", names[k])
-                r.add("estimate", o.estimate)
-                r.add("p_two_tailed", o.pTwoTailed)
-                r.add("p_upper", o.pUpper)
-                r.add("p_lower", o.pLower)
-                if let se = o.monteCarloStandardError { r.add("mc_standard_error", se) }
-                r.add("p_westfall_young", westfallYoung[k])
-                r.add("p_romano_wolf", romanoWolf[k])
-                return r.text
-            }
-            j.add("outcomes", raw: "[" + rows.joined(separator: ", ") + "]")
-            return j.text
+            let drawn = result.seed.flatMap { seed in result.generator.map { (seed, $0) } }
+            return try JSONOutput.text(SeveralDocument(
+                treatment: treatment, statistic: statistic.rawValue, assignments: result.assignments,
+                possibleAssignments: result.possibleAssignments, exact: result.exact, seed: drawn?.0, generator: drawn?.1,
+                outcomes: result.outcomes.enumerated().map { k, o in
+                    SeveralDocument.Outcome(outcome: names[k], estimate: o.estimate, pTwoTailed: o.pTwoTailed, pUpper: o.pUpper,
+                                            pLower: o.pLower, mcStandardError: o.monteCarloStandardError,
+                                            pWestfallYoung: westfallYoung[k], pRomanoWolf: romanoWolf[k])
+                }))
         case .table:
             var lines = ["Randomization inference, sharp null of no effect, \(names.count) outcomes by \(treatment) on the same assignments",
                          "statistic \(statistic.rawValue); \(scheme.unitCount) units, \(scheme.clusterCount) clusters, \(scheme.blockCount) block\(scheme.blockCount == 1 ? "" : "s")"]
@@ -213,30 +236,18 @@ struct RandomizationInferenceCommand: ParsableCommand {
         }
     }
 
-    private func render(_ result: RandomizationResult, scheme: RandomizationScheme) -> String {
+    private func render(_ result: RandomizationResult, scheme: RandomizationScheme) throws -> String {
         let o = result.outcomes[0]
         switch format {
         case .json:
-            var j = JSONObject()
-            j.add("outcome", outcome)
-            j.add("treatment", treatment)
-            j.add("statistic", statistic.rawValue)
-            j.add("estimate", o.estimate)
-            j.add("p_two_tailed", o.pTwoTailed)
-            j.add("p_upper", o.pUpper)
-            j.add("p_lower", o.pLower)
-            j.add("assignments", result.assignments)
-            j.add("possible_assignments", result.possibleAssignments)
-            j.add("exact", result.exact)
-            if let seed = result.seed, let generator = result.generator, let se = o.monteCarloStandardError {
-                j.add("seed", seed)
-                j.add("generator", generator)
-                j.add("mc_standard_error", se)
+            let drawn = result.seed.flatMap { seed in
+                result.generator.flatMap { generator in o.monteCarloStandardError.map { (seed, generator, $0) } }
             }
-            j.add("units", scheme.unitCount)
-            j.add("clusters", scheme.clusterCount)
-            j.add("blocks", scheme.blockCount)
-            return j.text
+            return try JSONOutput.text(Document(
+                outcome: outcome, treatment: treatment, statistic: statistic.rawValue, estimate: o.estimate,
+                pTwoTailed: o.pTwoTailed, pUpper: o.pUpper, pLower: o.pLower, assignments: result.assignments,
+                possibleAssignments: result.possibleAssignments, exact: result.exact, seed: drawn?.0, generator: drawn?.1,
+                mcStandardError: drawn?.2, units: scheme.unitCount, clusters: scheme.clusterCount, blocks: scheme.blockCount))
         case .table:
             let names: [RandomizationStatistic: String] = [
                 .differenceInMeans: "difference in means", .inverseProbabilityWeighted: "inverse-probability-weighted difference in means",

@@ -101,38 +101,56 @@ func keyValueLines(_ pairs: [(String, String)]) -> [String] {
     return pairs.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
 }
 
-extension Coefficient {
-    var json: String {
-        var j = JSONObject()
-        j.add("term", term)
-        j.add("estimate", estimate)
-        j.add("std_error", stdError)
-        j.add("statistic", statistic)
-        j.add("df", df)
-        j.add("p_value", pValue)
-        j.add("conf_low", confLow)
-        j.add("conf_high", confHigh)
-        return j.text
-    }
+/// A coefficient in the JSON documents: `term, estimate, std_error, statistic, df, p_value, conf_low,
+/// conf_high`.
+struct CoefficientJSON: Encodable {
+    var term: String
+    @JSONNumber var estimate: Double?
+    @JSONNumber var stdError: Double?
+    @JSONNumber var statistic: Double?
+    @JSONNumber var df: Double?
+    @JSONNumber var pValue: Double?
+    @JSONNumber var confLow: Double?
+    @JSONNumber var confHigh: Double?
 
+    init(_ c: Coefficient) {
+        term = c.term
+        estimate = c.estimate
+        stdError = c.stdError
+        statistic = c.statistic
+        df = c.df
+        pValue = c.pValue
+        confLow = c.confLow
+        confHigh = c.confHigh
+    }
+}
+
+/// A joint Wald test in the JSON documents: `restrictions, f_statistic, numerator_df, denominator_df,
+/// p_value`.
+struct WaldTestJSON: Encodable {
+    var restrictions: [String]
+    @JSONNumber var fStatistic: Double?
+    @JSONNumber var numeratorDF: Double?
+    @JSONNumber var denominatorDF: Double?
+    @JSONNumber var pValue: Double?
+
+    init(_ t: WaldTest) {
+        restrictions = t.restrictions
+        fStatistic = t.fStatistic
+        numeratorDF = t.numeratorDF
+        denominatorDF = t.denominatorDF
+        pValue = t.pValue
+    }
+}
+
+extension Coefficient {
     /// "estimate (SE se), t = …, df …, p = …, 95% CI [low, high]"
     var sentence: String {
         "\(formatNumber(estimate)) (SE \(formatNumber(stdError))), t = \(formatNumber(statistic)) on \(formatNumber(df)) df, p = \(formatNumber(pValue)), \(formatNumber(level * 100))% CI [\(formatNumber(confLow)), \(formatNumber(confHigh))]"
     }
 }
 
-extension WaldTest {
-    var json: String {
-        var j = JSONObject()
-        j.add("restrictions", raw: "[" + restrictions.map(jsonString).joined(separator: ", ") + "]")
-        j.add("f_statistic", fStatistic)
-        j.add("numerator_df", numeratorDF)
-        j.add("denominator_df", denominatorDF)
-        j.add("p_value", pValue)
-        return j.text
-    }
-
-    var sentence: String {
+extension WaldTest {    var sentence: String {
         "F = \(formatNumber(fStatistic)) on \(formatNumber(numeratorDF)) and \(formatNumber(denominatorDF)) df, p = \(formatNumber(pValue))"
     }
 }

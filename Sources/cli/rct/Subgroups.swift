@@ -31,6 +31,22 @@ struct SubgroupsCommand: ParsableCommand {
 
     @OptionGroup var output: LevelAndFormatOptions
 
+    /// The JSON document.
+    struct Document: Encodable {
+        struct Level: Encodable {
+            var level: String
+            var units, treatedUnits, controlUnits: Int
+            var effect: CoefficientJSON
+        }
+
+        var outcome, treatment, subgroup: String
+        var covariates: [String]
+        var levels: [Level]
+        var equalityTest: WaldTestJSON
+        var units, droppedRows: Int
+        var variance = "HC2"
+    }
+
     func run() throws {
         let table = try readDataFile(data)
         let result = try reportingErrors(command: "subgroups", path: data) { () throws -> SubgroupHeterogeneity in
@@ -44,26 +60,13 @@ struct SubgroupsCommand: ParsableCommand {
         }
         switch output.format {
         case .json:
-            var j = JSONObject()
-            j.add("outcome", outcome)
-            j.add("treatment", treatment)
-            j.add("subgroup", subgroup)
-            j.add("covariates", raw: "[" + commaList(covariates).map(jsonString).joined(separator: ", ") + "]")
-            let levels = result.levels.map { l -> String in
-                var o = JSONObject()
-                o.add("level", l.label)
-                o.add("units", l.units)
-                o.add("treated_units", l.treatedUnits)
-                o.add("control_units", l.controlUnits)
-                o.add("effect", raw: l.effect.json)
-                return o.text
-            }
-            j.add("levels", raw: "[" + levels.joined(separator: ", ") + "]")
-            j.add("equality_test", raw: result.equalityTest.json)
-            j.add("units", result.units)
-            j.add("dropped_rows", result.droppedRows)
-            j.add("variance", "HC2")
-            print(j.text)
+            print(try JSONOutput.text(Document(
+                outcome: outcome, treatment: treatment, subgroup: subgroup, covariates: commaList(covariates),
+                levels: result.levels.map { l in
+                    Document.Level(level: l.label, units: l.units, treatedUnits: l.treatedUnits, controlUnits: l.controlUnits,
+                                   effect: CoefficientJSON(l.effect))
+                },
+                equalityTest: WaldTestJSON(result.equalityTest), units: result.units, droppedRows: result.droppedRows)))
         case .table:
             print("Intention-to-treat effect of \(treatment) on \(outcome) by \(subgroup)" + (covariates.map { ", adjusted for \($0)" } ?? "") + " (HC2)")
             let header = ["level", "units", "treated", "control", "estimate", "std_error", "df", "p_value", "conf_low", "conf_high"]
