@@ -16,7 +16,8 @@ import NumericCore
 ///    positive, treatment levels, blocks and clusters are usable) and delete incomplete rows listwise over
 ///    the columns the outcome uses (each outcome separately; the count goes into `notes`);
 /// 2. **compute** on plain matrices through NumericCore (QR least squares, symmetric eigen-decomposition,
-///    t and F distributions): `Regression.fit` for `ols`, `lin` and `iv`, `DifferenceInMeans` for `dim`;
+///    t and F distributions): each estimator in a file of its own under `Estimators/` (an
+///    `EffectEstimator`: its checks of the specification and its estimate of one outcome);
 /// 3. **shape** a tidy result: one `EstimateRow` per outcome and term with `estimate, std_error,
 ///    statistic, df, p_value, conf_low, conf_high, n_obs`, the t distribution with the row's df giving
 ///    the p-value and the interval.
@@ -59,44 +60,7 @@ public enum Estimation {
             guard spec.level > 0, spec.level < 1 else {
                 throw EstimationError.invalidSpecification(.levelOutOfRange(spec.level))
             }
-            switch spec.estimator {
-            case .iv:
-                guard spec.treatment == nil else {
-                    throw EstimationError.invalidSpecification(.treatmentWithIV)
-                }
-                guard !spec.endogenous.isEmpty, !spec.instruments.isEmpty else {
-                    throw EstimationError.invalidSpecification(.ivWithoutInstruments)
-                }
-                guard spec.instruments.count >= spec.endogenous.count else {
-                    throw EstimationError.invalidSpecification(.tooFewInstruments(instruments: spec.instruments.count, endogenous: spec.endogenous.count))
-                }
-            default:
-                guard spec.treatment != nil else {
-                    throw EstimationError.invalidSpecification(.noTreatment)
-                }
-                guard spec.endogenous.isEmpty, spec.instruments.isEmpty else {
-                    throw EstimationError.invalidSpecification(.instrumentsWithoutIV)
-                }
-            }
-            if spec.estimator == .dim {
-                guard spec.covariates.isEmpty, spec.fixedEffects == nil else {
-                    throw EstimationError.invalidSpecification(.dimWithCovariates)
-                }
-                if let variance = spec.variance { notes.append(.varianceIgnoredByDim(variance)) }
-            } else {
-                if let blocks = spec.blocks {
-                    throw EstimationError.invalidSpecification(.blocksWithoutDim(spec.estimator, blocks: blocks))
-                }
-                if spec.effectiveVariance.isClustered && spec.clusters == nil {
-                    throw EstimationError.invalidSpecification(.clusteredVarianceWithoutClusters(spec.effectiveVariance))
-                }
-                if !spec.effectiveVariance.isClustered, let clusters = spec.clusters {
-                    throw EstimationError.invalidSpecification(.clustersIgnored(spec.effectiveVariance, clusters: clusters))
-                }
-            }
-            if spec.estimator == .lin && spec.covariates.isEmpty {
-                throw EstimationError.invalidSpecification(.linWithoutCovariates)
-            }
+            try spec.estimator.implementation.check(spec, notes: &notes)
             for o in spec.outcomes { outcomes[o] = try data.numbers(o, role: "outcome") }
             if let t = spec.treatment { treatment = try data.labels(t) }
             covariates = try spec.covariates.map { ($0, try data.numbers($0, role: "covariate")) }
@@ -145,7 +109,7 @@ public enum Estimation {
 
     // MARK: - Stage 2 and 3 per outcome
 
-    private static func estimateOutcome(_ outcome: String, prepared p: Prepared, spec: EstimationSpec,
+    static func estimateOutcome(_ outcome: String, prepared p: Prepared, spec: EstimationSpec,
                                         result: inout EstimationResult) throws {
         let (rows, gaps) = p.completeRows(outcome: outcome, spec: spec)
         let total = p.outcomes[outcome]!.count
@@ -160,100 +124,13 @@ public enum Estimation {
         let clusterLabels = p.clusters.map { c in rows.map { c[$0]! } }
         let fixedLabels = p.fixedEffects.map { f in rows.map { f[$0]! } }
 
-        switch spec.estimator {
-        case .dim:
-            let coding = try TreatmentCoding.make(column: spec.treatment!, labels: rows.map { p.treatment![$0]! },
-                                                  control: spec.control, levelsOnly: true, outcome: outcome,
-                                                  notes: &result.notes)
-            let meanWeight = weights.map { $0.reduce(0, +) / Double($0.count) }
-            let blockLabels = p.blocks.map { b in rows.map { b[$0]! } }
-            for (arm, term) in zip(coding.arms, coding.terms) {
-                let keep = (0..<rows.count).filter { coding.rowLevels[$0] == arm || coding.rowLevels[$0] == coding.control }
-                let names = DifferenceInMeans.Names(outcome: outcome, treatment: spec.treatment!, treated: arm,
-                                                    control: coding.control!, blocks: spec.blocks, clusters: spec.clusters)
-                let e = try DifferenceInMeans.estimate(
-                    y: keep.map { y[$0] }, treated: keep.map { coding.rowLevels[$0] == arm },
-                    weights: weights.map { w in keep.map { w[$0] / meanWeight! } },
-                    blocks: blockLabels.map { b in keep.map { b[$0] } },
-                    clusters: clusterLabels.map { c in keep.map { c[$0] } }, names: names, notes: &result.notes)
-                result.rows.append(try tidyRow(outcome: outcome, term: term, estimate: e.estimate, stdError: e.stdError,
-                                               df: e.df, level: spec.level, nObs: keep.count))
-            }
-        case .ols, .lin, .iv:
-            var columns: [[Double]] = []
-            var names: [String] = []
-            var zColumns: [[Double]] = []
-            var zNames: [String] = []
-            let absorbed = fixedLabels != nil
-            if !absorbed {
-                columns.append([Double](repeating: 1, count: rows.count)); names.append("(Intercept)")
-                zColumns.append(columns[0]); zNames.append("(Intercept)")
-            }
-            let covariates = p.covariates.map { c in (c.name, rows.map { c.values[$0]! }) }
-            switch spec.estimator {
-            case .ols:
-                let coding = try TreatmentCoding.make(column: spec.treatment!, labels: rows.map { p.treatment![$0]! },
-                                                      control: spec.control, levelsOnly: false, outcome: outcome,
-                                                      notes: &result.notes)
-                columns += coding.regressors; names += coding.terms
-                for (name, values) in covariates { columns.append(values); names.append(name) }
-            case .lin:
-                let coding = try TreatmentCoding.make(column: spec.treatment!, labels: rows.map { p.treatment![$0]! },
-                                                      control: spec.control, levelsOnly: true, outcome: outcome,
-                                                      notes: &result.notes)
-                let arms = coding.regressors
-                columns += arms; names += coding.terms
-                var centred: [(String, [Double])] = []
-                for (name, values) in covariates {
-                    let w = weights ?? [Double](repeating: 1, count: values.count)
-                    let mean = zip(values, w).reduce(0) { $0 + $1.0 * $1.1 } / w.reduce(0, +)
-                    centred.append((name + "_c", values.map { $0 - mean }))
-                }
-                for (name, values) in centred { columns.append(values); names.append(name) }
-                for (arm, term) in zip(arms, coding.terms) {
-                    for (name, values) in centred {
-                        columns.append(zip(arm, values).map { $0 * $1 }); names.append(term + ":" + name)
-                    }
-                }
-            case .iv:
-                for e in p.endogenous { columns.append(rows.map { e.values[$0]! }); names.append(e.name) }
-                for (name, values) in covariates { columns.append(values); names.append(name) }
-                for z in p.instruments { zColumns.append(rows.map { z.values[$0]! }); zNames.append(z.name) }
-                for (name, values) in covariates { zColumns.append(values); zNames.append(name) }
-            case .dim:
-                break
-            }
-            var problem = RegressionProblem(y: y, X: try Matrix(columns: columns), names: names, weights: weights,
-                                            variance: spec.effectiveVariance, outcome: outcome)
-            if let fixedLabels {
-                let (codes, count) = encode(fixedLabels)
-                problem.fixedEffects = codes
-                problem.fixedEffectLevels = count
-                problem.fixedEffectName = spec.fixedEffects
-            }
-            if let clusterLabels {
-                let (codes, count) = encode(clusterLabels)
-                problem.clusters = codes
-                problem.clusterCount = count
-            }
-            if spec.estimator == .iv {
-                problem.instruments = try Matrix(columns: zColumns)
-                problem.instrumentNames = zNames
-            }
-            let fit = try Regression.fit(problem)
-            for (j, name) in names.enumerated() {
-                result.rows.append(try tidyRow(outcome: outcome, term: name, estimate: fit.coefficients[j],
-                                               stdError: fit.covariance[j, j].squareRoot(), df: fit.df[j],
-                                               level: spec.level, nObs: rows.count))
-            }
-            if spec.estimator == .iv {
-                result.firstStages += try firstStages(problem: problem, outcome: outcome, spec: spec, rows: rows, prepared: p)
-            }
-        }
+        let rowsOfOutcome = OutcomeRows(outcome: outcome, rows: rows, y: y, weights: weights, clusters: clusterLabels,
+                                        fixedEffects: fixedLabels, prepared: p)
+        try spec.estimator.implementation.estimate(rowsOfOutcome, spec: spec, result: &result)
     }
 
     /// The first-stage F of each endogenous regressor (see `FirstStage`).
-    private static func firstStages(problem: RegressionProblem, outcome: String, spec: EstimationSpec, rows: [Int],
+    static func firstStages(problem: RegressionProblem, outcome: String, spec: EstimationSpec, rows: [Int],
                                     prepared p: Prepared) throws -> [FirstStage] {
         let excluded = problem.instrumentNames.enumerated()
             .filter { spec.instruments.contains($0.element) }.map(\.offset)

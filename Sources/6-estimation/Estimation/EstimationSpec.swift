@@ -13,7 +13,8 @@ public struct EstimationSpec: Sendable, Equatable {
     /// The one estimator type of the project: `rct estimate --estimator` and the design's
     /// `analysis.estimator` parse it from its raw value, and every list of estimators (help texts, the
     /// design loader's "allowed:" message) comes from `allCases`, in this order. A new estimator is a new
-    /// case here plus its computation in `Estimation.estimateOutcome`.
+    /// case here and a file in `Estimators/` (its checks and its estimate of one outcome), with its line in
+    /// `implementation`.
     public enum Estimator: String, Sendable, CaseIterable {
         /// Difference in means: Welch, blocked, clustered or matched pairs (estimatr `difference_in_means`).
         case dim

@@ -29,15 +29,15 @@ struct EffectEstimation {
     /// --fixed-effects stratum --se hc2 --level 0.95` (`--blocks stratum` and no `--se` for `dim`).
     static func ittSpec(design: Design, outcome: String, arms: ArmPair) -> EstimationSpec {
         let strata = usesStrata(design)
-        switch design.analysis.estimator {
-        case .dim:
-            return EstimationSpec(estimator: .dim, outcomes: [outcome], treatment: "arm", control: arms.control,
+        // The effect of assignment of an iv design is its OLS (the 2SLS fit is the effect of treatment received).
+        let estimator = design.analysis.estimator == .iv ? .ols : design.analysis.estimator
+        if estimator.takesBlocks {
+            return EstimationSpec(estimator: estimator, outcomes: [outcome], treatment: "arm", control: arms.control,
                                   blocks: strata ? "stratum" : nil, level: design.analysis.level)
-        case .lin, .ols, .iv:
-            return EstimationSpec(estimator: design.analysis.estimator == .lin ? .lin : .ols, outcomes: [outcome],
-                                  treatment: "arm", control: arms.control, covariates: design.analysis.covariates,
-                                  fixedEffects: strata ? "stratum" : nil, variance: design.analysis.variance, level: design.analysis.level)
         }
+        return EstimationSpec(estimator: estimator, outcomes: [outcome], treatment: "arm", control: arms.control,
+                              covariates: design.analysis.covariates, fixedEffects: strata ? "stratum" : nil,
+                              variance: design.analysis.variance, level: design.analysis.level)
     }
 
     /// The effect of treatment received (`analysis.take_up`): 2SLS of the outcome on `take_up`
@@ -54,7 +54,7 @@ struct EffectEstimation {
 
     static func run(design: Design, waves: [WaveData], arms: ArmPair) throws -> EffectEstimation {
         var result = EffectEstimation(outcomes: [], warnings: [], deviations: [])
-        if design.analysis.estimator == .dim && design.analysis.variance != .hc2 {
+        if design.analysis.estimator.takesBlocks && design.analysis.variance != .hc2 {
             result.warnings.append(EstimationNote.varianceIgnoredByDim(design.analysis.variance).describe(.design))
         }
         let ittTerm = "arm=\(arms.intervention)"

@@ -40,7 +40,7 @@ struct RandomizationPValues {
     static func run(design: Design, waves: [WaveData], arms: ArmPair, permutations: Int,
                     progress: (String) -> Void) throws -> RandomizationPValues {
         var result = RandomizationPValues()
-        let covariateIDs = design.analysis.estimator == .dim ? [] : design.analysis.covariates
+        let covariateIDs = design.analysis.estimator.takesBlocks ? [] : design.analysis.covariates
         let useStrata = !design.strata.isEmpty
         for w in waves {
             // Group the outcomes measured at this wave by the rows they are observed on.

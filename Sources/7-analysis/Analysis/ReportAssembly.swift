@@ -12,19 +12,13 @@ enum ReportAssembly {
     static func prespecified(design: Design, permutations: Int) -> [String] {
         let a = design.analysis
         var out: [String] = []
-        let estimator: String
-        switch a.estimator {
-        case .lin: estimator = "Lin (2013) regression: covariates centred and interacted with the arm"
-        case .ols: estimator = "OLS regression of the outcome on the arm and covariates"
-        case .dim: estimator = "difference in means within strata"
-        case .iv: estimator = "OLS for the effect of assignment; two-stage least squares for the effect of treatment received"
-        }
+        let estimator = a.estimator.reportDescription
         out.append("Effect of assignment (intention to treat) by \(estimator); \(a.variance.rawValue.uppercased()) standard errors; \(Int((a.level * 100).rounded()))% confidence intervals.")
         if EffectEstimation.usesStrata(design) {
             let s = design.strata.map(\.column).joined(separator: ", ")
-            out.append(a.estimator == .dim ? "Strata (\(s)) as blocks of the difference in means." : "Strata (\(s)) absorbed as fixed effects.")
+            out.append(a.estimator.takesBlocks ? "Strata (\(s)) as blocks of the difference in means." : "Strata (\(s)) absorbed as fixed effects.")
         }
-        if a.estimator != .dim, !a.covariates.isEmpty {
+        if !a.estimator.takesBlocks, !a.covariates.isEmpty {
             let labels = a.covariates.map { id in design.covariates.first { $0.id == id }?.label ?? id }
             out.append("Baseline covariates: " + labels.joined(separator: "; ") + ".")
         }
