@@ -15,6 +15,9 @@ let package = Package(
             "Basics", "TrialData", "NumericCore", "TrialDesign", "Assignment", "Tabular", "Ingest", "TrialStore",
             "Panel", "Estimation", "Inference", "Robustness", "Analysis", "Reporting", "Simulation", "Workflow",
         ]),
+        // Test helpers (fixtures, running a built executable), for the tests of packages built on this one
+        // (the benchmarks' tests among them).
+        .library(name: "RCTTestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

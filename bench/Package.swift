@@ -28,7 +28,7 @@ let package = Package(
         .executableTarget(name: "panel-derive", dependencies: [.product(name: "RCTKit", package: "rct")]),
 
         // panel-bench run end to end on hand-checked files.
-        .testTarget(name: "PanelBenchTests", dependencies: ["panel-bench"]),
+        .testTarget(name: "PanelBenchTests", dependencies: ["panel-bench", .product(name: "RCTTestSupport", package: "rct")]),
     ],
     swiftLanguageModes: [.v6]
 )

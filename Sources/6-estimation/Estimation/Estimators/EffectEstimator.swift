@@ -98,6 +98,19 @@ struct RegressionDesign {
         }
     }
 
+    /// Adds the treatment's columns (one indicator per non-control level; with `levelsOnly` false a
+    /// numeric treatment may enter as one slope) and returns its coding.
+    @discardableResult
+    mutating func addTreatment(_ data: OutcomeRows, spec: EstimationSpec, levelsOnly: Bool,
+                               notes: inout [EstimationNote]) throws -> TreatmentCoding {
+        let p = data.prepared
+        let coding = try TreatmentCoding.make(column: spec.treatment!, labels: data.rows.map { p.treatment![$0]! },
+                                              control: spec.control, levelsOnly: levelsOnly, outcome: data.outcome, notes: &notes)
+        columns += coding.regressors
+        names += coding.terms
+        return coding
+    }
+
     /// The covariates on the outcome's rows.
     static func covariates(_ data: OutcomeRows) -> [(name: String, values: [Double])] {
         data.prepared.covariates.map { c in (c.name, data.rows.map { c.values[$0]! }) }

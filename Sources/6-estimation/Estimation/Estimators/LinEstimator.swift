@@ -12,12 +12,8 @@ enum LinEstimator: EffectEstimator {
 
     static func estimate(_ data: OutcomeRows, spec: EstimationSpec, result: inout EstimationResult) throws {
         var design = RegressionDesign(data)
-        let p = data.prepared
-        let coding = try TreatmentCoding.make(column: spec.treatment!, labels: data.rows.map { p.treatment![$0]! },
-                                              control: spec.control, levelsOnly: true, outcome: data.outcome,
-                                              notes: &result.notes)
+        let coding = try design.addTreatment(data, spec: spec, levelsOnly: true, notes: &result.notes)
         let arms = coding.regressors
-        design.columns += arms; design.names += coding.terms
         var centred: [(String, [Double])] = []
         for (name, values) in RegressionDesign.covariates(data) {
             let w = data.weights ?? [Double](repeating: 1, count: values.count)

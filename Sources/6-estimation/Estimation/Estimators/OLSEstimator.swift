@@ -11,11 +11,7 @@ enum OLSEstimator: EffectEstimator {
 
     static func estimate(_ data: OutcomeRows, spec: EstimationSpec, result: inout EstimationResult) throws {
         var design = RegressionDesign(data)
-        let p = data.prepared
-        let coding = try TreatmentCoding.make(column: spec.treatment!, labels: data.rows.map { p.treatment![$0]! },
-                                              control: spec.control, levelsOnly: false, outcome: data.outcome,
-                                              notes: &result.notes)
-        design.columns += coding.regressors; design.names += coding.terms
+        try design.addTreatment(data, spec: spec, levelsOnly: false, notes: &result.notes)
         for (name, values) in RegressionDesign.covariates(data) { design.columns.append(values); design.names.append(name) }
         try RegressionDesign.fitAndTidy(try design.problem(data, spec: spec), data, spec: spec, result: &result)
     }
