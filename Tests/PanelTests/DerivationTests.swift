@@ -303,8 +303,16 @@ import TestSupport
     }
 
     @Test func surveyOutcomeAtTheWrongWaveIsNamed() throws {
+        // The design's validator refuses it, naming the key …
         let yaml = PanelTestDesign.yaml.replacingOccurrences(of: "value: fit, windows: { m6: [6, 6] }", with: "value: fit, windows: { m12: [6, 6] }")
-        let design = try Design.parse(yaml: yaml)
+        #expect(throws: DesignError.self) { try Design.parse(yaml: yaml) }
+        do { _ = try Design.parse(yaml: yaml) } catch let e as DesignError {
+            #expect(e.issues.contains { $0.path.hasSuffix(".windows.m12") && $0.message.contains("holds the answers of wave m6, not m12") })
+        }
+        // … and the panel, given such a design value built in code, names it too.
+        var design = try Design.parse(yaml: PanelTestDesign.yaml)
+        let fit = try #require(design.outcomes.firstIndex { $0.id == "fit" })
+        design.outcomes[fit].windows = ["m12": OutcomeWindow(months: MonthWindow(fromMonth: 6, toMonth: 6))]
         #expect(throws: PanelError.surveyWaveMismatch(outcome: "fit", source: "s6", sourceWave: "m6", wave: "m12")) {
             try Panel.derive(design: design, units: [], records: [], responses: [], exits: [])
         }

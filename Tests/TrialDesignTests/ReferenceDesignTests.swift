@@ -46,9 +46,9 @@ import TestSupport
         }
         #expect(design.outcomes.filter(\.primary).count == 4)
         let aid = design.outcomes.first { $0.id == "supplementary_aid" }!
-        #expect(aid.windows["m6"] == MonthWindow(fromMonth: 1, toMonth: 6))
-        #expect(aid.windows["m12"] == MonthWindow(fromMonth: 7, toMonth: 12))
-        #expect(aid.filter?.values.count == 3)
+        #expect(aid.windows["m6"]?.months == MonthWindow(fromMonth: 1, toMonth: 6))
+        #expect(aid.windows["m12"]?.months == MonthWindow(fromMonth: 7, toMonth: 12))
+        #expect(aid.filter?.simpleIn?.values.count == 3)
     }
 
     @Test func sourcesCarryTheirDialects() {

@@ -137,6 +137,9 @@ public struct Wave: Sendable, Equatable {
     /// days after the target date.
     public var daysBefore: Int
     public var daysAfter: Int
+    /// An interview counts for the wave when it falls between these days after the assignment day
+    /// (`days_after_assignment: [121, 274]`), instead of the target month with days before and after.
+    public var daysAfterAssignment: ClosedRange<Int>?
     public var outsideWindow: OutsideWindow
 }
 
@@ -335,71 +338,6 @@ public enum Correction: String, Sendable, CaseIterable, Equatable {
     case westfallYoung = "westfall_young"
 }
 
-public enum OutcomeType: String, Sendable, CaseIterable, Equatable {
-    case binary, count, continuous
-}
-
-public enum DerivationRule: String, Sendable, CaseIterable, Equatable {
-    /// 1 when any record in the window passes the filter.
-    case any
-    /// Number of records in the window.
-    case count
-    /// Sum of `value` over the window.
-    case sum
-    /// Share of months in the window with a record.
-    case shareOfMonths = "share_of_months"
-    /// 1 when the status at the last month of the window passes the filter.
-    case statusAt = "status_at"
-    /// Days from assignment to the first record in the window.
-    case firstDate = "first_date"
-    /// A survey answer of the wave.
-    case surveyItem = "survey_item"
-    /// Mean of standardized survey items.
-    case indexMean = "index_mean"
-    /// Inverse-covariance weighted index of survey items (Anderson 2008).
-    case indexInverseCovariance = "index_inverse_covariance"
-}
-
-public struct OutcomeFilter: Sendable, Equatable {
-    public var field: String
-    public var values: [String]
-}
-
-/// A window in months after assignment, inclusive: month 1 is the first month after assignment.
-public struct MonthWindow: Sendable, Equatable {
-    public var fromMonth: Int
-    public var toMonth: Int
-}
-
-public struct Outcome: Sendable, Equatable {
-    public var id: String
-    public var label: String
-    public var family: String
-    public var type: OutcomeType
-    public var source: String
-    public var rule: DerivationRule
-    public var filter: OutcomeFilter?
-    /// The numeric field for `sum`, or the survey item for `survey_item`.
-    public var value: String?
-    /// Survey items for the index rules.
-    public var items: [String]
-    /// Wave id → window. For survey outcomes the wave alone matters.
-    public var windows: [String: MonthWindow]
-    public var primary: Bool
-}
-
-public struct Covariate: Sendable, Equatable {
-    public var id: String
-    public var label: String
-    /// A cohort column, or a derivation over a registry source in a pre-assignment window.
-    public var column: String?
-    public var source: String?
-    public var rule: DerivationRule?
-    public var filter: OutcomeFilter?
-    /// Months before assignment, e.g. from -12 to -1.
-    public var window: MonthWindow?
-}
-
 public struct Subgroup: Sendable, Equatable {
     public var id: String
     public var label: String
@@ -419,6 +357,9 @@ public struct AnalysisPlan: Sendable, Equatable {
     public var level: Double
     /// Strata as absorbed fixed effects.
     public var fixedEffects: Bool
+    /// Whether the design says `strata_fixed_effects` itself (the default is true, and means nothing
+    /// without strata; asked for explicitly without strata, it is refused).
+    public var fixedEffectsGiven: Bool = false
     public var covariates: [String]
     public var takeUp: TakeUp?
     public var permutations: Int

@@ -130,10 +130,21 @@ struct DesignReader {
             let offset = m.int("offset_months", range: 0...240)
             let before = m.int("days_before", default: 30, range: 0...3650) ?? 30
             let after = m.int("days_after", default: 60, range: 0...3650) ?? 60
+            var fixedDays: ClosedRange<Int>?
+            if let v = m.value("days_after_assignment") {
+                if case let .sequence(seq) = v, seq.count == 2, let a = seq[0].int, let b = seq[1].int, a >= 0, a <= b {
+                    fixedDays = a...b
+                } else {
+                    log.add(v, m.childPath("days_after_assignment"), "give two day numbers [from, to], 0 or more, e.g. [121, 274]")
+                }
+                for key in ["days_before", "days_after"] where m.has(key) {
+                    log.add(m.mark(key), m.childPath(key), "\(key) has no effect with days_after_assignment (the interview window is fixed in days); remove it")
+                }
+            }
             let outside = m.choice("outside_window", OutsideWindow.self, default: .missing) ?? .missing
             guard let id else { return nil }
             return Wave(id: id, label: label ?? id, offsetMonths: offset ?? 0,
-                        daysBefore: before, daysAfter: after, outsideWindow: outside)
+                        daysBefore: before, daysAfter: after, daysAfterAssignment: fixedDays, outsideWindow: outside)
         }
         let pseudonymisation = r.mapping("pseudonymisation", required: false).map { m -> Pseudonymisation in
             var m = m
@@ -158,9 +169,13 @@ struct DesignReader {
             let rule = m.has("rule") ? m.choice("rule", DerivationRule.self) : nil
             let filter = readFilter(&m)
             let window = m.value("window").flatMap { readWindow($0, m.childPath("window"), allowNegative: true) }
+            let anchor = m.choice("from", WindowAnchor.self, default: .assignmentDay) ?? .assignmentDay
+            let date = m.has("date") ? m.choice("date", RecordDate.self) : nil
             guard let id else { return nil }
-            let c = Covariate(id: id, label: label ?? id, column: column, source: source, rule: rule,
+            var c = Covariate(id: id, label: label ?? id, column: column, source: source, rule: rule,
                               filter: filter, window: window)
+            c.anchor = anchor
+            c.date = date
             if (c.column == nil) == (c.source == nil) {
                 log.add(m.node, m.path, "a covariate takes either column (from the cohort) or source with rule and window")
             }
@@ -380,12 +395,64 @@ struct DesignReader {
                        cents: d.bool("cents", default: false), fields: fields)
     }
 
-    private func readFilter(_ m: inout MappingReader) -> OutcomeFilter? {
-        guard var f = m.mapping("filter", required: false) else { return nil }
+    /// `filter:` — the short form `{ field: F, in: [a, b] }`, or an expression: `in: { field, values }`,
+    /// `equals: { field, value }`, `between: { field, min, max }`, `all_of: [..]`, `any_of: [..]`,
+    /// `not: {..}`.
+    private func readFilter(_ m: inout MappingReader) -> RecordFilter? {
+        guard let node = m.value("filter") else { return nil }
+        return readFilterNode(node, m.childPath("filter"))
+    }
+
+    private func readFilterNode(_ node: Node, _ path: String) -> RecordFilter? {
+        guard var f = MappingReader(node, path: path, log: log) else { return nil }
         defer { f.finish() }
-        let field = f.string("field"), values = f.stringList("in", required: true)
-        guard let field else { return nil }
-        return OutcomeFilter(field: field, values: values)
+        let forms = ["field", "in", "equals", "between", "all_of", "any_of", "not"].filter { f.has($0) }
+        // The short form: field and in side by side.
+        if f.has("field") {
+            let field = f.string("field"), values = f.stringList("in", required: true)
+            guard let field else { return nil }
+            if values.isEmpty { log.add(node, path, "list the values the field may take: in: [a, b]") }
+            return .isIn(field: field, values: values)
+        }
+        guard forms.count == 1, let form = forms.first else {
+            log.add(node, path, forms.isEmpty
+                ? "a filter is one of: { field: F, in: [..] }, in, equals, between, all_of, any_of, not"
+                : "a filter has one form; found \(forms.joined(separator: ", ")): combine them with all_of or any_of")
+            return nil
+        }
+        let childPath = f.childPath(form)
+        switch form {
+        case "in":
+            guard var i = f.mapping("in") else { return nil }
+            defer { i.finish() }
+            let field = i.string("field"), values = i.stringList("values", required: true)
+            guard let field else { return nil }
+            return .isIn(field: field, values: values)
+        case "equals":
+            guard var e = f.mapping("equals") else { return nil }
+            defer { e.finish() }
+            guard let field = e.string("field"), let value = e.string("value") else { return nil }
+            return .equals(field: field, value: value)
+        case "between":
+            guard var b = f.mapping("between") else { return nil }
+            defer { b.finish() }
+            let field = b.string("field"), low = b.optionalDouble("min"), high = b.optionalDouble("max")
+            if low == nil && high == nil { log.add(b.node, b.path, "give min, max or both") }
+            if let low, let high, low > high { log.add(b.node, b.path, "min (\(low)) is above max (\(high))") }
+            guard let field else { return nil }
+            return .between(field: field, min: low, max: high)
+        case "all_of", "any_of":
+            guard let v = f.value(form), case let .sequence(items) = v, !items.isEmpty else {
+                log.add(f.mark(form), childPath, "\(form) takes a list of filters")
+                return nil
+            }
+            let parts = items.enumerated().compactMap { i, n in readFilterNode(n, "\(childPath)[\(i)]") }
+            guard parts.count == items.count else { return nil }
+            return form == "all_of" ? .allOf(parts) : .anyOf(parts)
+        default:
+            guard let v = f.value("not"), let part = readFilterNode(v, childPath) else { return nil }
+            return .not(part)
+        }
     }
 
     private func readWindow(_ v: Node, _ path: String, allowNegative: Bool) -> MonthWindow? {
@@ -405,6 +472,39 @@ struct DesignReader {
         return MonthWindow(fromMonth: a, toMonth: b)
     }
 
+    /// One wave's window of an outcome: `[from, to]`, or `{ months: [from, to], from: ANCHOR }`, or
+    /// `{ on: end_of_month K | day K, from: ANCHOR }`; `anchor` is the outcome's `from:`.
+    private func readOutcomeWindow(_ v: Node, _ path: String, anchor: WindowAnchor) -> OutcomeWindow? {
+        if case .sequence = v {
+            guard let months = readWindow(v, path, allowNegative: false) else { return nil }
+            return OutcomeWindow(months: months, anchor: anchor)
+        }
+        guard var w = MappingReader(v, path: path, log: log) else { return nil }
+        defer { w.finish() }
+        let own = w.has("from") ? (w.choice("from", WindowAnchor.self) ?? anchor) : anchor
+        if w.has("on") {
+            if w.has("months") { log.add(w.mark("months"), w.childPath("months"), "a window is months or one day (on:), not both") }
+            guard let text = w.string("on") else { return nil }
+            let parts = text.split(separator: " ").map(String.init)
+            guard parts.count == 2, let k = Int(parts[1]), ["end_of_month", "day"].contains(parts[0]) else {
+                log.add(w.mark("on"), w.childPath("on"), "found \"\(text)\"; write end_of_month K (the last day of month K) or day K (K days after assignment)")
+                return nil
+            }
+            if parts[0] == "end_of_month" {
+                guard k >= 1 || (k == 0 && own == .assignmentMonth) else {
+                    log.add(w.mark("on"), w.childPath("on"), "end_of_month \(k): the month lies after assignment (1 or later)")
+                    return nil
+                }
+                return OutcomeWindow(months: MonthWindow(fromMonth: k, toMonth: k), anchor: own, on: .endOfMonth(k))
+            }
+            guard k >= 0 else { log.add(w.mark("on"), w.childPath("on"), "day \(k): the day lies after assignment (0 or later)"); return nil }
+            return OutcomeWindow(months: MonthWindow(fromMonth: 1, toMonth: 1), anchor: own, on: .day(k))
+        }
+        guard let mv = w.required("months"),
+              let months = readWindow(mv, w.childPath("months"), allowNegative: false) else { return nil }
+        return OutcomeWindow(months: months, anchor: own)
+    }
+
     private func readOutcome(_ m: inout MappingReader) -> Outcome? {
         let id = m.string("id")
         let label = m.optionalString("label")
@@ -415,8 +515,20 @@ struct DesignReader {
         let filter = readFilter(&m)
         let value = m.optionalString("value")
         let items = m.stringList("items")
-        var windows: [String: MonthWindow] = [:]
-        if let w = m.mapping("windows") {
+        let anchor = m.choice("from", WindowAnchor.self, default: .assignmentDay) ?? .assignmentDay
+        let date = m.has("date") ? m.choice("date", RecordDate.self) : nil
+        var prorate = false
+        if let p = m.optionalString("prorate") {
+            if p == "days" { prorate = true } else { log.add(m.mark("prorate"), m.childPath("prorate"), "found \"\(p)\"; allowed: days") }
+        }
+        let scale = readScale(m.mapping("scale", required: false))
+        let impute = m.has("impute") ? m.choice("impute", Imputation.self) : nil
+        var windows: [String: OutcomeWindow] = [:]
+        if m.has("wave") {
+            // A survey outcome names its wave; its answers are those of that wave's interview.
+            if let wave = m.string("wave") { windows[wave] = OutcomeWindow(months: MonthWindow(fromMonth: 0, toMonth: 0)) }
+            if m.has("windows") { log.add(m.mark("windows"), m.childPath("windows"), "give wave (a survey outcome) or windows (a registry outcome), not both") }
+        } else if let w = m.mapping("windows") {
             if case let .mapping(map) = w.node, map.count == 0 {
                 log.add(w.node, w.path, "say for which waves the outcome is measured, e.g. windows: { m6: [1, 6], m12: [7, 12] }")
             }
@@ -424,14 +536,40 @@ struct DesignReader {
                 for (k, v) in map {
                     guard let wave = k.string else { continue }
                     log.record(w.childPath(wave), k)
-                    if let window = readWindow(v, w.childPath(wave), allowNegative: false) { windows[wave] = window }
+                    if let window = readOutcomeWindow(v, w.childPath(wave), anchor: anchor) { windows[wave] = window }
                 }
             }
         }
         let primary = m.bool("primary", default: false)
         guard let id, let family, let type, let source, let rule else { return nil }
-        return Outcome(id: id, label: label ?? id, family: family, type: type, source: source, rule: rule,
-                       filter: filter, value: value, items: items, windows: windows, primary: primary)
+        var o = Outcome(id: id, label: label ?? id, family: family, type: type, source: source, rule: rule,
+                        filter: filter, value: value, items: items, windows: windows, primary: primary)
+        o.date = date
+        o.prorate = prorate
+        o.scale = scale
+        o.impute = impute
+        return o
+    }
+
+    /// `scale: { score: mean | sum | standardised, reverse: [items], range: [low, high], min_valid: K }`.
+    private func readScale(_ reader: MappingReader?) -> ScaleScoring? {
+        guard var sc = reader else { return nil }
+        defer { sc.finish() }
+        let score = sc.choice("score", ScaleScoring.Score.self, default: .mean) ?? .mean
+        let reverse = sc.stringList("reverse")
+        var range: ClosedRange<Double>?
+        if let v = sc.value("range") {
+            if case let .sequence(seq) = v, seq.count == 2, let a = Double(seq[0].string ?? ""), let b = Double(seq[1].string ?? ""), a < b {
+                range = a...b
+            } else {
+                log.add(v, sc.childPath("range"), "give the scale's lowest and highest answer, e.g. range: [1, 5]")
+            }
+        }
+        let minValid = sc.optionalInt("min_valid", range: 1...1000)
+        if !reverse.isEmpty && range == nil {
+            log.add(sc.mark("reverse"), sc.childPath("reverse"), "reversing items needs the scale's range, e.g. range: [1, 5]")
+        }
+        return ScaleScoring(score: score, reverse: reverse, range: range, minValid: minValid)
     }
 
     private func readAnalysis(_ reader: MappingReader?) -> AnalysisPlan {
@@ -442,6 +580,7 @@ struct DesignReader {
         a.estimator = m.choice("estimator", EstimationSpec.Estimator.self, default: .lin) ?? .lin
         a.variance = m.choice("variance", VarianceType.self, default: .hc2) ?? .hc2
         a.level = m.double("level", default: 0.95, range: 0.5...0.999) ?? 0.95
+        a.fixedEffectsGiven = m.has("strata_fixed_effects")
         a.fixedEffects = m.bool("strata_fixed_effects", default: true)
         a.covariates = m.stringList("covariates")
         if var t = m.mapping("take_up", required: false) {

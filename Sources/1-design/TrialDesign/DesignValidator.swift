@@ -121,23 +121,57 @@ struct DesignValidator {
                 issue("\(p).source", "source \"\(source.id)\" is a scope_exit source: it censors the registry outcomes of families that left the scope, and no outcome derives from it; use a registry or survey source")
                 continue
             }
-            let surveyRules: [DerivationRule] = [.surveyItem, .indexMean, .indexInverseCovariance]
-            let isSurveyRule = surveyRules.contains(o.rule)
+            let isSurveyRule = o.rule.isSurveyRule
             if isSurveyRule && source.kind != .survey {
                 issue("\(p).rule", "\(o.rule.rawValue) reads survey answers, but source \"\(source.id)\" is a \(source.kind.rawValue) source")
             }
             if !isSurveyRule && source.kind == .survey {
-                issue("\(p).rule", "\(o.rule.rawValue) derives registry records; for survey source \"\(source.id)\" use survey_item or an index")
+                issue("\(p).rule", "\(o.rule.rawValue) derives registry records; for survey source \"\(source.id)\" use survey_item, scale or an index")
+            }
+            if isSurveyRule, source.kind == .survey, let sourceWave = source.wave {
+                for wave in o.windows.keys.sorted() where wave != sourceWave && waveIDs.contains(wave) {
+                    issue("\(p).windows.\(wave)", "source \"\(source.id)\" holds the answers of wave \(sourceWave), not \(wave); read wave \(wave) from its own survey source")
+                }
             }
             switch o.rule {
             case .sum, .surveyItem:
                 if o.value == nil { issue("\(p).value", "rule \(o.rule.rawValue) needs value (the field to \(o.rule == .sum ? "add up" : "read"))") }
-            case .indexMean, .indexInverseCovariance:
-                if o.items.count < 2 { issue("\(p).items", "an index combines at least two survey items; found \(o.items.count)") }
+            case .indexMean, .indexInverseCovariance, .scale:
+                if o.items.count < 2 { issue("\(p).items", "\(o.rule == .scale ? "a scale" : "an index") combines at least two survey items; found \(o.items.count)") }
             default: break
             }
-            if o.type == .binary && [.sum, .count, .firstDate, .shareOfMonths, .indexMean, .indexInverseCovariance].contains(o.rule) {
+            if o.type == .binary && !o.rule.isBinary && o.rule != .surveyItem {
                 issue("\(p).type", "rule \(o.rule.rawValue) does not give a 0/1 value; use type count or continuous")
+            }
+            for (wave, window) in o.windows.sorted(by: { $0.key < $1.key }) {
+                if window.on != nil && !o.rule.readsOneDay {
+                    issue("\(p).windows.\(wave).on", "a reference day (on:) is read by active_on; rule \(o.rule.rawValue) reads a window of months")
+                }
+                if window.anchor == .assignmentMonth && isSurveyRule {
+                    issue("\(p).windows.\(wave)", "a survey outcome reads its wave's interview; from: has no effect on it")
+                }
+            }
+            if let date = o.date {
+                if isSurveyRule { issue("\(p).date", "date: chooses a record's dates; a survey outcome has none") }
+                if [.paymentMonth, .period].contains(date) && source.kind != .payments {
+                    issue("\(p).date", "\(date.rawValue) is a date of payments; source \"\(source.id)\" is a \(source.kind.rawValue) source")
+                }
+            }
+            if o.prorate && o.rule != .sum { issue("\(p).prorate", "prorate applies to rule sum") }
+            if let scale = o.scale {
+                if ![.scale, .indexMean].contains(o.rule) {
+                    issue("\(p).scale", "scale: scores the items of rule scale (or index_mean); rule \(o.rule.rawValue) has no items to score")
+                }
+                for item in scale.reverse where !o.items.contains(item) {
+                    issue("\(p).scale.reverse", "\"\(item)\" is not one of the outcome's items (\(o.items.joined(separator: ", ")))")
+                }
+                if let k = scale.minValid, k > o.items.count {
+                    issue("\(p).scale.min_valid", "min_valid is \(k) but the scale has \(o.items.count) items")
+                }
+            }
+            if o.impute != nil && !isSurveyRule { issue("\(p).impute", "impute: applies to survey outcomes") }
+            if o.rule == .indexInverseCovariance && o.impute == Imputation.none {
+                issue("\(p).impute", "index_inverse_covariance weighs the answered items (Anderson's rule); impute has no effect on it")
             }
         }
         // Covariates.
@@ -148,11 +182,20 @@ struct DesignValidator {
                 issue("covariates[\(i)].source", "source \"\(s)\" is a scope_exit source: no covariate derives from it; use a registry source")
             }
         }
+        for (i, c) in d.covariates.enumerated() {
+            if let rule = c.rule, rule.isSurveyRule {
+                issue("covariates[\(i)].rule", "a covariate derived from a source uses a registry rule; \(rule.rawValue) reads survey answers")
+            }
+            if c.rule == .firstStart { issue("covariates[\(i)].rule", "first_start gives a second column (its censoring); use it for outcomes") }
+        }
         let covariateIDs = d.covariates.map(\.id)
         for c in d.analysis.covariates where !covariateIDs.contains(c) {
             issue("analysis.covariates", oneOf(c, covariateIDs))
         }
         checkUnique(d.subgroups.map(\.id), "subgroups", "subgroup")
+        if d.analysis.fixedEffectsGiven && d.analysis.fixedEffects && d.strata.isEmpty {
+            issue("analysis.strata_fixed_effects", "the design declares no strata to absorb; declare strata:, or set strata_fixed_effects: false")
+        }
         if d.analysis.estimator == .iv && d.analysis.takeUp == nil {
             issue("analysis.take_up", "estimator iv needs take_up (the column that says whether the intervention was received)")
         }

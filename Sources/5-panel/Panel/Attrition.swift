@@ -13,6 +13,8 @@ enum Attrition {
                                            outsideWindowMissing: 0, noResponse: 0, censoredByReason: [:]))
             }
         }
+        let scales = design.outcomes.enumerated().filter { $0.element.rule == .scale || ($0.element.rule == .indexMean && $0.element.impute == Imputation.none) }
+        if !scales.isEmpty { for k in cells.indices { cells[k].tooFewItemsByOutcome = [:] } }
         var index = RowCellIndex(waves: waves, arms: arms)
         for i in rows.indices {
             guard let k = index.cell(wave: rows[i].wave, arm: rows[i].arm) else { continue }
@@ -26,6 +28,9 @@ enum Attrition {
             }
             if rows[i].outcomes.contains(where: { $0.status == .censored }) {
                 cells[k].censoredByReason[exitReason[rows[i].unitID] ?? "unknown", default: 0] += 1
+            }
+            for (o, outcome) in scales where rows[i].outcomes[o].status == .tooFewItems {
+                cells[k].tooFewItemsByOutcome![outcome.id, default: 0] += 1
             }
         }
         return cells

@@ -58,13 +58,14 @@ public enum DataDictionary {
                     "cohort column \(column) read as a number (yes/no, true/false, ja/nee → 1/0); missing when empty")
             } else if let source = c.source, let rule = c.rule, let window = c.window {
                 add(c.id, c.label, "covariate", "number", source,
-                    ruleText(rule, filter: c.filter, value: nil, source: source) + " Window: " + windowText(window) + ".")
+                    ruleText(rule, filter: c.filter, value: nil, source: source)
+                        + " Window: " + windowText(OutcomeWindow(months: window, anchor: c.anchor)) + ".")
             }
             add(c.id + "_status", "Status of \(c.id)", "status", "status", "panel", statusText)
         }
         for o in design.outcomes {
             let windows = design.waves.compactMap { w in o.windows[w.id].map { (w, $0) } }
-            var text = ruleText(o.rule, filter: o.filter, value: o.value, source: o.source, items: o.items)
+            var text = ruleText(o.rule, filter: o.filter, value: o.value, source: o.source, items: o.items, outcome: o)
             if o.rule.isSurveyRule {
                 text += " Waves: " + windows.map(\.0.id).joined(separator: ", ") + "."
             } else {
@@ -82,43 +83,118 @@ public enum DataDictionary {
             add(o.id, o.label, "outcome", o.type.rawValue, o.source, text)
             add(o.id + "_status", "Status of \(o.id)", "status", "status", "panel", statusText)
         }
+        for o in design.outcomes where o.rule.hasCompanion {
+            add(o.id + "_censored", "\(o.label): censored", "outcome", "binary", o.source,
+                "1 when no passing record started in the window, so \(o.id) counts the days to the window's last day "
+                + "(censored); 0 when it counts the days to the first start.")
+            add(o.id + "_censored_status", "Status of \(o.id)_censored", "status", "status", "panel", statusText)
+        }
         return out
     }
 
     static let statusText = "why the value is (or is not) there: observed, censored (left the registry's scope on or before "
         + "the window's last day), beyond_data, no_event, value_missing, no_interview, outside_window, item_missing, "
-        + "cohort_missing; empty when not measured at the wave"
+        + "too_few_items, cohort_missing; empty when not measured at the wave"
 
-    /// "months 1–6 after assignment" / "months 12–1 before assignment".
-    static func windowText(_ w: MonthWindow) -> String {
-        let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
+    /// "months 1–6 after assignment" / "months 12–1 before assignment"; in calendar months "calendar
+    /// months 1–6 after the month of assignment"; a reference day "the last day of month 12 after
+    /// assignment" / "day 365 after assignment".
+    static func windowText(_ w: OutcomeWindow) -> String {
+        switch w.on {
+        case let .endOfMonth(k)?:
+            return w.anchor == .assignmentMonth ? "the last day of calendar month \(k) after the month of assignment"
+                : "the last day of month \(k) after assignment"
+        case let .day(k)?:
+            return "day \(k) after the assignment day"
+        case nil:
+            break
+        }
+        if w.anchor == .assignmentMonth {
+            let (a, b) = (w.months.fromMonth, w.months.toMonth)
+            if b < 0 { return a == b ? "calendar month \(-a) before the month of assignment" : "calendar months \(-a)–\(-b) before the month of assignment" }
+            if a == 0 && b == 0 { return "the calendar month of assignment" }
+            if a == 0 { return "the calendar month of assignment and the \(b) after it" }
+            return a == b ? "calendar month \(a) after the month of assignment" : "calendar months \(a)–\(b) after the month of assignment"
+        }
+        let (a, b) = FollowUpMonths.normalised(from: w.months.fromMonth, to: w.months.toMonth)
         if b < 0 { return a == b ? "month \(-a) before assignment" : "months \(-a)–\(-b) before assignment" }
         return a == b ? "month \(a) after assignment" : "months \(a)–\(b) after assignment"
     }
 
-    static func ruleText(_ rule: DerivationRule, filter: OutcomeFilter?, value: String?, source: String,
-                         items: [String] = []) -> String {
-        let records = "records of \(source)" + (filter.map { " with \($0.field) in {\($0.values.joined(separator: ", "))}" } ?? "")
+    /// A filter in words: "kind in {a, b}", "status = x", "amount between 0 and 500", combined with and,
+    /// or, not.
+    static func filterText(_ f: RecordFilter) -> String {
+        switch f {
+        case let .isIn(field, values): return "\(field) in {\(values.joined(separator: ", "))}"
+        case let .equals(field, value): return "\(field) = \(value)"
+        case let .between(field, low, high):
+            switch (low, high) {
+            case let (l?, h?): return "\(field) between \(l) and \(h)"
+            case let (l?, nil): return "\(field) ≥ \(l)"
+            case let (nil, h?): return "\(field) ≤ \(h)"
+            default: return field
+            }
+        case let .allOf(parts): return "(" + parts.map(filterText).joined(separator: " and ") + ")"
+        case let .anyOf(parts): return "(" + parts.map(filterText).joined(separator: " or ") + ")"
+        case let .not(part): return "not " + filterText(part)
+        }
+    }
+
+    static func ruleText(_ rule: DerivationRule, filter: RecordFilter?, value: String?, source: String,
+                         items: [String] = [], outcome: Outcome? = nil) -> String {
+        var records = "records of \(source)" + (filter.map { " with " + filterText($0) } ?? "")
+        if let date = outcome?.date, date != .span { records += " (read by \(date.rawValue))" }
         let censor = " Missing (censored) when the unit left the registry's scope on or before the window's last day."
         switch rule {
-        case .any:
+        case .any, .overlaps:
             return "1 when at least one of the \(records) covers a day of the window, else 0." + censor
-        case .count:
+        case .startsIn:
+            return "1 when at least one of the \(records) starts in the window, else 0." + censor
+        case .count, .countStarts:
             return "Number of \(records) that start in the window." + censor
         case .sum:
+            if outcome?.prorate == true {
+                return "Sum of \(value ?? "value") over the \(records) that overlap the window, each in proportion to its "
+                    + "days inside the window (signed: recoveries subtract; 0 when none)." + censor
+            }
             return "Sum of \(value ?? "value") over the \(records) that start in the window (a record's whole amount counts "
                 + "in the window where it starts; 0 when none)." + censor
         case .shareOfMonths:
             return "Share of the window's months that at least one of the \(records) overlaps." + censor
+        case .monthsWithAny:
+            return "Number of the window's months that at least one of the \(records) overlaps." + censor
+        case .daysCovered:
+            return "Days of the window covered by the \(records), both ends included, each day counted once." + censor
         case .statusAt:
             return "1 when one of the \(records) covers the window's last day, else 0." + censor
+        case .activeOn:
+            return "1 when one of the \(records) covers the reference day, else 0." + censor
+        case .firstStart:
+            return "Days from assignment to the first start of one of the \(records) in the window; when none starts, "
+                + "the days to the window's last day, censored (see the _censored column)." + censor
         case .firstDate:
             return "Days from assignment to the first day in the window covered by one of the \(records); missing "
                 + "(no_event) when there is none." + censor
         case .surveyItem:
             return "Answer to item \(value ?? "?") in survey \(source); missing when not interviewed, interviewed outside "
                 + "the window with outside_window: missing, or not answered."
+        case .scale:
+            let sc = outcome?.scale ?? ScaleScoring(score: .mean)
+            let reversed = sc.reverse.isEmpty ? "" : "; \(sc.reverse.joined(separator: ", ")) reversed on \(sc.range.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "its range")"
+            let minimum = sc.minValid.map { "at least \($0) of \(items.count)" } ?? "all \(items.count)"
+            let score: String
+            switch sc.score {
+            case .mean: score = "Mean"
+            case .sum: score = "Sum"
+            case .standardised: score = "Mean, standardised by the control group's mean and SD at the wave,"
+            }
+            return "\(score) of the valid items \(items.joined(separator: ", ")) of survey \(source)\(reversed); \(minimum) items "
+                + "must be valid, else missing (too_few_items); missing items are not imputed."
         case .indexMean:
+            if outcome?.impute == Imputation.none {
+                return "Mean of items \(items.joined(separator: ", ")) of survey \(source), each standardised by the control "
+                    + "group's mean and SD at the wave; missing items are not imputed (the mean of the items answered)."
+            }
             return "Mean of items \(items.joined(separator: ", ")) of survey \(source), each standardised by the control "
                 + "group's mean and SD at the wave (Kling, Liebman & Katz 2007); a missing item is imputed at the arm's "
                 + "mean z when at least one item was answered; not re-standardised."

@@ -89,8 +89,23 @@ struct CellRows {
     }
 }
 
-extension DerivationRule {
-    var isSurveyRule: Bool { self == .surveyItem || self == .indexMean || self == .indexInverseCovariance }
+/// The outcome columns of the panel: the design's outcomes, then the second columns of the rules that
+/// give one (`first_start`: `<id>_censored`), in the design's order.
+enum OutcomeColumns {
+    static func ids(_ design: Design) -> [String] {
+        design.outcomes.map(\.id) + design.outcomes.filter(\.rule.hasCompanion).map { "\($0.id)_censored" }
+    }
+
+    /// Outcome index → the column of its second column, for the outcomes that have one.
+    static func companions(_ design: Design) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        var next = design.outcomes.count
+        for (o, outcome) in design.outcomes.enumerated() where outcome.rule.hasCompanion {
+            out[o] = next
+            next += 1
+        }
+        return out
+    }
 }
 
 extension String {

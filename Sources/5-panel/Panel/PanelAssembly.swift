@@ -34,10 +34,10 @@ enum PanelAssembly {
         var exitReason: [String: String] = [:]
         for (u, e) in exitOf.enumerated() { if let e { exitReason[units[u].id] = e.reason } }
         let attrition = Attrition.count(design: design, rows: rows, exitReason: exitReason)
-        let consort = try Attrition.consort(design: design, units: units, rows: rows, outcomeIDs: design.outcomes.map(\.id),
+        let consort = try Attrition.consort(design: design, units: units, rows: rows, outcomeIDs: OutcomeColumns.ids(design),
                                             takeUp: takeUpOf, screening: options.screening)
         return PanelData(trialID: design.trial.id, idColumn: design.trial.idColumn, waves: waveIDs,
-                         outcomeIDs: design.outcomes.map(\.id), covariateIDs: design.covariates.map(\.id),
+                         outcomeIDs: OutcomeColumns.ids(design), covariateIDs: design.covariates.map(\.id),
                          cohortColumns: cohortColumns, takeUpColumn: takeUpColumn, rows: rows,
                          attrition: attrition, consort: consort, indices: indices, diagnostics: diagnostics)
     }

@@ -22,6 +22,8 @@ public enum CellStatus: String, Sendable, Codable, CaseIterable, Equatable {
     case outsideWindow = "outside_window"
     /// Survey outcome: interviewed, but the item (or, for an index, every item) was not answered.
     case itemMissing = "item_missing"
+    /// Survey scale: interviewed, but fewer items valid than the scale's `min_valid`.
+    case tooFewItems = "too_few_items"
     /// A cohort covariate whose column is empty or absent.
     case cohortMissing = "cohort_missing"
     /// The outcome is not measured at this wave (no window for it in the design).
@@ -102,6 +104,10 @@ public struct WaveAttrition: Sendable, Equatable, Codable {
     public var noResponse: Int
     /// Units censored for at least one registry outcome of this wave, by ScopeExit reason.
     public var censoredByReason: [String: Int]
+    /// Units interviewed at this wave whose scale is missing because too few of its items were valid,
+    /// by outcome (nil when the design has no such outcome: a scale with `min_valid`, or an index without
+    /// imputation).
+    public var tooFewItemsByOutcome: [String: Int]? = nil
     /// Units whose answers are used at this wave (interviewed + kept outside the window).
     public var followedUp: Int { interviewed + outsideWindowKept }
 }

@@ -39,53 +39,55 @@ enum RegistryStage {
 
         let exitOf = earliestExits(exits, index: index, unitCount: units.count, diagnostics: &diagnostics)
 
-        // The span of periods any window needs, for the per-unit month boundaries.
-        var lowPeriod = 0, highPeriod = 0
+        // The span of periods any window needs, per anchor, for the per-unit month boundaries.
+        var span: [WindowAnchor: (low: Int, high: Int)] = [:]
         for t in targets {
-            for (_, w) in t.windows {
-                let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
-                lowPeriod = min(lowPeriod, FollowUpMonths.period(ofMonth: a))
-                highPeriod = max(highPeriod, FollowUpMonths.period(ofMonth: b))
+            for slot in t.windows {
+                let (a, b) = slot.periods
+                let current = span[slot.window.anchor] ?? (0, 0)
+                span[slot.window.anchor] = (min(current.low, a), max(current.high, b))
             }
         }
-        let targetPeriods: [[(slot: Slot, from: Int, to: Int)]] = targets.map { t in
-            t.windows.map { slot, w in
-                let (a, b) = FollowUpMonths.normalised(from: w.fromMonth, to: w.toMonth)
-                return (slot, FollowUpMonths.period(ofMonth: a) - lowPeriod, FollowUpMonths.period(ofMonth: b) - lowPeriod)
-            }
-        }
+        let dayLow = span[.assignmentDay]?.low ?? 0, monthLow = span[.assignmentMonth]?.low ?? 0
+        var dayBounds = [Int](repeating: 0, count: span[.assignmentDay].map { $0.high - $0.low + 2 } ?? 0)
+        var monthBounds = [Int](repeating: 0, count: span[.assignmentMonth].map { $0.high - $0.low + 2 } ?? 0)
 
         // Registry derivations, unit by unit.
         let outcomeCount = design.outcomes.count, waveCount = design.waves.count, covariateCount = design.covariates.count
-        var outcomeCells = CellRows(rowCount: units.count * waveCount, width: outcomeCount, initial: .missing(.notMeasured))
+        let companions = OutcomeColumns.companions(design)
+        var outcomeCells = CellRows(rowCount: units.count * waveCount, width: outcomeCount + companions.count,
+                                    initial: .missing(.notMeasured))
         var covariateCells = [PanelCell](repeating: .missing(.cohortMissing), count: units.count * covariateCount)
-        var bounds = [Int](repeating: 0, count: highPeriod - lowPeriod + 2)
-        // Targets that read the same source with the same filter and value share one pass over the records.
-        struct Selection: Hashable { var source: Int; var field: String?; var values: [String]; var value: String? }
+        // Targets that read the same source with the same filter, value and dates share one pass over the records.
+        struct Selection: Hashable { var source: Int; var filter: RecordFilter?; var value: String?; var date: RecordDate }
         var selections: [Selection] = [], selectionOf: [Selection: Int] = [:]
         let targetSelection: [Int] = targets.enumerated().map { t, target in
-            let key = Selection(source: targetSource[t], field: target.filter?.field,
-                                values: (target.filter?.values ?? []).sorted(), value: target.value)
+            let key = Selection(source: targetSource[t], filter: target.filter, value: target.value, date: target.date)
             if let i = selectionOf[key] { return i }
             selections.append(key)
             selectionOf[key] = selections.count - 1
             return selections.count - 1
         }
-        let selectionValues = selections.map { Set($0.values) }
         var spansOf = [[PassingSpan]](repeating: [], count: selections.count)
         // Filters resolved once per record (not per unit × selection), unit by unit: bit k of
         // `unitMasks[g - range.lowerBound]` says whether grouped record g passes selection k (its source, and
-        // its filter attribute among the values).
-        let useMasks = selections.count <= 64
-        var passing = PassingMasks(selections: useMasks ? zip(selections, selectionValues).map { ($0.source, $0.field, $1) } : [],
+        // its filter attribute among the values). Filters other than one field's values are evaluated per
+        // record (`RecordFilter.passes`).
+        let simple = selections.map { $0.filter == nil || $0.filter?.simpleIn != nil }
+        let useMasks = selections.count <= 64 && simple.allSatisfy { $0 }
+        var passing = PassingMasks(selections: useMasks ? selections.map { ($0.source, $0.filter?.simpleIn?.field, Set($0.filter?.simpleIn?.values ?? [])) } : [],
                                    sourceCount: sourceIndex.count)
         var unitMasks: [UInt64] = []
         // Per target, what the unit loop reads (no copy of the target's strings and arrays per unit).
-        let targetRules = targets.map(\.rule)
+        let targetRules: [any RegistryRule.Type] = targets.map { t in t.prorate ? SumProrated.self : t.rule.registryRule! }
         let selectionValueFields = selections.map(\.value)
         for u in units.indices {
             let assignedOn = units[u].assignedOn
-            for p in 0..<bounds.count { bounds[p] = assignedOn.adding(months: p + lowPeriod).dayNumber }
+            for p in 0..<dayBounds.count { dayBounds[p] = assignedOn.adding(months: p + dayLow).dayNumber }
+            if !monthBounds.isEmpty {
+                let firstOfMonth = CalendarDate(year: assignedOn.year, month: assignedOn.month, day: 1)!
+                for p in 0..<monthBounds.count { monthBounds[p] = firstOfMonth.adding(months: p + monthLow).dayNumber }
+            }
             let assignedDay = assignedOn.dayNumber
             let exitDay = exitOf[u]?.date.dayNumber
             let range = grouped.range(of: u)
@@ -98,45 +100,86 @@ enum RegistryStage {
             for k in selections.indices {
                 spansOf[k].removeAll(keepingCapacity: true)
                 let valueField = selectionValueFields[k]
+                let date = selections[k].date
+                func add(_ g: Int, _ r: Int) {
+                    guard let (start, end) = Self.days(of: records[r], read: date, start: grouped.start[g], end: grouped.end[g]) else { return }
+                    spansOf[k].append(PassingSpan(start: start, end: end, value: valueField.flatMap { records[r].numbers[$0] },
+                                                  line: records[r].line))
+                }
                 if useMasks {
                     let bit = UInt64(1) << UInt64(k)
-                    for g in range where unitMasks[g - range.lowerBound] & bit != 0 {
-                        let r = Int(grouped.record[g])
-                        spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                                      value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
-                    }
+                    for g in range where unitMasks[g - range.lowerBound] & bit != 0 { add(g, Int(grouped.record[g])) }
                     continue
                 }
+                let filter = selections[k].filter
                 for g in range where grouped.source[g] == selections[k].source {
                     let r = Int(grouped.record[g])
-                    if let field = selections[k].field {
-                        guard let v = records[r].attributes[field], selectionValues[k].contains(v) else { continue }
+                    if let filter {
+                        guard filter.passes(attribute: { records[r].attributes[$0] }, number: { records[r].numbers[$0] }) else { continue }
                     }
-                    spansOf[k].append(PassingSpan(start: grouped.start[g], end: grouped.end[g],
-                                                  value: valueField.flatMap { records[r].numbers[$0] }, line: records[r].line))
+                    add(g, r)
                 }
             }
             for t in targets.indices {
                 let spans = spansOf[targetSelection[t]]
-                for (slot, from, to) in targetPeriods[t] {
-                    let window = bounds[from...(to + 1)]
-                    let lastDay = window.last! - 1
-                    let cell: PanelCell
-                    if let exitDay, exitDay <= lastDay, let e = exitOf[u] {
-                        cell = .missing(.censored, "\(e.reason) \(e.date)")
-                    } else if let limit = through[t], limit < lastDay {
-                        cell = .missing(.beyondData, "\(targets[t].source) covers up to \(CalendarDate(dayNumber: limit))")
-                    } else {
-                        cell = RegistryRules.evaluate(targetRules[t], spans: spans, bounds: window, assignedDay: assignedDay)
+                for slot in targets[t].windows {
+                    let days: WindowDays
+                    let (from, to) = slot.periods
+                    let window = slot.window
+                    switch window.anchor {
+                    case .assignmentDay: days = WindowDays(bounds: dayBounds[(from - dayLow)...(to - dayLow + 1)], assignedDay: assignedDay, reference: 0)
+                    case .assignmentMonth: days = WindowDays(bounds: monthBounds[(from - monthLow)...(to - monthLow + 1)], assignedDay: assignedDay, reference: 0)
                     }
-                    switch slot {
-                    case let .outcome(o, w): outcomeCells[(u * waveCount + w) * outcomeCount + o] = cell
-                    case let .covariate(c): covariateCells[u * covariateCount + c] = cell
+                    var w = days
+                    switch window.on {
+                    case .endOfMonth?:
+                        // The window holds only that month: its last day.
+                        w.reference = days.last
+                    case let .day(k)?:
+                        w.reference = assignedDay + k
+                    case nil:
+                        w.reference = days.last
+                    }
+                    // A rule that reads one day is decided by that day: censoring and the data's end count from it.
+                    let lastDay = targets[t].rule.readsOneDay ? w.reference : w.last
+                    let result: RuleResult
+                    if let exitDay, exitDay <= lastDay, let e = exitOf[u] {
+                        result = RuleResult(.missing(.censored, "\(e.reason) \(e.date)"),
+                                            companion: targets[t].rule.hasCompanion ? .missing(.censored, "\(e.reason) \(e.date)") : nil)
+                    } else if let limit = through[t], limit < lastDay {
+                        let cell = PanelCell.missing(.beyondData, "\(targets[t].source) covers up to \(CalendarDate(dayNumber: limit))")
+                        result = RuleResult(cell, companion: targets[t].rule.hasCompanion ? cell : nil)
+                    } else {
+                        result = targetRules[t].evaluate(spans, w)
+                    }
+                    switch slot.slot {
+                    case let .outcome(o, wv):
+                        outcomeCells[(u * waveCount + wv) * outcomeCells.width + o] = result.cell
+                        if let c = companions[o], let companion = result.companion {
+                            outcomeCells[(u * waveCount + wv) * outcomeCells.width + c] = companion
+                        }
+                    case let .covariate(c): covariateCells[u * covariateCount + c] = result.cell
                     }
                 }
             }
         }
         return Cells(outcomeCells: outcomeCells, covariateCells: covariateCells, exitOf: exitOf)
+    }
+
+    /// The days a record covers as the outcome reads it (`date:`): its span (start to end, an open record
+    /// to `Int.max`), its first or last day, or a payment's period (`period_start`…`period_end`, else its
+    /// payment month). Nil when the record has no such day (`end` of an open record).
+    @inline(__always)
+    static func days(of r: RegistryRecord, read date: RecordDate, start: Int, end: Int) -> (Int, Int)? {
+        switch date {
+        case .span, .paymentMonth: return (start, end)
+        case .start: return (start, start)
+        case .end: return end == Int.max ? nil : (end, end)
+        case .period:
+            guard let a = r.attributes["period_start"].flatMap(CalendarDate.init(iso:)) else { return (start, end) }
+            let b = r.attributes["period_end"].flatMap(CalendarDate.init(iso:)) ?? a
+            return (a.dayNumber, b.dayNumber)
+        }
     }
 
     /// The targets: every registry outcome (one slot per wave with a window) and every covariate derived
@@ -148,19 +191,22 @@ enum RegistryStage {
         var targets: [RegistryTarget] = []
         for (o, outcome) in design.outcomes.enumerated() where !outcome.rule.isSurveyRule {
             guard sourceKinds[outcome.source] != nil else { throw PanelError.unknownSource(outcome: outcome.id, source: outcome.source) }
-            var windows: [(slot: Slot, window: MonthWindow)] = []
+            var windows: [TargetWindow] = []
             for (w, wave) in waveIDs.enumerated() {
-                if let window = outcome.windows[wave] { windows.append((.outcome(o, wave: w), window)) }
+                if let window = outcome.windows[wave] { windows.append(TargetWindow(slot: .outcome(o, wave: w), window: window)) }
             }
             targets.append(RegistryTarget(source: outcome.source, rule: outcome.rule, filter: outcome.filter,
-                                          value: outcome.value, windows: windows))
+                                          value: outcome.value, date: outcome.date ?? .span, prorate: outcome.prorate,
+                                          windows: windows))
         }
         for (c, covariate) in design.covariates.enumerated() where covariate.column == nil {
             guard let source = covariate.source, let rule = covariate.rule, let window = covariate.window else { continue }
             if rule.isSurveyRule { throw PanelError.unsupportedCovariateRule(covariate: covariate.id, rule: rule.rawValue) }
             guard sourceKinds[source] != nil else { throw PanelError.unknownSource(outcome: covariate.id, source: source) }
             targets.append(RegistryTarget(source: source, rule: rule, filter: covariate.filter, value: nil,
-                                          windows: [(.covariate(c), window)]))
+                                          date: covariate.date ?? .span, prorate: false,
+                                          windows: [TargetWindow(slot: .covariate(c),
+                                                                 window: OutcomeWindow(months: window, anchor: covariate.anchor))]))
         }
         return targets
     }
@@ -187,9 +233,31 @@ enum Slot {
 struct RegistryTarget {
     var source: String
     var rule: DerivationRule
-    var filter: OutcomeFilter?
+    var filter: RecordFilter?
     var value: String?
-    var windows: [(slot: Slot, window: MonthWindow)]
+    var date: RecordDate
+    var prorate: Bool
+    var windows: [TargetWindow]
+}
+
+/// One window of a target and where its value goes.
+struct TargetWindow {
+    var slot: Slot
+    var window: OutcomeWindow
+
+    /// The window's first and last period in the anchor's numbering: from the assignment day, month k ≥ 1
+    /// is period k − 1 (month 0 is read as month 1) and month k ≤ −1 period k; in calendar months, month k
+    /// is period k (month 0 the month of assignment).
+    var periods: (Int, Int) {
+        let m = window.months
+        switch window.anchor {
+        case .assignmentDay:
+            let (a, b) = FollowUpMonths.normalised(from: m.fromMonth, to: m.toMonth)
+            return (FollowUpMonths.period(ofMonth: a), FollowUpMonths.period(ofMonth: b))
+        case .assignmentMonth:
+            return (m.fromMonth, m.toMonth)
+        }
+    }
 }
 
 /// Per record, a bit mask of the selections (source, filter) it passes: one attribute look-up per distinct

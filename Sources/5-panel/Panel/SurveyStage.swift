@@ -17,7 +17,7 @@ enum SurveyStage {
                        outcomeCells: inout CellRows, diagnostics: inout PanelDiagnostics) throws -> Cells {
         let controlArm = design.controlArm.id
         let waveIDs = design.waves.map(\.id)
-        let outcomeCount = design.outcomes.count, waveCount = design.waves.count
+        let outcomeCount = outcomeCells.width, waveCount = design.waves.count
         let selected = InterviewSelection.select(design: design, units: units, unitIndex: unitIndex,
                                                  responses: responses, diagnostics: &diagnostics)
         var surveySourcesOfWave = [[String]](repeating: [], count: waveCount)
@@ -73,6 +73,47 @@ enum SurveyStage {
                         outcomeCells[(u * waveCount + w) * outcomeCount + o] = values[i][0].map { .observed($0) }
                             ?? .missing(.itemMissing, "\(items[0]) not answered")
                     }
+                case .scale:
+                    let scale = outcome.scale ?? ScaleScoring(score: .mean)
+                    let scored = SurveyScale.score(values: values, items: items, scale: scale)
+                    var finalScores = scored.scores
+                    var means: [Double] = [], sds: [Double] = []
+                    if scale.score == .standardised {
+                        let controlScores = zip(used, scored.scores).compactMap { isControl[$0.0] ? $0.1 : nil }
+                        let (m, sd) = SurveyIndex.meanAndSD(controlScores)
+                        guard controlScores.count >= 2, sd > 0 else {
+                            throw PanelError.cannotStandardise(outcome: outcome.id, wave: wave, item: "(the scale)",
+                                                               why: "\(controlScores.count) control scores with spread \(sd)")
+                        }
+                        finalScores = scored.scores.map { $0.map { ($0 - m) / sd } }
+                        means = [m]
+                        sds = [sd]
+                    }
+                    for (i, u) in used.enumerated() {
+                        outcomeCells[(u * waveCount + w) * outcomeCount + o] = finalScores[i].map { .observed($0) }
+                            ?? .missing(.tooFewItems, "\(scored.valid[i]) of \(items.count) items valid, \(scored.needed) needed")
+                    }
+                    if scale.score == .standardised {
+                        indices.append(IndexComputation(outcome: outcome.id, wave: wave, rule: outcome.rule.rawValue, items: items,
+                                                        controlMeans: [], controlSDs: [], weights: [], rescaleMean: means.first,
+                                                        rescaleSD: sds.first))
+                    }
+                case .indexMean where outcome.impute == Imputation.none:
+                    if used.isEmpty { continue }
+                    let control = used.map { isControl[$0] }
+                    let (z, means, sds) = try SurveyIndex.standardise(values: values, isControl: control, items: items,
+                                                                      outcome: outcome.id, wave: wave)
+                    let scored = SurveyScale.score(values: z, items: items,
+                                                   scale: ScaleScoring(score: .mean, minValid: outcome.scale?.minValid ?? 1))
+                    for (i, u) in used.enumerated() {
+                        outcomeCells[(u * waveCount + w) * outcomeCount + o] = scored.scores[i].map { .observed($0) }
+                            ?? .missing(scored.valid[i] == 0 ? .itemMissing : .tooFewItems,
+                                        "\(scored.valid[i]) of \(items.count) items answered, \(scored.needed) needed")
+                    }
+                    indices.append(IndexComputation(outcome: outcome.id, wave: wave, rule: outcome.rule.rawValue, items: items,
+                                                    controlMeans: means, controlSDs: sds,
+                                                    weights: [Double](repeating: 1 / Double(items.count), count: items.count),
+                                                    rescaleMean: nil, rescaleSD: nil))
                 case .indexMean, .indexInverseCovariance:
                     // No interview used at this wave yet (e.g. the wave is still in the field): every cell
                     // already says why; there is nothing to standardise.

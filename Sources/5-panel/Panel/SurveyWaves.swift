@@ -4,7 +4,8 @@ import TrialData
 
 /// The interview window of a wave for one unit: the target date is the assignment date plus the wave's
 /// offset in months (clamped to the month's end, as `CalendarDate.adding(months:)`), and an interview
-/// counts for the wave when it falls in `[target − days_before, target + days_after]`, inclusive.
+/// counts for the wave when it falls in `[target − days_before, target + days_after]`, inclusive — or,
+/// when the wave says `days_after_assignment: [a, b]`, in `[assignment + a days, assignment + b days]`.
 public struct WaveWindow: Sendable, Equatable {
     public var target: CalendarDate
     public var first: CalendarDate
@@ -12,8 +13,13 @@ public struct WaveWindow: Sendable, Equatable {
 
     public init(wave: Wave, assignedOn: CalendarDate) {
         target = assignedOn.adding(months: wave.offsetMonths)
-        first = target.adding(days: -wave.daysBefore)
-        last = target.adding(days: wave.daysAfter)
+        if let days = wave.daysAfterAssignment {
+            first = assignedOn.adding(days: days.lowerBound)
+            last = assignedOn.adding(days: days.upperBound)
+        } else {
+            first = target.adding(days: -wave.daysBefore)
+            last = target.adding(days: wave.daysAfter)
+        }
     }
 
     public func contains(_ date: CalendarDate) -> Bool { first <= date && date <= last }
