@@ -61,7 +61,7 @@ public enum DataDictionary {
                     ruleText(rule, filter: c.filter, value: nil, source: source)
                         + " Window: " + windowText(OutcomeWindow(months: window, anchor: c.anchor)) + ".")
             }
-            add(c.id + "_status", "Status of \(c.id)", "status", "status", "panel", statusText)
+            add(c.id + "_status", "Status of \(c.id)", "status", "status", "panel", statusText(design))
         }
         for o in design.outcomes {
             let windows = design.waves.compactMap { w in o.windows[w.id].map { (w, $0) } }
@@ -81,20 +81,25 @@ public enum DataDictionary {
             }
             if o.primary { text += " Primary outcome." }
             add(o.id, o.label, "outcome", o.type.rawValue, o.source, text)
-            add(o.id + "_status", "Status of \(o.id)", "status", "status", "panel", statusText)
+            add(o.id + "_status", "Status of \(o.id)", "status", "status", "panel", statusText(design))
         }
         for o in design.outcomes where o.rule.hasCompanion {
             add(o.id + "_censored", "\(o.label): censored", "outcome", "binary", o.source,
                 "1 when no passing record started in the window, so \(o.id) counts the days to the window's last day "
                 + "(censored); 0 when it counts the days to the first start.")
-            add(o.id + "_censored_status", "Status of \(o.id)_censored", "status", "status", "panel", statusText)
+            add(o.id + "_censored_status", "Status of \(o.id)_censored", "status", "status", "panel", statusText(design))
         }
         return out
     }
 
-    static let statusText = "why the value is (or is not) there: observed, censored (left the registry's scope on or before "
-        + "the window's last day), beyond_data, no_event, value_missing, no_interview, outside_window, item_missing, "
-        + "too_few_items, cohort_missing; empty when not measured at the wave"
+    /// The statuses a cell of this design can have, in words (`too_few_items` only with a scale that can
+    /// lack items).
+    static func statusText(_ design: Design) -> String {
+        let scales = design.outcomes.contains { $0.rule == .scale || ($0.rule == .indexMean && $0.impute == Imputation.none) }
+        return "why the value is (or is not) there: observed, censored (left the registry's scope on or before "
+            + "the window's last day), beyond_data, no_event, value_missing, no_interview, outside_window, item_missing, "
+            + (scales ? "too_few_items, " : "") + "cohort_missing; empty when not measured at the wave"
+    }
 
     /// "months 1–6 after assignment" / "months 12–1 before assignment"; in calendar months "calendar
     /// months 1–6 after the month of assignment"; a reference day "the last day of month 12 after
