@@ -1,3 +1,4 @@
+import Basics
 /// Why a row of an extract was not taken. Every row read is either accepted or rejected with one of
 /// these reasons; none is dropped silently.
 public enum RejectionReason: String, Sendable, Codable, CaseIterable, Equatable {
@@ -78,13 +79,5 @@ enum Excerpt {
         return s
     }
 
-    static func hasLongDigitRun(_ text: String) -> Bool {
-        var run = 0
-        for c in text.unicodeScalars {
-            if c.value >= 48 && c.value <= 57 { run += 1; if run >= 9 { return true } }
-            else if c == "." || c == "-" || c == "/" || c == " " { continue }
-            else { run = 0 }
-        }
-        return false
-    }
+    static func hasLongDigitRun(_ text: String) -> Bool { Masking.hasDigitRun(text) }
 }

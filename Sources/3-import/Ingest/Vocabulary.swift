@@ -28,6 +28,20 @@ public enum Vocabulary {
     /// or another reason the register gives. Dutch labels (`verhuisd`, `overleden`) map through `codes:`.
     public static let exitReasons: Set<String> = ["moved", "died", "other"]
 
+    /// The fixed vocabulary of a coded field of a kind, nil where the kind's codes are open or declared
+    /// by the design.
+    public static func fixed(of kind: SourceKind, field: String) -> Set<String>? {
+        switch (kind, field) {
+        case (.ocmwLeefloon, "category"), (.federalStatements, "category"): return leefloonCategories
+        case (.ocmwAid, "kind"): return aidKinds
+        case (.federalStatements, "amount_type"): return amountTypes
+        case (.vdabStatus, "placement"): return placements
+        case (.kszPosition, "position"): return kszPositions
+        case (.scopeExit, "reason"): return exitReasons
+        default: return nil
+        }
+    }
+
     /// Years a registry or survey date may fall in; anything else is `out_of_range`.
     public static let plausibleYears = 1950...2100
     /// The largest absolute amount in euro accepted on one row.

@@ -104,7 +104,7 @@ public enum DataDictionary {
     /// "months 1–6 after assignment" / "months 12–1 before assignment"; in calendar months "calendar
     /// months 1–6 after the month of assignment"; a reference day "the last day of month 12 after
     /// assignment" / "day 365 after assignment".
-    static func windowText(_ w: OutcomeWindow) -> String {
+    public static func windowText(_ w: OutcomeWindow) -> String {
         switch w.on {
         case let .endOfMonth(k)?:
             return w.anchor == .assignmentMonth ? "the last day of calendar month \(k) after the month of assignment"
@@ -128,7 +128,7 @@ public enum DataDictionary {
 
     /// A filter in words: "kind in {a, b}", "status = x", "amount between 0 and 500", combined with and,
     /// or, not.
-    static func filterText(_ f: RecordFilter) -> String {
+    public static func filterText(_ f: RecordFilter) -> String {
         switch f {
         case let .isIn(field, values): return "\(field) in {\(values.joined(separator: ", "))}"
         case let .equals(field, value): return "\(field) = \(value)"

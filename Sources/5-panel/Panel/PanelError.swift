@@ -18,6 +18,8 @@ public enum PanelError: Error, Equatable, CustomStringConvertible {
     case unknownSource(outcome: String, source: String)
     case recordEndsBeforeStart(source: String, line: Int, start: CalendarDate, end: CalendarDate)
     case surveyWaveMismatch(outcome: String, source: String, sourceWave: String, wave: String)
+    case unknownOutcome(String, known: [String])
+    case notMeasuredAtWave(outcome: String, wave: String, waves: [String])
 
     public var description: String {
         switch self {
@@ -59,6 +61,10 @@ public enum PanelError: Error, Equatable, CustomStringConvertible {
                 + "fix the extract or its column mapping (start and end swapped?) and import it again"
         case let .unknownSource(outcome, source):
             return "\"\(outcome)\" reads source \"\(source)\", which the design does not declare"
+        case let .unknownOutcome(id, known):
+            return "there is no outcome \"\(id)\" in the design; its outcomes are \(known.joined(separator: ", "))"
+        case let .notMeasuredAtWave(outcome, wave, waves):
+            return "outcome \(outcome) is not measured at wave \(wave); it is measured at \(waves.joined(separator: ", "))"
         }
     }
 }

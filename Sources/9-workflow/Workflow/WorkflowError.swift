@@ -48,6 +48,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case noBalanceCovariates
     case unknownCohortColumn(column: String, available: [String])
 
+    // rct explain.
+    case unknownFamily(family: String, store: String)
+
     // Steps below, worded with the step's name.
     case panel(String)
     case report(String)
@@ -129,6 +132,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "the design has no cohort-column covariates; list columns with --covariates a,b"
         case let .unknownCohortColumn(column, available):
             return "no assigned family has a column \"\(column)\"; the columns are: " + available.joined(separator: ", ")
+        case let .unknownFamily(family, store):
+            return "\(store): no assigned family \"\(family)\"; give its study code (as in the panel's first column)"
         case let .panel(message):
             return "panel: \(message)"
         case let .report(message):

@@ -26,6 +26,7 @@ struct RCT: ParsableCommand {
             // Import and the follow-up panel.
             Import.self,
             PanelCommand.self,
+            Explain.self,
             // Estimation and inference.
             Estimate.self,
             RandomizationInferenceCommand.self,

@@ -11,7 +11,69 @@ public enum SourceSchema {
         for (i, s) in design.sources.enumerated() {
             problems += check(s, at: "sources[\(i)]")
         }
+        for (i, o) in design.outcomes.enumerated() {
+            guard let source = design.sources.first(where: { $0.id == o.source }) else { continue }
+            problems += checkFields(filter: o.filter, value: o.rule == .sum ? o.value : nil, match: nil, in: source, at: "outcomes[\(i)]")
+        }
+        for (i, c) in design.covariates.enumerated() {
+            guard let id = c.source, let source = design.sources.first(where: { $0.id == id }) else { continue }
+            problems += checkFields(filter: c.filter, value: nil, match: nil, in: source, at: "covariates[\(i)]")
+        }
         return problems
+    }
+
+    /// The fields a record of `source` carries, with the values its coded ones may take (nil: any): the
+    /// kind's canonical fields, and the columns the source keeps (`attributes:`).
+    static func recordFields(of source: Source) -> [String: Set<String>?]? {
+        guard let reader = source.kind.registryReader else { return nil }
+        let kind = type(of: reader)
+        var out: [String: Set<String>?] = [:]
+        for f in kind.fields where f.name != "sign" { out[f.name] = .some(nil) }
+        for field in kind.codedFields {
+            if let values = source.vocabularies[field] { out[field] = Set(values) }
+            else if let fixed = Vocabulary.fixed(of: source.kind, field: field) { out[field] = fixed }
+            else if let mapped = source.codes[field] { out[field] = Set(mapped.values) }
+        }
+        // Derived attributes the readers add beside the fields.
+        if source.kind == .payments { out["payment_month"] = .some(nil) }
+        if source.kind == .federalStatements { out["statement_month"] = .some(nil) }
+        for c in source.keptColumns { out[c] = .some(nil) }
+        return out
+    }
+
+    /// A filter's fields and values, and the summed field, against what the source's records carry.
+    static func checkFields(filter: RecordFilter?, value: String?, match: [String]?, in source: Source,
+                            at p: String) -> [(path: String, message: String)] {
+        guard let fields = recordFields(of: source) else { return [] }
+        var out: [(String, String)] = []
+        let known = fields.keys.sorted().joined(separator: ", ")
+        func visit(_ f: RecordFilter) {
+            switch f {
+            case let .isIn(field, values):
+                checkValues(field, values)
+            case let .equals(field, value):
+                checkValues(field, [value])
+            case let .between(field, _, _):
+                if fields[field] == nil { unknown(field) }
+            case let .allOf(parts), let .anyOf(parts): parts.forEach(visit)
+            case let .not(part): visit(part)
+            }
+        }
+        func unknown(_ field: String) {
+            out.append(("\(p).filter", "\"\(field)\" is not a field of source \(source.id) (\(source.kind.rawValue)); its records carry \(known) "
+                + "(keep another column of the file with attributes: [COLUMN])"))
+        }
+        func checkValues(_ field: String, _ values: [String]) {
+            guard let allowed = fields[field] else { unknown(field); return }
+            if let allowed, let bad = values.first(where: { !allowed.contains($0) }) {
+                out.append(("\(p).filter", "\"\(bad)\" is not a value \(field) takes in source \(source.id); allowed: \(allowed.sorted().joined(separator: ", "))"))
+            }
+        }
+        if let filter { visit(filter) }
+        if let value, fields[value] == nil {
+            out.append(("\(p).value", "\"\(value)\" is not a field of source \(source.id) (\(source.kind.rawValue)); its records carry \(known)"))
+        }
+        return out
     }
 
     /// The canonical fields of a kind, nil for the kinds that read columns named by the design itself
