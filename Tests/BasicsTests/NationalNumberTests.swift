@@ -14,7 +14,7 @@ import Testing
         #expect(try NationalNumber("93051822361").century == .nineteenHundreds)
         #expect(try NationalNumber("88222999936").kind == .bis(sexKnown: false))
         // Born 2001-02-03, sequence 123: check = 97 − (2 001020312 3... mod 97) computed with the 2-prefix.
-        let nine = 10203123
+        let nine = Int("10203123")!
         let check = 97 - (2_000_000_000 + nine) % 97
         let text = "010203123" + (check < 10 ? "0" : "") + String(check)
         let n = try NationalNumber(text)

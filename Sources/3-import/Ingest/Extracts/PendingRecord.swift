@@ -35,25 +35,39 @@ enum AttributeName: UInt8 {
 /// it with plain values; `commit` (on the caller's thread) builds the `RegistryRecord`, so the record's
 /// memory is allocated on the thread that releases it (allocations moving between threads cost more
 /// than the building does). Up to five coded fields and one number, as the source kinds have; kept
-/// small (about 110 bytes), since every row's is copied into and out of its batch.
+/// small (120 bytes), since every row's is copied into and out of its batch.
 struct PendingRecord {
     static let none: UInt8 = .max
     static let open = Int32.min
+    // The small fields first, side by side: they share one word (112 bytes in all, as many as before the
+    // status and extras were added; a larger record is copied through memcpy, measured 4 % slower).
     var startDay: Int32
     var endDay: Int32
     var keys: (UInt8, UInt8, UInt8, UInt8, UInt8) = (none, none, none, none, none)
-    var v0 = "", v1 = "", v2 = "", v3 = "", v4 = ""
     var numberKey: UInt8 = none
-    var number = 0.0
-    /// Further attributes by name: the source's kept columns (`attributes:`). Empty (no allocation)
-    /// for the kinds' own fields.
-    var extra: [(String, String)] = []
-    /// What the source's status column says (counts when the source has none), and its raw value when void.
+    /// What the source's status column says (counts when the source has none).
     var meaning: RecordStatus.Meaning = .counts
-    var statusText = ""
+    var v0 = "", v1 = "", v2 = "", v3 = "", v4 = ""
+    var number = 0.0
+    /// What only some sources have — kept columns, a status text, correction identifiers — behind one
+    /// optional reference, so the record stays small for the others (it is copied into and out of batches).
+    var more: PendingExtras?
+
+    /// Further attributes by name: the source's kept columns (`attributes:`).
+    var extra: [(String, String)] { more?.extra ?? [] }
+    /// The raw status of a voided record.
+    var statusText: String { more?.statusText ?? "" }
     /// The record's identifier and the identifier it replaces (`corrects_by: { id:, replaces: }`).
-    var recordID = ""
-    var replacesID = ""
+    var recordID: String { more?.recordID ?? "" }
+    var replacesID: String { more?.replacesID ?? "" }
+
+    /// The extras, made when first needed.
+    mutating func extras() -> PendingExtras {
+        if let more { return more }
+        let made = PendingExtras()
+        more = made
+        return made
+    }
 
     init(start: CalendarDate, end: CalendarDate?, _ a0: (AttributeName, String)? = nil, _ a1: (AttributeName, String)? = nil,
          _ a2: (AttributeName, String)? = nil, _ a3: (AttributeName, String)? = nil, _ a4: (AttributeName, String)? = nil,
@@ -86,4 +100,12 @@ struct PendingRecord {
         return RegistryRecord(source: source, participant: participant, line: line, startDay: Int(startDay),
                               endDay: endDay == Self.open ? nil : Int(endDay), attributes: attributes, numbers: numbers)
     }
+}
+
+/// The parts of a pending record that only some sources fill.
+final class PendingExtras: @unchecked Sendable {
+    var extra: [(String, String)] = []
+    var statusText = ""
+    var recordID = ""
+    var replacesID = ""
 }

@@ -14,9 +14,13 @@ final class SourceImporter {
     let display: String
     let pseudonymizer: Pseudonymizer?
     let known: Set<String>?
-    var file: SourceFile
+    /// The file in its dialect; a `let`, so reading it row by row copies nothing.
+    let file: SourceFile
+    /// A header-less file's first row, read to count its columns and not yet imported.
+    var pendingFirst: TextRow?
     let hash = HashBox()
-    var names: [String] { file.names }
+    /// The file's column names.
+    let names: [String]
     var identifierIndex = 0
     /// The kind's reader: a registry kind's, or the survey's.
     let registryReader: (any RegistryReader)?
@@ -79,6 +83,8 @@ final class SourceImporter {
         let box = hash
         file = try SourceFile(path: path, display: display, dialect: source.dialect, observer: { box.update($0) })
         let names = file.names
+        self.names = names
+        pendingFirst = file.pendingFirst
         guard let id = names.firstIndex(of: source.identifierColumn) else {
             throw ImportError.missingColumn(file: display, source: source.id, field: "identifier", column: source.identifierColumn,
                                             available: names)
@@ -111,8 +117,8 @@ final class SourceImporter {
 
     func run(registry: (RegistryRecord) -> Void, survey: (SurveyResponse) -> Void) throws {
         do {
-            if let first = file.pendingFirst {
-                file.pendingFirst = nil
+            if let first = pendingFirst {
+                pendingFirst = nil
                 process(first, registry, survey)
             }
             if pipelined {
@@ -264,7 +270,7 @@ final class SourceImporter {
         }
     }
 
-    private func identify(_ r: TextRow, _ context: inout PrepareContext) throws -> Int32 {
+    private func identify(_ r: borrowing TextRow, _ context: inout PrepareContext) throws -> Int32 {
         if let p = context.lastParticipant,
            r.withField(identifierIndex, { $0.count == context.lastIdentifier.count && $0.elementsEqual(context.lastIdentifier) }) {
             return p
@@ -278,7 +284,7 @@ final class SourceImporter {
     }
 
     /// The participant's number in `readerNames` (added there when new).
-    private func identifyAnew(_ r: TextRow) throws -> Int32 {
+    private func identifyAnew(_ r: borrowing TextRow) throws -> Int32 {
         let raw = r.string(identifierIndex)
         if let id = participantIDs[raw] { return id }
         let name = try participantName(raw)
@@ -314,7 +320,7 @@ final class SourceImporter {
     /// A 64-bit hash of the row's content: the participant and the other fields, trimmed, each with its
     /// length, read 8 bytes at a time and mixed by a 128-bit multiply (as in wyhash). Two different rows
     /// share a hash with probability about 2⁻⁶⁴ per pair.
-    private func rowHash(_ r: TextRow, participant: Int32, _ context: inout PrepareContext) -> UInt64 {
+    private func rowHash(_ r: borrowing TextRow, participant: Int32, _ context: inout PrepareContext) -> UInt64 {
         if context.hashedParticipant != participant {
             var copy = readerNames[Int(participant)]
             context.participantHash = copy.withUTF8 { RowHasher.hash(UnsafeRawBufferPointer($0), seed: 0x243F_6A88_85A3_08D3) }
@@ -343,7 +349,7 @@ extension SourceImporter {
     func parse(_ r: borrowing TextRow, participant id: Int32, _ context: inout PrepareContext) throws -> Parsed {
         if let registryReader {
             var pending = try registryReader.read(r, &context.cells)
-            for (name, i) in keptColumns where !r.isBlank(i) { pending.extra.append((name, r.string(i))) }
+            for (name, i) in keptColumns where !r.isBlank(i) { pending.extras().extra.append((name, r.string(i))) }
             if let (i, values) = statusColumn {
                 let raw = r.string(i)
                 guard let meaning = values[raw] else {
@@ -351,11 +357,12 @@ extension SourceImporter {
                                      message: "the status \"\(raw)\" is not one the design declares (\(values.keys.sorted().joined(separator: ", "))); add it under status: { values: … }")
                 }
                 pending.meaning = meaning
-                if meaning == .void { pending.statusText = raw }
+                if meaning == .void { pending.extras().statusText = raw }
             }
             if let (id, replaces) = idColumns {
-                pending.recordID = r.string(id)
-                pending.replacesID = r.string(replaces)
+                let more = pending.extras()
+                more.recordID = r.string(id)
+                more.replacesID = r.string(replaces)
             }
             return .registry(pending)
         }

@@ -11,31 +11,52 @@ import TrialDesign
 /// Cells are parsed from their bytes; the text is decoded only to say what is wrong with it. One value
 /// per file and thread: it remembers the last codes mapped (a few values repeat on every row).
 public struct RowCells {
-    public let source: Source
+    /// What does not change from row to row, behind one reference: a reader's calls pass the cells
+    /// inout, and a struct holding the source itself would be copied (and its references counted) at
+    /// every call.
+    final class Schema: @unchecked Sendable {
+        let source: Source
+        let names: [String]
+        let slots: [(field: String, index: Int)]
+        let decimalMark: UInt8
+        let groupMark: UInt8?
+        let declared: [String: Set<String>]
+        let dayForm: DateFormat
+        let monthForm: DateFormat
+
+        init(source: Source, names: [String], slots: [(field: String, index: Int)], declared: [String: Set<String>]) {
+            self.source = source
+            self.names = names
+            self.slots = slots
+            decimalMark = source.dialect.decimal.first?.asciiValue ?? 0x2E
+            groupMark = source.dialect.thousands?.first?.asciiValue
+            self.declared = declared
+            dayForm = source.dialect.dateFormat.dayForm
+            monthForm = source.dialect.monthForm
+        }
+    }
+
+    let schema: Schema
+    public var source: Source { schema.source }
     /// The file's column names (the header, or `V1`, `V2`, … without one; the layout's field names for a
     /// fixed-width file).
-    public let names: [String]
+    public var names: [String] { schema.names }
     /// The column of each canonical field the file has, searched by name (a few entries: faster than
     /// hashing the name for every cell).
-    let slots: [(field: String, index: Int)]
-    let decimalMark: UInt8
-    let groupMark: UInt8?
+    var slots: [(field: String, index: Int)] { schema.slots }
+    var decimalMark: UInt8 { schema.decimalMark }
+    var groupMark: UInt8? { schema.groupMark }
     /// The canonical values of the coded fields the design declares (`vocabulary:`, else the values of
     /// `codes:`), for the kinds without a built-in vocabulary.
-    let declared: [String: Set<String>]
+    var declared: [String: Set<String>] { schema.declared }
     var codeMemo: [(field: String, raw: String, mapped: String)] = []
 
     /// Resolves `fields` against `names` through the source's `columns:` map. A required field, or one the
     /// design maps explicitly, that the file lacks throws `ImportError.missingColumn` (naming `display`).
     public init(source: Source, names: [String], fields: [SourceField], display: String) throws {
-        self.source = source
-        self.names = names
-        decimalMark = source.dialect.decimal.first?.asciiValue ?? 0x2E
-        groupMark = source.dialect.thousands?.first?.asciiValue
         var declared: [String: Set<String>] = [:]
         for (field, map) in source.codes { declared[field] = Set(map.values) }
         for (field, values) in source.vocabularies { declared[field] = Set(values) }
-        self.declared = declared
         var slots: [(field: String, index: Int)] = []
         for f in fields {
             let c = source.columns[f.name] ?? f.name
@@ -44,7 +65,7 @@ public struct RowCells {
                 throw ImportError.missingColumn(file: display, source: source.id, field: f.name, column: c, available: names)
             }
         }
-        self.slots = slots
+        schema = Schema(source: source, names: names, slots: slots, declared: declared)
     }
 
     /// The file's column for a canonical field (as the design maps it, else the field's own name).
@@ -53,11 +74,12 @@ public struct RowCells {
     /// Where the field is in the file, nil when the file does not have it.
     @inline(__always)
     public func index(of field: String) -> Int? {
-        for s in slots where s.field == field { return s.index }
+        for s in schema.slots where s.field == field { return s.index }
         return nil
     }
 
     /// The column of a field that must not be blank in this row.
+    @inline(__always)
     public func requiredIndex(_ r: borrowing TextRow, _ field: String) throws -> Int {
         guard let i = index(of: field), !r.isBlank(i) else {
             throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
@@ -66,18 +88,21 @@ public struct RowCells {
     }
 
     /// The column of a field, nil when the file has no such column or the row leaves it blank.
+    @inline(__always)
     public func optionalIndex(_ r: borrowing TextRow, _ field: String) -> Int? {
         guard let i = index(of: field), !r.isBlank(i) else { return nil }
         return i
     }
 
     /// The trimmed text of a field, nil when absent or blank.
+    @inline(__always)
     public func cell(_ r: borrowing TextRow, _ field: String) -> String? {
         guard let i = index(of: field), !r.isBlank(i) else { return nil }
         return r.string(i)
     }
 
     /// The trimmed text of a field that must not be blank.
+    @inline(__always)
     public func required(_ r: borrowing TextRow, _ field: String) throws -> String {
         guard let v = cell(r, field) else {
             throw RowFailure(reason: .missingField, column: column(for: field), message: "the required field \(field) is empty")
@@ -88,22 +113,25 @@ public struct RowCells {
     // MARK: Dates, months, amounts
 
     /// The date in column `i`, in the dialect's date form, within the plausible years.
+    @inline(__always)
     public func date(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
-        let format = source.dialect.dateFormat.dayForm
+        let format = schema.dayForm
         guard let d = r.withField(i, { CellParser.date(bytes: $0, format: format) }) else { return try date(r.string(i), field) }
         return try plausible(d, field)
     }
 
     /// The month in column `i` (its first day), in the dialect's month form, within the plausible years.
+    @inline(__always)
     public func month(_ r: borrowing TextRow, _ i: Int, _ field: String) throws -> CalendarDate {
-        let format = source.dialect.monthForm
+        let format = schema.monthForm
         guard let d = r.withField(i, { CellParser.month(bytes: $0, format: format) }) else { return try month(r.string(i), field) }
         return try plausible(d, field)
     }
 
     /// The amount in euro in column `i`, in the dialect's decimal form, at most ±1,000,000.
     public func amount(_ r: borrowing TextRow, _ i: Int, _ field: String, nonNegative: Bool) throws -> Double {
-        guard let v = r.withField(i, { CellParser.decimal(bytes: $0, mark: decimalMark, group: groupMark) }),
+        let (mark, group) = (schema.decimalMark, schema.groupMark)
+        guard let v = r.withField(i, { CellParser.decimal(bytes: $0, mark: mark, group: group) }),
               abs(v) <= Vocabulary.largestAmount, !nonNegative || v >= 0 else {
             return try amount(r.string(i), field, nonNegative: nonNegative)
         }
