@@ -89,6 +89,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
 
+    /// The last day of this date's month.
+    public var endOfMonth: CalendarDate {
+        CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
+    }
+
     /// The same day `months` later, clamped to the last day of the target month (Jan 31 + 1 month =
     /// Feb 28, or Feb 29 in a leap year), as R's `lubridate::%m+%` and Stata's month arithmetic do.
     public func adding(months: Int) -> CalendarDate {

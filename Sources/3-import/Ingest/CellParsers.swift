@@ -129,13 +129,6 @@ public enum CellParser {
     static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" && c.isASCII }
 }
 
-extension CalendarDate {
-    /// The last day of this date's month.
-    public var endOfMonth: CalendarDate {
-        CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
-    }
-}
-
 extension String {
     /// Without leading and trailing spaces and tabs.
     var trimmingSpaces: String {

@@ -126,10 +126,6 @@ struct WriteDialect {
     var fields: [FixedWidthField]
 }
 
-extension CalendarDate {
-    var lastDayOfMonth: CalendarDate { CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))! }
-}
-
 public enum SimulationError: Error, CustomStringConvertible {
     case notEncodable(file: String, encoding: String)
     case unsupportedDesign(String)

@@ -363,7 +363,7 @@ struct World {
                 // Month k ≥ 1 after assignment: the days after k−1 months up to k months; k ≤ 0: the calendar month.
                 if k >= 1 { return day(between: f.enrolled.adding(months: k - 1).adding(days: 1), f.enrolled.adding(months: k)) }
                 let m = calendarMonth(f, k)
-                return day(between: m, m.lastDayOfMonth)
+                return day(between: m, m.endOfMonth)
             }
             func decision(_ kind: String, _ k: Int) -> Decision {
                 let start = dayIn(k)
@@ -469,7 +469,7 @@ struct World {
                  source.identifierColumn: fams[l.family].insz,
                  field("amount_type"): raw(source, "amount_type", type, defaults: [:].merging(["1": "allocation", "2": "arrears", "3": "recovery", "4": "regularisation"]) { a, _ in a }),
                  field("period_start"): DialectWriter.formatDate(l.month, .compact),
-                 field("period_end"): DialectWriter.formatDate(l.month.lastDayOfMonth, .compact),
+                 field("period_end"): DialectWriter.formatDate(l.month.endOfMonth, .compact),
                  field("sign"): sign,
                  field("amount_cents"): SyntheticINSZ.pad(Int((amount * 100).rounded()), 8),
                  field("category"): l.category]
