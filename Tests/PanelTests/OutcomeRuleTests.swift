@@ -193,6 +193,33 @@ import TrialDesign
         #expect(value("ev_month0", "D") == 1)
     }
 
+    @Test func windowsPastTheExtractsLastMonthAreReported() throws {
+        // By their own dates the extracts cover: aid up to its latest decision's month (2020-07-01 → 07-31),
+        // events up to 2020-06-30 (latest 06-15), payments up to 2020-09-30, spells to their extract date.
+        let past = Self.panel.diagnostics.windowsPastData ?? []
+        let found = past.map { "\($0.target) \($0.wave ?? "-") \($0.source) \($0.extractEnds) \($0.units) \($0.latestWindowEnd)" }
+        #expect(found.sorted() == [
+            // Months 1–6 of C (to 08-28) and of E, F, G (to 09-09) end after July.
+            "aid_or m6 aid 2020-07-31 4 2020-09-09",
+            // Months 1–6 of A (to 07-30), C and E, F, G end after June; D's (to 06-14) and B's do not.
+            "ev_count m6 ev 2020-06-30 5 2020-09-09",
+            // Day 182 of A (07-31), C (08-29), E, F, G (09-08); month 0 of every family lies before.
+            "ev_day182 m6 ev 2020-06-30 5 2020-09-08",
+        ])
+        // A warning, not a missing value: D's events still count, and A's window counts what there is.
+        #expect(value("ev_count", "D") == 2 && value("ev_count", "A") == 0)
+
+        // With data_through: declared, such windows are missing instead.
+        let declared = try Design.parse(yaml: Self.yaml.replacingOccurrences(
+            of: "vocabulary: { type: [visit, call] } }", with: "vocabulary: { type: [visit, call] }, data_through: 2020-06-30 }"))
+        #expect(declared.sources.first { $0.id == "ev" }?.dataThrough == Self.day("2020-06-30"))
+        let through = try Panel.derive(design: declared, units: Self.units, records: Self.records, responses: Self.responses, exits: [],
+                                       options: PanelOptions(dataThrough: ["ev": Self.day("2020-06-30")]))
+        #expect(through.outcome("ev_count", unit: "A", wave: "m6")?.status == .beyondData)
+        #expect(through.outcome("ev_count", unit: "D", wave: "m6")?.value == 2)
+        #expect(!(through.diagnostics.windowsPastData ?? []).contains { $0.source == "ev" })
+    }
+
     @Test func filterExpressions() {
         // (kind in {one-off, deposit} and amount ≤ 700) or not kind in {one-off, deposit, card}:
         // line 11 passes the first part, line 14 the second: 2.

@@ -273,6 +273,9 @@ public struct Source: Sendable, Equatable {
     public var keptColumns: [String] = []
     /// The day the extract was made: a spell without an end was still running on it.
     public var extractDate: CalendarDate?
+    /// The last day the extract covers, when the source declares it: a registry window that ends after
+    /// it is missing (`beyond_data`) rather than counted on records that stop short of it.
+    public var dataThrough: CalendarDate?
     /// A column that says whether each record counts, is void, or corrects an earlier record.
     public var status: RecordStatus?
     /// How a correcting record finds the record it replaces.

@@ -272,6 +272,7 @@ struct DesignReader {
         let vocabularies = readVocabularies(m.mapping("vocabulary", required: false))
         let kept = m.stringList("attributes")
         let extractDate = m.has("extract_date") ? m.date("extract_date") : nil
+        let dataThrough = m.has("data_through") ? m.date("data_through") : nil
         let status = readStatus(m.mapping("status", required: false))
         let correctsBy = readCorrectsBy(m.mapping("corrects_by", required: false))
         guard let id, let kind, let file, let identifierColumn, let dialect else { return nil }
@@ -281,6 +282,7 @@ struct DesignReader {
         source.vocabularies = vocabularies
         source.keptColumns = kept
         source.extractDate = extractDate
+        source.dataThrough = dataThrough
         source.status = status
         source.correctsBy = correctsBy
         return source

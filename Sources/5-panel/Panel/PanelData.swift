@@ -145,6 +145,33 @@ public struct PanelDiagnostics: Sendable, Equatable, Codable {
     public var duplicateInterviews: Int = 0
     /// Scope exits whose participant matches no unit.
     public var unlinkedExits: Int = 0
+    /// Registry windows that end after the last month their source's extract covers (by the extract's own
+    /// dates), one entry per outcome × wave or covariate; nil when there are none. Their values count no
+    /// records after that month: a warning, not a missing value (`data_through:` on the source makes them
+    /// missing).
+    public var windowsPastData: [WindowPastData]? = nil
+}
+
+/// Windows of one outcome (at one wave) or covariate that end after the last month an extract covers.
+public struct WindowPastData: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The outcome or covariate.
+    public var target: String
+    /// The wave (nil for a covariate).
+    public var wave: String?
+    public var source: String
+    /// The last day of the last month the extract covers.
+    public var extractEnds: CalendarDate
+    /// Units whose window ends after `extractEnds`.
+    public var units: Int
+    /// The latest such window's last day.
+    public var latestWindowEnd: CalendarDate
+
+    public var description: String {
+        "\(target)\(wave.map { " at \($0)" } ?? ""): the window of \(units) \(units == 1 ? "family" : "families") ends after "
+            + "\(extractEnds), the last month the \(source) extract covers (the latest ends \(latestWindowEnd)); those "
+            + "values count no records after it. Import a later extract, or declare data_through: on source \(source) "
+            + "to make such windows missing"
+    }
 }
 
 /// The analysis data set: one row per unit × wave, wide by outcome, with attrition, CONSORT counts

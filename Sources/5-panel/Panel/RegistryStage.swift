@@ -38,6 +38,10 @@ enum RegistryStage {
                                    unitCount: units.count, diagnostics: &diagnostics)
 
         let exitOf = earliestExits(exits, index: index, unitCount: units.count, diagnostics: &diagnostics)
+        let coverage = Self.extractCoverage(design: design, sourceIndex: sourceIndex, latestStart: grouped.latestStart)
+        let targetCoverage = targets.indices.map { t in through[t] == nil ? coverage[targetSource[t]] : nil }
+        // Per target and window, the units whose window ends after the extract's last month (a warning).
+        var pastData = targets.map { [(units: Int, latest: Int)](repeating: (0, Int.min), count: $0.windows.count) }
 
         // The span of periods any window needs, per anchor, for the per-unit month boundaries.
         var span: [WindowAnchor: (low: Int, high: Int)] = [:]
@@ -122,7 +126,7 @@ enum RegistryStage {
             }
             for t in targets.indices {
                 let spans = spansOf[targetSelection[t]]
-                for slot in targets[t].windows {
+                for (ws, slot) in targets[t].windows.enumerated() {
                     let days: WindowDays
                     let (from, to) = slot.periods
                     let window = slot.window
@@ -150,6 +154,10 @@ enum RegistryStage {
                         let cell = PanelCell.missing(.beyondData, "\(targets[t].source) covers up to \(CalendarDate(dayNumber: limit))")
                         result = RuleResult(cell, companion: targets[t].rule.hasCompanion ? cell : nil)
                     } else {
+                        if let covered = targetCoverage[t], covered < lastDay {
+                            pastData[t][ws].units += 1
+                            pastData[t][ws].latest = max(pastData[t][ws].latest, lastDay)
+                        }
                         result = targetRules[t].evaluate(spans, w)
                     }
                     switch slot.slot {
@@ -163,7 +171,34 @@ enum RegistryStage {
                 }
             }
         }
+        for t in targets.indices {
+            for (ws, slot) in targets[t].windows.enumerated() where pastData[t][ws].units > 0 {
+                let target: String, wave: String?
+                switch slot.slot {
+                case let .outcome(o, wv): (target, wave) = (design.outcomes[o].id, design.waves[wv].id)
+                case let .covariate(c): (target, wave) = (design.covariates[c].id, nil)
+                }
+                diagnostics.windowsPastData = (diagnostics.windowsPastData ?? []) + [WindowPastData(
+                    target: target, wave: wave, source: targets[t].source,
+                    extractEnds: CalendarDate(dayNumber: coverage[targetSource[t]]!), units: pastData[t][ws].units,
+                    latestWindowEnd: CalendarDate(dayNumber: pastData[t][ws].latest))]
+            }
+        }
         return Cells(outcomeCells: outcomeCells, covariateCells: covariateCells, exitOf: exitOf)
+    }
+
+    /// The last day each source's extract covers, by its own dates: the end of the month of its latest
+    /// record start (a spell source's `extract_date`, when later); nil for a source without records.
+    static func extractCoverage(design: Design, sourceIndex: [String: Int], latestStart: [Int]) -> [Int?] {
+        var coverage = [Int?](repeating: nil, count: sourceIndex.count)
+        let declared = Dictionary(design.sources.map { ($0.id, $0.extractDate) }, uniquingKeysWith: { a, _ in a })
+        for (id, s) in sourceIndex {
+            var latest = latestStart[s]
+            if let d = declared[id] ?? nil { latest = max(latest, d.dayNumber) }
+            guard latest != Int.min else { continue }
+            coverage[s] = CalendarDate(dayNumber: latest).endOfMonth.dayNumber
+        }
+        return coverage
     }
 
     /// The days a record covers as the outcome reads it (`date:`): its span (start to end, an open record
@@ -324,6 +359,9 @@ struct RecordGroups {
     var source: [Int32]
     var start: [Int]
     var end: [Int]
+    /// Per source index, the latest day a record of the source starts on (linked or not): what the
+    /// extract's own dates say about the last month it covers. `Int.min` for a source without records.
+    var latestStart: [Int]
 
     /// - Parameters:
     ///   - linkIndex: unit by registry key; `unitKeys[u]` is unit u's registry key.
@@ -332,6 +370,7 @@ struct RecordGroups {
         var unitOf = [Int32](repeating: -1, count: records.count)
         var sourceOf = [Int32](repeating: -1, count: records.count)
         var counts = [Int](repeating: 0, count: unitCount + 1)
+        var latestStart = [Int](repeating: Int.min, count: sourceIndex.count)
         // The last source looked up: records come in runs of one source, and comparing two equal short
         // strings is cheaper than hashing one.
         var lastSource: String? = nil, lastIndex: Int? = nil
@@ -348,6 +387,7 @@ struct RecordGroups {
                 lastIndex = s
             }
             guard let s else { diagnostics.unusedRecords += 1; continue }
+            latestStart[s] = max(latestStart[s], records[r].startDay)
             // Likewise the last participant: an extract usually lists a person's records together, and
             // often in the order of the units (then the next unit's key is tried before hashing).
             let unit: Int?
@@ -372,6 +412,7 @@ struct RecordGroups {
             counts[u + 1] += 1
         }
         for u in 0..<unitCount { counts[u + 1] += counts[u] }
+        self.latestStart = latestStart
         offsets = counts
         let n = counts[unitCount]
         record = [Int32](repeating: 0, count: n)

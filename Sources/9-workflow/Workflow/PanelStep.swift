@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Panel
 import TrialDesign
@@ -18,7 +19,7 @@ public enum PanelStep {
     }
 
     public static func run(_ file: DesignFile, store: TrialStore, importOptions: ImportStep.Options = .init(),
-                           progress: (String) -> Void) throws -> Outcome {
+                           progress: (String) -> Void, warning: (String) -> Void) throws -> Outcome {
         let design = file.design
         var imports: [ImportOutcome] = []
         var notes: [String] = []
@@ -36,12 +37,20 @@ public enum PanelStep {
         let panel: PanelData
         do {
             panel = try Panel.derive(design: design, units: inputs.units, records: inputs.records, responses: inputs.responses,
-                                     exits: inputs.exits, options: PanelOptions(screening: inputs.screening))
+                                     exits: inputs.exits, options: PanelOptions(dataThrough: dataThrough(design), screening: inputs.screening))
         } catch let error as PanelError {
             throw WorkflowError.panel("\(error)")
         }
+        for w in panel.diagnostics.windowsPastData ?? [] { warning(w.description) }
         progress("panel: \(panel.rows.count) rows (\(inputs.units.count) families × \(design.waves.count) waves), \(panel.outcomeIDs.count) outcomes")
         return Outcome(panel: panel, inputs: inputs, imports: imports)
+    }
+
+    /// The sources that declare `data_through:`, with that day.
+    static func dataThrough(_ design: Design) -> [String: CalendarDate] {
+        var out: [String: CalendarDate] = [:]
+        for s in design.sources { if let d = s.dataThrough { out[s.id] = d } }
+        return out
     }
 
     /// Writes the panel's files into `out/panel/`.

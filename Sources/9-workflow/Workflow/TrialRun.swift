@@ -96,7 +96,7 @@ public enum TrialRun {
         // 4–6. Import, panel, estimate, report.
         var importOptions = options.importOptions
         importOptions.fingerprints.merge(fingerprints) { given, _ in given }
-        let panel = try PanelStep.run(file, store: store, importOptions: importOptions, progress: step)
+        let panel = try PanelStep.run(file, store: store, importOptions: importOptions, progress: step, warning: messages.warning)
         // Every row accounted: rejected and set-aside rows by source, the rejected ones in files of their own.
         let rejectsFolder = (folder as NSString).appendingPathComponent(Self.rejectsFolder)
         for account in try ImportAccounting.accounts(store: store, writingRejectsTo: rejectsFolder) { account.lines().forEach(step) }

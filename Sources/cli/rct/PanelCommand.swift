@@ -22,7 +22,8 @@ struct PanelCommand: ParsableCommand {
         try reportingFailures {
             let file = try trial.loadDesign("panel")
             let store = try TrialStoreAccess.open(file, store: trial.store)
-            let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: { printError($0) })
+            let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: { printError($0) },
+                                         warning: { printError("warning: \($0)") })
             let folder = out ?? file.defaultOutput
             let urls = try PanelStep.write(step.panel, design: file.design, out: folder)
             print("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder)) (\(urls.map(\.lastPathComponent).joined(separator: ", ")))")

@@ -22,7 +22,8 @@ struct Report: ParsableCommand {
             let file = try trial.loadDesign("report")
             let store = try TrialStoreAccess.open(file, store: trial.store)
             let progress: (String) -> Void = { printError($0) }
-            let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: progress)
+            let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: progress,
+                                         warning: { printError("warning: \($0)") })
             let folder = out ?? file.defaultOutput
             let result = try ReportStep.run(file, panel: step.panel, inputs: step.inputs, out: folder, software: RCT.program,
                                             progress: progress)

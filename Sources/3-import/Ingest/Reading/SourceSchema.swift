@@ -142,6 +142,7 @@ public enum SourceSchema {
                 + "extract's date, e.g. extract_date: 2020-06-30"))
         }
         if s.extractDate != nil && s.kind != .spells { noEffect("extract_date", "only spells run to the extract date") }
+        if s.dataThrough != nil && !isRegistry { noEffect("data_through", "only registry windows end where an extract ends") }
         if let status = s.status {
             if !isRegistry { noEffect("status", "only registry records are voided or corrected by a status") }
             let corrects = status.values.filter { $0.value == .corrects }.map(\.key).sorted()
