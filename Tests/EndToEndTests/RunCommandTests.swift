@@ -285,4 +285,37 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("r/\(file)").path), "r/\(file)")
         }
     }
+
+    /// `rct explain` on one family of the shared run: the window worked out by hand (assigned 2017-11-28,
+    /// months 1–6 = 2017-11-28 … 2018-05-27), each record with its fate, the row superseded at import, and
+    /// the value of the panel's cell.
+    @Test func explainShowsHowOneCellWasMade() throws {
+        let (root, first, _) = Self.shared
+        #expect(first.status == 0)
+        let result = try RCTBinary.run(["explain", "designs/mission-kortrijk.yaml", "F0013", "supplementary_aid", "--wave", "m6"],
+                                       currentDirectory: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let out = result.stdout
+        #expect(out.contains("family F0013: control, assigned 2017-11-28"))
+        #expect(out.contains("window: months 1–6 after assignment = 2017-11-28 to 2018-05-27"))
+        #expect(out.contains("kind=medical_card  → dropped by the filter"))
+        #expect(out.contains("kind=supplementary_one_off  → does not count: outside the window"))
+        #expect(out.contains("line 60  set aside at import (superseded): replaced by line 62"))
+        #expect(out.contains("value: 0 (observed)"))
+        // The same value as the panel's cell.
+        let long = try Self.csv(root.appendingPathComponent("out/panel/panel_long.csv"))
+        let cell = long.first { $0["family_id"] == "F0013" && $0["wave"] == "m6" && $0["outcome"] == "supplementary_aid" }
+        #expect(cell?["value"] == "0" && cell?["status"] == "observed")
+        // No national number in any form: no run of nine or more digits.
+        #expect(out.range(of: "[0-9]{9,}", options: .regularExpression) == nil)
+
+        let survey = try RCTBinary.run(["explain", "designs/mission-kortrijk.yaml", "F0013", "services_fit", "--wave", "m6"],
+                                       currentDirectory: root)
+        #expect(survey.status == 0 && survey.stdout.contains("interview: interviewed on 2018-06-17"))
+        #expect(survey.stdout.contains("answer services_fit = 2") && survey.stdout.contains("value: 2 (observed)"))
+
+        let unknown = try RCTBinary.run(["explain", "designs/mission-kortrijk.yaml", "F9999", "supplementary_aid", "--wave", "m6"],
+                                        currentDirectory: root)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no assigned family \"F9999\""))
+    }
 }

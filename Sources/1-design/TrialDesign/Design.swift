@@ -352,21 +352,70 @@ public struct TakeUp: Sendable, Equatable {
     public var column: String
 }
 
-/// The design's `analysis` section. The estimator and the variance are `Estimation`'s own types, so a
-/// design names exactly the estimators and variances `rct estimate` offers.
-public struct AnalysisPlan: Sendable, Equatable {
+/// One way of estimating the effects: the estimator, its variance, whether strata are absorbed and the
+/// adjustment covariates. The design's `analysis` section states the primary specification (id
+/// `primary`) and may name sensitivity specifications beside it (`analysis.sensitivity`), each taking
+/// what it does not state from the primary. The estimator and the variance are `Estimation`'s own
+/// types, so a design names exactly the estimators and variances `rct estimate` offers.
+public struct AnalysisSpecification: Sendable, Equatable {
+    public static let primaryID = "primary"
+    public var id: String
+    public var label: String
     public var estimator: EstimationSpec.Estimator
     public var variance: VarianceType
-    public var level: Double
     /// Strata as absorbed fixed effects.
     public var fixedEffects: Bool
+    public var covariates: [String]
+
+    public init(id: String, label: String, estimator: EstimationSpec.Estimator, variance: VarianceType,
+                fixedEffects: Bool, covariates: [String]) {
+        self.id = id
+        self.label = label
+        self.estimator = estimator
+        self.variance = variance
+        self.fixedEffects = fixedEffects
+        self.covariates = covariates
+    }
+}
+
+/// The design's `analysis` section: the primary specification, the sensitivity specifications, and
+/// what every specification shares (level, take-up, randomization inference).
+public struct AnalysisPlan: Sendable, Equatable {
+    /// The pre-specified analysis that the report's effect tables show.
+    public var primary: AnalysisSpecification
+    /// Further specifications, estimated beside the primary and shown in the report's sensitivity table.
+    public var sensitivity: [AnalysisSpecification] = []
+    public var level: Double
     /// Whether the design says `strata_fixed_effects` itself (the default is true, and means nothing
     /// without strata; asked for explicitly without strata, it is refused).
     public var fixedEffectsGiven: Bool = false
-    public var covariates: [String]
     public var takeUp: TakeUp?
     public var permutations: Int
     public var seed: UInt64
+
+    public init(primary: AnalysisSpecification, sensitivity: [AnalysisSpecification] = [], level: Double,
+                takeUp: TakeUp? = nil, permutations: Int, seed: UInt64) {
+        self.primary = primary
+        self.sensitivity = sensitivity
+        self.level = level
+        self.takeUp = takeUp
+        self.permutations = permutations
+        self.seed = seed
+    }
+
+    /// The primary specification, then the sensitivity specifications, in the design's order.
+    public var specifications: [AnalysisSpecification] { [primary] + sensitivity }
+
+    /// The specification with this id (`primary` for the primary), if the design names it.
+    public func specification(named id: String) -> AnalysisSpecification? {
+        specifications.first { $0.id == id }
+    }
+
+    // The primary specification's choices, by their design keys.
+    public var estimator: EstimationSpec.Estimator { get { primary.estimator } set { primary.estimator = newValue } }
+    public var variance: VarianceType { get { primary.variance } set { primary.variance = newValue } }
+    public var fixedEffects: Bool { get { primary.fixedEffects } set { primary.fixedEffects = newValue } }
+    public var covariates: [String] { get { primary.covariates } set { primary.covariates = newValue } }
 }
 
 public struct Publication: Sendable, Equatable {

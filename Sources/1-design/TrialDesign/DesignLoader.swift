@@ -575,22 +575,44 @@ struct DesignReader {
     }
 
     private func readAnalysis(_ reader: MappingReader?) -> AnalysisPlan {
-        var a = AnalysisPlan(estimator: .lin, variance: .hc2, level: 0.95, fixedEffects: true, covariates: [],
-                         takeUp: nil, permutations: 10_000, seed: 1)
+        var a = AnalysisPlan(primary: AnalysisSpecification(id: AnalysisSpecification.primaryID, label: "Primary analysis",
+                                                            estimator: .lin, variance: .hc2, fixedEffects: true, covariates: []),
+                             level: 0.95, permutations: 10_000, seed: 1)
         guard var m = reader else { return a }
         defer { m.finish() }
-        a.estimator = m.choice("estimator", EstimationSpec.Estimator.self, default: .lin) ?? .lin
-        a.variance = m.choice("variance", VarianceType.self, default: .hc2) ?? .hc2
+        a.primary = readSpecification(&m, inheriting: a.primary)
         a.level = m.double("level", default: 0.95, range: 0.5...0.999) ?? 0.95
         a.fixedEffectsGiven = m.has("strata_fixed_effects")
-        a.fixedEffects = m.bool("strata_fixed_effects", default: true)
-        a.covariates = m.stringList("covariates")
         if var t = m.mapping("take_up", required: false) {
             if let column = t.string("column") { a.takeUp = TakeUp(column: column) }
             t.finish()
         }
         a.permutations = m.int("permutations", default: 10_000, range: 0...10_000_000) ?? 10_000
         a.seed = UInt64(m.int("seed", default: 1, range: 0...Int(UInt32.max)) ?? 1)
+        let primary = a.primary
+        a.sensitivity = m.list("sensitivity", required: false) { s -> AnalysisSpecification? in
+            let id = s.string("id"), label = s.optionalString("label")
+            var spec = readSpecification(&s, inheriting: primary)
+            guard let id else { return nil }
+            spec.id = id
+            spec.label = label ?? id
+            if spec == AnalysisSpecification(id: id, label: spec.label, estimator: primary.estimator, variance: primary.variance,
+                                             fixedEffects: primary.fixedEffects, covariates: primary.covariates) {
+                log.add(s.node, s.path, "the sensitivity analysis \"\(id)\" states nothing that differs from the primary analysis; "
+                        + "give it an estimator, variance, covariates or strata_fixed_effects of its own, or remove it")
+            }
+            return spec
+        }
         return a
+    }
+
+    /// The keys of one specification; what is not stated is `base`'s.
+    private func readSpecification(_ m: inout MappingReader, inheriting base: AnalysisSpecification) -> AnalysisSpecification {
+        var spec = base
+        spec.estimator = m.choice("estimator", EstimationSpec.Estimator.self, default: base.estimator) ?? base.estimator
+        spec.variance = m.choice("variance", VarianceType.self, default: base.variance) ?? base.variance
+        spec.fixedEffects = m.bool("strata_fixed_effects", default: base.fixedEffects)
+        if m.has("covariates") { spec.covariates = m.stringList("covariates") }
+        return spec
     }
 }

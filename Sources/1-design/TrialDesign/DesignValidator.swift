@@ -199,6 +199,21 @@ struct DesignValidator {
         if d.analysis.estimator == .iv && d.analysis.takeUp == nil {
             issue("analysis.take_up", "estimator iv needs take_up (the column that says whether the intervention was received)")
         }
+        checkUnique(d.analysis.sensitivity.map(\.id), "analysis.sensitivity", "sensitivity analysis")
+        for (i, s) in d.analysis.sensitivity.enumerated() {
+            let path = "analysis.sensitivity[\(i)]"
+            if s.id == AnalysisSpecification.primaryID {
+                issue("\(path).id", "\"\(s.id)\" names the primary analysis (the keys of analysis: itself); choose another id")
+            }
+            for c in s.covariates where !covariateIDs.contains(c) { issue("\(path).covariates", oneOf(c, covariateIDs)) }
+            if s.fixedEffects && !d.analysis.primary.fixedEffects && d.strata.isEmpty {
+                issue("\(path).strata_fixed_effects", "the design declares no strata to absorb; declare strata:, or remove strata_fixed_effects")
+            }
+            if s.estimator == .iv {
+                issue("\(path).estimator", "the effect of treatment received (iv) is estimated beside every specification when analysis.take_up "
+                      + "is declared; choose lin, ols or dim")
+            }
+        }
         for (i, s) in d.sources.enumerated() where s.kind == .takeUp {
             if d.analysis.takeUp == nil {
                 issue("sources[\(i)].kind", "a take_up source fills the column named by analysis.take_up; declare analysis.take_up: { column: NAME }")

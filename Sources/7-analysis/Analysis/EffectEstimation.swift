@@ -10,10 +10,13 @@ struct EffectEstimation {
     var warnings: [String]
     var deviations: [String]
 
-    /// Whether strata are absorbed: `analysis.strata_fixed_effects` and the design has strata.
-    static func usesStrata(_ design: Design) -> Bool { design.analysis.fixedEffects && !design.strata.isEmpty }
+    /// Whether strata are absorbed: `analysis.strata_fixed_effects` (of `spec`, the primary by default)
+    /// and the design has strata.
+    static func usesStrata(_ design: Design, _ spec: AnalysisSpecification? = nil) -> Bool {
+        (spec ?? design.analysis.primary).fixedEffects && !design.strata.isEmpty
+    }
 
-    /// The ITT specification of one outcome, from the design:
+    /// The ITT specification of one outcome, from the design's specification `spec` (the primary by default):
     /// - `analysis.estimator`: `lin` → Lin (2013) with the covariates centred and interacted (estimatr
     ///   `lm_lin`); `ols` → OLS on arm + covariates (`lm_robust`); `dim` → difference in means with the
     ///   strata as blocks (`difference_in_means(blocks = stratum)`), no covariates; `iv` → the ITT is
@@ -27,17 +30,18 @@ struct EffectEstimation {
     /// Command line equivalent (on the wave's rows of panel_wide.csv):
     /// `rct estimate --estimator lin --outcome Y --treatment arm --control control --covariates a,b
     /// --fixed-effects stratum --se hc2 --level 0.95` (`--blocks stratum` and no `--se` for `dim`).
-    static func ittSpec(design: Design, outcome: String, arms: ArmPair) -> EstimationSpec {
-        let strata = usesStrata(design)
+    static func ittSpec(design: Design, spec: AnalysisSpecification? = nil, outcome: String, arms: ArmPair) -> EstimationSpec {
+        let spec = spec ?? design.analysis.primary
+        let strata = usesStrata(design, spec)
         // The effect of assignment of an iv design is its OLS (the 2SLS fit is the effect of treatment received).
-        let estimator = design.analysis.estimator == .iv ? .ols : design.analysis.estimator
+        let estimator = spec.estimator == .iv ? .ols : spec.estimator
         if estimator.takesBlocks {
             return EstimationSpec(estimator: estimator, outcomes: [outcome], treatment: "arm", control: arms.control,
                                   blocks: strata ? "stratum" : nil, level: design.analysis.level)
         }
         return EstimationSpec(estimator: estimator, outcomes: [outcome], treatment: "arm", control: arms.control,
-                              covariates: design.analysis.covariates, fixedEffects: strata ? "stratum" : nil,
-                              variance: design.analysis.variance, level: design.analysis.level)
+                              covariates: spec.covariates, fixedEffects: strata ? "stratum" : nil,
+                              variance: spec.variance, level: design.analysis.level)
     }
 
     /// The effect of treatment received (`analysis.take_up`): 2SLS of the outcome on `take_up`
@@ -57,7 +61,6 @@ struct EffectEstimation {
         if design.analysis.estimator.takesBlocks && design.analysis.variance != .hc2 {
             result.warnings.append(EstimationNote.varianceIgnoredByDim(design.analysis.variance).describe(.design))
         }
-        let ittTerm = "arm=\(arms.intervention)"
         let hasTakeUp = design.analysis.takeUp != nil
         var takeUpUnknown = false
         for outcome in design.outcomes {
@@ -66,19 +69,10 @@ struct EffectEstimation {
                 let values = w.outcomes[outcome.id] ?? []
                 let control = summary(values, treated: w.treated, arm: false, binary: outcome.type == .binary)
                 let intervention = summary(values, treated: w.treated, arm: true, binary: outcome.type == .binary)
-                let itt: EstimateRow
-                do {
-                    let fit = try Estimation.estimate(ittSpec(design: design, outcome: outcome.id, arms: arms), data: w.data)
-                    result.warnings += fit.notes.map { "\(outcome.id), \(w.wave): \($0.describe(.design))" }
-                    guard let row = fit.row(term: ittTerm) else {
-                        result.warnings.append("\(outcome.id), \(w.wave): no \(ittTerm) term in the fit; not reported")
-                        continue
-                    }
-                    itt = row
-                } catch let error as EstimationError {
-                    result.deviations.append("\(outcome.label) at \(w.wave): not estimable (\(error.describe(.design))).")
-                    continue
-                }
+                let fit = ittFit(design: design, spec: design.analysis.primary, outcome: outcome, wave: w, arms: arms)
+                result.warnings += fit.warnings
+                if let failure = fit.failure { result.deviations.append(failure) }
+                guard let itt = fit.row else { continue }
                 var effect = WaveEffect(wave: w.wave, control: control, intervention: intervention, itt: term(itt))
                 if hasTakeUp {
                     if w.takeUp.allSatisfy({ $0 == nil }) {
@@ -104,6 +98,24 @@ struct EffectEstimation {
                 + "the effect of treatment received is not reported. Declare a take_up source or a cohort column.")
         }
         return result
+    }
+
+    /// The ITT fit of one outcome at one wave under `spec`: the treatment term (nil when not reported),
+    /// the estimator's notes, and why it could not be estimated (a sentence for the report's deviations).
+    static func ittFit(design: Design, spec: AnalysisSpecification, outcome: Outcome, wave w: WaveData,
+                       arms: ArmPair) -> (row: EstimateRow?, warnings: [String], failure: String?) {
+        let term = "arm=\(arms.intervention)"
+        do {
+            let fit = try Estimation.estimate(ittSpec(design: design, spec: spec, outcome: outcome.id, arms: arms), data: w.data)
+            var warnings = fit.notes.map { "\(outcome.id), \(w.wave): \($0.describe(.design))" }
+            let row = fit.row(term: term)
+            if row == nil { warnings.append("\(outcome.id), \(w.wave): no \(term) term in the fit; not reported") }
+            return (row, warnings, nil)
+        } catch let error as EstimationError {
+            return (nil, [], "\(outcome.label) at \(w.wave): not estimable (\(error.describe(.design))).")
+        } catch {
+            return (nil, [], "\(outcome.label) at \(w.wave): not estimable (\(error)).")
+        }
     }
 
     /// n, mean, SD (n − 1; 0 below two values) and, for binary outcomes, the number of units with value 1.

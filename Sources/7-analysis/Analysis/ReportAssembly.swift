@@ -45,9 +45,22 @@ enum ReportAssembly {
             out.append("Subgroups (primary outcomes): " + design.subgroups.map(\.label).joined(separator: "; ")
                 + ": the effect within each level and the p-value of the arm × subgroup interaction (OLS, strata absorbed).")
         }
+        for spec in a.sensitivity { out.append("Sensitivity analysis “\(spec.label)”: " + sentence(spec, design: design)) }
         let primary = design.outcomes.filter(\.primary).map(\.label)
         if !primary.isEmpty { out.append("Primary outcomes: " + primary.joined(separator: "; ") + ".") }
         return out
+    }
+
+    /// What a sensitivity specification does, in one sentence.
+    static func sentence(_ spec: AnalysisSpecification, design: Design) -> String {
+        var parts = [spec.estimator.reportDescription]
+        if !spec.estimator.takesBlocks { parts.append("\(spec.variance.rawValue.uppercased()) standard errors") }
+        if EffectEstimation.usesStrata(design, spec) { parts.append(spec.estimator.takesBlocks ? "strata as blocks" : "strata absorbed") }
+        if !spec.estimator.takesBlocks {
+            parts.append(spec.covariates.isEmpty ? "no covariates"
+                : "adjusted for " + spec.covariates.map { id in design.covariates.first { $0.id == id }?.label ?? id }.joined(separator: "; "))
+        }
+        return parts.joined(separator: ", ") + "."
     }
 
     /// The CONSORT flow from the panel's counts (screening from the trial store when the panel had it).

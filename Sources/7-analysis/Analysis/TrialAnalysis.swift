@@ -44,6 +44,7 @@ public struct AnalysisResult: Sendable {
 /// | re-drawn assignments within strata | `strata` | `RandomizationPValues` |
 /// | adjusted p / q per family | `families[].correction` | `FamilyAdjustment` |
 /// | subgroup effects and interaction tests (primary outcomes) | `subgroups` | `Subgroups` |
+/// | the sensitivity table (further estimators, variances, covariates) | `analysis.sensitivity` | `SpecificationEstimates` |
 /// | suppression of small cells | `publication.small_cell_threshold` | `Reporting.SmallCellPolicy` |
 ///
 /// Two-arm comparisons: the control arm (`control: true`) against the first other arm. A design with
@@ -84,6 +85,17 @@ public enum TrialAnalysis {
         let subgroups = Subgroups.rows(design: design, waves: waves, arms: arms)
         estimation.warnings += subgroups.notes
 
+        if !design.analysis.sensitivity.isEmpty {
+            progress("sensitivity analyses: \(design.analysis.sensitivity.map(\.id).joined(separator: ", "))")
+        }
+        let sensitivity = design.analysis.sensitivity.map {
+            SpecificationEstimates.run(design: design, waves: waves, arms: arms, specification: $0)
+        }
+        for run in sensitivity {
+            estimation.warnings += run.warnings.map { "sensitivity \(run.specification.id): \($0)" }
+            estimation.warnings += run.unestimable.map { "sensitivity \(run.specification.id): \($0)" }
+        }
+
         var seeds = provenance.seeds
         seeds.append("randomisation: \(design.randomisation.method.rawValue), generator mt19937, seed \(design.randomisation.seed)")
         if permutations > 0 {
@@ -99,7 +111,9 @@ public enum TrialAnalysis {
             consort: ReportAssembly.consort(design: design, panel: panel),
             balance: try ReportAssembly.balance(design: design, waves: waves, arms: arms),
             attrition: ReportAssembly.attrition(design: design, panel: panel, waves: waves, arms: arms),
-            effects: table, subgroups: subgroups.rows, provenance: prov, policy: policy)
+            effects: table, subgroups: subgroups.rows,
+            sensitivity: SpecificationEstimates.table(design: design, primary: table, sensitivity: sensitivity),
+            provenance: prov, policy: policy)
         return AnalysisResult(content: content, warnings: estimation.warnings)
     }
 }

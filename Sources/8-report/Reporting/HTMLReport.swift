@@ -45,6 +45,9 @@ public enum HTMLReport {
             }
             body += "</tbody></table>\n</section>\n"
         }
+        if let sensitivity = r.sensitivity {
+            body += "<section>\n<h2>\(r.subgroups.isEmpty ? 7 : 8). Sensitivity analyses</h2>\n" + SensitivityTableWriter.html(sensitivity) + "</section>\n"
+        }
         let prov = r.provenance
         body += "<section class=\"provenance\">\n<h2>Reproducibility</h2>\n<ul>"
         body += "<li>Software: \(escapeHTML(prov.software))</li>"

@@ -148,12 +148,14 @@ public struct ReportContent: Sendable, Equatable {
     public var attrition: [AttritionRow]
     public var effects: EffectTable
     public var subgroups: [SubgroupRow]
+    /// The effects under the design's sensitivity specifications (nil when it names none).
+    public var sensitivity: SensitivityTable?
     public var provenance: Provenance
     public var policy: SmallCellPolicy
 
     public init(title: String, registration: String?, prespecified: [String], deviations: [String], consort: ConsortFlow?,
                 balance: BalanceTable?, attrition: [AttritionRow], effects: EffectTable, subgroups: [SubgroupRow],
-                provenance: Provenance, policy: SmallCellPolicy) {
+                sensitivity: SensitivityTable? = nil, provenance: Provenance, policy: SmallCellPolicy) {
         self.title = title
         self.registration = registration
         self.prespecified = prespecified
@@ -163,6 +165,7 @@ public struct ReportContent: Sendable, Equatable {
         self.attrition = attrition
         self.effects = effects
         self.subgroups = subgroups
+        self.sensitivity = sensitivity
         self.provenance = provenance
         self.policy = policy
     }

@@ -7,7 +7,8 @@ import TrialDesign
 /// The report step shared by `rct report` and `rct run`: estimates the design's pre-specified analysis
 /// on the panel (`TrialAnalysis`) and writes the published files, small cells suppressed per the design.
 public enum ReportStep {
-    /// The published files written into the output folder.
+    /// The published files written into the output folder (and `sensitivity.csv`, the sensitivity
+    /// table's tidy rows, when the design names sensitivity analyses).
     public static let files = ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg"]
 
     /// Estimates and writes the published outputs into `out`. `software` names the program in the
@@ -35,6 +36,10 @@ public enum ReportStep {
             ("forest.svg", ForestPlot.svg(content.effects, policy: policy)),
         ]
         if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, policy: policy))) }
+        if let sensitivity = content.sensitivity {
+            files[1].1 += SensitivityTableWriter.markdown(sensitivity)
+            files.append(("sensitivity.csv", SensitivityTableWriter.csv(sensitivity)))
+        }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for (name, text) in files {
             try OutputFile.write(text, to: (out as NSString).appendingPathComponent(name))

@@ -51,6 +51,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     // rct explain.
     case unknownFamily(family: String, store: String)
 
+    // rct estimate DESIGN --analysis NAME.
+    case unknownAnalysis(name: String, design: String, declared: [String])
+
     // Steps below, worded with the step's name.
     case panel(String)
     case report(String)
@@ -134,6 +137,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "no assigned family has a column \"\(column)\"; the columns are: " + available.joined(separator: ", ")
         case let .unknownFamily(family, store):
             return "\(store): no assigned family \"\(family)\"; give its study code (as in the panel's first column)"
+        case let .unknownAnalysis(name, design, declared):
+            return "\(design): no analysis \"\(name)\"; the design's analyses are " + declared.joined(separator: ", ")
+                + " (primary is the analysis: section itself, the others its sensitivity: list)"
         case let .panel(message):
             return "panel: \(message)"
         case let .report(message):

@@ -1,7 +1,10 @@
+import Analysis
 import ArgumentParser
 import Estimation
 import Foundation
 import Tabular
+import TrialDesign
+import Workflow
 
 /// `--estimator` parses `Estimation`'s own estimator type; help lists its cases.
 extension EstimationSpec.Estimator: ExpressibleByArgument {}
@@ -9,8 +12,12 @@ extension EstimationSpec.Estimator: ExpressibleByArgument {}
 /// `rct estimate`: effect estimates from a CSV file with the estimators of the `Estimation` module.
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Estimate treatment effects (\(EstimationSpec.Estimator.allCases.map(\.title).joined(separator: ", "))) from a CSV file.",
+        abstract: "Estimate treatment effects (\(EstimationSpec.Estimator.allCases.map(\.title).joined(separator: ", "))) from a CSV file or a trial's panel.",
         discussion: """
+        With a design (rct estimate DESIGN [--analysis NAME]): derives the trial's panel as rct panel does and \
+        estimates the effect of assignment on every outcome at every wave under the design's primary analysis, \
+        or under the sensitivity analysis NAME (analysis.sensitivity); one row per outcome × wave.
+
         Reads --data (comma-separated, header line, empty cell = missing) and estimates the effect of \
         --treatment on every --outcome, each with listwise deletion over the columns it uses. Terms: \
         (Intercept); a 0/1 or numeric treatment under its column name; a categorical treatment as \
@@ -25,11 +32,16 @@ struct Estimate: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
+    @OptionGroup var trial: TrialOptions
+
+    @Option(help: "With a design: the analysis to estimate, primary (the default) or a sensitivity analysis's id.")
+    var analysis: String?
+
     @Option(help: "The CSV file (comma-separated, header line).")
-    var data: String
+    var data: String?
 
     @Option(help: "Outcome column(s), separated by commas.")
-    var outcome: String
+    var outcome: String?
 
     @Option(help: "Treatment (assignment) column.")
     var treatment: String?
@@ -71,6 +83,15 @@ struct Estimate: ParsableCommand {
     var format: Format = .table
 
     func validate() throws {
+        if trial.designPath != nil || analysis != nil {
+            guard data == nil && outcome == nil else {
+                throw ValidationError("Give either a design (rct estimate DESIGN [--analysis NAME]) or --data with --outcome, not both")
+            }
+            guard trial.designPath != nil else { throw ValidationError("--analysis names an analysis of a design: rct estimate DESIGN --analysis NAME") }
+            return
+        }
+        guard data != nil else { throw ValidationError("Give a design (rct estimate DESIGN) or a CSV file with --data FILE --outcome COLUMN") }
+        guard outcome != nil else { throw ValidationError("Missing expected argument '--outcome <outcome>'") }
         if let se, VarianceType(name: se) == nil {
             throw ValidationError("--se \"\(se)\" is not a variance estimator; choose one of \(VarianceType.names.joined(separator: ", "))")
         }
@@ -85,6 +106,8 @@ struct Estimate: ParsableCommand {
     }
 
     func run() throws {
+        if trial.designPath != nil { return try runDesign() }
+        let data = self.data!, outcome = self.outcome!
         let table: Table
         do {
             guard FileManager.default.isReadableFile(atPath: data) else {
@@ -130,6 +153,40 @@ struct Estimate: ParsableCommand {
     }
 }
 
+extension Estimate {
+    /// `rct estimate DESIGN [--analysis NAME]`: every outcome × wave of the trial's panel under one of the
+    /// design's specifications.
+    func runDesign() throws {
+        try reportingFailures {
+            let file = try trial.loadDesign("estimate")
+            let name = analysis ?? AnalysisSpecification.primaryID
+            guard let spec = file.design.analysis.specification(named: name) else {
+                let names = file.design.analysis.specifications.map(\.id)
+                throw WorkflowError.unknownAnalysis(name: name, design: file.path, declared: names)
+            }
+            let store = try TrialStoreAccess.open(file, store: trial.store)
+            let step = try PanelStep.run(file, store: store, progress: { printError($0) }, warning: { printError("warning: \($0)") })
+            let estimates: SpecificationEstimates
+            do {
+                estimates = try SpecificationEstimates.run(design: file.design, panel: step.panel, specification: spec)
+            } catch let error as AnalysisError {
+                throw WorkflowError.report(error.description)
+            }
+            let result = EstimationResult(rows: estimates.rows.map(\.estimate), notes: [])
+            let waves = estimates.rows.map(\.wave)
+            switch format {
+            case .table: print(EstimateOutput.table(result, waves: waves), terminator: "")
+            case .csv: print(EstimateOutput.csv(result, waves: waves), terminator: "")
+            case .json:
+                print(try EstimateOutput.json(result, includeFirstStage: false, waves: waves,
+                                              warnings: estimates.warnings + estimates.unestimable))
+                return
+            }
+            for w in estimates.warnings + estimates.unestimable { printError("warning: \(w)") }
+        }
+    }
+}
+
 /// The three renderings of an `EstimationResult`.
 enum EstimateOutput {
     static let columns = ["outcome", "term", "estimate", "std_error", "statistic", "df", "p_value",
@@ -142,15 +199,21 @@ enum EstimateOutput {
     /// Shortest text that reads back to the same double; NaN as `NA`.
     static func exact(_ x: Double) -> String { x.isNaN ? "NA" : "\(x)" }
 
-    static func csv(_ result: EstimationResult) -> String {
-        CSVWriter.comma.text([columns] + result.rows.map { r in [r.outcome, r.term] + numbers(r).map(exact) + [String(r.nObs)] })
+    /// `waves` (one per row) adds a `wave` column after `outcome`: the rows of a design's panel.
+    static func csv(_ result: EstimationResult, waves: [String]? = nil) -> String {
+        let header = waves == nil ? columns : [columns[0], "wave"] + columns.dropFirst()
+        return CSVWriter.comma.text([header] + result.rows.enumerated().map { i, r in
+            [r.outcome] + (waves.map { [$0[i]] } ?? []) + [r.term] + numbers(r).map(exact) + [String(r.nObs)]
+        })
     }
 
     /// The JSON document: `estimates` (the tidy rows), `warnings` (the notes, in the command line's words)
     /// and, for `iv`, `first_stage`.
     struct Document: Encodable {
         struct Row: Encodable {
-            var outcome, term: String
+            var outcome: String
+            var wave: String?
+            var term: String
             @JSONNumber var estimate: Double?
             @JSONNumber var stdError: Double?
             @JSONNumber var statistic: Double?
@@ -174,13 +237,13 @@ enum EstimateOutput {
         var firstStage: [Stage]?
     }
 
-    static func json(_ result: EstimationResult, includeFirstStage: Bool) throws -> String {
+    static func json(_ result: EstimationResult, includeFirstStage: Bool, waves: [String]? = nil, warnings: [String]? = nil) throws -> String {
         try JSONOutput.text(Document(
-            estimates: result.rows.map { r in
-                Document.Row(outcome: r.outcome, term: r.term, estimate: r.estimate, stdError: r.stdError, statistic: r.statistic,
+            estimates: result.rows.enumerated().map { i, r in
+                Document.Row(outcome: r.outcome, wave: waves?[i], term: r.term, estimate: r.estimate, stdError: r.stdError, statistic: r.statistic,
                              df: r.df, pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs)
             },
-            warnings: result.notes.map { $0.describe(.commandLine) },
+            warnings: warnings ?? result.notes.map { $0.describe(.commandLine) },
             firstStage: includeFirstStage ? result.firstStages.map { f in
                 Document.Stage(outcome: f.outcome, endogenous: f.endogenous, fStatistic: f.fStatistic, numeratorDF: f.numeratorDF,
                                denominatorDF: f.denominatorDF, pValue: f.pValue)
@@ -193,15 +256,19 @@ enum EstimateOutput {
         "first stage of \"\(f.endogenous)\" (outcome \"\(f.outcome)\"): F = \(short(f.fStatistic)) on \(short(f.numeratorDF)) and \(short(f.denominatorDF)) df, p = \(short(f.pValue))"
     }
 
-    static func table(_ result: EstimationResult) -> String {
-        let body = result.rows.map { r in [r.outcome, r.term] + numbers(r).map(short) + [String(r.nObs)] }
-        let all = [columns] + body
-        let widths = columns.indices.map { j in all.map { $0[j].count }.max() ?? 0 }
+    static func table(_ result: EstimationResult, waves: [String]? = nil) -> String {
+        let header = waves == nil ? columns : [columns[0], "wave"] + columns.dropFirst()
+        let body = result.rows.enumerated().map { i, r in
+            [r.outcome] + (waves.map { [$0[i]] } ?? []) + [r.term] + numbers(r).map(short) + [String(r.nObs)]
+        }
+        let all = [header] + body
+        let widths = header.indices.map { j in all.map { $0[j].count }.max() ?? 0 }
+        let textColumns = waves == nil ? 2 : 3
         var out = ""
         for line in all {
             let cells = line.enumerated().map { j, cell -> String in
                 let pad = String(repeating: " ", count: widths[j] - cell.count)
-                return j < 2 ? cell + pad : pad + cell
+                return j < textColumns ? cell + pad : pad + cell
             }
             out += cells.joined(separator: "  ") + "\n"
         }
