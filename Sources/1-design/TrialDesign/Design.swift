@@ -280,6 +280,11 @@ public struct Source: Sendable, Equatable {
     public var status: RecordStatus?
     /// How a correcting record finds the record it replaces.
     public var correctsBy: CorrectionMatch?
+    /// The line of the design that declares the source's dialect (for messages that say which line to
+    /// change); nil for a source made in code.
+    public var dialectLine: Int?
+    /// The line of the design that names the source's file.
+    public var fileLine: Int?
 
     public init(id: String, kind: SourceKind, file: String, identifierColumn: String, identifierType: IdentifierType,
                 dialect: Dialect = .standard, columns: [String: String] = [:], missingCodes: [String] = [], wave: String? = nil,

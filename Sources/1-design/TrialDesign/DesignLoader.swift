@@ -255,6 +255,8 @@ struct DesignReader {
             identifierType = i.choice("type", IdentifierType.self) ?? .pseudonym
             i.finish()
         }
+        let dialectLine = m.mark("dialect")?.mark?.line
+        let fileLine = m.mark("file")?.mark?.line
         let dialect = readDialect(m.mapping("dialect"))
         var columns: [String: String] = [:]
         if let c = m.mapping("columns", required: false), case let .mapping(map) = c.node {
@@ -285,6 +287,8 @@ struct DesignReader {
         source.dataThrough = dataThrough
         source.status = status
         source.correctsBy = correctsBy
+        source.dialectLine = dialectLine
+        source.fileLine = fileLine
         return source
     }
 

@@ -8,6 +8,9 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case emptyFile(file: String)
     case missingColumn(file: String, source: String, field: String, column: String, available: [String])
     case noWave(source: String)
+    /// The file does not look like its declared dialect; `source` is nil for a file the design does not
+    /// describe, `designLine` the line of the source's `dialect:`.
+    case dialectMismatch(file: String, source: String?, designLine: Int?, mismatch: DialectMismatch)
 
     public var description: String {
         switch self {
@@ -25,6 +28,13 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
                 + "the columns are: \(hint). Map it in the design with columns: { \(field): <column> }"
         case let .noWave(source):
             return "survey source \(source) has no wave; add wave: <wave id>"
+        case let .dialectMismatch(file, source, designLine, m):
+            let declaredBy = source.map { "source \($0) declares" + (designLine.map { " (design line \($0))" } ?? "") }
+                ?? "the file is read as"
+            let change = m.kind == .utf16 ? m.remedy.prefix(1).uppercased() + m.remedy.dropFirst()
+                : source == nil ? "Save it with \(m.remedy)" : "Change the dialect to \(m.remedy)"
+            return "\(file): \(declaredBy) \(m.declared), but the file looks like \(m.found). \(change); "
+                + "`rct inspect \(file)` suggests the dialect lines to paste. Nothing was imported"
         }
     }
 }

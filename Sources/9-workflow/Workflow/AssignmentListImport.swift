@@ -92,7 +92,7 @@ public enum AssignmentListImport {
             }
             var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
             let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
-                                            dateColumns: d.cohortDateColumns)
+                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort))
             try intake.checkHeader(cohort.header)
             try plan.checkHeader(cohort.header, source: cohortPath)
             if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }

@@ -44,7 +44,7 @@ public enum CohortAssignment {
     public static func run(_ file: DesignFile, cohortPath: String, store: TrialStore) throws -> Outcome {
         let d = file.design
         let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
-                                            dateColumns: d.cohortDateColumns)
+                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort))
         var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
         try intake.checkHeader(cohort.header)
         let plan = AssignmentPlan(design: d)

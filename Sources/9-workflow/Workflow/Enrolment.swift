@@ -52,7 +52,7 @@ public enum Enrolment {
         switch family {
         case let .file(path):
             let cohort = try CohortReader.read(path: path, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
-                                            dateColumns: d.cohortDateColumns)
+                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort))
             guard cohort.rows.count == 1 else { throw WorkflowError.notOneFamily(path: path, families: cohort.rows.count) }
             row = cohort.rows[0]
             header = cohort.header

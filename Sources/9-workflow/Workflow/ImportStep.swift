@@ -90,6 +90,7 @@ public enum ImportStep {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw WorkflowError.unreadableSource(path: path, source: source.id, design: file.path)
             }
+            try SourceProbe.check(path: path, display: path, source: source)
             let known = Ingest.participants(units, for: source)
             let fingerprint = try options.fingerprints[path] ?? Fingerprint.sha256(file: path)
             let unchanged = try store.checkImport(

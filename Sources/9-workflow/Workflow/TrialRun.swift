@@ -56,6 +56,10 @@ public enum TrialRun {
         let storePath = options.store ?? file.defaultStorePath
         let folder = options.out ?? file.defaultOutput
 
+        // 0. Every input, before anything is created, drawn or stored.
+        step("check: the files of \(d.sources.count) sources and the key")
+        try InputCheck.require(file, consequence: "nothing was drawn or stored")
+
         // 1. Store.
         if !FileManager.default.fileExists(atPath: storePath) {
             step("init: creating the trial store \(storePath)")

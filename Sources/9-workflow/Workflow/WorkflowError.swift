@@ -11,6 +11,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case keyNeededForSources(design: String, reason: String, environment: String?)
     case unreadableSource(path: String, source: String, design: String)
     case unreadableInput(path: String, source: String)
+    case unusableInputs(design: String, problems: [InputCheck.Problem], consequence: String?)
     case cannotWrite(path: String, reason: String)
 
     // The store.
@@ -73,6 +74,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
                 + "(paths are relative to the design's folder)"
         case let .unreadableInput(path, source):
             return "\(path): cannot read source \(source); check sources[].file in the design"
+        case let .unusableInputs(design, problems, consequence):
+            return "\(design): \(problems.count) input\(problems.count == 1 ? "" : "s") cannot be used" + (consequence.map { "; \($0)" } ?? "") + ":\n"
+                + problems.map { "  - \($0)" }.joined(separator: "\n")
         case let .cannotWrite(path, reason):
             return "\(path): cannot write the file (\(reason))"
         case let .noStore(path, design):

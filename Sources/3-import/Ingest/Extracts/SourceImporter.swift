@@ -81,7 +81,8 @@ final class SourceImporter {
         guard source.kind.isExtract else { throw ImportError.notImportable(source: source.id, kind: source.kind) }
         if source.identifierType == .insz && pseudonymizer == nil { throw ImportError.noPseudonymizer(source: source.id) }
         let box = hash
-        file = try SourceFile(path: path, display: display, dialect: source.dialect, observer: { box.update($0) })
+        file = try SourceFile(path: path, display: display, dialect: source.dialect, source: source.id,
+                              designLine: source.dialectLine, observer: { box.update($0) })
         let names = file.names
         self.names = names
         pendingFirst = file.pendingFirst

@@ -58,7 +58,7 @@ public struct AssignmentListReader: SourceReader {
         }
         guard source.dialect.header else { throw AssignmentListError.noHeader(design: designName, source: source.id) }
         var file: SourceFile
-        do { file = try SourceFile(path: path, display: path, dialect: source.dialect) } catch ImportError.emptyFile {
+        do { file = try SourceFile(path: path, display: path, dialect: source.dialect, source: source.id, designLine: source.dialectLine) } catch ImportError.emptyFile {
             throw AssignmentListError.empty(path: path)
         } catch let ImportError.unreadable(_, reason) {
             throw AssignmentListError.unreadable(path: path, reason: reason)

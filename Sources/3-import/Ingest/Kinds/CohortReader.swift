@@ -50,9 +50,14 @@ public struct CohortReader: SourceReader {
     /// - Throws: `CohortFileError` naming the file, and the line where one is at fault: a missing file,
     ///   no header line, a column named twice, a row whose number of fields differs from the header's,
     ///   bytes not valid in the declared encoding.
-    public static func read(path: String, dialect: Dialect, dateColumns: Set<String> = []) throws -> File {
+    /// `declaredBy` is the design's cohort source, named with its line when the file does not look like
+    /// its dialect.
+    public static func read(path: String, dialect: Dialect, dateColumns: Set<String> = [],
+                            declaredBy source: Source? = nil) throws -> File {
         var file: SourceFile
-        do { file = try SourceFile(path: path, display: path, dialect: dialect) } catch ImportError.unreadable {
+        do {
+            file = try SourceFile(path: path, display: path, dialect: dialect, source: source?.id, designLine: source?.dialectLine)
+        } catch ImportError.unreadable {
             throw CohortFileError.missing(path: path)
         } catch ImportError.emptyFile {
             throw CohortFileError.empty(path: path)

@@ -36,7 +36,7 @@ public struct TakeUpReader: SourceReader {
                             pseudonymizer: () throws -> Pseudonymizer) throws -> Register {
         guard source.dialect.format == .delimited else { throw TakeUpError.notDelimited(path: path, source: source.id) }
         var file: SourceFile
-        do { file = try SourceFile(path: path, display: path, dialect: source.dialect) } catch ImportError.emptyFile {
+        do { file = try SourceFile(path: path, display: path, dialect: source.dialect, source: source.id, designLine: source.dialectLine) } catch ImportError.emptyFile {
             throw TakeUpError.empty(path: path)
         } catch let ImportError.unreadable(_, reason) {
             throw TakeUpError.unreadable(path: path, reason: reason)

@@ -24,9 +24,15 @@ struct SourceFile {
     /// Opens `path`. `observer` sees every chunk of bytes read (to hash the file while it is read).
     /// - Throws: `ImportError.unreadable` (the file cannot be read, a byte-order mark contradicts the
     ///   declared encoding, a quote is never closed), `.emptyFile` (no header line where one is declared).
-    init(path: String, display: String, dialect d: Dialect, observer: ((Data) -> Void)? = nil) throws {
+    /// - Throws: `ImportError.dialectMismatch` when the file's first bytes do not look like `d`
+    ///   (`source` and `designLine` say where it is declared).
+    init(path: String, display: String, dialect d: Dialect, source: String? = nil, designLine: Int? = nil,
+         observer: ((Data) -> Void)? = nil) throws {
         self.dialect = d
         self.display = display
+        if let m = DialectCheck.mismatch(path: path, dialect: d) {
+            throw ImportError.dialectMismatch(file: display, source: source, designLine: designLine, mismatch: m)
+        }
         do {
             switch d.format {
             case .delimited:
