@@ -34,6 +34,17 @@ let package = Package(
         ),
         // Matrices, least squares, eigen-decomposition, distributions and a seeded generator, on GSL.
         .target(name: "NumericCore", dependencies: ["CGSL"], path: "Sources/0-base/NumericCore"),
+        // ReadStat (SPSS .sav and Stata .dta files) as a system library. ReadStat installs no pkg-config
+        // file (Debian's libreadstat-dev neither), so there is no pkgConfig here (it would only print a
+        // warning on every build): the module map links `readstat` and the header is found on the default
+        // paths (/usr/include). Only StatFiles imports it.
+        .systemLibrary(
+            name: "CReadStat",
+            path: "Sources/0-base/CReadStat",
+            providers: [.apt(["libreadstat-dev"])]
+        ),
+        // SPSS and Stata files read and written through ReadStat, as plain Swift values.
+        .target(name: "StatFiles", dependencies: ["CReadStat", "Basics"], path: "Sources/0-base/StatFiles"),
         // Plain values every step shares: calendar dates, national numbers (INSZ), keyed pseudonyms.
         .target(name: "Basics", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/0-base/Basics"),
@@ -137,6 +148,7 @@ let package = Package(
         // Test helpers: fixture paths, running the built binary, grids.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Basics", "TestSupport"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "Basics", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
