@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "Tabular", path: "Sources/3-import/Tabular"),
         // Import of registry and survey extracts: dialects, cell parsers, source mappings, national numbers
         // pseudonymised on arrival, rejections with row accounting, dialect sniffing.
-        .target(name: "Ingest", dependencies: ["Tabular", "TrialDesign", "Basics", "TrialData",
+        .target(name: "Ingest", dependencies: ["Tabular", "StatFiles", "TrialDesign", "Basics", "TrialData",
                                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/3-import/Ingest"),
 
@@ -159,7 +159,8 @@ let package = Package(
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Basics", "TrialData", "StatFiles",
+                                                       "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),

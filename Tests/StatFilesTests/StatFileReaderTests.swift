@@ -114,3 +114,12 @@ import TestSupport
         #expect(throws: StatFileError.unreadable(path: "/nonexistent/x.sav")) { try StatFileReader(path: "/nonexistent/x.sav") }
     }
 }
+
+@Suite struct ReadStatLibraryTests {
+    /// The version comes from the shared library's file name; on Debian's libreadstat1 it is 1.1.8.
+    @Test func theLibraryNamesItsVersion() throws {
+        let version = try #require(ReadStatLibrary.version)
+        #expect(version.split(separator: ".").count == 3)
+        #expect(ReadStatLibrary.name == "ReadStat \(version)")
+    }
+}

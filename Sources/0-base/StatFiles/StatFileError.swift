@@ -9,18 +9,28 @@ public enum StatFileError: Error, Equatable, CustomStringConvertible {
     /// ReadStat refused to write the file (a name, label or value the format cannot hold).
     case write(path: String, format: StatFileFormat, reason: String)
 
-    public var description: String {
+    /// The file the error is about.
+    public var path: String {
         switch self {
-        case let .unreadable(path):
-            return "\(path): the file does not exist or cannot be read"
-        case let .notStatFile(path, expected, found):
-            return "\(path): not an \(expected.name) file (\(found)); export the data again from \(expected.name) as a "
-                + ".\(expected.fileExtension) file, or declare the format the file has (format: delimited for text)"
-        case let .parse(path, format, reason):
-            return "\(path): cannot be read as an \(format.name) file (ReadStat: \(reason)); the file may be cut short or "
-                + "damaged: copy it again from its source, or export it again from \(format.name)"
-        case let .write(path, format, reason):
-            return "\(path): cannot be written as an \(format.name) file (ReadStat: \(reason))"
+        case let .unreadable(path), let .notStatFile(path, _, _), let .parse(path, _, _), let .write(path, _, _): return path
         }
     }
+
+    /// What is wrong and what to do, without the file's name.
+    public var reason: String {
+        switch self {
+        case .unreadable:
+            return "the file does not exist or cannot be read"
+        case let .notStatFile(_, expected, found):
+            return "not an \(expected.name) file (\(found)); export the data again from \(expected.name) as a "
+                + ".\(expected.fileExtension) file, or declare the format the file has (format: delimited for text)"
+        case let .parse(_, format, reason):
+            return "cannot be read as an \(format.name) file (ReadStat: \(reason)); the file may be cut short or "
+                + "damaged: copy it again from its source, or export it again from \(format.name)"
+        case let .write(_, format, reason):
+            return "cannot be written as an \(format.name) file (ReadStat: \(reason))"
+        }
+    }
+
+    public var description: String { "\(path): \(reason)" }
 }

@@ -96,7 +96,7 @@ public final class StatFileReader {
     }
 
     /// What the first bytes of a file that is not the expected format look like.
-    static func describeStart(_ path: String) -> String {
+    public static func describeStart(_ path: String) -> String {
         guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: 64) else { return "it cannot be read" }
         try? handle.close()
         if data.isEmpty { return "it is empty" }
