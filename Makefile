@@ -26,7 +26,7 @@ build: deps
 # report) on the simulated MISSION trial; a second `make demo` says "up to date".
 demo: build
 	$(RCT) run designs/mission-kortrijk.yaml --out demo-out
-	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/."
+	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/ (CSV, panel.dta for Stata, panel.sav for SPSS)."
 
 # Every test: unit, property and end-to-end tests of the built binary, then the tests of the benchmark
 # package (bench/Package.swift, its own build folder bench/.build).

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RCTKit", targets: [
             "Basics", "TrialData", "NumericCore", "TrialDesign", "Assignment", "Tabular", "Ingest", "TrialStore",
             "Panel", "Estimation", "Inference", "Robustness", "Analysis", "Reporting", "Simulation", "Workflow",
+            "StatFiles", "PanelExport",
         ]),
     ],
     dependencies: [
@@ -90,6 +91,10 @@ let package = Package(
         // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
         // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
         .target(name: "Panel", dependencies: ["TrialDesign", "TrialData", "Basics"], path: "Sources/5-panel/Panel"),
+        // The panel as Stata (panel.dta) and SPSS (panel.sav) files with the design's labels; kept out of Panel,
+        // which stays free of C.
+        .target(name: "PanelExport", dependencies: ["Panel", "StatFiles", "Tabular", "TrialDesign", "Basics"],
+                path: "Sources/5-panel/PanelExport"),
 
         // MARK: 6 — estimation
 
@@ -126,7 +131,7 @@ let package = Package(
         // The steps of an evaluation as functions that return values (assignment, import, panel, report,
         // the whole run and its manifest, verification): the command line and the service are shells over it.
         .target(name: "Workflow", dependencies: ["TrialDesign", "Basics", "TrialData", "Tabular", "Ingest", "Assignment",
-                                                 "TrialStore", "Panel", "Analysis", "Reporting"],
+                                                 "TrialStore", "Panel", "PanelExport", "Analysis", "Reporting"],
                 path: "Sources/9-workflow/Workflow"),
 
         // MARK: the command line
@@ -137,7 +142,7 @@ let package = Package(
             dependencies: [
                 "TrialDesign", "NumericCore", "Basics", "Tabular", "TrialData", "Reporting", "Estimation",
                 "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
-                "Analysis", "Workflow",
+                "Analysis", "Workflow", "PanelExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/rct"
@@ -167,6 +172,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "TrialData", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
+        .testTarget(name: "PanelExportTests", dependencies: ["PanelExport", "Panel", "StatFiles", "TrialDesign", "TrialData", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
     ],

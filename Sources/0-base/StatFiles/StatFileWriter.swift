@@ -103,6 +103,7 @@ public enum StatFileWriter {
                                               reason: "column \(column.name) holds a text of \(width) bytes; Stata's limit is \(stataStringBytes)")
                 }
                 variable = readstat_add_variable(writer, column.name, READSTAT_TYPE_STRING, width)
+                if let variable { readstat_variable_set_display_width(variable, Int32(min(max(width, 9), 40))) }
             case .number, .date:
                 variable = readstat_add_variable(writer, column.name, READSTAT_TYPE_DOUBLE, 0)
             }
