@@ -32,7 +32,8 @@ import TrialDesign
         let (design, panel) = try Self.load()
         let t = try PanelStatTable.table(panel, design: design, format: .stata)
         let csv = Self.wide(panel)
-        #expect(t.columns.count == csv[0].count && t.rows.count == csv.count - 1)
+        let rows = try t.allRows()
+        #expect(t.columns.count == csv[0].count && rows.count == csv.count - 1 && t.rowCount == rows.count)
         func column(_ name: String) -> StatColumn { t.columns.first { $0.name == name }! }
         #expect(column("family_id").kind == .text && column("stratum").kind == .text && column("leefloon_status").kind == .text)
         #expect(column("assigned_on").kind == .date && column("interview_date").kind == .date)
@@ -46,7 +47,7 @@ import TrialDesign
         #expect(column("cohort_single_parent").label == "Single-parent families")
         #expect(column("supplementary_price_reduction_st").label == "Status of supplementary_price_reduction")
         // Every cell as the CSV writes it.
-        for (i, row) in t.rows.enumerated() {
+        for (i, row) in rows.enumerated() {
             for (j, cell) in row.enumerated() {
                 let text = csv[i + 1][j], c = t.columns[j]
                 switch cell {
@@ -75,15 +76,15 @@ import TrialDesign
         // SPSS keeps the long name.
         #expect(t.columns.contains { $0.name == "supplementary_price_reduction_status" })
         panel.rows.removeAll()
-        #expect(try PanelStatTable.table(panel, design: design, format: .stata).rows.isEmpty)
+        #expect(try PanelStatTable.table(panel, design: design, format: .stata).allRows().isEmpty)
     }
 
     @Test func theDictionarySectionNamesTheFiles() throws {
-        let (_, panel) = try Self.load()
-        let all = try PanelFiles.dictionarySection(panel, formats: PanelFileFormat.allCases)
+        let (design, panel) = try Self.load()
+        let all = PanelFiles.dictionarySection(panel, design: design, formats: PanelFileFormat.allCases)
         #expect(all.contains("| `panel.dta` |") && all.contains("| `panel.sav` |") && all.contains("| `panel_wide.csv` |"))
         #expect(all.contains("`supplementary_price_reduction_status` is `supplementary_price_reduction_st`"))
-        let dtaOnly = try PanelFiles.dictionarySection(panel, formats: [.dta])
+        let dtaOnly = PanelFiles.dictionarySection(panel, design: design, formats: [.dta])
         #expect(!dtaOnly.contains("panel_wide.csv") && !dtaOnly.contains("panel.sav"))
     }
 }

@@ -60,9 +60,62 @@ import TestSupport
         #expect {
             try StatFileWriter.write(bad, as: .stata, to: path)
         } throws: { error in
-            (error as? StatFileError)?.description.hasPrefix("\(path): cannot be written as an Stata file") ?? false
+            (error as? StatFileError)?.description.hasPrefix("\(path): cannot be written as a Stata file") ?? false
         }
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// A table whose rows a closure produces (as the panel's, read from the wide text) is written the same
+    /// as one held in memory; the writer walks it twice (widths, then cells).
+    @Test(arguments: StatFileFormat.allCases)
+    func streamedRowsWriteTheSameFile(format: StatFileFormat) throws {
+        let dir = try Fixtures.temporaryDirectory("statfiles-write")
+        let rows = try Self.table.allRows()
+        let streamed = StatTable(columns: Self.table.columns, rowCount: rows.count, label: Self.table.label, notes: Self.table.notes) { body in
+            for row in rows { try body(row) }
+        }
+        let a = dir.appendingPathComponent("memory.\(format.fileExtension)").path
+        let b = dir.appendingPathComponent("streamed.\(format.fileExtension)").path
+        try StatFileWriter.write(Self.table, as: format, to: a)
+        try StatFileWriter.write(streamed, as: format, to: b)
+        // Stata stamps the time of writing in the header: compare what the files hold.
+        let ra = try StatFileReader(path: a), rb = try StatFileReader(path: b)
+        #expect(ra.variables == rb.variables && ra.caseCount == rb.caseCount)
+        var ca: [[StatValue]] = [], cb: [[StatValue]] = []
+        while let c = try ra.nextCase() { ca.append(c) }
+        while let c = try rb.nextCase() { cb.append(c) }
+        #expect(ca == cb && ca.count == 3)
+    }
+
+    /// A failed write leaves the file that was there before, and no partial file beside it.
+    @Test(arguments: StatFileFormat.allCases)
+    func aFailedWriteLeavesTheEarlierFile(format: StatFileFormat) throws {
+        let dir = try Fixtures.temporaryDirectory("statfiles-write")
+        let path = dir.appendingPathComponent("panel.\(format.fileExtension)").path
+        try StatFileWriter.write(Self.table, as: format, to: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let columns = [StatColumn(name: "id", kind: .text), StatColumn(name: "x", kind: .number)]
+        // More rows than announced.
+        let tooMany = StatTable(columns: columns, rowCount: 1) { body in
+            try body([.text("a"), .number(1)])
+            try body([.text("b"), .number(2)])
+        }
+        // Fewer rows than announced.
+        let tooFew = StatTable(columns: columns, rowCount: 3) { body in try body([.text("a"), .number(1)]) }
+        // A text longer than the width the caller declared.
+        var narrow = columns
+        narrow[0].width = 2
+        let tooLong = StatTable(columns: narrow, rowCount: 1) { body in try body([.text("abc"), .number(1)]) }
+        for (table, words) in [(tooMany, "more than its 1 rows"), (tooFew, "ReadStat"), (tooLong, "longer than the column's declared width of 2")] {
+            #expect {
+                try StatFileWriter.write(table, as: format, to: path)
+            } throws: { error in
+                let text = (error as? StatFileError)?.description ?? ""
+                return text.hasPrefix("\(path): cannot be written as \(format.withArticle) file") && text.contains(words)
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }.isEmpty)
     }
 
     @Test func namesEachFormatAccepts() {

@@ -22,13 +22,13 @@ public enum StatFileError: Error, Equatable, CustomStringConvertible {
         case .unreadable:
             return "the file does not exist or cannot be read"
         case let .notStatFile(_, expected, found):
-            return "not an \(expected.name) file (\(found)); export the data again from \(expected.name) as a "
+            return "not \(expected.withArticle) file (\(found)); export the data again from \(expected.name) as a "
                 + ".\(expected.fileExtension) file, or declare the format the file has (format: delimited for text)"
         case let .parse(_, format, reason):
-            return "cannot be read as an \(format.name) file (ReadStat: \(reason)); the file may be cut short or "
+            return "cannot be read as \(format.withArticle) file (ReadStat: \(reason)); the file may be cut short or "
                 + "damaged: copy it again from its source, or export it again from \(format.name)"
         case let .write(_, format, reason):
-            return "cannot be written as an \(format.name) file (ReadStat: \(reason))"
+            return "cannot be written as \(format.withArticle) file (ReadStat: \(reason))"
         }
     }
 

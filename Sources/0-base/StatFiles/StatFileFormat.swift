@@ -8,6 +8,8 @@ public enum StatFileFormat: String, Sendable, CaseIterable, Equatable, Codable {
 
     /// The package's name, for messages.
     public var name: String { self == .spss ? "SPSS" : "Stata" }
+    /// The name with its article ("an SPSS", "a Stata").
+    public var withArticle: String { self == .spss ? "an SPSS" : "a Stata" }
 
     /// The extension rct writes (`sav`, `dta`).
     public var fileExtension: String { self == .spss ? "sav" : "dta" }

@@ -46,7 +46,7 @@ public final class StatFileReader {
             throw StatFileError.notStatFile(path: path, expected: .spss, found: Self.describeStart(path))
         }
         guard detected == format else {
-            throw StatFileError.notStatFile(path: path, expected: format, found: detected.map { "it is an \($0.name) file" } ?? Self.describeStart(path))
+            throw StatFileError.notStatFile(path: path, expected: format, found: detected.map { "it is \($0.withArticle) file" } ?? Self.describeStart(path))
         }
         self.path = path
         self.format = format

@@ -38,10 +38,12 @@ public enum PanelFiles {
     @discardableResult
     public static func writeStatFiles(_ panel: PanelData, design: Design, formats: [PanelFileFormat], to folder: URL) throws -> [URL] {
         var urls: [URL] = []
+        guard formats.contains(where: { $0.statFormat != nil }) else { return urls }
+        let scan = try PanelStatTable.Scan(wide: Array(PanelCSV.wide(panel).utf8), panel: panel, design: design)
         for f in formats {
             guard let format = f.statFormat else { continue }
             let url = folder.appendingPathComponent(f.files[0])
-            try StatFileWriter.write(try PanelStatTable.table(panel, design: design, format: format), as: format, to: url.path)
+            try StatFileWriter.write(try PanelStatTable.table(scan, design: design, format: format), as: format, to: url.path)
             urls.append(url)
         }
         return urls
@@ -49,7 +51,7 @@ public enum PanelFiles {
 
     /// The data dictionary's section that names each file written (Markdown), with the columns renamed
     /// in a file.
-    public static func dictionarySection(_ panel: PanelData, formats: [PanelFileFormat]) throws -> String {
+    public static func dictionarySection(_ panel: PanelData, design: Design, formats: [PanelFileFormat]) -> String {
         var out = "\n## Files\n\n| file | contents |\n|---|---|\n"
         if formats.contains(.csv) {
             out += "| `panel_wide.csv` | the columns above, one row per unit × wave (CSV, UTF-8) |\n"
@@ -57,7 +59,7 @@ public enum PanelFiles {
         }
         for (f, name) in [(PanelFileFormat.dta, "Stata 14 or later (release 118, UTF-8)"), (.sav, "SPSS (uncompressed, UTF-8)")]
             where formats.contains(f) {
-            let renamed = try PanelStatTable.names(panel, format: f.statFormat!)
+            let renamed = PanelStatTable.names(panel, design: design, format: f.statFormat!)
             out += "| `\(f.files[0])` | the rows and values of the wide file, \(name), written through \(ReadStatLibrary.name): "
                 + "variable labels from this dictionary; value labels for `arm` (control 0), `wave` (months after assignment), "
                 + "subgroup columns and 0/1 columns; dates as dates"

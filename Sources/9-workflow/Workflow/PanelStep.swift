@@ -58,7 +58,7 @@ public enum PanelStep {
         do {
             urls += try PanelFiles.writeStatFiles(panel, design: design, formats: formats, to: dir)
             let dictionary = dir.appendingPathComponent("data_dictionary.md")
-            let text = try String(contentsOf: dictionary, encoding: .utf8) + PanelFiles.dictionarySection(panel, formats: formats)
+            let text = try String(contentsOf: dictionary, encoding: .utf8) + PanelFiles.dictionarySection(panel, design: design, formats: formats)
             try Data(text.utf8).write(to: dictionary, options: .atomic)
         } catch let e as PanelExportError {
             throw WorkflowError.panel(e.description)
