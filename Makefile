@@ -2,16 +2,22 @@
 SWIFT ?= swift
 RCT := .build/debug/rct
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps testdeps build demo test bench clean
 
-# GSL (the GNU Scientific Library), SQLite's headers (for GRDB) and pkg-config from Debian's packages,
-# when missing.
+# GSL (the GNU Scientific Library), SQLite's headers (for GRDB), ReadStat (SPSS and Stata files; it ships
+# no pkg-config file, so its header tells) and pkg-config from Debian's packages, when missing.
 deps:
-	@if ! pkg-config --exists gsl 2>/dev/null || ! pkg-config --exists sqlite3 2>/dev/null; then \
-		echo "Installing libgsl-dev, libsqlite3-dev and pkg-config (apt-get)…"; \
+	@if ! pkg-config --exists gsl 2>/dev/null || ! pkg-config --exists sqlite3 2>/dev/null || [ ! -f /usr/include/readstat.h ]; then \
+		echo "Installing libgsl-dev, libsqlite3-dev, libreadstat-dev and pkg-config (apt-get)…"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libgsl-dev libsqlite3-dev pkg-config; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libgsl-dev libsqlite3-dev libreadstat-dev pkg-config; \
 	fi
+
+# pyreadstat (with pandas) from PyPI, when missing: the tests use it as an independent reader of the .sav
+# and .dta files rct writes (a test driver, never for statistics).
+testdeps:
+	@python3 -c "import pyreadstat" 2>/dev/null || { echo "Installing pyreadstat 1.3.8 (pip)…"; \
+		python3 -m pip install --quiet pyreadstat==1.3.8 || python3 -m pip install --quiet --user --break-system-packages pyreadstat==1.3.8; }
 
 build: deps
 	$(SWIFT) build
@@ -20,11 +26,11 @@ build: deps
 # report) on the simulated MISSION trial; a second `make demo` says "up to date".
 demo: build
 	$(RCT) run designs/mission-kortrijk.yaml --out demo-out
-	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/."
+	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/ (CSV, panel.dta for Stata, panel.sav for SPSS)."
 
 # Every test: unit, property and end-to-end tests of the built binary, then the tests of the benchmark
 # package (bench/Package.swift, its own build folder bench/.build).
-test: deps
+test: deps testdeps
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
 	$(SWIFT) test --disable-xctest --package-path bench

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RCTKit", targets: [
             "Basics", "TrialData", "NumericCore", "TrialDesign", "Assignment", "Tabular", "Ingest", "TrialStore",
             "Panel", "Estimation", "Inference", "Robustness", "Analysis", "Reporting", "Simulation", "Workflow",
+            "StatFiles", "PanelExport",
         ]),
         // Test helpers (fixtures, running a built executable), for the tests of packages built on this one
         // (the benchmarks' tests among them).
@@ -37,6 +38,17 @@ let package = Package(
         ),
         // Matrices, least squares, eigen-decomposition, distributions and a seeded generator, on GSL.
         .target(name: "NumericCore", dependencies: ["CGSL"], path: "Sources/0-base/NumericCore"),
+        // ReadStat (SPSS .sav and Stata .dta files) as a system library. ReadStat installs no pkg-config
+        // file (Debian's libreadstat-dev neither), so there is no pkgConfig here (it would only print a
+        // warning on every build): the module map links `readstat` and the header is found on the default
+        // paths (/usr/include). Only StatFiles imports it.
+        .systemLibrary(
+            name: "CReadStat",
+            path: "Sources/0-base/CReadStat",
+            providers: [.apt(["libreadstat-dev"])]
+        ),
+        // SPSS and Stata files read and written through ReadStat, as plain Swift values.
+        .target(name: "StatFiles", dependencies: ["CReadStat", "Basics"], path: "Sources/0-base/StatFiles"),
         // Plain values every step shares: calendar dates, national numbers (INSZ), keyed pseudonyms.
         .target(name: "Basics", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/0-base/Basics"),
@@ -64,7 +76,7 @@ let package = Package(
         .target(name: "Tabular", path: "Sources/3-import/Tabular"),
         // Import of registry and survey extracts: dialects, cell parsers, source mappings, national numbers
         // pseudonymised on arrival, rejections with row accounting, dialect sniffing.
-        .target(name: "Ingest", dependencies: ["Tabular", "TrialDesign", "Basics", "TrialData",
+        .target(name: "Ingest", dependencies: ["Tabular", "StatFiles", "TrialDesign", "Basics", "TrialData",
                                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/3-import/Ingest"),
 
@@ -83,6 +95,10 @@ let package = Package(
         // The analysis data set: follow-up windows per family, derivation rules, attrition, censoring,
         // CONSORT counts, and its writers (wide and long CSV, data dictionary, CONSORT JSON).
         .target(name: "Panel", dependencies: ["TrialDesign", "TrialData", "Basics", "Tabular"], path: "Sources/5-panel/Panel"),
+        // The panel as Stata (panel.dta) and SPSS (panel.sav) files with the design's labels; kept out of Panel,
+        // which stays free of C.
+        .target(name: "PanelExport", dependencies: ["Panel", "StatFiles", "Tabular", "TrialDesign", "Basics"],
+                path: "Sources/5-panel/PanelExport"),
 
         // MARK: 6 — estimation
 
@@ -119,7 +135,7 @@ let package = Package(
         // The steps of an evaluation as functions that return values (assignment, import, panel, report,
         // the whole run and its manifest, verification): the command line and the service are shells over it.
         .target(name: "Workflow", dependencies: ["TrialDesign", "Basics", "TrialData", "Tabular", "Ingest", "Assignment",
-                                                 "TrialStore", "Panel", "Analysis", "Reporting"],
+                                                 "TrialStore", "Panel", "PanelExport", "Analysis", "Reporting"],
                 path: "Sources/9-workflow/Workflow"),
 
         // MARK: the command line
@@ -130,7 +146,7 @@ let package = Package(
             dependencies: [
                 "TrialDesign", "NumericCore", "Basics", "Tabular", "TrialData", "Reporting", "Estimation",
                 "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
-                "Analysis", "Workflow",
+                "Analysis", "Workflow", "PanelExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/rct"
@@ -141,6 +157,7 @@ let package = Package(
         // Test helpers: fixture paths, running the built binary, grids.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Basics", "TestSupport"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "Basics", "TestSupport"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
@@ -151,13 +168,15 @@ let package = Package(
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AssignmentEndToEndTests", dependencies: ["rct", "TrialStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericCore", "TestSupport"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Basics", "TrialData", "StatFiles",
+                                                       "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "TrialData", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
+        .testTarget(name: "PanelExportTests", dependencies: ["PanelExport", "Panel", "StatFiles", "TrialDesign", "TrialData", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
     ],

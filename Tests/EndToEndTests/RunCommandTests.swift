@@ -274,7 +274,8 @@ import TestSupport
                                   currentDirectory: root).status == 0)
         let panel = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p"], currentDirectory: root)
         #expect(panel.status == 0, "\(panel.stderr)")
-        #expect(panel.stdout == "panel written to p/panel (panel_wide.csv, panel_long.csv, data_dictionary.md, data_dictionary.csv, consort.json)\n")
+        #expect(panel.stdout == "panel written to p/panel (panel_wide.csv, panel_long.csv, data_dictionary.md, data_dictionary.csv, consort.json, "
+            + "panel.dta, panel.sav)\n")
         let wide = try Self.csv(root.appendingPathComponent("p/panel/panel_wide.csv"))
         #expect(wide.count == 336)
         #expect(wide.filter { $0["arm"] == "intervention" && $0["wave"] == "m6" }.allSatisfy { $0["take_up"] == "0" || $0["take_up"] == "1" })

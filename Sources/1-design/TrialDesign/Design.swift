@@ -193,6 +193,14 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
 public enum FileFormat: String, Sendable, CaseIterable, Equatable {
     case delimited
     case fixedWidth = "fixed_width"
+    /// An SPSS system file (`.sav`, `.zsav`), read through ReadStat.
+    case spss
+    /// A Stata data file (`.dta`), read through ReadStat.
+    case stata
+
+    /// Whether the file is a statistics package's binary file (columns, numbers and encoding are the
+    /// file's own) rather than text in a dialect.
+    public var isStatFile: Bool { self == .spss || self == .stata }
 }
 
 public enum TextEncoding: String, Sendable, CaseIterable, Equatable {
@@ -209,6 +217,9 @@ public struct FixedWidthField: Sendable, Equatable {
 
 public struct Dialect: Sendable, Equatable {
     public var format: FileFormat
+    /// Whether the design says `format:`. When it does not, a file whose first bytes show an SPSS or
+    /// Stata file is read as one (`SourceFile`); a declared format is always held to.
+    public var formatDeclared = false
     public var separator: String
     public var decimal: String
     public var thousands: String?

@@ -391,7 +391,14 @@ struct DesignReader {
         if format == .delimited, !fields.isEmpty {
             log.add(d.mark("fields"), d.childPath("fields"), "fields (column positions) belong to format: fixed_width")
         }
-        return Dialect(format: format, separator: separator == "tab" ? "\t" : separator, decimal: decimal,
+        if format.isStatFile {
+            // ReadStat reads the columns, numbers and text encoding from the file itself.
+            for key in ["separator", "decimal", "thousands", "encoding", "quote", "header", "fields"] where d.has(key) {
+                log.add(d.mark(key), d.childPath(key), "\(key) has no effect on a format: \(format.rawValue) file (its columns, numbers "
+                    + "and text encoding are the file's own); remove it")
+            }
+        }
+        var dialect = Dialect(format: format, separator: separator == "tab" ? "\t" : separator, decimal: decimal,
                        thousands: d.optionalString("thousands"),
                        encoding: d.choice("encoding", TextEncoding.self, default: .utf8) ?? .utf8,
                        header: d.bool("header", default: format == .delimited),
@@ -399,6 +406,8 @@ struct DesignReader {
                        dateFormat: d.choice("date_format", DateFormat.self, default: .iso) ?? .iso,
                        monthFormat: d.has("month_format") ? d.choice("month_format", DateFormat.self) : nil,
                        cents: d.bool("cents", default: false), fields: fields)
+        dialect.formatDeclared = d.has("format")
+        return dialect
     }
 
     /// `filter:` — the short form `{ field: F, in: [a, b] }`, or an expression: `in: { field, values }`,

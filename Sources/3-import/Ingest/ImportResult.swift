@@ -29,6 +29,9 @@ public struct ImportResult: Sendable, Codable, Equatable {
     /// The rows set aside (voided, superseded), for the store and `rct explain`.
     public var setAside: [SetAsideRow] = []
     public var merge: MergeReport
+    /// SPSS and Stata files: the values the file itself declares missing (user-defined missing values,
+    /// `.a`–`.z`), by column and value, with their labels; they were read as missing. Empty for text.
+    public var declaredMissing: [DeclaredMissing] = []
 
     /// Rejections per reason.
     public var rejectionCounts: [RejectionReason: Int] {

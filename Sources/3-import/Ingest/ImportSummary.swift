@@ -13,6 +13,7 @@ extension ImportResult {
             for r in rejections.prefix(maxRejections) { lines.append("  " + r.formatted) }
             if rejections.count > maxRejections { lines.append("  … and \(rejections.count - maxRejections) more rejections") }
         }
+        if let missing = DeclaredMissing.summary(declaredMissing) { lines.append("  " + missing) }
         if merge.checked {
             lines.append("  participants: \(merge.participantsWithRecords) with records, \(merge.participantsWithoutRecords.count) without; "
                 + "\(merge.rowsWithoutParticipant) row\(merge.rowsWithoutParticipant == 1 ? "" : "s") of \(merge.recordsWithoutParticipant.count) unknown participant\(merge.recordsWithoutParticipant.count == 1 ? "" : "s")")

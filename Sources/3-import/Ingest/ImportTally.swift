@@ -14,4 +14,6 @@ public struct ImportTally: Sendable, Equatable {
     public var fingerprint = ""
     /// The merge report, set when the stream ends.
     public var merge: MergeReport? = nil
+    /// SPSS and Stata files: the values declared missing in the file (see `ImportResult.declaredMissing`).
+    public var declaredMissing: [DeclaredMissing] = []
 }

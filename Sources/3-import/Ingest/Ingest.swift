@@ -57,6 +57,7 @@ public enum Ingest {
         var tally = importer.tally
         tally.fingerprint = importer.hash.finalize()
         tally.merge = importer.mergeReport
+        tally.declaredMissing = importer.file.statReader?.declaredMissing ?? []
         tally.setAside = importer.setAside.sorted { $0.line < $1.line }
         return tally
     }

@@ -30,8 +30,9 @@ public enum PanelWriter {
 
     /// Writes `panel_wide.csv`, `panel_long.csv`, `data_dictionary.md`, `data_dictionary.csv` and
     /// `consort.json` into `folder` (created when missing; existing files are replaced). Returns their paths.
+    /// `csv: false` leaves out the two panel CSV files (the panel is wanted in other formats only).
     @discardableResult
-    public static func write(_ panel: PanelData, design: Design, to folder: URL) throws -> [URL] {
+    public static func write(_ panel: PanelData, design: Design, to folder: URL, csv: Bool = true) throws -> [URL] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let contents = [
             PanelCSV.wide(panel),
@@ -41,7 +42,7 @@ public enum PanelWriter {
             try ConsortReport(panel).json(),
         ]
         var urls: [URL] = []
-        for (name, text) in zip(fileNames, contents) {
+        for (name, text) in zip(fileNames, contents) where csv || !name.hasPrefix("panel_") {
             let url = folder.appendingPathComponent(name)
             try Data(text.utf8).write(to: url, options: .atomic)
             urls.append(url)

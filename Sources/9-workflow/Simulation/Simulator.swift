@@ -145,6 +145,11 @@ struct World {
     // MARK: - Writing
 
     mutating func write(to dir: String) throws -> Truth {
+        // The simulator writes text in the sources' dialects; an SPSS or Stata source is made by its own program.
+        if let s = design.sources.first(where: { $0.dialect.format.isStatFile }) {
+            throw SimulationError.unsupportedDesign("source \(s.id): the simulator writes text files, not \(s.dialect.format.rawValue) files; "
+                + "simulate the design with format: delimited for it (and convert the file yourself if you need one)")
+        }
         screen()
         func out(_ file: String) -> String { (dir as NSString).appendingPathComponent((file as NSString).lastPathComponent) }
         let keyPath = design.pseudonymisation?.keyFile.map { out($0) }

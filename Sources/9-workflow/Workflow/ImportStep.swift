@@ -198,7 +198,8 @@ public enum ImportStep {
             for a in tally.setAside { try writer.add(a) }
             digest = Digest(rowsRead: tally.rowsRead, accepted: tally.accepted, rejected: tally.rejected, corrections: tally.corrections,
                             voided: tally.voided, stored: kept, byReason: byReason, first: first, merge: merge,
-                            fingerprint: tally.fingerprint, keyFingerprint: header.keyFingerprint)
+                            fingerprint: tally.fingerprint, keyFingerprint: header.keyFingerprint,
+                            declaredMissing: tally.declaredMissing)
             return ImportTotals(rowsRead: tally.rowsRead, rowsAccepted: tally.accepted, rowsRejected: tally.rejected,
                                 superseded: tally.corrections, voided: tally.voided, mergeReport: json(merge))
         }
@@ -214,6 +215,8 @@ public enum ImportStep {
         var merge: MergeReport
         var fingerprint: String
         var keyFingerprint: String?
+        /// SPSS and Stata files: values the file declares missing, read as missing.
+        var declaredMissing: [DeclaredMissing] = []
     }
 
     static func json(_ merge: MergeReport) -> String? {
@@ -270,6 +273,7 @@ public enum ImportStep {
             + "\(r.corrections) superseded correction\(r.corrections == 1 ? "" : "s"); "
             + (r.voided > 0 ? "\(r.voided) voided by status; " : "")
             + "\(r.stored) \(source.kind == .survey ? "responses" : "records") stored")
+        if let missing = DeclaredMissing.summary(r.declaredMissing) { lines.append("  " + missing) }
         let counts = r.byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
         if !counts.isEmpty {
             lines.append("  rejected by reason: " + counts.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
@@ -303,6 +307,7 @@ extension ImportStep.Digest {
     init(_ r: ImportResult) {
         self.init(rowsRead: r.rowsRead, accepted: r.accepted, rejected: r.rejected, corrections: r.corrections, voided: r.voided,
                   stored: r.registryRecords.count + r.surveyResponses.count, byReason: r.rejectionCounts,
-                  first: Array(r.rejections.prefix(10)), merge: r.merge, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint)
+                  first: Array(r.rejections.prefix(10)), merge: r.merge, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint,
+                  declaredMissing: r.declaredMissing)
     }
 }

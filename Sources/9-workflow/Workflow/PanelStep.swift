@@ -1,6 +1,8 @@
 import Basics
 import Foundation
 import Panel
+import PanelExport
+import StatFiles
 import TrialDesign
 import TrialStore
 
@@ -53,9 +55,33 @@ public enum PanelStep {
         return out
     }
 
-    /// Writes the panel's files into `out/panel/`.
+    /// Writes the panel's files into `out/panel/`: the data dictionary (naming each file written) and the
+    /// CONSORT counts, and the panel in each of `formats` (`panel_wide.csv` and `panel_long.csv`,
+    /// `panel.dta`, `panel.sav`). A panel file of a format not chosen is removed, so that none is left
+    /// from an earlier run.
     @discardableResult
-    public static func write(_ panel: PanelData, design: Design, out: String) throws -> [URL] {
-        try PanelWriter.write(panel, design: design, to: URL(fileURLWithPath: out).appendingPathComponent(folder))
+    public static func write(_ panel: PanelData, design: Design, out: String,
+                             formats: [PanelFileFormat] = PanelFileFormat.allCases) throws -> [URL] {
+        let dir = URL(fileURLWithPath: out).appendingPathComponent(folder)
+        var urls = try PanelWriter.write(panel, design: design, to: dir, csv: formats.contains(.csv))
+        do {
+            urls += try PanelFiles.writeStatFiles(panel, design: design, formats: formats, to: dir)
+            let dictionary = dir.appendingPathComponent("data_dictionary.md")
+            let text = try String(contentsOf: dictionary, encoding: .utf8) + PanelFiles.dictionarySection(panel, design: design, formats: formats)
+            try Data(text.utf8).write(to: dictionary, options: .atomic)
+        } catch let e as PanelExportError {
+            throw WorkflowError.panel(e.description)
+        } catch let e as StatFileError {
+            throw WorkflowError.panel(e.description)
+        }
+        for f in PanelFileFormat.allCases where !formats.contains(f) {
+            for name in f.files { try? FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
+        }
+        return urls
+    }
+
+    /// The panel files of `formats`, as paths under an output folder (`panel/panel.dta`, …).
+    public static func files(_ formats: [PanelFileFormat]) -> [String] {
+        formats.flatMap(\.files).map { "\(folder)/\($0)" }
     }
 }

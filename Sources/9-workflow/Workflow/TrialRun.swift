@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import PanelExport
 import TrialDesign
 import TrialStore
 
@@ -16,6 +17,8 @@ public enum TrialRun {
         public var importOptions: ImportStep.Options
         /// The program, for the report's provenance and the manifest (e.g. `rct 0.1.0`).
         public var program: String
+        /// The formats the panel is written in (all by default: CSV, Stata, SPSS).
+        public var panelFormats: [PanelFileFormat] = PanelFileFormat.allCases
 
         public init(store: String? = nil, out: String? = nil, importOptions: ImportStep.Options = .init(), program: String) {
             self.store = store
@@ -90,8 +93,10 @@ public enum TrialRun {
         let manifestPath = (folder as NSString).appendingPathComponent(RunManifest.fileName)
         let report = (folder as NSString).appendingPathComponent("report.html")
         let previous = RunManifest.read(path: manifestPath)
+        // The report's files and the panel's files in the formats asked for (they may differ from the last run's).
+        let expected = RunManifest.outputs.filter { !$0.hasPrefix(PanelStep.folder + "/") } + PanelStep.files(options.panelFormats)
         if let previous, previous == manifest,
-           RunManifest.outputs.allSatisfy({ FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }) {
+           expected.allSatisfy({ FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }) {
             step("up to date: design, assignments and inputs unchanged since the last run (\(manifestPath))")
             return .upToDate(report: report)
         }
@@ -104,7 +109,7 @@ public enum TrialRun {
         // Every row accounted: rejected and set-aside rows by source, the rejected ones in files of their own.
         let rejectsFolder = (folder as NSString).appendingPathComponent(Self.rejectsFolder)
         for account in try ImportAccounting.accounts(store: store, writingRejectsTo: rejectsFolder) { account.lines().forEach(step) }
-        try PanelStep.write(panel.panel, design: d, out: folder)
+        try PanelStep.write(panel.panel, design: d, out: folder, formats: options.panelFormats)
         step("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder))")
         let result = try ReportStep.run(file, panel: panel.panel, inputs: panel.inputs, out: folder, software: options.program,
                                         progress: step)

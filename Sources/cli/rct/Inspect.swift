@@ -6,12 +6,14 @@ import Tabular
 /// `rct inspect FILE`: suggests a dialect for a raw extract and shows its first rows as read with it.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Suggest a dialect (encoding, separator, decimal mark, date form, header) for a raw extract.",
+        abstract: "Suggest a dialect (encoding, separator, decimal mark, date form, header) for a raw extract, or describe an SPSS or Stata file.",
         discussion: """
             Prints a YAML `dialect:` snippet to copy into the design's source, then the first rows as read \
             with that dialect. Check the snippet: an import never guesses, it reads what the design \
             declares. Cells with a run of nine or more digits (national numbers, file numbers) are shown as \
-            <masked>; fixed-width lines are shown as a layout sketch (9 = digit, A = letter, · = space).
+            <masked>; fixed-width lines are shown as a layout sketch (9 = digit, A = letter, · = space). An \
+            SPSS (.sav) or Stata (.dta) file is recognised by its first bytes: its variables, labels, value \
+            labels and missing-value rules are listed, then the first cases as an import reads them.
             """)
 
     @Argument(help: "The file to inspect.")
@@ -25,6 +27,16 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
+        // An SPSS or Stata file is recognised by its first bytes and described from its own dictionary.
+        do {
+            if let lines = try StatFileInspection.report(path: file, rows: rows) {
+                lines.forEach { print($0) }
+                return
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
         let sniffed: SniffedDialect
         do { sniffed = try DialectSniffer.sniff(path: file) } catch {
             printError("\(error)")

@@ -9,14 +9,16 @@ struct PanelCommand: ParsableCommand {
         abstract: "Derive the analysis panel (one row per family × wave) and write it with its data dictionary.",
         discussion: """
             Reads the assigned families from the trial store, imports the design's registry extracts and surveys, \
-            reads the take_up register, and writes panel_wide.csv, panel_long.csv, data_dictionary.md/.csv and \
-            consort.json into OUT/panel/ (see docs/panel.md). The panel holds unit-level data: it is for analysts, \
+            reads the take_up register, and writes panel_wide.csv, panel_long.csv, panel.dta (Stata), panel.sav \
+            (SPSS), data_dictionary.md/.csv and consort.json into OUT/panel/ (see docs/panel.md); --formats \
+            chooses among csv, dta and sav. The panel holds unit-level data: it is for analysts, \
             not for publication.
             """)
 
     @OptionGroup var trial: TrialOptions
     @Option(help: "The output folder (default: out/NAME).") var out: String?
     @OptionGroup var replacing: ReplaceOption
+    @OptionGroup var panelFormats: PanelFormatsOption
 
     func run() throws {
         try reportingFailures {
@@ -25,7 +27,7 @@ struct PanelCommand: ParsableCommand {
             let step = try PanelStep.run(file, store: store, importOptions: replacing.importOptions(), progress: { printError($0) },
                                          warning: { printError("warning: \($0)") })
             let folder = out ?? file.defaultOutput
-            let urls = try PanelStep.write(step.panel, design: file.design, out: folder)
+            let urls = try PanelStep.write(step.panel, design: file.design, out: folder, formats: try panelFormats.chosen())
             print("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder)) (\(urls.map(\.lastPathComponent).joined(separator: ", ")))")
         }
     }

@@ -12,7 +12,7 @@ struct Run: ParsableCommand {
             (a trial randomised elsewhere), imports that list with the checks of rct import-assignment —, imports \
             the extracts and surveys, derives the panel, estimates the pre-specified analysis and writes the \
             report into OUT (default out/NAME): effects.csv, effects.md, effects.tex, report.html, consort.svg, \
-            forest.svg, panel/ and manifest.json. The manifest records the fingerprints of the design, the \
+            forest.svg, panel/ (CSV, Stata and SPSS; --formats chooses) and manifest.json. The manifest records the fingerprints of the design, the \
             assignment chain head and every input file; when none changed and every output is there, the run \
             says "up to date" and does nothing. Progress goes to standard error. See docs/reporting.md.
             """)
@@ -20,6 +20,7 @@ struct Run: ParsableCommand {
     @OptionGroup var trial: TrialOptions
     @Option(help: "The output folder (default: out/NAME).") var out: String?
     @OptionGroup var replacing: ReplaceOption
+    @OptionGroup var panelFormats: PanelFormatsOption
 
     func run() throws {
         try reportingFailures {
@@ -30,8 +31,9 @@ struct Run: ParsableCommand {
                 output: { print($0) },
                 progress: { printError("[\(Self.seconds(clock.now - started))] \($0)") },
                 warning: { printError("warning: \($0)") })
-            let outcome = try TrialRun.run(file, options: .init(store: trial.store, out: out, importOptions: replacing.importOptions(),
-                                                                program: RCT.program), messages: messages)
+            var options = TrialRun.Options(store: trial.store, out: out, importOptions: replacing.importOptions(), program: RCT.program)
+            options.panelFormats = try panelFormats.chosen()
+            let outcome = try TrialRun.run(file, options: options, messages: messages)
             switch outcome {
             case let .upToDate(report): print("up to date: \(report)")
             case let .written(report, _): print("report: \(report)")

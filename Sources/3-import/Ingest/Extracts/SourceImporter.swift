@@ -1,6 +1,7 @@
 import Basics
 import Crypto
 import Foundation
+import StatFiles
 import TrialData
 import Tabular
 import TrialDesign
@@ -111,7 +112,9 @@ final class SourceImporter {
             idColumns = nil
             corrections = registryReader?.correction.map { Corrections(rule: .builtIn($0)) }
         }
-        cells = try RowCells(source: source, names: names, fields: source.kind.extractFields, display: display)
+        var cells = try RowCells(source: source, names: names, fields: source.kind.extractFields, display: display)
+        cells.valueLabels = file.valueLabels
+        self.cells = cells
         surveyReader = source.kind == .survey
             ? try SurveyReader(source: source, cells: cells, identifierIndex: id, display: display) : nil
     }
@@ -130,6 +133,8 @@ final class SourceImporter {
             }
         } catch let e as RecordReadError {
             throw ImportError.unreadable(file: display, reason: e.description)
+        } catch let e as StatFileError {
+            throw ImportError.unreadable(file: display, reason: e.reason)
         }
         if var held = corrections {
             let (records, orphans) = held.finish()
@@ -156,7 +161,8 @@ final class SourceImporter {
                             registryRecords: registry.sorted { $0.line < $1.line }, surveyResponses: survey,
                             rejections: rejections.sorted { $0.line < $1.line }, rowsRead: tally.rowsRead, accepted: tally.accepted,
                             rejected: tally.rejected, corrections: tally.corrections, voided: tally.voided,
-                            setAside: setAside.sorted { $0.line < $1.line }, merge: merge)
+                            setAside: setAside.sorted { $0.line < $1.line }, merge: merge,
+                            declaredMissing: file.statReader?.declaredMissing ?? [])
     }
 
     var mergeReport: MergeReport {

@@ -1,3 +1,5 @@
+import Foundation
+import StatFiles
 import Tabular
 import TrialData
 import TrialDesign
@@ -8,7 +10,10 @@ import TrialDesign
 /// (module Assignment) validates and pseudonymises the identifiers, the assignment plan parses the rest.
 /// The file needs a header line (the design names its columns). Dates in the columns the design reads as
 /// dates (the enrolment date, date windows of eligibility) are read in the dialect's `date_format` and
-/// handed on as `YYYY-MM-DD`.
+/// handed on as `YYYY-MM-DD`. An SPSS or Stata cohort (`format: spss`/`stata`, or recognised by its first
+/// bytes) is read by column name with its values as written by `StatRecordReader`: numbers as text
+/// (`1`, `0`), dates in the dialect's date form, the file's declared missing values empty. A value label
+/// does not replace its code: the design's eligibility values and strata levels name the codes.
 public struct CohortReader: SourceReader {
     /// The canonical fields are the design's own column names, not fixed ones.
     public static let fields: [SourceField] = []
@@ -57,17 +62,19 @@ public struct CohortReader: SourceReader {
         var file: SourceFile
         do {
             file = try SourceFile(path: path, display: path, dialect: dialect, source: source?.id, designLine: source?.dialectLine)
-        } catch ImportError.unreadable {
-            throw CohortFileError.missing(path: path)
+        } catch let ImportError.unreadable(_, reason) {
+            guard FileManager.default.fileExists(atPath: path) else { throw CohortFileError.missing(path: path) }
+            throw CohortFileError.unreadable(path: path, reason: reason)
         } catch ImportError.emptyFile {
             throw CohortFileError.empty(path: path)
         }
-        guard dialect.header || dialect.format == .fixedWidth else { throw CohortFileError.noHeader(path: path) }
+        guard dialect.header || dialect.format == .fixedWidth || file.isStatFile else { throw CohortFileError.noHeader(path: path) }
         let header = file.names
         if let duplicate = header.enumerated().first(where: { i, h in header[..<i].contains(h) }) {
             throw CohortFileError.duplicateColumn(path: path, column: duplicate.element)
         }
         var cells = try RowCells(source: Source(cohortDialect: dialect), names: header, fields: fields, display: path)
+        cells.valueLabels = file.valueLabels
         let reader = CohortReader(names: header, dateColumns: dateColumns)
         var rows: [CohortRow] = []
         var row = TextRow()
@@ -82,6 +89,8 @@ public struct CohortReader: SourceReader {
             }
         } catch let e as RecordReadError {
             throw CohortFileError.unreadable(path: path, reason: e.description)
+        } catch let e as StatFileError {
+            throw CohortFileError.unreadable(path: path, reason: e.reason)
         }
         return File(header: header, rows: rows)
     }

@@ -6,7 +6,9 @@ import TrialDesign
 /// date and the answers, every other column (or the items the design's `columns:` maps, by item name).
 /// An answer is first mapped through the source's `codes:` for its item (`codes: { tevreden: { ja: "1",
 /// nee: "0" } }`); a blank cell or one of the source's `missing_codes` is a missing answer; any other
-/// answer must be a number in the dialect's decimal form.
+/// answer must be a number in the dialect's decimal form. In an SPSS or Stata file, a code's value label
+/// counts too: `codes:` may map the label, and a code whose label is one of the `missing_codes` (`-8`
+/// labelled "weet niet") is missing; the values the file itself declares missing arrive as blank cells.
 struct SurveyReader: SourceReader {
     struct Answers {
         var interviewDate: CalendarDate
@@ -42,8 +44,10 @@ struct SurveyReader: SourceReader {
         let codes = cells.source.codes
         for (item, i) in items {
             let raw = r.string(i)
-            let v = codes.isEmpty ? raw : (codes[item]?[raw] ?? raw)
+            let label = cells.label(i, raw)
+            let v = codes.isEmpty ? raw : (codes[item]?[raw] ?? label.flatMap { codes[item]?[$0] } ?? raw)
             if v.isEmpty || cells.source.missingCodes.contains(v) { continue }
+            if let label, v == raw, cells.source.missingCodes.contains(label) { continue }
             guard let x = CellParser.decimal(v, decimal: d.decimal.first ?? ".", thousands: d.thousands?.first) else {
                 throw RowFailure(reason: .unparseableAmount, column: cells.names[i],
                                  message: "the answer \"\(v)\" is not a number and not one of the missing codes (\(cells.source.missingCodes.joined(separator: ", ")))")

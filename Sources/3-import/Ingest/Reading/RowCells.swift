@@ -50,6 +50,9 @@ public struct RowCells {
     /// `codes:`), for the kinds without a built-in vocabulary.
     var declared: [String: Set<String>] { schema.declared }
     var codeMemo: [(field: String, raw: String, mapped: String)] = []
+    /// The value labels of an SPSS or Stata file's columns (by index): a labelled value's text → its
+    /// label. A code the design does not map (or a vocabulary does not hold) is looked up by its label.
+    public var valueLabels: [Int: [String: String]] = [:]
 
     /// Resolves `fields` against `names` through the source's `columns:` map. A required field, or one the
     /// design maps explicitly, that the file lacks throws `ImportError.missingColumn` (naming `display`).
@@ -66,6 +69,12 @@ public struct RowCells {
             }
         }
         schema = Schema(source: source, names: names, slots: slots, declared: declared)
+    }
+
+    /// The value label of the text `raw` in column `i`, when the file labels it.
+    @inline(__always)
+    public func label(_ i: Int, _ raw: String) -> String? {
+        valueLabels.isEmpty ? nil : valueLabels[i]?[raw]
     }
 
     /// The file's column for a canonical field (as the design maps it, else the field's own name).
@@ -184,7 +193,11 @@ public struct RowCells {
     /// against `vocabulary:` (or the values of `codes:`); any value passes when the design declares
     /// neither.
     public mutating func declaredCode(_ text: String, _ field: String) throws -> String {
-        guard let vocabulary = declared[field] else { return source.codes[field]?[text] ?? text }
+        guard let vocabulary = declared[field] else {
+            if let mapped = source.codes[field]?[text] { return mapped }
+            if let l = index(of: field).flatMap({ label($0, text) }), let mapped = source.codes[field]?[l] { return mapped }
+            return text
+        }
         return try code(text, field, vocabulary: vocabulary)
     }
 
@@ -225,7 +238,11 @@ public struct RowCells {
     public mutating func code(_ text: String, _ field: String, vocabulary: Set<String>,
                               defaults: [String: String] = [:]) throws -> String {
         for m in codeMemo where m.raw == text && m.field == field { return m.mapped }
-        let mapped = source.codes[field]?[text] ?? defaults[text] ?? text
+        var mapped = source.codes[field]?[text] ?? defaults[text] ?? text
+        // An SPSS or Stata code by its value label: mapped through codes:, or a label that is itself canonical.
+        if !vocabulary.contains(mapped), let l = index(of: field).flatMap({ label($0, text) }) {
+            if let m = source.codes[field]?[l] ?? defaults[l] { mapped = m } else if vocabulary.contains(l) { mapped = l }
+        }
         guard vocabulary.contains(mapped) else {
             let mapping = source.codes[field].map { " or a raw code mapped under codes: { \(field): … } (\($0.count) mapped)" } ?? "; map raw codes with codes: { \(field): { \"raw\": canonical } } in the design"
             throw RowFailure(reason: .unknownCode, column: column(for: field),
