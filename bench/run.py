@@ -339,7 +339,7 @@ def effects_cases(project, peers, smoke, runs):
                          f"--covariates {','.join(gen.COVARIATES)} --statistic ols --permutations {perms} "
                          f"--seed {RI_SEED} --format json")
         if has_adjust:
-            lines.append("rct adjust --method sharpened-q --p P1,P2,… --format json   # once per family of outcomes")
+            lines.append("rct adjust --method sharpened_q --p P1,P2,… --format json   # once per family of outcomes")
         display = ("# " + " ".join(shlex.quote(a) for a in argv).replace(ROOT + "/", "") +
                    "\n# runs, for each wave file:\n" + "\n".join(lines))
         note = "; ".join(["Lin + FE, HC2 (rct estimate)",

@@ -9,7 +9,7 @@ import TestSupport
 
     /// ri2 0.5.1 reference through the command line: IPW DIM 2.0, p = 7/36, 3/36, 34/36, 36 assignments.
     @Test func ipwReferenceAsJSON() throws {
-        let r = try RCTBinary.run(["ri"] + Self.design + ["--statistic", "ipw-dim", "--format", "json"])
+        let r = try RCTBinary.run(["ri"] + Self.design + ["--statistic", "ipw_dim", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.isEmpty)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -31,7 +31,7 @@ import TestSupport
     }
 
     @Test func monteCarloReportsSeedGeneratorAndStandardError() throws {
-        let args = ["ri"] + Self.design + ["--statistic", "ipw-dim", "--permutations", "4000", "--seed", "11", "--format", "json"]
+        let args = ["ri"] + Self.design + ["--statistic", "ipw_dim", "--permutations", "4000", "--seed", "11", "--format", "json"]
         let r = try RCTBinary.run(args)
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -133,7 +133,7 @@ import TestSupport
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("line 3, column \"y\": the outcome is missing"), "\(missing.stderr)")
         let badZ = try run("y,z\n1,1\n2,yes\n3,1\n4,0\n")
-        #expect(badZ.stderr.contains("line 3, column \"z\": \"yes\" is not a treatment indicator; use 1 for treated and 0 for control"))
+        #expect(badZ.stderr.contains("line 3, column \"z\" (treatment): \"yes\" is not 0 or 1; code the treatment as 1 (treated) or 0 (control) on every row"))
         let mixed = try run("y,z,c\n1,1,a\n2,0,a\n3,1,b\n4,0,b\n", ["--clusters", "c"])
         #expect(mixed.status == 1)
         #expect(mixed.stderr.contains("cluster \"a\" has treated and control units"))
@@ -144,13 +144,13 @@ import TestSupport
         #expect(tooMany.stderr.contains("more than the 100000 that are enumerated; draw a sample of them with --permutations N --seed S"))
         let nofile = try RCTBinary.run(["ri", "--data", "nope.csv", "--outcome", "y", "--treatment", "z"])
         #expect(nofile.status == 1)
-        #expect(nofile.stderr.contains("nope.csv: error: cannot read the file"))
+        #expect(nofile.stderr.contains("rct ri: error: nope.csv: cannot read the file; check the path given to --data"))
     }
 }
 
 @Suite struct AdjustCommandTests {
     @Test func sharpenedQAsJSONInInputOrder() throws {
-        let r = try RCTBinary.run(["adjust", "--method", "sharpened-q", "--p", "0.02,0.01,0.03,0.08,0.168,0.168,0.168",
+        let r = try RCTBinary.run(["adjust", "--method", "sharpened_q", "--p", "0.02,0.01,0.03,0.08,0.168,0.168,0.168",
                                    "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "[0.076, 0.076, 0.076, 0.087, 0.107, 0.107, 0.107]\n")

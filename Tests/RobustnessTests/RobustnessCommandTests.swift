@@ -238,7 +238,7 @@ import TestSupport
         #expect(r.stderr.contains("Lee bounds need at least two observed outcomes in each arm (treated 2, control 1)"), "\(r.stderr)")
         let missing = try RCTBinary.run(["attrition", "--data", "no/such.csv", "--observed", "r", "--treatment", "z"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("no/such.csv: error: cannot read the file"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("rct attrition: error: no/such.csv: cannot read the file; check the path given to --data"), "\(missing.stderr)")
     }
 
     @Test func noAttritionIsExplained() throws {

@@ -3,7 +3,7 @@ step, glued by this script (standard library only), which times the rct processe
 
 For each wave file: `rct estimate` (Lin, strata as fixed effects, HC2; all 17 outcomes), `rct ri` (all
 17 outcomes on the same 10,000 re-draws within strata; statistic ols with the covariates and stratum
-indicators), then `rct adjust --method sharpened-q` per family of outcomes on the RI p-values. Steps
+indicators), then `rct adjust --method sharpened_q` per family of outcomes on the RI p-values. Steps
 whose command is missing are left out and listed in "steps_missing".
 
 Prints one JSON line: "seconds_rct" (sum of the wall times of the rct processes: the glue's own start-up
@@ -89,7 +89,7 @@ for path in files:
         continue
     for family in dict.fromkeys(gen.OUTCOME_FAMILY.values()):
         members = [o for o in outcomes if gen.OUTCOME_FAMILY[o] == family]
-        q = run(["adjust", "--method", "sharpened-q", "--p", ",".join(repr(p[o]) for o in members),
+        q = run(["adjust", "--method", "sharpened_q", "--p", ",".join(repr(p[o]) for o in members),
                  "--format", "json"])
         values = q if isinstance(q, list) else next(v for v in q.values() if isinstance(v, list))
         if outcomes[0] in members:

@@ -4,7 +4,7 @@
 public enum MultipleTesting {
     public enum Method: String, Sendable, CaseIterable {
         case holm, bonferroni, bh, by
-        case sharpenedQ = "sharpened-q"
+        case sharpenedQ = "sharpened_q"
     }
 
     /// Dispatches to the method's function.

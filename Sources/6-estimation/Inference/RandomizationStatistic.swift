@@ -10,7 +10,7 @@ public enum RandomizationStatistic: String, Sendable, CaseIterable {
     /// units 1/(1 − p_i), with p_i = m_b / n_b the probability that unit i's block assigns it to
     /// treatment; the weights follow the re-drawn assignment. This is ri2's default
     /// (`conduct_ri(Y ~ Z, declaration, IPW = TRUE)`, a weighted `lm_robust`).
-    case inverseProbabilityWeighted = "ipw-dim"
+    case inverseProbabilityWeighted = "ipw_dim"
     /// The OLS coefficient on Z in Y ~ Z + covariates (+ block indicators when there are blocks, else an
     /// intercept). ri2: `conduct_ri(Y ~ Z + X1 + factor(block), IPW = FALSE)`.
     case olsCoefficient = "ols"
@@ -68,7 +68,7 @@ struct PreparedStatistic: Sendable {
     /// 1/N_b + ‖Q̃_i‖² per unit.
     let baseLeverage: [Double]
     /// Per-cluster rows packed so that a treated cluster is one contiguous read (the randomization loop
-    /// is bound by memory access at large N): dim `[size, ΣY_1 … ΣY_K]`; ipw-dim
+    /// is bound by memory access at large N): dim `[size, ΣY_1 … ΣY_K]`; ipw_dim
     /// `[Σw1, Σw0, Σw1Y_1 … K, Σw0Y_1 … K]`; ols and t `[size, ΣQ̃_1 … p, ΣỸ_1 … K]` (size only when
     /// the clusters of a block differ in size).
     let packed: AlignedRows

@@ -1,19 +1,18 @@
 import ArgumentParser
 import Inference
 
-extension MultipleTesting.Method: ExpressibleByArgument {}
 
 /// `rct adjust`: adjusted p-values (or q-values) for a family of hypotheses, in input order.
 struct Adjust: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Adjust p-values for multiple testing (Holm, Bonferroni, BH, BY, sharpened q-values).",
         discussion: """
-            holm, bonferroni, bh and by follow R's p.adjust; sharpened-q gives Benjamini–Krieger–Yekutieli \
+            holm, bonferroni, bh and by follow R's p.adjust; sharpened_q gives Benjamini–Krieger–Yekutieli \
             (2006) sharpened q-values as computed by Anderson's (2008) Stata code (on a 0.001 grid). \
             Values are printed in the order given.
             """)
 
-    @Option(help: "The method: holm, bonferroni, bh, by or sharpened-q.")
+    @Option(help: "The method: holm, bonferroni, bh, by or sharpened_q.")
     var method: MultipleTesting.Method
 
     @Option(name: .customLong("p"), help: "The p-values, separated by commas, e.g. --p 0.01,0.04,0.2.")

@@ -17,14 +17,19 @@ struct AttritionCommand: ParsableCommand {
             docs/inference.md.
             """)
 
-    @Option(help: "The CSV file (comma-separated, header line).")
+    @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
     var data: String
+
+    @OptionGroup var input: DataFileOptions
 
     @Option(help: "Response column: 1 = outcome observed, 0 = not observed.")
     var observed: String
 
-    @Option(help: "Treatment column: 1 = treated, 0 = control.")
+    @Option(help: "Treatment column: 1 = treated, 0 = control, or arm ids (the panel's arm column) with --control.")
     var treatment: String
+
+    @Option(help: "With arm ids in --treatment (the panel\'s arm column): the control arm\'s id.")
+    var control: String?
 
     @Option(help: "Randomisation block (stratum) column, absorbed as fixed effects.")
     var blocks: String?
@@ -50,11 +55,11 @@ struct AttritionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try readDataFile(data)
+        let table = try input.read(data, command: "attrition")
         let result = try reportingErrors(command: "attrition", path: data) { () throws -> DifferentialAttrition in
             let reader = ColumnReader(table: table, path: data)
             let r = try reader.indicator(observed, option: "--observed", role: "response", meaning: "1 (observed) or 0 (not observed)")
-            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let z = try reader.treatment(treatment, option: "--treatment", control: control)
             let strata = try blocks.map { try reader.requiredLabels($0, option: "--blocks", role: "block") }
             return try DifferentialAttrition(observed: r, treated: z, strata: strata, covariates: try reader.covariates(covariates),
                                              treatmentName: treatment, observedName: observed,

@@ -15,14 +15,19 @@ struct BoundsCommand: ParsableCommand {
             (Lee's Proposition 3) and the Imbens–Manski confidence interval. See docs/inference.md.
             """)
 
-    @Option(help: "The CSV file (comma-separated, header line).")
+    @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
     var data: String
+
+    @OptionGroup var input: DataFileOptions
 
     @Option(help: "Outcome column (empty cell = not observed unless --observed is given).")
     var outcome: String
 
-    @Option(help: "Treatment column: 1 = treated, 0 = control.")
+    @Option(help: "Treatment column: 1 = treated, 0 = control, or arm ids (the panel's arm column) with --control.")
     var treatment: String
+
+    @Option(help: "With arm ids in --treatment (the panel\'s arm column): the control arm\'s id.")
+    var control: String?
 
     @Option(help: "Response column: 1 = outcome observed, 0 = not observed.")
     var observed: String?
@@ -47,10 +52,10 @@ struct BoundsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try readDataFile(data)
+        let table = try input.read(data, command: "bounds")
         let bounds = try reportingErrors(command: "bounds", path: data) { () throws -> LeeBounds in
             let reader = ColumnReader(table: table, path: data)
-            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let z = try reader.treatment(treatment, option: "--treatment", control: control)
             // With --observed, the outcome cells of unobserved rows are not read at all (they may hold
             // placeholders such as "." or 99).
             let r = try observed.map { try reader.indicator($0, option: "--observed", role: "response", meaning: "1 (observed) or 0 (not observed)") }

@@ -13,14 +13,19 @@ struct DoseResponseCommand: ParsableCommand {
             higher dose would cause. The output is labelled non-experimental. See docs/inference.md.
             """)
 
-    @Option(help: "The CSV file (comma-separated, header line).")
+    @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
     var data: String
+
+    @OptionGroup var input: DataFileOptions
 
     @Option(help: "Outcome column (empty cell = missing).")
     var outcome: String
 
-    @Option(help: "Treatment column: 1 = treated, 0 = control (only treated rows are used).")
+    @Option(help: "Treatment column: 1 = treated, 0 = control, or arm ids with --control (only treated rows are used).")
     var treatment: String
+
+    @Option(help: "With arm ids in --treatment (the panel\'s arm column): the control arm\'s id.")
+    var control: String?
 
     @Option(help: "Dose column (e.g. case-manager hours; empty cell = missing).")
     var dose: String
@@ -41,11 +46,11 @@ struct DoseResponseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try readDataFile(data)
+        let table = try input.read(data, command: "dose-response")
         let result = try reportingErrors(command: "dose-response", path: data) { () throws -> DoseResponse in
             let reader = ColumnReader(table: table, path: data)
             let y = try reader.numbers(outcome, option: "--outcome", role: "outcome")
-            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let z = try reader.treatment(treatment, option: "--treatment", control: control)
             let d = try reader.numbers(dose, option: "--dose", role: "dose")
             return try DoseResponse(outcome: y, dose: d, treated: z, covariates: try reader.covariates(covariates),
                                     outcomeName: outcome, doseName: dose, treatmentName: treatment, level: output.level)

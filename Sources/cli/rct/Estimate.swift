@@ -37,8 +37,10 @@ struct Estimate: ParsableCommand {
     @Option(help: "With a design: the analysis to estimate, primary (the default) or a sensitivity analysis's id.")
     var analysis: String?
 
-    @Option(help: "The CSV file (comma-separated, header line).")
+    @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
     var data: String?
+
+    @OptionGroup var input: DataFileOptions
 
     @Option(help: "Outcome column(s), separated by commas.")
     var outcome: String?
@@ -108,17 +110,7 @@ struct Estimate: ParsableCommand {
     func run() throws {
         if trial.designPath != nil { return try runDesign() }
         let data = self.data!, outcome = self.outcome!
-        let table: Table
-        do {
-            guard FileManager.default.isReadableFile(atPath: data) else {
-                printError("rct estimate: error: \(data): cannot read the file; check the path given to --data")
-                throw ExitCode(1)
-            }
-            table = try DelimitedReader().read(path: data)
-        } catch let error as TableError {
-            printError("rct estimate: error: \(data): \(error.description)")
-            throw ExitCode(1)
-        }
+        let table = try input.read(data, command: "estimate")
         // `stata` without clusters is Stata's `, robust`, i.e. HC1 (estimatr does the same).
         let chosenVariance = se.flatMap { name in
             name.lowercased() == "stata" && clusters == nil ? VarianceType.hc1 : VarianceType(name: name)

@@ -14,24 +14,6 @@ func formatNumber(_ x: Double) -> String {
     return String(format: "%.7g", x)
 }
 
-/// Reads a delimited data file for an inference command; failures become "FILE: error: …" on stderr
-/// and exit status 1.
-func readDataFile(_ path: String) throws -> Table {
-    guard FileManager.default.fileExists(atPath: path) else {
-        printError("\(path): error: cannot read the file; check the path (it is relative to the current folder)")
-        throw ExitCode(1)
-    }
-    do {
-        return try DelimitedReader().read(path: path)
-    } catch let error as TableError {
-        printError("\(path): error: \(error.description)")
-        throw ExitCode(1)
-    } catch {
-        printError("\(path): error: cannot read the file: \(error)")
-        throw ExitCode(1)
-    }
-}
-
 /// Parses a comma-separated list of numbers given to option `name`.
 func parseNumberList(_ text: String, option name: String) throws -> [Double] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -3,7 +3,6 @@ import Foundation
 import Inference
 import Tabular
 
-extension RandomizationStatistic: ExpressibleByArgument {}
 
 /// `rct ri`: randomization inference under the sharp null of no effect, re-drawing the assignment the
 /// way the trial drew it (within blocks, whole clusters).
@@ -20,16 +19,21 @@ struct RandomizationInferenceCommand: ParsableCommand {
             R equivalent: ri2::conduct_ri.
             """)
 
-    @Option(help: "The data file (CSV with a header line), one row per unit.")
+    @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), one row per unit, e.g. the panel's panel_wide.csv with --where wave=m6.")
     var data: String
+
+    @OptionGroup var input: DataFileOptions
 
     @Option(help: "The outcome column; several columns separated by commas share the same assignments and also get Westfall–Young and Romano–Wolf step-down p-values.")
     var outcome: String
 
     var outcomeNames: [String] { outcome.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
-    @Option(help: "The treatment column: 1 for treated, 0 for control.")
+    @Option(help: "The treatment column: 1 for treated, 0 for control, or arm ids with --control.")
     var treatment: String
+
+    @Option(help: "With arm ids in --treatment (the panel's arm column): the control arm's id.")
+    var control: String?
 
     @Option(help: "The block column (assignment was within blocks).")
     var blocks: String?
@@ -40,7 +44,7 @@ struct RandomizationInferenceCommand: ParsableCommand {
     @Option(help: "Covariate columns, separated by commas (statistics ols and t only).")
     var covariates: String?
 
-    @Option(help: "The test statistic: dim (difference in means), ipw-dim (inverse-probability weighted), ols (regression coefficient with covariates and block indicators), t (that coefficient over its HC2 standard error).")
+    @Option(help: "The test statistic: dim (difference in means), ipw_dim (inverse-probability weighted), ols (regression coefficient with covariates and block indicators), t (that coefficient over its HC2 standard error).")
     var statistic: RandomizationStatistic = .differenceInMeans
 
     @Flag(help: "Enumerate every possible assignment (fails when there are more than \(RandomizationInference.exactLimit)).")
@@ -116,7 +120,7 @@ struct RandomizationInferenceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try readDataFile(data)
+        let table = try input.read(data, command: "ri")
         func fail(_ message: String) -> ExitCode {
             printError("\(data): error: \(message)")
             return ExitCode(1)
@@ -152,15 +156,9 @@ struct RandomizationInferenceCommand: ParsableCommand {
             }
         }
         guard table.rowCount >= 2 else { throw fail("the file has \(table.rowCount) data rows; randomization inference needs at least two units") }
-        let tj = try columnIndex(treatment, "--treatment")
-        let z: [Bool] = try (0..<table.rowCount).map { r in
-            switch cell(r, tj) {
-            case "1", "1.0", "TRUE", "true": return true
-            case "0", "0.0", "FALSE", "false": return false
-            case let other:
-                throw fail("line \(table.lines[r]), column \"\(treatment)\": \"\(other)\" is not a treatment indicator; use 1 for treated and 0 for control")
-            }
-        }
+        let z: [Bool]
+        do { z = try ColumnReader(table: table, path: data).treatment(treatment, option: "--treatment", control: control) }
+        catch let f as ColumnReader.Failure { throw fail(f.message) }
         let ys = try outcomeNames.map { try numbers($0, "--outcome", what: "outcome") }
         let blockLabels = try blocks.map { try labels($0, "--blocks") }
         let clusterLabels = try clusters.map { try labels($0, "--clusters") }

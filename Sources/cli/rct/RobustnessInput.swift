@@ -51,6 +51,32 @@ struct ColumnReader {
         }
     }
 
+    /// The treatment column as 1 (treated) / 0 (control): 0/1 cells, or the arms' ids of a two-arm trial
+    /// (the panel's `arm` column) with `control` naming the control arm (`control` when not given).
+    func treatment(_ name: String, option: String, control: String?) throws -> [Bool] {
+        let cells = try cells(name, option: option)
+        let binary: Set<String> = ["0", "1", "0.0", "1.0"]
+        if cells.allSatisfy({ binary.contains($0) }) {
+            return try indicator(name, option: option, role: "treatment", meaning: "1 (treated) or 0 (control)")
+        }
+        let controlLevel = control ?? "control"
+        var levels: [String] = []
+        for c in cells where !c.isEmpty && !levels.contains(c) { levels.append(c) }
+        if levels.contains(controlLevel) {
+            guard let i = cells.firstIndex(where: { $0.isEmpty }) else {
+                guard levels.count == 2 else {
+                    throw Failure(message: "column \"\(name)\" (treatment) holds \(levels.count) arms (\(levels.joined(separator: ", "))); these commands compare two: keep the rows of two arms (e.g. --where \(name)=…) or code the treatment 0/1")
+                }
+                return cells.map { $0 != controlLevel }
+            }
+            throw Failure(message: "line \(table.lines[i]), column \"\(name)\" (treatment): the cell is empty; every unit needs its arm")
+        }
+        guard let i = cells.firstIndex(where: { !binary.contains($0) }) else { return [] }
+        let shown = cells[i].isEmpty ? "an empty cell" : "\"\(cells[i])\""
+        throw Failure(message: "line \(table.lines[i]), column \"\(name)\" (treatment): \(shown) is not 0 or 1; code the treatment as 1 (treated) or 0 (control) on every row, "
+            + "or give arm ids with --control naming the control arm" + (control == nil ? "" : " (\"\(controlLevel)\" is not in the column)"))
+    }
+
     /// Labels; an empty cell or `NA` is missing.
     func labels(_ name: String, option: String) throws -> [String?] {
         try cells(name, option: option).map { $0.isEmpty || $0 == "NA" ? nil : $0 }

@@ -14,14 +14,19 @@ struct SubgroupsCommand: ParsableCommand {
             Rows with a missing outcome, subgroup or covariate are left out. See docs/inference.md.
             """)
 
-    @Option(help: "The CSV file (comma-separated, header line).")
+    @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
     var data: String
+
+    @OptionGroup var input: DataFileOptions
 
     @Option(help: "Outcome column (empty cell = missing).")
     var outcome: String
 
-    @Option(help: "Treatment column: 1 = treated, 0 = control.")
+    @Option(help: "Treatment column: 1 = treated, 0 = control, or arm ids (the panel's arm column) with --control.")
     var treatment: String
+
+    @Option(help: "With arm ids in --treatment (the panel\'s arm column): the control arm\'s id.")
+    var control: String?
 
     @Option(help: "Subgroup column (its levels are compared).")
     var subgroup: String
@@ -48,11 +53,11 @@ struct SubgroupsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try readDataFile(data)
+        let table = try input.read(data, command: "subgroups")
         let result = try reportingErrors(command: "subgroups", path: data) { () throws -> SubgroupHeterogeneity in
             let reader = ColumnReader(table: table, path: data)
             let y = try reader.numbers(outcome, option: "--outcome", role: "outcome")
-            let z = try reader.indicator(treatment, option: "--treatment", role: "treatment", meaning: "1 (treated) or 0 (control)")
+            let z = try reader.treatment(treatment, option: "--treatment", control: control)
             let g = try reader.labels(subgroup, option: "--subgroup")
             return try SubgroupHeterogeneity(outcome: y, treated: z, subgroup: g, covariates: try reader.covariates(covariates),
                                              outcomeName: outcome, treatmentName: treatment, subgroupName: subgroup,
