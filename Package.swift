@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Simulation", "Tabular", "TrialDesign", "Basics", "TrialData", "StatFiles",
                                                        "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ingest", "TrialDesign", "Basics", "TrialData", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rct", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RobustnessTests", dependencies: ["rct", "Robustness", "Estimation", "Inference", "NumericCore", "Tabular", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Panel", "Reporting", "Estimation", "Robustness", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "TrialData", "TestSupport"]),

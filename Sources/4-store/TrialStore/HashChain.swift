@@ -66,6 +66,16 @@ public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
     case unexpectedHead(expected: String, found: String)
     /// The append-only triggers were dropped.
     case triggersMissing([String])
+    /// The design text kept with the store is not the one whose SHA-256 anchors the chain.
+    case designTextAltered
+    /// An amendment's content (or its design's text) no longer matches its hash.
+    case amendmentAltered(seq: Int)
+    /// An amendment does not link to the one before it.
+    case amendmentBrokenLink(seq: Int)
+    /// Amendments with these numbers are missing.
+    case amendmentsRemoved(from: Int, to: Int)
+    /// An amendment names an assignment head the chain does not have at that record.
+    case amendmentOutOfPlace(seq: Int, assignments: Int)
 
     public var description: String {
         switch self {
@@ -88,6 +98,16 @@ public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
             return "the chain's head is \(found), not the expected \(expected): the chain was rewritten or extended"
         case let .triggersMissing(names):
             return "the append-only triggers were removed (\(names.joined(separator: ", "))): someone edited the store's schema"
+        case .designTextAltered:
+            return "the design kept in the store was altered: its SHA-256 is not the one the assignment chain is anchored to"
+        case let .amendmentAltered(seq):
+            return "amendment \(seq) was altered: its content or its design no longer matches its hash"
+        case let .amendmentBrokenLink(seq):
+            return "amendment \(seq) does not link to amendment \(seq - 1) (or, for the first, to the design): one was altered and re-hashed"
+        case let .amendmentsRemoved(from, to):
+            return from == to ? "amendment \(from) was removed" : "amendments \(from)–\(to) were removed"
+        case let .amendmentOutOfPlace(seq, assignments):
+            return "amendment \(seq) says it followed assignment record \(assignments), whose hash is not the one it names: the assignment chain was rewritten"
         }
     }
 }
@@ -98,5 +118,7 @@ public struct VerificationReport: Sendable, Equatable {
     public var headSeq: Int
     public var headHash: String
     public var problems: [ChainProblem]
+    /// Recorded amendments of the design's locked part.
+    public var amendments: Int = 0
     public var isIntact: Bool { problems.isEmpty }
 }

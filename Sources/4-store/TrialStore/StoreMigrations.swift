@@ -20,6 +20,7 @@ enum StoreMigrations {
         migrator.registerMigration("v2_imports", migrate: v2Imports)
         migrator.registerMigration("v3_assignment_import", migrate: v3AssignmentImport)
         migrator.registerMigration("v4_set_aside", migrate: v4SetAside)
+        migrator.registerMigration("v5_amendments", migrate: v5Amendments)
         // Later migrations go here, in order.
         return migrator
     }
@@ -152,7 +153,8 @@ enum StoreMigrations {
     }
 
     /// The names of the triggers `verify` expects.
-    static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete"]
+    static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete",
+                                     "amendments_append_only_update", "amendments_append_only_delete"]
 
     /// Assignments made elsewhere (`rct import-assignment`): each imported record carries the SHA-256 of
     /// the file it came from (`source_sha256`, NULL for assignments drawn here, and part of the record's
@@ -192,6 +194,42 @@ enum StoreMigrations {
             );
             CREATE INDEX set_aside_import ON set_aside(import_id);
             CREATE INDEX set_aside_participant ON set_aside(participant);
+            """)
+    }
+
+    /// Amendments of the design's locked part (`rct amend`, `docs/design-format.md` "What is locked").
+    /// `trial_design` keeps the design's text as it was when the store was made (filled in for older
+    /// stores the first time they are opened with the same design); a table of its own, so that the
+    /// trial row, rewritten at every assignment, stays small. Each amendment keeps the amended design's
+    /// text, its SHA-256 and that of its locked part, the changed keys (JSON `[{path, before, after}]`),
+    /// who, when, why, how many assignment records there were and the chain's head then, and whether
+    /// outcome data had been imported; amendments are hash-chained (`AmendmentChain`), anchored to the
+    /// design's SHA-256, and append-only.
+    @Sendable static func v5Amendments(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE trial_design (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                design_text TEXT NOT NULL
+            );
+            CREATE TABLE amendments (
+                seq INTEGER PRIMARY KEY,
+                recorded_at TEXT NOT NULL,
+                author TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                design_sha256 TEXT NOT NULL,
+                lock_sha256 TEXT NOT NULL,
+                design_text TEXT NOT NULL,
+                changes TEXT NOT NULL,
+                assignments INTEGER NOT NULL,
+                assignment_head TEXT NOT NULL,
+                outcome_data INTEGER NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TRIGGER amendments_append_only_update BEFORE UPDATE ON amendments
+                BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
+            CREATE TRIGGER amendments_append_only_delete BEFORE DELETE ON amendments
+                BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
             """)
     }
 }

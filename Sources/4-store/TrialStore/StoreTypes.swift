@@ -7,6 +7,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case missing(path: String)
     case alreadyExists(path: String)
     case designChanged(path: String, stored: String, current: String)
+    case unrecordedChange(path: String, changes: [DesignChange])
+    case nothingToAmend(path: String)
+    case amendmentRefused(changes: [DesignChange], assignments: Int)
     case alreadyAssigned(unit: String, line: Int, arm: String, assignedOn: String, record: Int)
     case alreadyScreened(unit: String, line: Int, reason: String)
     case notAStore(path: String, reason: String)
@@ -22,6 +25,25 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             return "the design file is not the one \(path) was initialised with (SHA-256 \(stored.prefix(12))… then, "
                 + "\(current.prefix(12))… now); a design is fixed before randomisation. Restore the original design "
                 + "or start a new store"
+        case let .unrecordedChange(path, changes):
+            let refused = changes.filter { $0.invalidatesRandomisation != nil }
+            let listed = changes.prefix(8).map(\.summary).joined(separator: "; ") + (changes.count > 8 ? "; and \(changes.count - 8) more" : "")
+            var text = "the locked part of the design (what the randomisation and the pre-specified analysis rest on) "
+                + "differs from the one \(path) holds in \(changes.count) key\(changes.count == 1 ? "" : "s"): \(listed). "
+            if refused.isEmpty {
+                text += "Record the change with `rct amend DESIGN --reason \"…\"` (it is then reported), or undo it"
+            } else {
+                text += "\(refused.map(\.path).joined(separator: ", ")) cannot change after the first assignment ("
+                    + "\(refused[0].invalidatesRandomisation!)): undo \(refused.count == 1 ? "it" : "them")"
+            }
+            return text + ". File paths, dialects and column maps may change without an amendment"
+        case let .nothingToAmend(path):
+            return "nothing to amend: the locked part of the design is the one \(path) holds (file paths, dialects, "
+                + "column maps and the like need no amendment)"
+        case let .amendmentRefused(changes, assignments):
+            return changes.map { "\($0.summary) cannot be amended: \($0.invalidatesRandomisation ?? "")" }.joined(separator: "; ")
+                + ". \(assignments) famil\(assignments == 1 ? "y was" : "ies were") already assigned under the design in force; "
+                + "undo \(changes.count == 1 ? "this change" : "these changes"), or start a new trial with its own store"
         case let .alreadyAssigned(unit, line, arm, assignedOn, record):
             return "family \(unit)" + (line > 0 ? " (cohort line \(line))" : "")
                 + " already has an arm: \(arm), assigned \(assignedOn) (record \(record)); an assignment is never repeated or changed"

@@ -42,6 +42,8 @@ public final class TrialStore: Sendable {
                     INSERT INTO trial (id, trial_id, design_file, design_sha256, created_at, head_seq, head_hash)
                     VALUES (1, ?, ?, ?, ?, 0, ?)
                     """, arguments: [design.trial.id, designFile, fingerprint, Self.now(), fingerprint])
+                try db.execute(sql: "INSERT INTO trial_design (id, design_text) VALUES (1, ?)",
+                               arguments: [String(decoding: designData, as: UTF8.self)])
             }
             return TrialStore(path: path, queue: queue)
         } catch {
@@ -80,13 +82,6 @@ public final class TrialStore: Sendable {
             return StoredTrial(trialID: row["trial_id"], designFile: row["design_file"], designSHA256: row["design_sha256"],
                                createdAt: row["created_at"], headSeq: row["head_seq"], headHash: row["head_hash"])
         }
-    }
-
-    /// Throws `designChanged` unless the design bytes are the ones the store was created with.
-    public func checkDesign(_ designData: Data) throws {
-        let current = Fingerprint.sha256(designData)
-        let stored = try trial().designSHA256
-        if current != stored { throw StoreError.designChanged(path: path, stored: stored, current: current) }
     }
 
     // MARK: Writing
@@ -355,6 +350,9 @@ public final class TrialStore: Sendable {
             problems.append(.unexpectedHead(expected: expectedHead, found: head))
         }
         if !missing.isEmpty { problems.append(.triggersMissing(missing)) }
-        return VerificationReport(records: records.count, headSeq: lastSeq, headHash: head, problems: problems)
+        problems += try amendmentProblems(designSHA256: trial.designSHA256,
+                                          assignmentHashes: Dictionary(records.map { ($0.seq, $0.hash) }, uniquingKeysWith: { a, _ in a }))
+        return VerificationReport(records: records.count, headSeq: lastSeq, headHash: head, problems: problems,
+                                  amendments: try amendments().count)
     }
 }

@@ -8,6 +8,11 @@ public enum HTMLReport {
         body += "<p class=\"sub\">Effects after \(r.effects.waves.map { escapeHTML($0.label) }.joined(separator: " and ")), intention to treat.</p>\n</header>\n"
 
         body += "<section>\n<h2>1. Pre-specified analysis</h2>\n<ul>" + r.prespecified.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"
+        body += "<h3>Changes to the pre-specified plan</h3>\n"
+        body += r.amendments.isEmpty
+            ? "<p>No amendments of the design after the first assignment.</p>\n"
+            : "<p><strong>Amendments</strong> (recorded with <code>rct amend</code>, checked by <code>rct verify</code>):</p><ul>"
+                + r.amendments.map { "<li>\(escapeHTML($0.sentence))</li>" }.joined() + "</ul>\n"
         body += r.deviations.isEmpty
             ? "<p>No deviations from the pre-specified analysis.</p>\n"
             : "<p><strong>Deviations:</strong></p><ul>" + r.deviations.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"

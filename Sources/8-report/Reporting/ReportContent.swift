@@ -136,6 +136,35 @@ public struct Provenance: Sendable, Equatable, Codable {
     }
 }
 
+/// One recorded amendment of the design's locked part, as the report lists it.
+public struct PlanAmendment: Sendable, Equatable, Codable {
+    /// The day it was recorded (YYYY-MM-DD).
+    public var date: String
+    /// `key: before → after`, one per changed key.
+    public var changes: [String]
+    public var reason: String
+    public var author: String
+    /// Whether outcome data had been imported when it was recorded.
+    public var afterOutcomeData: Bool
+    /// Assignment records made before it.
+    public var afterAssignments: Int
+
+    public init(date: String, changes: [String], reason: String, author: String, afterOutcomeData: Bool, afterAssignments: Int) {
+        self.date = date
+        self.changes = changes
+        self.reason = reason
+        self.author = author
+        self.afterOutcomeData = afterOutcomeData
+        self.afterAssignments = afterAssignments
+    }
+
+    /// "2026-12-07: outcomes[x].windows.m12[1]: 12 → 13 — reason (by analyst; after 112 assignments, before any outcome data)".
+    public var sentence: String {
+        "\(date): \(changes.joined(separator: "; ")). Reason: \(reason) (by \(author); after \(afterAssignments) assignment"
+            + "\(afterAssignments == 1 ? "" : "s"), " + (afterOutcomeData ? "after outcome data were imported" : "before any outcome data were imported") + ")"
+    }
+}
+
 public struct ReportContent: Sendable, Equatable {
     public var title: String
     public var registration: String?
@@ -143,6 +172,8 @@ public struct ReportContent: Sendable, Equatable {
     public var prespecified: [String]
     /// Deviations from the pre-specified choices (empty when there are none).
     public var deviations: [String]
+    /// Recorded amendments of the design's locked part (`rct amend`), in order.
+    public var amendments: [PlanAmendment] = []
     public var consort: ConsortFlow?
     public var balance: BalanceTable?
     public var attrition: [AttritionRow]

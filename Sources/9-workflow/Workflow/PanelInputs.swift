@@ -20,6 +20,8 @@ public struct PanelInputs: Sendable {
     public var fingerprints: [(source: String, sha256: String)]
     /// Notes for the run's output (e.g. take-up identifiers that match no family).
     public var notes: [String]
+    /// The recorded amendments of the design's locked part, for the report.
+    public var amendments: [Amendment] = []
 
     /// Reads the inputs: the assigned units and screening counts, the active imports' records and
     /// responses (those of `scope_exit` sources turned into `ScopeExit` values), and the take-up column
@@ -64,7 +66,7 @@ public struct PanelInputs: Sendable {
         for e in counts.excluded { excluded[e.rule.isEmpty ? e.reason : e.rule, default: 0] += e.count }
         let screening = counts.screened > 0 ? Screening(screened: counts.screened, excluded: excluded) : nil
         return PanelInputs(units: units, records: records, responses: responses, exits: exits, screening: screening,
-                           fingerprints: fingerprints, notes: notes)
+                           fingerprints: fingerprints, notes: notes, amendments: try store.amendments())
     }
 
     /// Splits the stored registry records: those of the design's `scope_exit` sources become `ScopeExit`

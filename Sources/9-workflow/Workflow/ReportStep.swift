@@ -26,11 +26,16 @@ public enum ReportStep {
         } catch let error as AnalysisError {
             throw WorkflowError.report(error.description)
         }
-        let content = result.content
+        var content = result.content
+        content.amendments = inputs.amendments.map {
+            PlanAmendment(date: String($0.recordedAt.prefix(10)), changes: $0.changes.map(\.summary), reason: $0.reason,
+                          author: $0.author, afterOutcomeData: $0.outcomeData, afterAssignments: $0.assignments)
+        }
         let policy = content.policy
         var files: [(String, String)] = [
             ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy)),
-            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy)),
+            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy)
+                + planChangesMarkdown(content)),
             ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy)),
             ("report.html", HTMLReport.render(content)),
             ("forest.svg", ForestPlot.svg(content.effects, policy: policy)),
@@ -45,6 +50,15 @@ public enum ReportStep {
             try OutputFile.write(text, to: (out as NSString).appendingPathComponent(name))
         }
         return result
+    }
+
+    /// "Changes to the pre-specified plan" for effects.md: the amendments and deviations, or nothing.
+    static func planChangesMarkdown(_ content: ReportContent) -> String {
+        guard !content.amendments.isEmpty || !content.deviations.isEmpty else { return "" }
+        var text = "\n## Changes to the pre-specified plan\n\n"
+        for a in content.amendments { text += "- Amendment \(a.sentence)\n" }
+        for d in content.deviations { text += "- Deviation: \(d)\n" }
+        return text
     }
 
     /// Today's date (UTC), YYYY-MM-DD.

@@ -16,6 +16,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
 
     // The store.
     case noStore(path: String, design: String)
+    case amendment(String)
     case noAssignments(store: String, howToAssign: String)
     case nothingToLink(store: String, howToAssign: String)
     case importedAssignmentInStore(records: Int, first: Int)
@@ -79,6 +80,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
                 + problems.map { "  - \($0)" }.joined(separator: "\n")
         case let .cannotWrite(path, reason):
             return "\(path): cannot write the file (\(reason))"
+        case let .amendment(message):
+            return message
         case let .noStore(path, design):
             return "\(path): no trial store; create it with rct init \(design) (or run rct run \(design))"
         case let .noAssignments(store, how):

@@ -22,6 +22,7 @@ struct RCT: ParsableCommand {
             Enrol.self,
             ImportAssignment.self,
             Verify.self,
+            Amend.self,
             BalanceCommand.self,
             // Import and the follow-up panel.
             Import.self,

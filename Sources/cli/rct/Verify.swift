@@ -33,12 +33,16 @@ struct Verify: ParsableCommand {
                 print("\(path): \(outcome.report.records) assignment records, the chain is intact"
                     + (outcome.redrawn ? " and every " + (outcome.notes.isEmpty ? "" : "locally drawn ") + "arm comes out of the design's seed again" : "")
                     + "; head \(outcome.report.headHash)")
+                if outcome.report.amendments > 0 {
+                    print("\(outcome.report.amendments) amendment\(outcome.report.amendments == 1 ? "" : "s") of the design's locked part, "
+                        + "each chained and in place (rct report lists them under \"Changes to the pre-specified plan\")")
+                }
                 outcome.notes.forEach { print($0) }
                 return
             }
             printError("error: \(path): " + first)
             for p in outcome.problems.dropFirst() { printError("  also: \(p)") }
-            printError("\(path): the assignment records were tampered with (\(outcome.problems.count) problem"
+            printError("\(path): the assignment records or amendments were tampered with (\(outcome.problems.count) problem"
                 + "\(outcome.problems.count == 1 ? "" : "s")); do not analyse this store")
             throw ExitCode(1)
         }
