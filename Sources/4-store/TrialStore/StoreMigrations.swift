@@ -21,6 +21,7 @@ enum StoreMigrations {
         migrator.registerMigration("v3_assignment_import", migrate: v3AssignmentImport)
         migrator.registerMigration("v4_set_aside", migrate: v4SetAside)
         migrator.registerMigration("v5_amendments", migrate: v5Amendments)
+        migrator.registerMigration("v6_link_key", migrate: v6LinkKey)
         // Later migrations go here, in order.
         return migrator
     }
@@ -230,6 +231,20 @@ enum StoreMigrations {
                 BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
             CREATE TRIGGER amendments_append_only_delete BEFORE DELETE ON amendments
                 BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
+            """)
+    }
+
+    /// The pseudonymisation key's fingerprint from the first assignment that used it (`link_key`), so
+    /// that an import or enrolment with another key is refused instead of linking nothing.
+    @Sendable static func v6LinkKey(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE link_key (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                key_fingerprint TEXT NOT NULL,
+                recorded_at TEXT NOT NULL
+            );
+            CREATE TRIGGER link_key_append_only_update BEFORE UPDATE ON link_key
+                BEGIN SELECT RAISE(ABORT, 'the key fingerprint is kept once'); END;
             """)
     }
 }

@@ -9,6 +9,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case designChanged(path: String, stored: String, current: String)
     case unrecordedChange(path: String, changes: [DesignChange])
     case nothingToAmend(path: String)
+    case wrongKey(path: String, kept: String, given: String)
     case amendmentRefused(changes: [DesignChange], assignments: Int)
     case alreadyAssigned(unit: String, line: Int, arm: String, assignedOn: String, record: Int)
     case alreadyScreened(unit: String, line: Int, reason: String)
@@ -37,6 +38,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
                     + "\(refused[0].invalidatesRandomisation!)): undo \(refused.count == 1 ? "it" : "them")"
             }
             return text + ". File paths, dialects and column maps may change without an amendment"
+        case let .wrongKey(path, kept, given):
+            return "the pseudonymisation key given (fingerprint \(given.prefix(12))…) is not the one the families in \(path) were "
+                + "pseudonymised with (\(kept.prefix(12))…): no national number would link to a family. Use the trial's key "
+                + "(the design's pseudonymisation.key_file, or RCT_PSEUDONYM_KEY); nothing was changed"
         case let .nothingToAmend(path):
             return "nothing to amend: the locked part of the design is the one \(path) holds (file paths, dialects, "
                 + "column maps and the like need no amendment)"

@@ -50,6 +50,7 @@ public enum CohortAssignment {
         let plan = AssignmentPlan(design: d)
         try plan.checkHeader(cohort.header, source: cohortPath)
         if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
+        try TrialStoreAccess.checkKey(intake.pseudonymizer, store)
         let units = try intake.units(cohort.rows)
         // Read the records, draw and append in one write-locked transaction.
         var result: AssignmentRun?
@@ -68,6 +69,7 @@ public enum CohortAssignment {
             result = run
             return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run))
         }
+        try TrialStoreAccess.keepKey(intake.pseudonymizer, store)
         return Outcome(run: result!, receipt: receipt, plan: plan, storePath: store.path)
     }
 

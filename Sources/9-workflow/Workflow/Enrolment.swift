@@ -70,6 +70,7 @@ public enum Enrolment {
         try intake.checkHeader(header)
         try plan.checkHeader(header, source: source)
         if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
+        try TrialStoreAccess.checkKey(intake.pseudonymizer, store)
         let unit = try intake.unit(row)
         var result: AssignmentRun?
         let receipt = try store.appendRun(command: "enrol") { records in
@@ -83,6 +84,7 @@ public enum Enrolment {
             result = run
             return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run))
         }
+        try TrialStoreAccess.keepKey(intake.pseudonymizer, store)
         return Outcome(unit: unit, run: result!, receipt: receipt, storePath: store.path)
     }
 }

@@ -63,6 +63,9 @@ public enum ImportStep {
         public var pipelined: Bool
         /// SHA-256 of files already fingerprinted in this run (path → hex), so they are not read again.
         public var fingerprints: [String: String]
+        /// The largest share of a file's rows that may name no family of the trial (`unknown_participant`)
+        /// before the import is refused: above it the key, the extract or the link column is likely wrong.
+        public var maxUnknownShare: Double = 0.5
 
         public init(sources: [String]? = nil, replace: Bool = false, streamFrom: Int = ImportStep.streamingFile,
                     pipelined: Bool = true, fingerprints: [String: String] = [:]) {
@@ -81,6 +84,7 @@ public enum ImportStep {
         let units = try store.assignedUnits()
         if units.isEmpty { throw WorkflowError.nothingToLink(store: store.path, howToAssign: file.howToAssign(storePath: store.path)) }
         let key: Pseudonymizer? = try selected.contains { $0.identifierType == .insz } ? file.pseudonymizerForSources() : nil
+        try TrialStoreAccess.checkKey(key, store)
 
         // Check every source before writing anything: a refusal leaves the store untouched.
         struct Plan { var source: Source; var path: String; var known: Set<String>; var fingerprint: String; var unchanged: StoredImport? }
@@ -122,6 +126,7 @@ public enum ImportStep {
                 if streaming {
                     (saved, digest) = try streamed(plan.source, path: plan.path, known: plan.known, fingerprint: plan.fingerprint,
                                                    key: key, store: store, replace: replace, pipelined: options.pipelined,
+                                                   maxUnknownShare: options.maxUnknownShare,
                                                    progress: { if large { progress("\(source.id): \($0) rows written") } })
                 } else {
                     let r = try Ingest.importSource(source, design: file.design, path: plan.path, pseudonymizer: key,
@@ -131,6 +136,7 @@ public enum ImportStep {
                     }
                     result = r
                     digest = Digest(r)
+                    try refuseMostlyUnknown(digest!, source: source, limit: options.maxUnknownShare, key: key)
                     if large { progress("\(source.id): \(r.rowsRead) rows read; writing them to the store…") }
                     let batch = self.batch(r, source: source, participants: plan.known)
                     let total = batch.registryRecords.count + batch.surveyResponses.count + batch.quarantine.count
@@ -156,11 +162,20 @@ public enum ImportStep {
         return outcomes
     }
 
+    /// Refuses an import in which more than `limit` of the rows name no family of the trial.
+    static func refuseMostlyUnknown(_ d: Digest, source: Source, limit: Double, key: Pseudonymizer?) throws {
+        let unknown = d.byReason[.unknownParticipant] ?? 0
+        guard d.rowsRead > 0, Double(unknown) > limit * Double(d.rowsRead) else { return }
+        throw WorkflowError.mostlyUnknown(source: source.id, unknown: unknown, rows: d.rowsRead, limit: limit,
+                                          byKey: source.identifierType == .insz && key != nil)
+    }
+
     /// Streams one file into the store inside the import's transaction. The importer's closures cannot
     /// throw: the first store error is kept, later rows are skipped, and it is thrown when the file has
     /// been read (rolling the import back).
     static func streamed(_ source: Source, path: String, known: Set<String>, fingerprint: String, key: Pseudonymizer?,
-                         store: TrialStore, replace: Bool, pipelined: Bool, progress: (Int) -> Void) throws -> (ImportSaveOutcome, Digest?) {
+                         store: TrialStore, replace: Bool, pipelined: Bool, maxUnknownShare: Double,
+                         progress: (Int) -> Void) throws -> (ImportSaveOutcome, Digest?) {
         let header = ImportHeader(source: source.id, file: source.file, fingerprint: fingerprint,
                                   keyFingerprint: source.identifierType == .insz ? key?.keyFingerprint : nil,
                                   participantsFingerprint: TrialStore.participantsFingerprint(known))
@@ -200,6 +215,7 @@ public enum ImportStep {
                             voided: tally.voided, stored: kept, byReason: byReason, first: first, merge: merge,
                             fingerprint: tally.fingerprint, keyFingerprint: header.keyFingerprint,
                             declaredMissing: tally.declaredMissing)
+            try refuseMostlyUnknown(digest!, source: source, limit: maxUnknownShare, key: key)
             return ImportTotals(rowsRead: tally.rowsRead, rowsAccepted: tally.accepted, rowsRejected: tally.rejected,
                                 superseded: tally.corrections, voided: tally.voided, mergeReport: json(merge))
         }

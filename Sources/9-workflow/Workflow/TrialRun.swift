@@ -69,6 +69,8 @@ public enum TrialRun {
             _ = try TrialStore.create(path: storePath, design: d, designFile: file.path, designData: file.data)
         }
         let store = try TrialStoreAccess.openExisting(file, store: storePath)
+        // The trial's key, or nothing: another key would link no national number to a family.
+        if d.pseudonymisation != nil { try TrialStoreAccess.checkKey(try? file.pseudonymizer(), store) }
 
         // 2. Assignment.
         let head = try store.trial().headSeq
@@ -86,6 +88,8 @@ public enum TrialRun {
         } else {
             step("assign: the store already holds \(head) assignment records")
         }
+        let verified = try TrialStoreAccess.requireIntact(store)
+        step("verify: \(verified.records) assignment records, chain intact, head \(verified.headHash)")
 
         // 3. Up to date?
         let software = RunManifest.softwareFingerprint(program: options.program)

@@ -1,5 +1,6 @@
 import Assignment
 import Foundation
+import Basics
 import TrialData
 import TrialDesign
 import TrialStore
@@ -9,12 +10,26 @@ import TrialStore
 public enum TrialStoreAccess {
     /// Opens the store at `path` (default: beside the design) and checks that it belongs to this design.
     /// - Throws: `WorkflowError.noStore` when it does not exist; `StoreError.designChanged` for another design.
+    /// The store is verified first (the hash chains recomputed, as `rct verify` does): an analysis never
+    /// reads a store whose record was altered.
+    /// - Throws: `WorkflowError.storeFailsVerification` naming the first problem.
     public static func open(_ file: DesignFile, store path: String?) throws -> TrialStore {
         let path = path ?? file.defaultStorePath
         guard FileManager.default.fileExists(atPath: path) else { throw WorkflowError.noStore(path: path, design: file.path) }
         let store = try TrialStore.open(path: path)
         try store.checkDesign(file.data)
+        try requireIntact(store)
         return store
+    }
+
+    /// Verifies the store's chains; throws `WorkflowError.storeFailsVerification` naming the first problem.
+    @discardableResult
+    public static func requireIntact(_ store: TrialStore) throws -> VerificationReport {
+        let report = try store.verify()
+        if let first = report.problems.first {
+            throw WorkflowError.storeFailsVerification(path: store.path, first: first.description, count: report.problems.count)
+        }
+        return report
     }
 
     /// Opens the store at `path` (default: beside the design) as `TrialStore.open` does (which names a
@@ -23,6 +38,16 @@ public enum TrialStoreAccess {
         let store = try TrialStore.open(path: path ?? file.defaultStorePath)
         try store.checkDesign(file.data)
         return store
+    }
+
+    /// Refuses a pseudonymisation key other than the one the store's families were pseudonymised with.
+    static func checkKey(_ key: Pseudonymizer?, _ store: TrialStore) throws {
+        if let key { try store.checkLinkKey(key.keyFingerprint) }
+    }
+
+    /// Keeps the key's fingerprint after the first assignment that used it.
+    static func keepKey(_ key: Pseudonymizer?, _ store: TrialStore) throws {
+        if let key { try store.recordLinkKey(key.keyFingerprint) }
     }
 
     /// Earlier assignments of the store, in record order, for rolling replay.

@@ -17,6 +17,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     // The store.
     case noStore(path: String, design: String)
     case amendment(String)
+    case storeFailsVerification(path: String, first: String, count: Int)
+    case mostlyUnknown(source: String, unknown: Int, rows: Int, limit: Double, byKey: Bool)
     case noAssignments(store: String, howToAssign: String)
     case nothingToLink(store: String, howToAssign: String)
     case importedAssignmentInStore(records: Int, first: Int)
@@ -82,6 +84,15 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot write the file (\(reason))"
         case let .amendment(message):
             return message
+        case let .storeFailsVerification(path, first, count):
+            return "\(path) fails verification: \(first)" + (count > 1 ? " (and \(count - 1) more problem\(count == 2 ? "" : "s"); `rct verify` lists them)" : "")
+                + ". Nothing was analysed: a store whose record was altered is not analysed; restore it from a copy you trust"
+        case let .mostlyUnknown(source, unknown, rows, limit, byKey):
+            return "source \(source): \(unknown) of \(rows) rows name no family of the trial (more than \(Int((limit * 100).rounded())) %), "
+                + "so the import was refused and the store left as it was. Likely causes: "
+                + (byKey ? "a pseudonymisation key other than the trial's, " : "")
+                + "an extract of another population or period, or the wrong identifier column in the design (identifier: column). "
+                + "If most rows really are of people outside the trial, filter the extract first"
         case let .noStore(path, design):
             return "\(path): no trial store; create it with rct init \(design) (or run rct run \(design))"
         case let .noAssignments(store, how):
