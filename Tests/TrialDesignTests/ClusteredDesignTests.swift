@@ -54,4 +54,41 @@ import TestSupport
             #expect(issue.line != nil)
         }
     }
+
+    @Test func aListOfClustersNeedsAClusterRandomisedDesign() throws {
+        let list = """
+          - id: list
+            kind: assignment
+            level: cluster
+            file: workers.csv
+            identifier: { column: worker, type: code }
+            dialect: { format: delimited, separator: ";" }
+
+        """
+        // On the unit-randomised minimal design: refused with the source's key.
+        let base = try Fixtures.contents("fixtures/designs/minimal.yaml")
+        let minimal = base.replacingOccurrences(of: "sources:\n", with: "sources:\n" + list)
+        do {
+            _ = try Design.parse(yaml: minimal)
+            Issue.record("level: cluster accepted on a design that randomised families")
+        } catch let e as DesignError {
+            #expect(e.issues.contains { $0.path == "sources[0].level" && $0.message.contains("a list of clusters needs a cluster-randomised design") })
+        }
+        // On the cluster example: accepted, and read as such.
+        var yaml = try Fixtures.contents("designs/caseworkers-cluster.yaml")
+        yaml = yaml.replacingOccurrences(of: "sources:\n", with: "sources:\n" + list)
+        let d = try Design.parse(yaml: yaml)
+        #expect(d.sources.first { $0.id == "list" }?.level == .cluster)
+        #expect(d.sources.first { $0.id == "cohort" }?.level == .unit)
+        // level on another kind of source, and a list of clusters identified by national numbers: refused.
+        let wrong = yaml.replacingOccurrences(of: "identifier: { column: worker, type: code }", with: "identifier: { column: worker, type: insz }")
+            .replacingOccurrences(of: "    kind: ocmw_leefloon\n", with: "    kind: ocmw_leefloon\n    level: cluster\n")
+        do {
+            _ = try Design.parse(yaml: wrong)
+            Issue.record("refusals expected")
+        } catch let e as DesignError {
+            #expect(e.issues.contains { $0.path.hasSuffix(".level") && $0.message.contains("level: cluster is for an assignment list") })
+            #expect(e.issues.contains { $0.path == "sources[0].identifier.type" && $0.message.contains("use type: code") })
+        }
+    }
 }

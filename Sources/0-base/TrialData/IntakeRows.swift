@@ -55,6 +55,32 @@ public struct ExternalAssignmentRow: Sendable, Equatable {
     }
 }
 
+/// One row of an assignment list at the cluster level (`level: cluster`): a cluster of a
+/// cluster-randomised trial (a caseworker, a school) with its arm, optionally its stratum and the
+/// probability of its arm. Its units (the families of the cohort whose cluster column names it) inherit
+/// the arm, each from its own enrolment date.
+public struct ClusterAssignmentRow: Sendable, Equatable {
+    public var line: Int
+    /// The cluster as the cohort's cluster column writes it.
+    public var cluster: String
+    /// The arm after the `codes: { arm: … }` mapping.
+    public var arm: String
+    /// The arm cell as written in the file.
+    public var armCell: String
+    public var stratum: String?
+    /// The probability of the cluster's own arm, when the file gives it.
+    public var probability: Double?
+
+    public init(line: Int, cluster: String, arm: String, armCell: String? = nil, stratum: String? = nil, probability: Double? = nil) {
+        self.line = line
+        self.cluster = cluster
+        self.arm = arm
+        self.armCell = armCell ?? arm
+        self.stratum = stratum
+        self.probability = probability
+    }
+}
+
 /// One problem of one row: fatal, the list is not imported.
 public struct ExternalAssignmentProblem: Sendable, Equatable, CustomStringConvertible {
     public var line: Int

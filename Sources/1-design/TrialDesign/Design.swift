@@ -274,6 +274,15 @@ public struct Dialect: Sendable, Equatable {
     public static let standard = Dialect()
 }
 
+/// What the rows of an assignment list are (`level:` of an `assignment` source).
+public enum AssignmentLevel: String, Sendable, CaseIterable, Equatable {
+    /// One row per family (unit): its arm and its date of assignment.
+    case unit
+    /// One row per cluster (`randomisation.cluster_column`): its arm, optionally its stratum and the
+    /// probability of its arm; the cohort names each unit's cluster and enrolment date.
+    case cluster
+}
+
 public struct Source: Sendable, Equatable {
     public var id: String
     public var kind: SourceKind
@@ -307,6 +316,9 @@ public struct Source: Sendable, Equatable {
     public var status: RecordStatus?
     /// How a correcting record finds the record it replaces.
     public var correctsBy: CorrectionMatch?
+    /// `level:` of an `assignment` source: one row per unit (the default), or one row per cluster of a
+    /// cluster-randomised design, each unit inheriting its cluster's arm.
+    public var level: AssignmentLevel = .unit
 
     public init(id: String, kind: SourceKind, file: String, identifierColumn: String, identifierType: IdentifierType,
                 dialect: Dialect = .standard, columns: [String: String] = [:], missingCodes: [String] = [], wave: String? = nil,

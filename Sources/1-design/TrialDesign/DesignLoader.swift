@@ -276,6 +276,7 @@ struct DesignReader {
         let dataThrough = m.has("data_through") ? m.date("data_through") : nil
         let status = readStatus(m.mapping("status", required: false))
         let correctsBy = readCorrectsBy(m.mapping("corrects_by", required: false))
+        let level = m.has("level") ? m.choice("level", AssignmentLevel.self) : nil
         guard let id, let kind, let file, let identifierColumn, let dialect else { return nil }
         var source = Source(id: id, kind: kind, file: file, identifierColumn: identifierColumn,
                             identifierType: identifierType, dialect: dialect, columns: columns,
@@ -286,6 +287,7 @@ struct DesignReader {
         source.dataThrough = dataThrough
         source.status = status
         source.correctsBy = correctsBy
+        source.level = level ?? .unit
         return source
     }
 

@@ -228,6 +228,18 @@ struct DesignValidator {
                       + "is declared; choose lin, ols or dim")
             }
         }
+        // Assignment lists at the cluster level.
+        for (i, s) in d.sources.enumerated() where s.level == .cluster {
+            if s.kind != .assignment {
+                issue("sources[\(i)].level", "level: cluster is for an assignment list (kind: assignment); remove it from this \(s.kind.rawValue) source")
+            } else if !d.isClusterRandomised {
+                issue("sources[\(i)].level", "a list of clusters needs a cluster-randomised design: randomisation.method clustered or "
+                      + "blocked_clustered with cluster_column (the cohort column naming each family's cluster); or list families (level: unit)")
+            }
+            if s.kind == .assignment && s.identifierType == .insz {
+                issue("sources[\(i)].identifier.type", "a list of clusters names clusters, not people: use type: code")
+            }
+        }
         for (i, s) in d.sources.enumerated() where s.kind == .takeUp {
             if d.analysis.takeUp == nil {
                 issue("sources[\(i)].kind", "a take_up source fills the column named by analysis.take_up; declare analysis.take_up: { column: NAME }")
