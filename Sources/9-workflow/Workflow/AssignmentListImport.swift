@@ -82,6 +82,7 @@ public enum AssignmentListImport {
         var cohortUnits: [String: ScreeningEntry] = [:]
         var cohortName = "the store's cohort"
         var cohortLine: String
+        var unusableLines: [String] = []
         if !screened.isEmpty {
             if let cohort = options.cohort {
                 throw WorkflowError.cohortAlreadyStored(store: store.path, screened: screened.count, cohort: cohort)
@@ -94,12 +95,16 @@ public enum AssignmentListImport {
             }
             var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
             let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
-                                            dateColumns: d.cohortDateColumns)
+                                            dateColumns: d.cohortDateColumns, leavingOutUnusableDates: true)
             try intake.checkHeader(cohort.header)
             try plan.checkHeader(cohort.header, source: cohortPath)
             if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
-            let units = try intake.units(cohort.rows)
+            // Rows whose identifier or date cannot be used are left out, reported and counted (CONSORT).
+            let intaken = try intake.usableUnits(cohort.rows)
+            let (units, unusable) = TrialStoreAccess.withEnrolmentDates(intaken.units, plan: plan, unusable: cohort.unusable + intaken.unusable)
+            unusableLines = UnusableIntakeRow.report(unusable, source: cohortPath)
             newScreenings = TrialStoreAccess.screeningEntries(try TrialAssigner(plan: plan, source: cohortPath).screen(units))
+                + TrialStoreAccess.screeningEntries(unusable)
             for e in newScreenings { cohortUnits[e.unitID] = e }
             cohortName = cohortPath
             let eligible = newScreenings.filter(\.eligible).count
@@ -186,6 +191,7 @@ public enum AssignmentListImport {
         lines.append("read \(listPath) (SHA-256 \(fingerprint)): \(listed) \(clusterLevel ? "clusters" : "families"), \(source.dialect.encoding.rawValue), "
             + "separator \(source.dialect.separator), dates \(source.dialect.dateFormat.rawValue)")
         lines.append(cohortLine)
+        lines += unusableLines
         lines.append("imported \(entries.count) families (\(TrialStoreAccess.countsByArm(arms, entries.map(\.arm)))) as procedure "
             + "imported: records \(receipt.headSeq - receipt.assigned + 1)–\(receipt.headSeq)"
             + (clusterLevel ? ", each with its cluster's arm and its own enrolment date (\(d.trial.enrolmentDateColumn))" : ""))
