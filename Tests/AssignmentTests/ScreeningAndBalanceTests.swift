@@ -74,6 +74,40 @@ import TrialData
         }
     }
 
+    /// `usableUnits` (rct assign, rct run, rct import-assignment): a row whose identifier cannot be used is
+    /// left out with its line and reason, the rest goes on; a duplicate still stops the intake, and so
+    /// does a cohort whose rows are mostly unusable (a wrong column, not a few bad records).
+    @Test func unusableIdentifiersAreLeftOutWithTheirLine() throws {
+        var raw = try rows("fixtures/assignment/cohort-screening.csv")
+        let intake = CohortIntake(design: design, pseudonymizer: key, source: "c.csv")
+        let all = try intake.usableUnits(raw)
+        #expect(all.unusable.isEmpty && all.units.count == raw.count)
+        raw[2].fields["family_id"] = " "
+        let number = raw[1].fields["insz"]!
+        raw[1].fields["insz"] = String(number.dropLast()) + String((Int(String(number.last!))! + 1) % 10)
+        let r = try intake.usableUnits(raw)
+        #expect(r.units.count == raw.count - 2)
+        #expect(!r.units.contains { $0.line == 3 || $0.line == 4 })
+        #expect(r.unusable == [UnusableIntakeRow(line: 3, column: "insz", problem: "not a valid national number"),
+                               UnusableIntakeRow(line: 4, column: "family_id", problem: "missing identifier")])
+        let report = UnusableIntakeRow.report(r.unusable, source: "c.csv")
+        #expect(report == ["left out 2 rows of c.csv whose identifier or date cannot be used (unusable intake record, counted in the "
+                           + "CONSORT flow): line 3 (column insz: not a valid national number); line 4 (column family_id: missing "
+                           + "identifier); correct them at the source and screen again to include them"])
+        #expect(!report[0].contains(raw[1].fields["insz"]!))
+        // A duplicate is still refused.
+        var duplicate = raw
+        duplicate[4].fields["family_id"] = duplicate[0].fields["family_id"]
+        #expect(throws: AssignmentError.self) { try intake.usableUnits(duplicate) }
+        // Most rows unusable: refused, naming the first.
+        var mostly = raw
+        for i in mostly.indices { mostly[i].fields["family_id"] = "" }
+        do { _ = try intake.usableUnits(mostly); Issue.record("expected an error") } catch let error as AssignmentError {
+            #expect(error.description.hasPrefix("c.csv:2: missing identifier: the family_id cell is empty"))
+            #expect(error.description.contains("more of the \(raw.count) rows: check the column and the file"))
+        }
+    }
+
     @Test func regressionFTestMatchesEstimatrClassicalTSquared() throws {
         // mtcars: mpg ~ hp, classical t = −6.74238854270679 on 30 df (estimatr 1.0.0), so F(1, 30) = t².
         let table = try DelimitedReader().read(path: Fixtures.path("fixtures/assignment/reference/mtcars.csv"))

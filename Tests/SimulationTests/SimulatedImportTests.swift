@@ -191,6 +191,32 @@ func Tabular_read(_ path: String) throws -> [[String: String]] {
         }
     }
 
+    /// The cluster-randomised example (fixtures/caseworkers): the same simulator with caseworkers within
+    /// sites; every family in one caseworker of its own site, 18 caseworkers in all.
+    @Test func clusterFixturesAreReproducible() throws {
+        let design = try Design.load(path: Fixtures.path("designs/caseworkers-cluster.yaml"))
+        let dir = try Fixtures.temporaryDirectory("fixture-clustered")
+        try Simulator.run(design: design, seed: 19, families: 320, outputDirectory: dir.path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["assignment_planted.csv", "cohort.csv", "ocmw_leefloon.csv", "ocmw_steun.csv", "pseudonym.key",
+                          "survey_m6.csv", "truth.json", "vdab_status.csv"])
+        for file in files {
+            let fresh = try Data(contentsOf: dir.appendingPathComponent(file))
+            let committed = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/caseworkers/\(file)")))
+            #expect(fresh == committed, "fixtures/caseworkers/\(file) differs from a fresh simulation; regenerate it (see its README)")
+        }
+        let cohort = try String(contentsOf: dir.appendingPathComponent("cohort.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        // Column positions only: a failure must not print the cohort's (synthetic) national numbers.
+        let site = cohort[0].firstIndex(of: "site") ?? -1, caseworker = cohort[0].firstIndex(of: "caseworker") ?? -1
+        #expect(site >= 0 && caseworker >= 0)
+        guard site >= 0, caseworker >= 0 else { return }
+        let rows = cohort.dropFirst()
+        #expect(rows.count == 320)
+        #expect(rows.allSatisfy { $0[caseworker].hasPrefix($0[site] + "-cw") })
+        #expect(Set(rows.map { $0[caseworker] }).count == 18)
+    }
+
     @Test func fixturesImportThroughTheDesign() throws {
         let design = SimulatedImportTests.design
         let key = try Pseudonymizer(keyFile: Fixtures.path("fixtures/mission/pseudonym.key"))

@@ -40,4 +40,18 @@ public enum Fixtures {
         try design.write(to: root.appendingPathComponent("designs/mission-kortrijk.yaml"), atomically: true, encoding: .utf8)
         return root
     }
+
+    /// A copy of the bundled cluster-randomised example (designs/caseworkers-cluster.yaml and
+    /// fixtures/caseworkers/) in a new temporary folder, laid out as in the repository; `edit` may change
+    /// the design's text first.
+    public static func caseworkersTrialCopy(_ label: String, edit: (String) -> String = { $0 }) throws -> URL {
+        let root = try temporaryDirectory(label)
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("designs"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("fixtures"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: path("fixtures/caseworkers"), toPath: root.appendingPathComponent("fixtures/caseworkers").path)
+        let design = edit(try contents("designs/caseworkers-cluster.yaml"))
+        try design.write(to: root.appendingPathComponent("designs/caseworkers-cluster.yaml"), atomically: true, encoding: .utf8)
+        return root
+    }
 }

@@ -22,6 +22,22 @@ public struct Design: Sendable, Equatable {
     /// The control arm (the design has exactly one).
     public var controlArm: Arm { arms.first { $0.isControl } ?? arms[0] }
 
+    /// Whether whole clusters were randomised (`clustered`, `blocked_clustered` with a `cluster_column`).
+    public var isClusterRandomised: Bool {
+        [.clustered, .blockedClustered].contains(randomisation.method) && randomisation.clusterColumn != nil
+    }
+
+    /// The clustering every analysis follows: the randomisation's `cluster_column` of a cluster-randomised
+    /// design, else `analysis.clusters` (a cohort column) when given; nil when units were randomised one
+    /// by one and no clustering is declared. The estimates' cluster-robust variance, randomization inference by whole clusters and
+    /// the cluster counts of the report all follow it.
+    public var analysisClusters: AnalysisClusters? {
+        if isClusterRandomised, let column = randomisation.clusterColumn {
+            return AnalysisClusters(column: column, randomised: true, key: "randomisation.cluster_column")
+        }
+        return analysis.clusters.map { AnalysisClusters(column: $0, randomised: false, key: "analysis.clusters") }
+    }
+
     /// The cohort columns the design reads as dates: the enrolment date and the columns of date-window
     /// eligibility rules.
     public var cohortDateColumns: Set<String> {
@@ -29,6 +45,17 @@ public struct Design: Sendable, Equatable {
         for rule in eligibility { if case let .dateWindow(column, _, _) = rule.test { columns.insert(column) } }
         return columns
     }
+}
+
+/// The clusters of the analysis (`Design.analysisClusters`).
+public struct AnalysisClusters: Sendable, Equatable {
+    /// The cohort column that names each unit's cluster.
+    public var column: String
+    /// Whether the clusters are the randomisation's own (the assignment's cluster, re-drawn whole by
+    /// randomization inference) rather than a clustering declared for the analysis only.
+    public var randomised: Bool
+    /// The design key that declares them, for messages.
+    public var key: String
 }
 
 public struct TrialInfo: Sendable, Equatable {
@@ -258,6 +285,15 @@ public struct Dialect: Sendable, Equatable {
     public static let standard = Dialect()
 }
 
+/// What the rows of an assignment list are (`level:` of an `assignment` source).
+public enum AssignmentLevel: String, Sendable, CaseIterable, Equatable {
+    /// One row per family (unit): its arm and its date of assignment.
+    case unit
+    /// One row per cluster (`randomisation.cluster_column`): its arm, optionally its stratum and the
+    /// probability of its arm; the cohort names each unit's cluster and enrolment date.
+    case cluster
+}
+
 public struct Source: Sendable, Equatable {
     public var id: String
     public var kind: SourceKind
@@ -296,6 +332,9 @@ public struct Source: Sendable, Equatable {
     public var dialectLine: Int?
     /// The line of the design that names the source's file.
     public var fileLine: Int?
+    /// `level:` of an `assignment` source: one row per unit (the default), or one row per cluster of a
+    /// cluster-randomised design, each unit inheriting its cluster's arm.
+    public var level: AssignmentLevel = .unit
 
     public init(id: String, kind: SourceKind, file: String, identifierColumn: String, identifierType: IdentifierType,
                 dialect: Dialect = .standard, columns: [String: String] = [:], missingCodes: [String] = [], wave: String? = nil,
@@ -406,6 +445,12 @@ public struct AnalysisPlan: Sendable, Equatable {
     /// without strata; asked for explicitly without strata, it is refused).
     public var fixedEffectsGiven: Bool = false
     public var takeUp: TakeUp?
+    /// `analysis.clusters`: a cohort column to cluster the standard errors by when the clustering is not
+    /// the randomisation's (a cluster-randomised design clusters by its `cluster_column` without it).
+    public var clusters: String?
+    /// Whether the design states `analysis.variance` itself (the default is CR2 for a clustered design,
+    /// HC2 otherwise).
+    public var varianceGiven: Bool = false
     public var permutations: Int
     public var seed: UInt64
 

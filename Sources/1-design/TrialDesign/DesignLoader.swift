@@ -189,7 +189,8 @@ struct DesignReader {
             guard let id, let column else { return nil }
             return Subgroup(id: id, label: label ?? id, column: column)
         }
-        let analysis = readAnalysis(r.mapping("analysis", required: false))
+        let clusterRandomised = randomisation.map { [.clustered, .blockedClustered].contains($0.method) && $0.clusterColumn != nil } ?? false
+        let analysis = readAnalysis(r.mapping("analysis", required: false), clustered: clusterRandomised)
         let publication = r.mapping("publication", required: false).map { m -> Publication in
             var m = m
             defer { m.finish() }
@@ -277,6 +278,7 @@ struct DesignReader {
         let dataThrough = m.has("data_through") ? m.date("data_through") : nil
         let status = readStatus(m.mapping("status", required: false))
         let correctsBy = readCorrectsBy(m.mapping("corrects_by", required: false))
+        let level = m.has("level") ? m.choice("level", AssignmentLevel.self) : nil
         guard let id, let kind, let file, let identifierColumn, let dialect else { return nil }
         var source = Source(id: id, kind: kind, file: file, identifierColumn: identifierColumn,
                             identifierType: identifierType, dialect: dialect, columns: columns,
@@ -289,6 +291,7 @@ struct DesignReader {
         source.correctsBy = correctsBy
         source.dialectLine = dialectLine
         source.fileLine = fileLine
+        source.level = level ?? .unit
         return source
     }
 
@@ -587,12 +590,18 @@ struct DesignReader {
         return ScaleScoring(score: score, reverse: reverse, range: range, minValid: minValid)
     }
 
-    private func readAnalysis(_ reader: MappingReader?) -> AnalysisPlan {
+    /// The `analysis` section. The default variance is CR2 (Bell–McCaffrey degrees of freedom, estimatr's
+    /// default with clusters) when the design is clustered (`clustered` randomisation, or
+    /// `analysis.clusters`), HC2 otherwise.
+    private func readAnalysis(_ reader: MappingReader?, clustered: Bool) -> AnalysisPlan {
+        let defaultVariance: VarianceType = clustered || (reader?.has("clusters") ?? false) ? .cr2 : .hc2
         var a = AnalysisPlan(primary: AnalysisSpecification(id: AnalysisSpecification.primaryID, label: "Primary analysis",
-                                                            estimator: .lin, variance: .hc2, fixedEffects: true, covariates: []),
+                                                            estimator: .lin, variance: defaultVariance, fixedEffects: true, covariates: []),
                              level: 0.95, permutations: 10_000, seed: 1)
         guard var m = reader else { return a }
         defer { m.finish() }
+        a.varianceGiven = m.has("variance")
+        a.clusters = m.optionalString("clusters")
         a.primary = readSpecification(&m, inheriting: a.primary)
         a.level = m.double("level", default: 0.95, range: 0.5...0.999) ?? 0.95
         a.fixedEffectsGiven = m.has("strata_fixed_effects")

@@ -24,7 +24,7 @@ public struct DesignLock: Sendable, Equatable {
     /// Top-level sections that are data logistics as a whole.
     static let logisticsSections: Set<String> = ["pseudonymisation"]
     /// The keys of a source that are locked; the rest of a source is data logistics.
-    static let lockedSourceKeys: Set<String> = ["id", "kind", "wave"]
+    static let lockedSourceKeys: Set<String> = ["id", "kind", "wave", "level"]
 
     public init(entries: [String: String]) {
         self.entries = entries

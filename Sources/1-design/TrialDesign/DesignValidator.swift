@@ -199,6 +199,16 @@ struct DesignValidator {
         if d.analysis.estimator == .iv && d.analysis.takeUp == nil {
             issue("analysis.take_up", "estimator iv needs take_up (the column that says whether the intervention was received)")
         }
+        // Clusters: a cluster-robust variance needs the design's clusters.
+        if d.analysisClusters == nil && d.analysis.variance.isClustered {
+            issue("analysis.variance", "\(d.analysis.variance.rawValue) is a cluster-robust variance but the design has no clusters; "
+                  + "randomise clusters (randomisation.method: clustered or blocked_clustered with cluster_column), declare "
+                  + "analysis.clusters: COLUMN, or use variance: hc2")
+        }
+        if let column = d.analysis.clusters, d.isClusterRandomised, column != d.randomisation.clusterColumn {
+            issue("analysis.clusters", "the design randomised clusters of \(d.randomisation.clusterColumn!); the analysis follows "
+                  + "the randomisation's clusters, so analysis.clusters must be \(d.randomisation.clusterColumn!) or be left out")
+        }
         checkUnique(d.analysis.sensitivity.map(\.id), "analysis.sensitivity", "sensitivity analysis")
         for (i, s) in d.analysis.sensitivity.enumerated() {
             let path = "analysis.sensitivity[\(i)]"
@@ -209,9 +219,25 @@ struct DesignValidator {
             if s.fixedEffects && !d.analysis.primary.fixedEffects && d.strata.isEmpty {
                 issue("\(path).strata_fixed_effects", "the design declares no strata to absorb; declare strata:, or remove strata_fixed_effects")
             }
+            if d.analysisClusters == nil && s.variance.isClustered && s.variance != d.analysis.variance {
+                issue("\(path).variance", "\(s.variance.rawValue) is a cluster-robust variance but the design has no clusters; "
+                      + "declare analysis.clusters: COLUMN, or use another variance")
+            }
             if s.estimator == .iv {
                 issue("\(path).estimator", "the effect of treatment received (iv) is estimated beside every specification when analysis.take_up "
                       + "is declared; choose lin, ols or dim")
+            }
+        }
+        // Assignment lists at the cluster level.
+        for (i, s) in d.sources.enumerated() where s.level == .cluster {
+            if s.kind != .assignment {
+                issue("sources[\(i)].level", "level: cluster is for an assignment list (kind: assignment); remove it from this \(s.kind.rawValue) source")
+            } else if !d.isClusterRandomised {
+                issue("sources[\(i)].level", "a list of clusters needs a cluster-randomised design: randomisation.method clustered or "
+                      + "blocked_clustered with cluster_column (the cohort column naming each family's cluster); or list families (level: unit)")
+            }
+            if s.kind == .assignment && s.identifierType == .insz {
+                issue("sources[\(i)].identifier.type", "a list of clusters names clusters, not people: use type: code")
             }
         }
         for (i, s) in d.sources.enumerated() where s.kind == .takeUp {

@@ -80,10 +80,52 @@ public struct CohortIntake {
         return out
     }
 
+    /// The cohort's usable rows as units, and the rows left out because their identifier cannot be used
+    /// (an empty identifier, an invalid national number in the identifier or link column), each with
+    /// its line and reason: a protocol leaves such intake records out and reports them. Other problems
+    /// (a duplicate identifier, a national number in another column, no key) still stop the intake, and
+    /// so does a cohort in which most rows are unusable (a wrong column or file, not a few bad records).
+    public func usableUnits(_ rows: [CohortRow]) throws -> (units: [CohortUnit], unusable: [UnusableIntakeRow]) {
+        var firstLine: [String: Int] = [:]
+        var out: [CohortUnit] = []
+        var unusable: [(UnusableIntakeRow, String)] = []
+        for row in rows {
+            let unit: CohortUnit
+            do { unit = try checkedUnit(row) } catch let u as Unusable {
+                unusable.append((UnusableIntakeRow(line: row.line, column: u.column, problem: u.problem), u.message))
+                continue
+            }
+            if let earlier = firstLine[unit.id] {
+                let shown = idType == .insz ? "the same national number" : "\"\(unit.id)\""
+                throw AssignmentError.invalidCohort("\(source):\(row.line): duplicate identifier: \(idColumn) \(shown) "
+                    + "already appears on line \(earlier); every family is listed once")
+            }
+            firstLine[unit.id] = row.line
+            out.append(unit)
+        }
+        if let first = unusable.first, unusable.count * 2 > rows.count {
+            throw AssignmentError.invalidCohort(first.1 + " (and \(unusable.count - 1) more of the \(rows.count) rows: check the column "
+                + "and the file)")
+        }
+        return (out, unusable.map(\.0))
+    }
+
+    /// An identifier that cannot be used: the row is left out by `usableUnits`, refused by `unit`.
+    struct Unusable: Error {
+        var column: String
+        var problem: String
+        var message: String
+    }
+
     public func unit(_ row: CohortRow) throws -> CohortUnit {
+        do { return try checkedUnit(row) } catch let u as Unusable { throw AssignmentError.invalidCohort(u.message) }
+    }
+
+    func checkedUnit(_ row: CohortRow) throws -> CohortUnit {
         let raw = (row.fields[idColumn] ?? "").trimmingCharacters(in: .whitespaces)
         guard !raw.isEmpty else {
-            throw AssignmentError.invalidCohort("\(source):\(row.line): missing identifier: the \(idColumn) cell is empty; "
+            throw Unusable(column: idColumn, problem: "missing identifier",
+                           message: "\(source):\(row.line): missing identifier: the \(idColumn) cell is empty; "
                 + "every family needs an identifier")
         }
         let id = idType == .insz ? try pseudonymise(raw, column: idColumn, line: row.line) : raw
@@ -122,7 +164,8 @@ public struct CohortIntake {
         do {
             return pseudonymizer.pseudonym(for: try NationalNumber(text))
         } catch let error as NationalNumber.ValidationError {
-            throw AssignmentError.invalidCohort("\(source):\(line): column \(column): not a valid national number: \(error); "
+            throw Unusable(column: column, problem: "not a valid national number",
+                           message: "\(source):\(line): column \(column): not a valid national number: \(error); "
                 + "correct it at the source (the number itself is not shown)")
         }
     }

@@ -1,3 +1,4 @@
+import TrialData
 import TrialDesign
 
 /// Screening counts, given by hand until the trial store records screening: how many units were
@@ -74,6 +75,11 @@ extension ConsortCounts {
             let byID = remaining.removeValue(forKey: rule.id) ?? 0
             let byReason = remaining.removeValue(forKey: rule.reason) ?? 0
             excluded.append(Exclusion(rule: rule.id, reason: rule.reason, count: byID + byReason))
+        }
+        // Cohort rows left out because their identifier or date cannot be used (`UnusableIntakeRow`).
+        let unusable = (remaining.removeValue(forKey: UnusableIntakeRow.rule) ?? 0) + (remaining.removeValue(forKey: UnusableIntakeRow.reason) ?? 0)
+        if unusable > 0 {
+            excluded.append(Exclusion(rule: UnusableIntakeRow.rule, reason: "not analysable: \(UnusableIntakeRow.reason)", count: unusable))
         }
         if let unknown = remaining.keys.sorted().first {
             throw PanelError.unknownExclusionReason(unknown, known: design.eligibility.map(\.id))

@@ -13,6 +13,8 @@ enum PanelAssembly {
         let takeUpColumn = design.analysis.takeUp?.column
         var cohortColumns: [String] = takeUpColumn.map { [$0] } ?? []
         for s in design.subgroups where !cohortColumns.contains(s.column) { cohortColumns.append(s.column) }
+        // A clustering declared for the analysis only (analysis.clusters) is a cohort column the rows carry.
+        if let c = design.analysisClusters, !c.randomised, !cohortColumns.contains(c.column) { cohortColumns.append(c.column) }
 
         // Rows.
         var rows: [PanelRow] = []

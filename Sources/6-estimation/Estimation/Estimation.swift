@@ -126,7 +126,12 @@ public enum Estimation {
 
         let rowsOfOutcome = OutcomeRows(outcome: outcome, rows: rows, y: y, weights: weights, clusters: clusterLabels,
                                         fixedEffects: fixedLabels, prepared: p)
+        let first = result.rows.count
         try spec.estimator.implementation.estimate(rowsOfOutcome, spec: spec, result: &result)
+        if let clusterLabels {
+            let count = Set(clusterLabels).count
+            for i in first..<result.rows.count { result.rows[i].nClusters = count }
+        }
     }
 
     /// The first-stage F of each endogenous regressor (see `FirstStage`).

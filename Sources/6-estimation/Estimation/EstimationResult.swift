@@ -18,9 +18,12 @@ public struct EstimateRow: Sendable, Equatable {
     public var confHigh: Double
     /// Number of observations (rows) used for this outcome after listwise deletion.
     public var nObs: Int
+    /// Number of clusters among those rows when the specification has clusters (estimatr's
+    /// `nclusters`); nil otherwise.
+    public var nClusters: Int?
 
     public init(outcome: String, term: String, estimate: Double, stdError: Double, statistic: Double,
-                df: Double, pValue: Double, confLow: Double, confHigh: Double, nObs: Int) {
+                df: Double, pValue: Double, confLow: Double, confHigh: Double, nObs: Int, nClusters: Int? = nil) {
         self.outcome = outcome
         self.term = term
         self.estimate = estimate
@@ -31,6 +34,7 @@ public struct EstimateRow: Sendable, Equatable {
         self.confLow = confLow
         self.confHigh = confHigh
         self.nObs = nObs
+        self.nClusters = nClusters
     }
 }
 

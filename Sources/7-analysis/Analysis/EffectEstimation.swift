@@ -9,6 +9,11 @@ struct EffectEstimation {
     var outcomes: [OutcomeEffects]
     var warnings: [String]
     var deviations: [String]
+    /// Primary outcome × wave cells that could not be estimated, one sentence each with the reason in
+    /// the design's terms (keys, not flags).
+    var unestimablePrimary: [String] = []
+    /// Every outcome × wave cell that could not be estimated (primary or not).
+    var unestimable: [String] = []
 
     /// Whether strata are absorbed: `analysis.strata_fixed_effects` (of `spec`, the primary by default)
     /// and the design has strata.
@@ -35,12 +40,17 @@ struct EffectEstimation {
         let strata = usesStrata(design, spec)
         // The effect of assignment of an iv design is its OLS (the 2SLS fit is the effect of treatment received).
         let estimator = spec.estimator == .iv ? .ols : spec.estimator
+        // The clusters: always for a difference in means (it is clustered by them, estimatr's CR2), for
+        // the regressions when the variance is cluster-robust (a sensitivity analysis may ask for a
+        // variance that ignores them).
+        let clustered = design.analysisClusters != nil && (estimator.takesBlocks || spec.variance.isClustered)
+        let clusters = clustered ? WaveData.clusterColumn : nil
         if estimator.takesBlocks {
             return EstimationSpec(estimator: estimator, outcomes: [outcome], treatment: "arm", control: arms.control,
-                                  blocks: strata ? "stratum" : nil, level: design.analysis.level)
+                                  blocks: strata ? "stratum" : nil, clusters: clusters, level: design.analysis.level)
         }
         return EstimationSpec(estimator: estimator, outcomes: [outcome], treatment: "arm", control: arms.control,
-                              covariates: spec.covariates, fixedEffects: strata ? "stratum" : nil,
+                              covariates: spec.covariates, fixedEffects: strata ? "stratum" : nil, clusters: clusters,
                               variance: spec.variance, level: design.analysis.level)
     }
 
@@ -52,26 +62,47 @@ struct EffectEstimation {
     /// on the families who took it up (Bloom 1984).
     static func treatmentReceivedSpec(design: Design, outcome: String) -> EstimationSpec {
         EstimationSpec(estimator: .iv, outcomes: [outcome], covariates: design.analysis.covariates,
-                       fixedEffects: usesStrata(design) ? "stratum" : nil, endogenous: ["take_up"], instruments: ["treated"],
+                       fixedEffects: usesStrata(design) ? "stratum" : nil,
+                       clusters: design.analysisClusters != nil && design.analysis.variance.isClustered ? WaveData.clusterColumn : nil,
+                       endogenous: ["take_up"], instruments: ["treated"],
                        variance: design.analysis.variance, level: design.analysis.level)
+    }
+
+    /// The variance a design gets when it does not state one: CR2 when clustered, HC2 otherwise.
+    static func defaultVariance(_ design: Design) -> VarianceType {
+        design.analysisClusters == nil ? .hc2 : .cr2
     }
 
     static func run(design: Design, waves: [WaveData], arms: ArmPair) throws -> EffectEstimation {
         var result = EffectEstimation(outcomes: [], warnings: [], deviations: [])
-        if design.analysis.estimator.takesBlocks && design.analysis.variance != .hc2 {
+        if design.analysis.estimator.takesBlocks && design.analysis.variance != defaultVariance(design) {
             result.warnings.append(EstimationNote.varianceIgnoredByDim(design.analysis.variance).describe(.design))
         }
         let hasTakeUp = design.analysis.takeUp != nil
         var takeUpUnknown = false
         for outcome in design.outcomes {
             var byWave: [String: WaveEffect] = [:]
-            for w in waves where outcome.windows[w.wave] != nil && w.measures(outcome.id) {
+            for w in waves where outcome.windows[w.wave] != nil {
+                guard w.measures(outcome.id) else {
+                    if outcome.primary {
+                        let failure = "\(outcome.label) at \(w.wave): not estimable (no family of the two compared arms has a value "
+                            + "for outcome \(outcome.id) at this wave; check its source and windows)."
+                        result.deviations.append(failure)
+                        result.unestimable.append(failure)
+                        result.unestimablePrimary.append(failure)
+                    }
+                    continue
+                }
                 let values = w.outcomes[outcome.id] ?? []
                 let control = summary(values, treated: w.treated, arm: false, binary: outcome.type == .binary)
                 let intervention = summary(values, treated: w.treated, arm: true, binary: outcome.type == .binary)
                 let fit = ittFit(design: design, spec: design.analysis.primary, outcome: outcome, wave: w, arms: arms)
                 result.warnings += fit.warnings
-                if let failure = fit.failure { result.deviations.append(failure) }
+                if let failure = fit.failure {
+                    result.deviations.append(failure)
+                    result.unestimable.append(failure)
+                    if outcome.primary { result.unestimablePrimary.append(failure) }
+                }
                 guard let itt = fit.row else { continue }
                 var effect = WaveEffect(wave: w.wave, control: control, intervention: intervention, itt: term(itt))
                 if hasTakeUp {
@@ -129,7 +160,8 @@ struct EffectEstimation {
 
     static func term(_ r: EstimateRow) -> TermEstimate {
         TermEstimate(term: r.term, estimate: r.estimate, stdError: r.stdError, statistic: r.statistic, df: r.df,
-                     pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs)
+                     pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs,
+                     nClusters: r.nClusters)
     }
 
     mutating func setRandomizationP(_ p: Double, outcome: String, wave: String) {

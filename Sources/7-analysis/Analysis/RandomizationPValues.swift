@@ -3,7 +3,12 @@ import TrialDesign
 
 /// Randomization-inference p-values for every ITT estimate (Fisher's sharp null of no effect for any
 /// family), re-drawing the assignment with the trial's procedure: within strata (`strata`), keeping the
-/// number of intervention families of every stratum, as permuted blocks within strata do.
+/// number of intervention families of every stratum, as permuted blocks within strata do. In a
+/// cluster-randomised design (`clustered`, `blocked_clustered`) whole clusters are re-drawn within
+/// strata, keeping the number of intervention clusters of every stratum (complete random assignment
+/// of clusters, randomizr's `block_and_cluster_ra`; clusters keep their own sizes), and the number of
+/// possible assignments is counted in clusters: ∏_s C(clusters_s, treated clusters_s). ri2:
+/// `declare_ra(blocks = stratum, clusters = cluster, block_m = m)`.
 ///
 /// - Draws and seed: `analysis.permutations` assignments from mt19937 seeded with `analysis.seed`
 ///   (`RandomizationMethod.automatic`: enumerated instead when there are at most 100,000 possible
@@ -26,6 +31,9 @@ struct RandomizationPValues {
     var draws: [(observed: [Double], permuted: [[Double]])] = []
     /// Where an outcome's statistic sits in `draws`: the group and its row.
     var joint: [Key: (group: Int, index: Int)] = [:]
+    /// How each group's reference distribution was made, for the report's provenance: the wave, the
+    /// number of families, and either every possible assignment (exact) or the number of draws.
+    var procedures: [String] = []
 
     /// The joint distribution of the given outcomes at one wave, when they were all evaluated on the same
     /// draws (the input of the Westfall–Young step-down); nil otherwise.
@@ -42,7 +50,11 @@ struct RandomizationPValues {
         var result = RandomizationPValues()
         let covariateIDs = design.analysis.estimator.takesBlocks ? [] : design.analysis.covariates
         let useStrata = !design.strata.isEmpty
+        // The randomisation's own clusters are re-drawn whole (a clustering for the analysis only is not
+        // how the trial was randomised, and does not change the draws).
+        let clusterRandomised = design.analysisClusters?.randomised == true
         for w in waves {
+            let clusterOf: (Int) -> String? = { i in clusterRandomised ? w.clusters?[i] : nil }
             // Group the outcomes measured at this wave by the rows they are observed on.
             var groups: [[Int]: [String]] = [:]
             var order: [[Int]] = []
@@ -50,7 +62,7 @@ struct RandomizationPValues {
                 let values = w.outcomes[outcome.id]!
                 let rows = values.indices.filter { i in
                     values[i] != nil && covariateIDs.allSatisfy { w.covariates[$0]?[i] != nil }
-                        && (!useStrata || w.strata[i] != nil)
+                        && (!useStrata || w.strata[i] != nil) && (!clusterRandomised || clusterOf(i) != nil)
                 }
                 if groups[rows] == nil { order.append(rows) }
                 groups[rows, default: []].append(outcome.id)
@@ -71,7 +83,8 @@ struct RandomizationPValues {
                 progress("randomization inference, \(w.wave): \(ids.count) outcome\(ids.count == 1 ? "" : "s") on \(rows.count) families, \(permutations) draws")
                 do {
                     let scheme = try RandomizationScheme(treatment: rows.map { w.treated[$0] },
-                                                         blocks: useStrata ? rows.map { w.strata[$0]! } : nil)
+                                                         blocks: useStrata ? rows.map { w.strata[$0]! } : nil,
+                                                         clusters: clusterRandomised ? rows.map { clusterOf($0)! } : nil)
                     let outcomes = ids.map { id in rows.map { w.outcomes[id]![$0]! } }
                     let covariates = covariateIDs.map { c in rows.map { w.covariates[c]![$0]! } }
                     let ri = try RandomizationInference.run(
@@ -82,11 +95,15 @@ struct RandomizationPValues {
                         result.joint[Key(outcome: id, wave: w.wave)] = (result.draws.count, k)
                     }
                     result.draws.append((ri.outcomes.map(\.estimate), ri.permuted))
+                    result.procedures.append("\(w.wave), \(rows.count) families" + (clusterRandomised ? " in \(Set(rows.map { clusterOf($0)! }).count) clusters" : "")
+                        + (ri.exact ? ": all \(ri.assignments) possible assignments (exact)"
+                                    : ": \(ri.assignments) draws of \(ri.possibleAssignments < 1e15 ? String(Int(ri.possibleAssignments)) : "\(ri.possibleAssignments)") possible assignments"))
                 } catch let error as InferenceError {
                     // e.g. an outcome without variation: no statistic to re-draw. Run the others one by one.
                     if ids.count > 1 {
                         for id in ids {
                             if let p = try? single(id: id, rows: rows, w: w, covariateIDs: covariateIDs, useStrata: useStrata,
+                                                   clusters: clusterRandomised ? rows.map { clusterOf($0)! } : nil,
                                                    permutations: permutations, seed: design.analysis.seed) {
                                 result.pValues[Key(outcome: id, wave: w.wave)] = p
                             } else {
@@ -102,10 +119,10 @@ struct RandomizationPValues {
         return result
     }
 
-    static func single(id: String, rows: [Int], w: WaveData, covariateIDs: [String], useStrata: Bool,
+    static func single(id: String, rows: [Int], w: WaveData, covariateIDs: [String], useStrata: Bool, clusters: [String]?,
                        permutations: Int, seed: UInt64) throws -> Double {
         let scheme = try RandomizationScheme(treatment: rows.map { w.treated[$0] },
-                                             blocks: useStrata ? rows.map { w.strata[$0]! } : nil)
+                                             blocks: useStrata ? rows.map { w.strata[$0]! } : nil, clusters: clusters)
         let ri = try RandomizationInference.run(
             scheme: scheme, outcomes: [rows.map { w.outcomes[id]![$0]! }], statistic: .studentized,
             covariates: covariateIDs.map { c in rows.map { w.covariates[c]![$0]! } },

@@ -13,7 +13,13 @@ enum ReportAssembly {
         let a = design.analysis
         var out: [String] = []
         let estimator = a.estimator.reportDescription
-        out.append("Effect of assignment (intention to treat) by \(estimator); \(a.variance.rawValue.uppercased()) standard errors; \(Int((a.level * 100).rounded()))% confidence intervals.")
+        var varianceText = "\(a.variance.rawValue.uppercased()) standard errors"
+        if let clusters = design.analysisClusters, a.variance.isClustered || a.estimator.takesBlocks {
+            let cr = a.estimator.takesBlocks ? "CR2" : a.variance.rawValue.uppercased()
+            varianceText = "\(cr) standard errors clustered by \(clusters.column)"
+                + (cr == "CR2" ? " (Bell–McCaffrey degrees of freedom)" : " (degrees of freedom: clusters − 1)")
+        }
+        out.append("Effect of assignment (intention to treat) by \(estimator); \(varianceText); \(Int((a.level * 100).rounded()))% confidence intervals.")
         if EffectEstimation.usesStrata(design) {
             let s = design.strata.map(\.column).joined(separator: ", ")
             out.append(a.estimator.takesBlocks ? "Strata (\(s)) as blocks of the difference in means." : "Strata (\(s)) absorbed as fixed effects.")
@@ -26,7 +32,12 @@ enum ReportAssembly {
             out.append("Effect of treatment received (\(t.column)) by two-stage least squares with assignment as the instrument.")
         }
         if permutations > 0 {
-            out.append("Randomization-inference p-values from \(permutations) assignments re-drawn within strata (mt19937, seed \(a.seed)), studentized statistic.")
+            let what = design.analysisClusters?.randomised == true
+                ? "assignments of whole clusters (\(design.analysisClusters!.column)) re-drawn within strata, the number of intervention clusters per stratum fixed"
+                : "assignments re-drawn within strata"
+            out.append("Randomization-inference p-values from \(permutations) \(what) (every possible assignment when there are at most "
+                       + "\(RandomizationInference.exactLimit); otherwise mt19937, seed \(a.seed)); statistic: the studentized OLS "
+                       + "coefficient of the arm (HC2 t) with stratum indicators and the covariates.")
         }
         for f in design.families {
             let c: String
@@ -69,6 +80,13 @@ enum ReportAssembly {
         var excluded = c.excluded.filter { $0.count > 0 }.map { CountedReason(reason: $0.reason, count: $0.count) }
         if let n = c.eligibleNotRandomised, n > 0 { excluded.append(CountedReason(reason: "eligible, not randomised", count: n)) }
         let waveLabels = Dictionary(uniqueKeysWithValues: design.waves.map { ($0.id, $0.label) })
+        // Cluster-randomised: the clusters allocated to each arm (CONSORT's extension for cluster trials).
+        var clustersPerArm: [String: Int] = [:]
+        if design.analysisClusters?.randomised == true {
+            var seen: [String: Set<String>] = [:]
+            for row in panel.rows { if let c = row.cluster, !c.isEmpty { seen[row.arm, default: []].insert(c) } }
+            clustersPerArm = seen.mapValues(\.count)
+        }
         let arms = design.arms.map { arm -> ArmFlow in
             // Follow-up waves only: a wave with no outcome (the baseline survey) analyses nobody.
             let measured = Set(design.outcomes.flatMap { $0.windows.keys })
@@ -79,7 +97,8 @@ enum ReportAssembly {
                             CountedReason(reason: "left the registries' scope", count: a.registryCensored)].filter { $0.count > 0 }
                 return WaveFlow(label: waveLabels[w.wave] ?? w.wave, followedUp: a.followedUp, notFollowedUp: lost, analysed: a.analysed)
             }
-            return ArmFlow(label: arm.label, allocated: c.allocated[arm.id] ?? 0, received: c.takeUp?[arm.id]?.received, waves: waves)
+            return ArmFlow(label: arm.label, allocated: c.allocated[arm.id] ?? 0, received: c.takeUp?[arm.id]?.received, waves: waves,
+                           clusters: clustersPerArm[arm.id])
         }
         return ConsortFlow(screened: c.screened ?? c.randomised, excluded: excluded, randomised: c.randomised, arms: arms)
     }

@@ -32,7 +32,7 @@ public struct SpecificationEstimates: Sendable {
 
     static func run(design: Design, waves: [WaveData], arms: ArmPair, specification: AnalysisSpecification) -> SpecificationEstimates {
         var out = SpecificationEstimates(specification: specification, rows: [], warnings: [], unestimable: [])
-        if specification.estimator.takesBlocks && specification.variance != .hc2 {
+        if specification.estimator.takesBlocks && specification.variance != EffectEstimation.defaultVariance(design) {
             out.warnings.append("\(specification.id): " + EstimationNote.varianceIgnoredByDim(specification.variance).describe(.design))
         }
         for outcome in design.outcomes {

@@ -20,12 +20,16 @@ import TrialDesign
 ///   F(L − 1, N − K) with the design's (heteroskedasticity-robust) variance (`Robustness.WaldTest`); R:
 ///   `lm_robust(Y ~ Z * factor(G) + X, fixed_effects = ~stratum)` and `linearHypothesis(…, test = "F")`.
 ///   A clustered variance has no such joint test here yet: those subgroups get a note instead of a row.
+///   In a clustered design (`Design.analysisClusters`) the per-level fits and the two-level interaction
+///   are clustered by the design's clusters with the design's variance (CR2 by default).
 enum Subgroups {
     static func rows(design: Design, waves: [WaveData], arms: ArmPair) -> (rows: [SubgroupRow], notes: [String]) {
         var out: [SubgroupRow] = [], notes: [String] = []
         let variance = design.analysis.variance
         let strataColumns = Set(design.strata.map(\.column))
         let useStrata = EffectEstimation.usesStrata(design)
+        // Clustered designs: the subgroup fits are clustered as the primary analysis is.
+        let clustered = design.analysisClusters != nil && variance.isClustered
         for subgroup in design.subgroups {
             for outcome in design.outcomes where outcome.primary {
                 for w in waves where outcome.windows[w.wave] != nil && w.measures(outcome.id) {
@@ -54,8 +58,10 @@ enum Subgroups {
                             ("stratum", idx.map { w.strata[$0] }),
                         ]
                         for c in covariates { columns.append((c, idx.map { text(w.covariates[c]![$0]) })) }
+                        if clustered, let labels = w.clusters { columns.append(("cluster", idx.map { labels[$0] })) }
                         let spec = EstimationSpec(estimator: .ols, outcomes: ["y"], treatment: "arm", control: arms.control,
                                                   covariates: covariates, fixedEffects: strata ? "stratum" : nil,
+                                                  clusters: clustered ? "cluster" : nil,
                                                   variance: variance, level: design.analysis.level)
                         if let data = try? EstimationData(columns: columns), let fit = try? Estimation.estimate(spec, data: data),
                            let row = fit.row(term: "arm=\(arms.intervention)") {
@@ -90,9 +96,11 @@ enum Subgroups {
                     ]
                     if !absorbed { columns.append(("subgroup", dummy)) }
                     for c in design.analysis.covariates { columns.append((c, (w.covariates[c] ?? []).map(text))) }
+                    if clustered, let labels = w.clusters { columns.append(("cluster", labels)) }
                     let spec = EstimationSpec(estimator: .ols, outcomes: ["y"], treatment: "arm", control: arms.control,
                                               covariates: design.analysis.covariates + (absorbed ? [] : ["subgroup"]) + ["arm_x_subgroup"],
-                                              fixedEffects: useStrata ? "stratum" : nil, variance: variance, level: design.analysis.level)
+                                              fixedEffects: useStrata ? "stratum" : nil, clusters: clustered ? "cluster" : nil,
+                                              variance: variance, level: design.analysis.level)
                     let interaction: EstimateRow
                     do {
                         let fit = try Estimation.estimate(spec, data: try EstimationData(columns: columns))

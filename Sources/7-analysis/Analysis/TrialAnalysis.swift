@@ -1,4 +1,5 @@
 import Estimation
+import Inference
 import Panel
 import Reporting
 import TrialDesign
@@ -22,6 +23,11 @@ public struct AnalysisResult: Sendable {
     public var content: ReportContent
     /// Warnings of the estimators (rows dropped listwise, outcomes that could not be estimated).
     public var warnings: [String]
+    /// Primary outcome × wave cells that could not be estimated, each with its reason in the design's
+    /// terms; also among the report's deviations. `rct run` and `rct report` exit non-zero when any.
+    public var unestimablePrimary: [String] = []
+    /// Every outcome × wave cell (primary or not) that could not be estimated, with its reason.
+    public var unestimable: [String] = []
     public var effects: EffectTable { content.effects }
 }
 
@@ -60,6 +66,7 @@ public enum TrialAnalysis {
             deviations.append("The design has \(design.arms.count) arms; this report compares \(arms.intervention) with \(arms.control) only.")
         }
         let waves = try WaveData.all(design: design, panel: panel, arms: arms)
+        deviations += clusteringDeviations(design: design)
 
         progress("estimating \(design.outcomes.count) outcomes at \(design.waves.count) waves (\(design.analysis.estimator.rawValue), \(design.analysis.variance.rawValue))")
         var estimation = try EffectEstimation.run(design: design, waves: waves, arms: arms)
@@ -99,7 +106,12 @@ public enum TrialAnalysis {
         var seeds = provenance.seeds
         seeds.append("randomisation: \(design.randomisation.method.rawValue), generator mt19937, seed \(design.randomisation.seed)")
         if permutations > 0 {
-            seeds.append("randomization inference: \(permutations) re-drawn assignments within strata, generator mt19937, seed \(design.analysis.seed)")
+            let what = design.analysisClusters?.randomised == true ? "assignments of whole clusters (\(design.randomisation.clusterColumn!))" : "assignments"
+            seeds.append("randomization inference: \(permutations) re-drawn \(what) within strata (every assignment when there are at most "
+                         + "\(RandomizationInference.exactLimit)), studentized statistic (HC2 t), generator mt19937, seed \(design.analysis.seed)")
+            if let procedures = randomization?.procedures, !procedures.isEmpty {
+                seeds.append("randomization inference done: " + procedures.joined(separator: "; "))
+            }
         }
         var prov = provenance
         prov.seeds = seeds
@@ -114,7 +126,29 @@ public enum TrialAnalysis {
             effects: table, subgroups: subgroups.rows,
             sensitivity: SpecificationEstimates.table(design: design, primary: table, sensitivity: sensitivity),
             provenance: prov, policy: policy)
-        return AnalysisResult(content: content, warnings: estimation.warnings)
+        return AnalysisResult(content: content, warnings: estimation.warnings, unestimablePrimary: estimation.unestimablePrimary,
+                              unestimable: estimation.unestimable)
+    }
+}
+
+extension TrialAnalysis {
+    /// What a clustered design's analysis does not cluster, said in the report rather than silently.
+    static func clusteringDeviations(design: Design) -> [String] {
+        guard let clusters = design.analysisClusters else { return [] }
+        var out: [String] = []
+        let a = design.analysis
+        if !a.variance.isClustered && !a.estimator.takesBlocks {
+            out.append("analysis.variance: \(a.variance.rawValue) ignores the clusters (\(clusters.key): \(clusters.column)); "
+                       + "the standard errors are not clustered. Leave variance out (CR2 is the default with clusters) to follow the randomisation.")
+        }
+        if design.sources.contains(where: { $0.kind == .survey }) {
+            out.append("Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
+                       + "not clusters (they have no clustered version here); read them as descriptive.")
+        }
+        if a.takeUp != nil && !a.variance.isClustered {
+            out.append("The effect of treatment received is estimated with \(a.variance.rawValue.uppercased()) standard errors, not clustered.")
+        }
+        return out
     }
 }
 

@@ -18,16 +18,21 @@ struct WaveData {
     let covariates: [String: [Double?]]
     let treated: [Bool]
     let strata: [String?]
+    /// The cluster of each row (`Design.analysisClusters`); nil when the design is unclustered.
+    let clusters: [String?]?
     let takeUp: [Double?]
 
     static func all(design: Design, panel: PanelData, arms: ArmPair) throws -> [WaveData] {
         try design.waves.map { w in
             let rows = panel.rows.filter { $0.wave == w.id && ($0.arm == arms.control || $0.arm == arms.intervention) }
-            return try WaveData(wave: w.id, rows: rows, panel: panel, arms: arms)
+            return try WaveData(wave: w.id, rows: rows, panel: panel, arms: arms, clusters: design.analysisClusters)
         }
     }
 
-    init(wave: String, rows: [PanelRow], panel: PanelData, arms: ArmPair) throws {
+    /// The cluster column of the estimation data, when the design is clustered.
+    static let clusterColumn = "cluster"
+
+    init(wave: String, rows: [PanelRow], panel: PanelData, arms: ArmPair, clusters: AnalysisClusters? = nil) throws {
         self.wave = wave
         self.rows = rows
         func text(_ v: Double?) -> String? { v.map(PanelCSV.formatNumber) }
@@ -37,6 +42,18 @@ struct WaveData {
             ("stratum", rows.map { $0.stratum.flatMap { $0.isEmpty ? nil : $0 } }),
             ("treated", rows.map { $0.arm == arms.intervention ? "1" : "0" }),
         ]
+        if let clusters {
+            // The randomisation's cluster is the assignment's (the panel's `cluster` column); a clustering
+            // for the analysis only is the cohort column it names.
+            let labels = rows.map { row -> String? in
+                let c = clusters.randomised ? row.cluster : row.cohort[clusters.column]
+                return c.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            self.clusters = labels
+            columns.append((Self.clusterColumn, labels))
+        } else {
+            self.clusters = nil
+        }
         if panel.takeUpColumn != nil { columns.append(("take_up", rows.map { text($0.takeUp) })) }
         for (c, id) in panel.covariateIDs.enumerated() {
             let values = rows.map { $0.covariates[c].value }

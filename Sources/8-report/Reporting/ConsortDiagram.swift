@@ -29,11 +29,15 @@ public struct ArmFlow: Sendable, Equatable, Codable {
     /// Units that received the intervention (take-up); nil when the design declares none.
     public var received: Int?
     public var waves: [WaveFlow]
-    public init(label: String, allocated: Int, received: Int?, waves: [WaveFlow]) {
+    /// Clusters allocated to the arm (cluster-randomised trials, CONSORT's extension for cluster
+    /// trials); nil when units were randomised.
+    public var clusters: Int?
+    public init(label: String, allocated: Int, received: Int?, waves: [WaveFlow], clusters: Int? = nil) {
         self.label = label
         self.allocated = allocated
         self.received = received
         self.waves = waves
+        self.clusters = clusters
     }
 }
 
@@ -92,6 +96,7 @@ public enum ConsortDiagram {
             links.append((midX, randomisedBottom, cx, y))
             var yy = y
             var lines = wrap("Allocated to \(arm.label) (\(n(arm.allocated)))", Int(w / 7))
+            if let clusters = arm.clusters { lines += wrap("in \(clusters) cluster\(clusters == 1 ? "" : "s") (\(n(arm.allocated)) units)", Int(w / 7)) }
             if let received = arm.received { lines += wrap("Received the intervention (\(n(received)))", Int(w / 7)) }
             boxes.append((x, yy, w, lines, true))
             yy += height(lines)

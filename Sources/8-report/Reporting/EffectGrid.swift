@@ -3,7 +3,8 @@
 ///
 /// Columns: the outcome, then for every wave: control mean (SD), intervention mean (SD), effect (SE),
 /// confidence interval, p, the randomization-inference p (only when the table has any), adjusted p (or
-/// q), relative effect (binary outcomes), N. Only the waves at which the family has an outcome are shown.
+/// q), relative effect (binary outcomes), N, and the number of clusters (only when the table has a
+/// clustered estimate). Only the waves at which the family has an outcome are shown.
 /// A design with take-up gets one more row under each outcome with the effect of treatment received.
 struct EffectGrid {
     struct Row {
@@ -24,8 +25,10 @@ struct EffectGrid {
     init(table: EffectTable, family: String, policy: SmallCellPolicy) {
         let levelText = NumberFormat.fixed(table.level * 100, 0) + "%"
         let showRI = table.outcomes.contains { $0.waves.values.contains { $0.randomizationP != nil } }
-        let perWave = showRI ? ["Control mean (SD)", "Intervention mean (SD)", "Effect (SE)", "CI", "p", "RI p", "Adj. p", "Relative", "N"]
+        let showClusters = table.outcomes.contains { $0.waves.values.contains { $0.itt.nClusters != nil } }
+        var perWave = showRI ? ["Control mean (SD)", "Intervention mean (SD)", "Effect (SE)", "CI", "p", "RI p", "Adj. p", "Relative", "N"]
                              : EffectGrid.perWave
+        if showClusters { perWave.append("Clusters") }
         let waves = table.waves.filter { w in table.outcomes(in: family).contains { $0.waves[w.id] != nil } }
         waveHeaders = [("", 1)] + waves.map { ($0.label, perWave.count) }
         columnHeaders = ["Outcome"] + waves.flatMap { _ in
@@ -62,9 +65,11 @@ struct EffectGrid {
                     + (showRI ? [e.randomizationP.map(NumberFormat.pValue) ?? ""] : [])
                     + [e.adjustedP.map(NumberFormat.pValue) ?? "", relative,
                        policy.show(count: e.itt.nObs, summariesSuppressed: hide)]
+                    + (showClusters ? [e.itt.nClusters.map(String.init) ?? ""] : [])
                 if let r = e.treatmentReceived {
                     anyReceived = true
                     received += ["", ""] + effectCells(r) + (showRI ? [""] : []) + ["", "", String(r.nObs)]
+                        + (showClusters ? [r.nClusters.map(String.init) ?? ""] : [])
                 } else {
                     received += Array(repeating: "", count: perWave.count)
                 }
@@ -83,6 +88,9 @@ struct EffectGrid {
         }
         if let method = table.adjustments[family] {
             notes.append("Adj. p: \(AdjustmentName.describe(method)) within the family.")
+        }
+        if showClusters {
+            notes.append("Clusters: the number of clusters the estimate rests on; standard errors are clustered by them.")
         }
         if table.outcomes(in: family).contains(where: \.primary) { notes.append("† primary outcome.") }
         if hasTakeUp {

@@ -35,9 +35,11 @@ public struct TermEstimate: Sendable, Equatable, Codable {
     public var confLow: Double
     public var confHigh: Double
     public var nObs: Int
+    /// The number of clusters the estimate rests on (clustered designs); nil when unclustered.
+    public var nClusters: Int?
 
     public init(term: String, estimate: Double, stdError: Double, statistic: Double, df: Double, pValue: Double,
-                confLow: Double, confHigh: Double, nObs: Int) {
+                confLow: Double, confHigh: Double, nObs: Int, nClusters: Int? = nil) {
         self.term = term
         self.estimate = estimate
         self.stdError = stdError
@@ -47,6 +49,7 @@ public struct TermEstimate: Sendable, Equatable, Codable {
         self.confLow = confLow
         self.confHigh = confHigh
         self.nObs = nObs
+        self.nClusters = nClusters
     }
 }
 

@@ -71,12 +71,12 @@ public enum EffectTableWriter {
 
     /// The tidy CSV: one row per outcome × wave × term, full precision, for R / Stata / Python users.
     /// Columns: `family, outcome, label, wave, estimand (itt | treatment_received), term, estimate, std_error, statistic, df, p_value, conf_low,
-    /// conf_high, n_obs, adjusted_p, ri_p_value, control_n, control_mean, control_sd, intervention_n,
+    /// conf_high, n_obs, n_clusters (empty when unclustered), adjusted_p, ri_p_value, control_n, control_mean, control_sd, intervention_n,
     /// intervention_mean, intervention_sd, relative_effect, suppressed`. Suppressed cells are empty and
     /// `suppressed` is `true` on their rows.
     public static func csv(_ table: EffectTable, policy: SmallCellPolicy) -> String {
         let header = ["family", "outcome", "label", "wave", "estimand", "term", "estimate", "std_error", "statistic", "df", "p_value",
-                      "conf_low", "conf_high", "n_obs", "adjusted_p", "ri_p_value", "control_n", "control_mean",
+                      "conf_low", "conf_high", "n_obs", "n_clusters", "adjusted_p", "ri_p_value", "control_n", "control_mean",
                       "control_sd", "intervention_n", "intervention_mean", "intervention_sd", "relative_effect", "suppressed"]
         var lines = [header.joined(separator: ",")]
         for family in table.families {
@@ -89,6 +89,7 @@ public enum EffectTableWriter {
                         var cells = [family.id, outcome.id, outcome.label, wave.id, isITT ? "itt" : "treatment_received", t.term]
                         cells += [t.estimate, t.stdError, t.statistic, t.df, t.pValue, t.confLow, t.confHigh].map { NumberFormat.csv($0) }
                         cells.append(policy.show(count: t.nObs, summariesSuppressed: hide))
+                        cells.append(t.nClusters.map(String.init) ?? "")
                         cells.append(isITT ? NumberFormat.csv(e.adjustedP) : "")
                         cells.append(isITT ? NumberFormat.csv(e.randomizationP) : "")
                         for arm in [e.control, e.intervention] {

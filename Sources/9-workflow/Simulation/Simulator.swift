@@ -21,6 +21,11 @@ public enum Simulator {
     static let programmeIntervention: [Int: Double] = [1: 0.20, 7: 0.40, 13: 0.24, 19: 0.22]
     static let knowledgeShift: [Int: Double] = [0: 0, 6: 0.6, 12: 0.3]
     static let response: [Int: (control: Double, intervention: Double)] = [0: (0.93, 0.93), 6: (0.78, 0.84), 12: (0.75, 0.81)]
+    /// Cluster-randomised designs: caseworkers per site, and the SD of a caseworker's shift of the
+    /// supplementary-aid probability and of the knowledge score (the planted clustering).
+    static let caseworkersPerSite = 6
+    static let caseworkerAidSD = 0.10
+    static let caseworkerKnowledgeSD = 0.35
 
     /// Simulates and writes every file into `outputDirectory` (created when missing). Returns the truth
     /// that is also written to `truth.json`.
@@ -45,6 +50,11 @@ struct Family {
     var arm: String?
     var treated = false
     var mandate = false
+    /// Cluster-randomised designs: the family's site (the stratum) and caseworker (the cluster), and the
+    /// caseworker's own shift of the family's outcomes (the clustering); empty and 0 otherwise.
+    var site = ""
+    var cluster = ""
+    var clusterShift = 0.0
     var band: String { weak.filter { $0 }.count == 3 ? "3" : "4-6" }
 }
 
@@ -104,7 +114,35 @@ struct World {
             families.append(Family(id: "F" + SyntheticINSZ.pad(i, 4), insz: freshINSZ(), birth: birth, enrolled: enrolled,
                                    weak: weak, consent: consent, singleParent: single, eligible: eligible))
         }
+        if design.randomisation.clusterColumn != nil { placeInClusters() }
     }
+
+    /// The sites of a cluster-randomised design: the levels of its first stratum (three sites when it
+    /// declares none).
+    var sites: [String] {
+        if let s = design.strata.first, !s.levels.isEmpty { return s.levels }
+        return ["site1", "site2", "site3"]
+    }
+
+    /// Cluster-randomised designs: every family is taken in by one caseworker (`caseworkersPerSite` per
+    /// site, uniformly), and every caseworker shifts the outcomes of their families (normal, SDs above).
+    /// Drawn from a generator stream of its own (`clusterSeed`), so the other draws do not change.
+    mutating func placeInClusters() {
+        let g = RandomGenerator(seed: Self.clusterSeed(rng.seed))
+        var shifts: [String: Double] = [:]
+        for site in sites {
+            for k in 1...Simulator.caseworkersPerSite { shifts["\(site)-cw\(k)"] = g.normal(mean: 0, sd: 1) }
+        }
+        for i in families.indices {
+            let site = sites[g.integer(below: sites.count)]
+            let cluster = "\(site)-cw\(1 + g.integer(below: Simulator.caseworkersPerSite))"
+            families[i].site = site
+            families[i].cluster = cluster
+            families[i].clusterShift = shifts[cluster]!
+        }
+    }
+
+    static func clusterSeed(_ seed: UInt64) -> UInt64 { seed ^ 0xC105_7E2E_D000_0001 }
 
     /// Draws the arms with the project's own assignment procedure, exactly as `rct assign --design` does
     /// on the cohort file: the cohort as written is read back, taken in through `CohortIntake` (national
@@ -162,12 +200,17 @@ struct World {
         let cohortWriter = cohortSource.map { DialectWriter(dialect: $0.dialect) } ?? DialectWriter(plain: ())
         let cohortFile = cohortSource?.file ?? "cohort.csv"
         let link = design.trial.linkColumn ?? "insz"
-        let header = [design.trial.idColumn, link, "birth_date", "enrolled_on", "weak_income", "weak_education",
+        var header = [design.trial.idColumn, link, "birth_date", "enrolled_on", "weak_income", "weak_education",
                       "weak_stimulation", "weak_employment", "weak_housing", "weak_health", "consent",
                       "deprivation_band", "domains_weak", "single_parent"]
+        // Cluster-randomised: the site (the design's first stratum column) and the caseworker (the cluster column).
+        let clusterColumn = design.randomisation.clusterColumn
+        let siteColumn = design.strata.first?.column ?? "site"
+        if let clusterColumn { header += [siteColumn, clusterColumn] }
         let cohortRows: [[Cell]] = families.map { f in
             [.text(f.id), .text(f.insz), .date(f.birth), .date(f.enrolled)] + f.weak.map { .text($0 ? "1" : "0") }
                 + [.text(f.consent ? "yes" : "no"), .text(f.band), .integer(f.weak.filter { $0 }.count), .text(f.singleParent ? "1" : "0")]
+                + (clusterColumn == nil ? [] : [.text(f.site), .text(f.cluster)])
         }
         _ = try cohortWriter.writeDelimited(path: out(cohortFile), header: header, rows: cohortRows)
         rows[(cohortFile as NSString).lastPathComponent] = cohortRows.count
@@ -238,6 +281,11 @@ struct World {
         }
         e.append(PlantedEffect(outcome: "material_aid", measure: "share", window: "wave at month 6", control: 0.30, intervention: 0.45))
         e.append(PlantedEffect(outcome: "services_fit", measure: "mean shift (1-5)", window: "wave at month 6", control: 0, intervention: 0.5))
+        if design.randomisation.clusterColumn != nil {
+            e.append(PlantedEffect(outcome: "clustering", measure: "caseworker shift (SD)", window: "every window",
+                                   control: 0, intervention: 0,
+                                   note: "each caseworker (\(Simulator.caseworkersPerSite) per site) shifts the supplementary-aid probability by \(Simulator.caseworkerAidSD) and the knowledge items by \(Simulator.caseworkerKnowledgeSD) times a standard normal draw of their own, in both arms"))
+        }
         for (wave, r) in Simulator.response.sorted(by: { $0.key < $1.key }) {
             e.append(PlantedEffect(outcome: "survey_response", measure: "response", window: "wave at month \(wave)",
                                    control: r.control, intervention: r.intervention))
@@ -389,7 +437,8 @@ struct World {
             }
             for blockStart in [-12, -6, 1, 7, 13, 19] {
                 let blockEnd = blockStart == -6 ? 0 : blockStart + 5
-                let p = f.treated && blockStart >= 1 ? Simulator.supplementaryIntervention[blockStart]! : Simulator.supplementaryControl
+                var p = f.treated && blockStart >= 1 ? Simulator.supplementaryIntervention[blockStart]! : Simulator.supplementaryControl
+                if f.clusterShift != 0 { p = min(0.95, max(0.02, p + Simulator.caseworkerAidSD * f.clusterShift)) }
                 guard rng.bernoulli(p) else { continue }
                 for _ in 0..<(1 + rng.poisson(mean: 0.5)) {
                     add(decision(pick([(supplementary[0], 0.4), (supplementary[1], 0.35), (supplementary[2], 0.25)]), int(blockStart...blockEnd)))
@@ -522,7 +571,7 @@ struct World {
         for f in randomised {
             let r = Simulator.response[offset] ?? (0.8, 0.8)
             // The family's latent knowledge is drawn for every wave in the same order, so answers vary by wave.
-            let knowledge = rng.normal(mean: 2.8, sd: 0.8)
+            let knowledge = rng.normal(mean: 2.8, sd: 0.8) + Simulator.caseworkerKnowledgeSD * f.clusterShift
             guard rng.bernoulli(f.treated ? r.intervention : r.control) else { continue }
             let target = f.enrolled.adding(months: offset)
             let date: CalendarDate

@@ -68,8 +68,10 @@ public enum AssignmentListImport {
         let fingerprint = try Fingerprint.sha256(file: listPath)
         // The list carries each family's date of assignment: the cohort needs no enrolment date column
         // (unless an eligibility rule reads it, which checks its own columns).
+        // A list of clusters carries no dates: each family's is its own enrolment date, from the cohort.
+        let clusterLevel = source.level == .cluster
         var plan = AssignmentPlan(design: d)
-        plan.dateColumn = nil
+        if !clusterLevel { plan.dateColumn = nil }
 
         var list = try AssignmentListReader.read(path: listPath, source: source, arms: d.arms.map(\.id), designName: file.path,
                                                  pseudonymizer: { try file.pseudonymizer() })
@@ -80,6 +82,7 @@ public enum AssignmentListImport {
         var cohortUnits: [String: ScreeningEntry] = [:]
         var cohortName = "the store's cohort"
         var cohortLine: String
+        var unusableLines: [String] = []
         if !screened.isEmpty {
             if let cohort = options.cohort {
                 throw WorkflowError.cohortAlreadyStored(store: store.path, screened: screened.count, cohort: cohort)
@@ -92,12 +95,17 @@ public enum AssignmentListImport {
             }
             var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
             let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
-                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort))
+                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort),
+                                            leavingOutUnusableDates: true)
             try intake.checkHeader(cohort.header)
             try plan.checkHeader(cohort.header, source: cohortPath)
             if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
-            let units = try intake.units(cohort.rows)
+            // Rows whose identifier or date cannot be used are left out, reported and counted (CONSORT).
+            let intaken = try intake.usableUnits(cohort.rows)
+            let (units, unusable) = TrialStoreAccess.withEnrolmentDates(intaken.units, plan: plan, unusable: cohort.unusable + intaken.unusable)
+            unusableLines = UnusableIntakeRow.report(unusable, source: cohortPath)
             newScreenings = TrialStoreAccess.screeningEntries(try TrialAssigner(plan: plan, source: cohortPath).screen(units))
+                + TrialStoreAccess.screeningEntries(unusable)
             for e in newScreenings { cohortUnits[e.unitID] = e }
             cohortName = cohortPath
             let eligible = newScreenings.filter(\.eligible).count
@@ -127,7 +135,12 @@ public enum AssignmentListImport {
             for i in list.rows.indices { list.rows[i].stratum = designStratum[list.rows[i].unitID] }
         }
 
-        let windowUsed = enrolmentWindow(d, given: options.window)
+        // A list of clusters checks the families' enrolment dates: against --window, or a date_window rule on
+        // the enrolment date column itself (not another date_window rule, such as a birth date's).
+        let windowUsed = clusterLevel
+            ? enrolmentWindow(d, given: options.window).flatMap { w in
+                options.window != nil || w.origin.hasSuffix("on \(d.trial.enrolmentDateColumn)") ? w : nil }
+            : enrolmentWindow(d, given: options.window)
         let records = try store.assignmentRecords()
         var already: [String: (record: Int, arm: String, assignedOn: CalendarDate)] = [:]
         for r in records { already[r.entry.unitID] = (r.seq, r.entry.arm, r.entry.assignedOn) }
@@ -137,11 +150,27 @@ public enum AssignmentListImport {
             probabilityColumn: list.probabilityColumn, armProbabilityColumns: list.armProbabilityColumns,
             screening: cohortUnits.mapValues { $0.eligible ? String?.none : .some($0.reason ?? "excluded") },
             alreadyAssigned: already, window: windowUsed, designStratum: designStratum)
-        let review = ExternalAssignmentReview.review(list.rows, context: context)
+        let review: ExternalAssignmentReview
+        if clusterLevel, let clusterColumn = d.randomisation.clusterColumn {
+            let members = cohortUnits.values.map { e -> ClusterMember in
+                let text = (e.attributes[d.trial.enrolmentDateColumn] ?? "").trimmingCharacters(in: .whitespaces)
+                let date = CalendarDate(iso: text)
+                let cluster = (e.attributes[clusterColumn] ?? "").trimmingCharacters(in: .whitespaces)
+                return ClusterMember(unitID: e.unitID, line: e.line, cluster: cluster.isEmpty ? nil : cluster, enrolledOn: date,
+                                     dateProblem: date != nil ? nil : (text.isEmpty ? "the enrolment date (\(d.trial.enrolmentDateColumn)) is empty"
+                                                                        : "\(d.trial.enrolmentDateColumn) \"\(text)\" is not a date (YYYY-MM-DD)"),
+                                     stratum: designStratum[e.unitID], eligible: e.eligible)
+            }
+            review = ClusterAssignmentReview.review(list.clusterRows, members: members, context: .init(
+                list: context, clusterColumn: clusterColumn, enrolmentColumn: d.trial.enrolmentDateColumn))
+        } else {
+            review = ExternalAssignmentReview.review(list.rows, context: context)
+        }
+        let listed = clusterLevel ? list.clusterRows.count : list.rows.count
 
-        let problems = (list.problems + review.problems).sorted { $0.line < $1.line }
-        if !problems.isEmpty || list.rows.isEmpty {
-            throw Refusal(listPath: listPath, problems: problems, empty: list.rows.isEmpty)
+        let problems = clusterLevel ? list.problems + review.problems : (list.problems + review.problems).sorted { $0.line < $1.line }
+        if !problems.isEmpty || listed == 0 {
+            throw Refusal(listPath: listPath, problems: problems, empty: listed == 0)
         }
 
         let entries = review.assignments.map { a -> AssignmentEntry in
@@ -160,18 +189,22 @@ public enum AssignmentListImport {
 
         let arms = plan.allocation.arms
         var lines: [String] = []
-        lines.append("read \(listPath) (SHA-256 \(fingerprint)): \(list.rows.count) families, \(source.dialect.encoding.rawValue), "
+        lines.append("read \(listPath) (SHA-256 \(fingerprint)): \(listed) \(clusterLevel ? "clusters" : "families"), \(source.dialect.encoding.rawValue), "
             + "separator \(source.dialect.separator), dates \(source.dialect.dateFormat.rawValue)")
         lines.append(cohortLine)
+        lines += unusableLines
         lines.append("imported \(entries.count) families (\(TrialStoreAccess.countsByArm(arms, entries.map(\.arm)))) as procedure "
-            + "imported: records \(receipt.headSeq - receipt.assigned + 1)–\(receipt.headSeq)")
+            + "imported: records \(receipt.headSeq - receipt.assigned + 1)–\(receipt.headSeq)"
+            + (clusterLevel ? ", each with its cluster's arm and its own enrolment date (\(d.trial.enrolmentDateColumn))" : ""))
         if let w = windowUsed {
             lines.append("enrolment window \(w.from) to \(w.to) (\(w.origin)): every assignment date lies inside")
         } else {
-            lines.append("enrolment window: not checked (the design has no date_window rule; give one with --window FROM,TO)")
+            lines.append(clusterLevel
+                ? "enrolment window: not checked (no date_window rule on \(d.trial.enrolmentDateColumn); give one with --window FROM,TO)"
+                : "enrolment window: not checked (the design has no date_window rule; give one with --window FROM,TO)")
         }
         let ratio = plan.allocation.weights.map(String.init).joined(separator: ":")
-        lines.append("arm shares per stratum, exact binomial test against the declared ratio \(ratio):")
+        lines.append("arm shares\(clusterLevel ? " of clusters" : "") per stratum, exact binomial test against the declared ratio \(ratio):")
         for s in review.strata {
             lines.append("  \(s.stratum): " + arms.indices.map { "\(s.counts[$0]) \(arms[$0])" }.joined(separator: ", ")
                 + ", p = \(String(format: "%.4f", s.pValue))" + (s.implausible ? " (implausible, see the warning)" : ""))

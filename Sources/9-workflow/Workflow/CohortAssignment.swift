@@ -17,12 +17,17 @@ public enum CohortAssignment {
         public var receipt: RunReceipt
         public var plan: AssignmentPlan
         public var storePath: String
+        /// Cohort rows left out before the screening and the draw (their identifier or date cannot be used).
+        public var unusable: [UnusableIntakeRow] = []
+        public var cohortPath: String = ""
 
         /// The report for standard output: screening counts and reasons, arms, capacity, records.
         public var lines: [String] {
             var lines: [String] = []
             let excluded = run.screened.filter { !$0.outcome.isEligible }
-            lines.append("screened \(run.screened.count) families: \(run.screened.count - excluded.count) eligible, \(excluded.count) excluded")
+            lines += UnusableIntakeRow.report(unusable, source: cohortPath)
+            lines.append("screened \(run.screened.count) families: \(run.screened.count - excluded.count) eligible, \(excluded.count) excluded"
+                + (unusable.isEmpty ? "" : " (and \(unusable.count) unusable intake record\(unusable.count == 1 ? "" : "s") left out before the screening)"))
             var reasons: [(String, Int)] = []
             for s in excluded {
                 if case let .excluded(_, reason) = s.outcome {
@@ -44,14 +49,19 @@ public enum CohortAssignment {
     public static func run(_ file: DesignFile, cohortPath: String, store: TrialStore) throws -> Outcome {
         let d = file.design
         let cohort = try CohortReader.read(path: cohortPath, dialect: file.source(ofKind: .cohort)?.dialect ?? .standard,
-                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort))
+                                            dateColumns: d.cohortDateColumns, declaredBy: file.source(ofKind: .cohort),
+                                            leavingOutUnusableDates: true)
         var intake = CohortIntake(design: d, pseudonymizer: nil, source: cohortPath)
         try intake.checkHeader(cohort.header)
         let plan = AssignmentPlan(design: d)
         try plan.checkHeader(cohort.header, source: cohortPath)
         if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
         try TrialStoreAccess.checkKey(intake.pseudonymizer, store)
-        let units = try intake.units(cohort.rows)
+        // Rows whose identifier or date cannot be used are left out and reported before the draw, so nothing
+        // is drawn for a family that cannot be linked.
+        let intaken = try intake.usableUnits(cohort.rows)
+        let (units, unusable) = TrialStoreAccess.withEnrolmentDates(intaken.units, plan: plan,
+                                                                    unusable: cohort.unusable + intaken.unusable)
         // Read the records, draw and append in one write-locked transaction.
         var result: AssignmentRun?
         let receipt = try store.appendRun(command: "assign") { records in
@@ -67,10 +77,11 @@ public enum CohortAssignment {
             }
             let run = try TrialAssigner(plan: plan, source: cohortPath).run(units, prior: TrialStoreAccess.prior(records))
             result = run
-            return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run))
+            return (TrialStoreAccess.screeningEntries(run.screened) + TrialStoreAccess.screeningEntries(unusable),
+                    try TrialStoreAccess.assignmentEntries(run))
         }
         try TrialStoreAccess.keepKey(intake.pseudonymizer, store)
-        return Outcome(run: result!, receipt: receipt, plan: plan, storePath: store.path)
+        return Outcome(run: result!, receipt: receipt, plan: plan, storePath: store.path, unusable: unusable, cohortPath: cohortPath)
     }
 
     /// The assignment file: one row per assigned family; identifiers are study codes or pseudonyms.

@@ -118,6 +118,13 @@ public enum TrialRun {
         let result = try ReportStep.run(file, panel: panel.panel, inputs: panel.inputs, out: folder, software: options.program,
                                         progress: step)
         if !result.warnings.isEmpty { step("estimation: \(result.warnings.count) notes (rows dropped listwise and the like); rct report lists them") }
+        result.unestimable.forEach { messages.warning($0) }
+        // A run whose primary outcome could not be estimated is not up to date the next time either: the
+        // manifest is written only for a run that estimated every primary outcome.
+        guard result.unestimablePrimary.isEmpty else {
+            try? FileManager.default.removeItem(atPath: manifestPath)
+            throw WorkflowError.primaryNotEstimated(report: report, reasons: result.unestimablePrimary)
+        }
         try manifest.write(path: manifestPath)
         step("report written: \(ReportStep.files.joined(separator: ", ")), manifest.json")
         return .written(report: report, result: result)

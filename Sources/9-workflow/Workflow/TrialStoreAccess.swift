@@ -1,4 +1,5 @@
 import Assignment
+import Basics
 import Foundation
 import Basics
 import TrialData
@@ -70,6 +71,33 @@ public enum TrialStoreAccess {
                                       attributes: s.unit.attributes, eligible: false, rule: rule, reason: reason)
             }
         }
+    }
+
+    /// The screening records of cohort rows left out as unusable: not a family the trial can link, so
+    /// each is recorded under its line (`unusable-line-N`), excluded with the reason CONSORT counts.
+    static func screeningEntries(_ unusable: [UnusableIntakeRow]) -> [ScreeningEntry] {
+        unusable.sorted { $0.line < $1.line }.map { u in
+            ScreeningEntry(unitID: "unusable-line-\(u.line)", linkKey: nil, line: u.line, attributes: [:], eligible: false,
+                           rule: UnusableIntakeRow.rule, reason: UnusableIntakeRow.reason)
+        }
+    }
+
+    /// The units whose enrolment date (the plan's date column) can be used, and the others added to
+    /// `unusable`: an empty or impossible date leaves the row out before the draw.
+    static func withEnrolmentDates(_ units: [CohortUnit], plan: AssignmentPlan,
+                                   unusable: [UnusableIntakeRow]) -> (units: [CohortUnit], unusable: [UnusableIntakeRow]) {
+        guard let column = plan.dateColumn else { return (units, unusable) }
+        var kept: [CohortUnit] = [], out = unusable
+        for u in units {
+            let text = (u.attributes[column] ?? "").trimmingCharacters(in: .whitespaces)
+            if CalendarDate(iso: text) != nil { kept.append(u) } else {
+                out.append(UnusableIntakeRow(line: u.line, column: column,
+                                             problem: text.isEmpty ? "the enrolment date is empty" : "\"\(text)\" is not a date"))
+            }
+        }
+        // Most rows without a date: the column is wrong, not a few records; the draw says so as before.
+        if (units.count - kept.count) * 2 > units.count { return (units, unusable) }
+        return (kept, out.sorted { $0.line < $1.line })
     }
 
     static func assignmentEntries(_ run: AssignmentRun) throws -> [AssignmentEntry] {

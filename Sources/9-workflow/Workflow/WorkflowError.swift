@@ -58,6 +58,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     // rct estimate DESIGN --analysis NAME.
     case unknownAnalysis(name: String, design: String, declared: [String])
 
+    // rct run, rct report: the report is written, but a primary outcome has no estimate.
+    case primaryNotEstimated(report: String, reasons: [String])
+
     // Steps below, worded with the step's name.
     case panel(String)
     case report(String)
@@ -158,6 +161,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
         case let .unknownAnalysis(name, design, declared):
             return "\(design): no analysis \"\(name)\"; the design's analyses are " + declared.joined(separator: ", ")
                 + " (primary is the analysis: section itself, the others its sensitivity: list)"
+        case let .primaryNotEstimated(report, reasons):
+            return "\(reasons.count) primary outcome estimate\(reasons.count == 1 ? "" : "s") could not be made (the report \(report) "
+                + "lists \(reasons.count == 1 ? "it" : "them") among its deviations): " + reasons.joined(separator: " ")
         case let .panel(message):
             return "panel: \(message)"
         case let .report(message):

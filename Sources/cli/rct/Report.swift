@@ -28,7 +28,11 @@ struct Report: ParsableCommand {
             let result = try ReportStep.run(file, panel: step.panel, inputs: step.inputs, out: folder, software: RCT.program,
                                             progress: progress)
             for w in result.warnings { printError("warning: \(w)") }
-            print("report written to \((folder as NSString).appendingPathComponent("report.html"))")
+            let report = (folder as NSString).appendingPathComponent("report.html")
+            print("report written to \(report)")
+            if !result.unestimablePrimary.isEmpty {
+                throw WorkflowError.primaryNotEstimated(report: report, reasons: result.unestimablePrimary)
+            }
         }
     }
 }

@@ -22,11 +22,15 @@ public struct AssignmentListReader: SourceReader {
     public struct Line {
         public var row: ExternalAssignmentRow?
         public var problems: [ExternalAssignmentProblem]
+        /// A list of clusters (`level: cluster`): the cluster row instead of `row`.
+        public var clusterRow: ClusterAssignmentRow? = nil
     }
 
     /// The whole list.
     public struct List {
         public var rows: [ExternalAssignmentRow] = []
+        /// A list of clusters (`level: cluster`): its rows (and `rows` is empty).
+        public var clusterRows: [ClusterAssignmentRow] = []
         public var problems: [ExternalAssignmentProblem] = []
         /// The file's columns that hold the fields, for messages.
         public var idColumn = "", armColumn = "", dateColumn = ""
@@ -38,7 +42,11 @@ public struct AssignmentListReader: SourceReader {
 
     let path: String
     let header: [String]
-    let idIndex, armIndex, dateIndex: Int
+    let idIndex, armIndex: Int
+    /// The date column; nil in a list of clusters (each family's date is its own enrolment date).
+    let dateIndex: Int?
+    /// Whether the rows are clusters (`level: cluster`).
+    let clusterLevel: Bool
     let stratumIndex, blockIndex, clusterIndex, probabilityIndex: Int?
     let armProbabilityIndex: [String: Int]
     let arms: [String]
@@ -67,7 +75,8 @@ public struct AssignmentListReader: SourceReader {
                                               pseudonymizer: source.identifierType == .insz ? try pseudonymizer() : nil)
         var cells = try RowCells(source: source, names: file.names, fields: [], display: path)
         var out = List(idColumn: reader.header[reader.idIndex], armColumn: reader.header[reader.armIndex],
-                       dateColumn: reader.header[reader.dateIndex],
+                       dateColumn: reader.dateIndex.map { reader.header[$0] } ?? "",
+
                        probabilityColumn: reader.probabilityIndex.map { reader.header[$0] },
                        armProbabilityColumns: reader.armProbabilityIndex.mapValues { reader.header[$0] },
                        strataFromCohort: reader.stratumIndex == nil)
@@ -77,6 +86,7 @@ public struct AssignmentListReader: SourceReader {
                 let line = try reader.read(row, &cells)
                 out.problems += line.problems
                 if let r = line.row { out.rows.append(r) }
+                if let r = line.clusterRow { out.clusterRows.append(r) }
             }
         } catch let e as RecordReadError {
             throw AssignmentListError.unreadable(path: path, reason: e.description)
@@ -89,6 +99,7 @@ public struct AssignmentListReader: SourceReader {
         self.header = header
         self.arms = arms
         self.pseudonymizer = pseudonymizer
+        clusterLevel = source.level == .cluster
         func column(_ field: String, required: Bool) throws -> Int? {
             let name = field == "id" ? (source.columns["id"] ?? source.identifierColumn) : (source.columns[field] ?? field)
             if let i = header.firstIndex(of: name) { return i }
@@ -99,13 +110,14 @@ public struct AssignmentListReader: SourceReader {
         }
         idIndex = try column("id", required: true)!
         armIndex = try column("arm", required: true)!
-        dateIndex = try column("assigned_on", required: true)!
+        // A list of clusters has no date (each family's is its own enrolment date), block or cluster column.
+        dateIndex = clusterLevel ? nil : try column("assigned_on", required: true)!
         stratumIndex = try column("stratum", required: false)
-        blockIndex = try column("block", required: false)
-        clusterIndex = try column("cluster", required: false)
+        blockIndex = clusterLevel ? nil : try column("block", required: false)
+        clusterIndex = clusterLevel ? nil : try column("cluster", required: false)
         probabilityIndex = try column("probability", required: false)
         var perArm: [String: Int] = [:]
-        for arm in arms { if let i = try column("probability_\(arm)", required: false) { perArm[arm] = i } }
+        for arm in arms where !clusterLevel { if let i = try column("probability_\(arm)", required: false) { perArm[arm] = i } }
         if !perArm.isEmpty && perArm.count < arms.count {
             throw AssignmentListError.someArmProbabilities(path: path, missing: arms.filter { perArm[$0] == nil }.map { "probability_\($0)" })
         }
@@ -133,8 +145,9 @@ public struct AssignmentListReader: SourceReader {
             let t = record.string(i)
             return t.isEmpty ? nil : t
         }
-        let idColumn = header[idIndex], armColumn = header[armIndex], dateColumn = header[dateIndex]
-        guard let rawID = cell(idIndex) else { return problem("the \(idColumn) cell is empty; every row names the family it assigns") }
+        let idColumn = header[idIndex], armColumn = header[armIndex]
+        let what = clusterLevel ? "cluster" : "family"
+        guard let rawID = cell(idIndex) else { return problem("the \(idColumn) cell is empty; every row names the \(what) it assigns") }
         var unitID = rawID, shown = rawID
         if let pseudonymizer {
             do { unitID = pseudonymizer.pseudonym(for: try NationalNumber(rawID)) } catch {
@@ -143,8 +156,27 @@ public struct AssignmentListReader: SourceReader {
             shown = "with pseudonym \(unitID.prefix(12))…"
         }
         guard let armCell = cell(armIndex) else {
-            return problem("family \(shown): the \(armColumn) cell is empty; every row gives the family's arm")
+            return problem("\(what) \(shown): the \(armColumn) cell is empty; every row gives the \(what)'s arm")
         }
+        let armCodes = source.codes["arm"] ?? [:]
+        let stratumCodes = source.codes["stratum"] ?? [:]
+        if clusterLevel {
+            var p: Double?
+            if let i = probabilityIndex {
+                guard let text = cell(i) else {
+                    return problem("cluster \(shown): the \(header[i]) cell is empty; give every row's probability, or remove the "
+                        + "probability column from the source's columns to have it derived from the clusters per stratum")
+                }
+                guard let q = CellParser.decimal(text, decimal: source.dialect.decimal.first ?? ".", thousands: source.dialect.thousands?.first) else {
+                    return problem("cluster \(shown): \(header[i]) \"\(text)\" is not a number; correct the cell")
+                }
+                p = q
+            }
+            return Line(row: nil, problems: [], clusterRow: ClusterAssignmentRow(
+                line: line, cluster: rawID, arm: armCodes[armCell] ?? armCell, armCell: armCell,
+                stratum: cell(stratumIndex).map { stratumCodes[$0] ?? $0 }, probability: p))
+        }
+        let dateColumn = header[dateIndex!]
         guard let dateCell = cell(dateIndex) else {
             return problem("family \(shown): the \(dateColumn) cell is empty; every row gives the date of assignment")
         }
@@ -177,8 +209,6 @@ public struct AssignmentListReader: SourceReader {
             armsOK = armsOK && ok
         }
         if !pOK || !armsOK { return Line(row: nil, problems: problems) }
-        let armCodes = source.codes["arm"] ?? [:]
-        let stratumCodes = source.codes["stratum"] ?? [:]
         let stratum = cell(stratumIndex).map { stratumCodes[$0] ?? $0 }
         return Line(row: ExternalAssignmentRow(line: line, unitID: unitID, shown: shown, arm: armCodes[armCell] ?? armCell,
                                                armCell: armCell, assignedOn: date, stratum: stratum,

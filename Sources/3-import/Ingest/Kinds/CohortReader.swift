@@ -47,6 +47,8 @@ public struct CohortReader: SourceReader {
     public struct File: Sendable {
         public var header: [String]
         public var rows: [CohortRow]
+        /// Rows left out because a date cell cannot be used (with `leavingOutUnusableDates`).
+        public var unusable: [UnusableIntakeRow] = []
     }
 
     /// Reads a cohort file in `dialect` (the design's cohort source's, or `Dialect.standard` for a file
@@ -57,8 +59,13 @@ public struct CohortReader: SourceReader {
     ///   bytes not valid in the declared encoding.
     /// `declaredBy` is the design's cohort source, named with its line when the file does not look like
     /// its dialect.
+    ///
+    /// With `leavingOutUnusableDates`, a row whose date cell cannot be read (a day that does not exist, a
+    /// typo) is left out and listed in `File.unusable` instead of stopping the read, as a protocol leaves
+    /// out and reports such intake records; when most rows fail, the dialect's `date_format` is wrong, and
+    /// the first failure is thrown as without it.
     public static func read(path: String, dialect: Dialect, dateColumns: Set<String> = [],
-                            declaredBy source: Source? = nil) throws -> File {
+                            declaredBy source: Source? = nil, leavingOutUnusableDates: Bool = false) throws -> File {
         var file: SourceFile
         do {
             file = try SourceFile(path: path, display: path, dialect: dialect, source: source?.id, designLine: source?.dialectLine)
@@ -77,6 +84,7 @@ public struct CohortReader: SourceReader {
         cells.valueLabels = file.valueLabels
         let reader = CohortReader(names: header, dateColumns: dateColumns)
         var rows: [CohortRow] = []
+        var unusable: [(UnusableIntakeRow, CohortFileError)] = []
         var row = TextRow()
         do {
             while try file.nextRow(&row) {
@@ -84,7 +92,9 @@ public struct CohortReader: SourceReader {
                     throw CohortFileError.row(path: path, line: row.line, column: failure.column, message: failure.message)
                 }
                 do { rows.append(CohortRow(line: row.line, fields: try reader.read(row, &cells))) } catch let f as RowFailure {
-                    throw CohortFileError.row(path: path, line: row.line, column: f.column, message: f.message)
+                    let error = CohortFileError.row(path: path, line: row.line, column: f.column, message: f.message)
+                    guard leavingOutUnusableDates, f.reason == .unparseableDate, let column = f.column else { throw error }
+                    unusable.append((UnusableIntakeRow(line: row.line, column: column, problem: f.message.components(separatedBy: ";")[0]), error))
                 }
             }
         } catch let e as RecordReadError {
@@ -92,7 +102,8 @@ public struct CohortReader: SourceReader {
         } catch let e as StatFileError {
             throw CohortFileError.unreadable(path: path, reason: e.reason)
         }
-        return File(header: header, rows: rows)
+        if let first = unusable.first, unusable.count * 2 > rows.count + unusable.count { throw first.1 }
+        return File(header: header, rows: rows, unusable: unusable.map(\.0))
     }
 }
 
