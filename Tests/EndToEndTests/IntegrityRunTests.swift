@@ -72,4 +72,14 @@ import TestSupport
         }
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out2/report.html").path))
     }
+
+    @Test func aHeaderOnlyExtractIsNamed() throws {
+        let root = try ranTrial("rct-integrity-empty")
+        let exits = root.appendingPathComponent("fixtures/mission/scope_exits.csv")
+        let text = try String(contentsOf: exits, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+        try (text.components(separatedBy: "\n")[0] + "\n").write(to: exits, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["import", Self.design, "--source", "exits", "--replace"], currentDirectory: root)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("scope_exits.csv has a header and no rows; check that the extract is complete"), "\(r.stdout)")
+    }
 }

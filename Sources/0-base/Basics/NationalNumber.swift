@@ -82,3 +82,52 @@ extension NationalNumber: CustomStringConvertible {
     /// Never the number itself: a national number must not appear in any output or log.
     public var description: String { "NationalNumber(redacted)" }
 }
+
+extension NationalNumber {
+    /// What a national number found in a text is replaced with.
+    public static let maskText = "[national number]"
+
+    /// `text` with every national number in it replaced by `maskText`: eleven digits, bare or in the printed
+    /// form with `.`, `-` or spaces between the groups (`85.07.30-033.28`), not part of a longer run of
+    /// digits, that pass the check digits for either century. The one masking function for every message
+    /// that may quote a cell of a file.
+    public static func mask(_ text: String) -> String {
+        guard text.utf8.count >= 11 else { return text }
+        var digitCount = 0
+        for b in text.utf8 where b >= 48 && b <= 57 { digitCount += 1 }
+        guard digitCount >= 11 else { return text }
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            if chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isASCII && chars[i - 1].isNumber),
+               let end = candidateEnd(chars, from: i), isValid(String(chars[i..<end])) {
+                out += maskText
+                i = end
+                continue
+            }
+            out.append(chars[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// Whether `text` holds a national number anywhere (as `mask` finds them).
+    public static func occurs(in text: String) -> Bool { mask(text) != text }
+
+    /// The end of eleven digits from `start`, separated only by single `.`, `-` or spaces at the group
+    /// boundaries (2-2-2-3-2) or not at all, and not followed by another digit; nil otherwise.
+    static func candidateEnd(_ c: [Character], from start: Int) -> Int? {
+        let groups = [2, 2, 2, 3, 2]
+        var i = start
+        for (g, n) in groups.enumerated() {
+            if g > 0, i < c.count, c[i] == "." || c[i] == "-" || c[i] == " " { i += 1 }
+            for _ in 0..<n {
+                guard i < c.count, c[i].isASCII, c[i].isNumber else { return nil }
+                i += 1
+            }
+        }
+        if i < c.count, c[i].isASCII, c[i].isNumber { return nil }
+        return i
+    }
+}

@@ -18,6 +18,9 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable, Equatable 
     case wrongFieldCount = "wrong_field_count"
     /// The row repeats an earlier row of the same file exactly (same participant and fields).
     case duplicateRow = "duplicate_row"
+    /// A valid national number in a column that is not the identifier (a free-text answer, a kept
+    /// column): the row is set aside so that the number is never stored.
+    case nationalNumberOutsideIdentifier = "national_number_outside_identifier"
     /// The participant is not one of the trial's participants (only checked when they are given).
     case unknownParticipant = "unknown_participant"
     /// A value is readable but implausible: a year outside 1950–2100, an end before its start, a

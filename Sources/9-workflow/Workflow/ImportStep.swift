@@ -290,6 +290,10 @@ public enum ImportStep {
             + (r.voided > 0 ? "\(r.voided) voided by status; " : "")
             + "\(r.stored) \(source.kind == .survey ? "responses" : "records") stored")
         if let missing = DeclaredMissing.summary(r.declaredMissing) { lines.append("  " + missing) }
+        if r.rowsRead == 0 {
+            lines.append("  warning: \(source.file) has a header and no rows; check that the extract is complete (an empty "
+                + "extract imports nothing, and every family's outcome from it will be 0 or missing)")
+        }
         let counts = r.byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
         if !counts.isEmpty {
             lines.append("  rejected by reason: " + counts.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))

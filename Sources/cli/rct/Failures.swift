@@ -42,7 +42,8 @@ private func stepErrorDescription(_ error: Error) -> String? {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, every national number in it masked (`NationalNumber.mask`): an
+/// error may quote a cell of a file.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((NationalNumber.mask(text) + "\n").utf8))
 }

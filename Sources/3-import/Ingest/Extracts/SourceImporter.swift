@@ -178,8 +178,9 @@ final class SourceImporter {
 
     private func reject(line: Int, fields: () -> [String], _ f: RowFailure, excerpt: String? = nil) {
         tally.rejected += 1
-        let rejection = Rejection(file: display, line: line, column: f.column, reason: f.reason, message: f.message,
-                                  excerpt: excerpt ?? Excerpt.make(names: names, fields: fields(), skipping: identifierIndex))
+        // A rejected row's message and excerpt quote its cells: a national number in any of them is masked.
+        let rejection = Rejection(file: display, line: line, column: f.column, reason: f.reason, message: NationalNumber.mask(f.message),
+                                  excerpt: NationalNumber.mask(excerpt ?? Excerpt.make(names: names, fields: fields(), skipping: identifierIndex)))
         if keepRejections { rejections.append(rejection) }
         onRejection?(rejection)
     }

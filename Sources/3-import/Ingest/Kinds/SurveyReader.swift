@@ -44,6 +44,10 @@ struct SurveyReader: SourceReader {
         let codes = cells.source.codes
         for (item, i) in items {
             let raw = r.string(i)
+            if raw.utf8.count >= 11, NationalNumber.occurs(in: raw) {
+                throw RowFailure(reason: .nationalNumberOutsideIdentifier, column: cells.names[i],
+                                 message: "column \"\(cells.names[i])\" holds a national number; it is not the identifier, so the row is set aside and the number not stored")
+            }
             let label = cells.label(i, raw)
             let v = codes.isEmpty ? raw : (codes[item]?[raw] ?? label.flatMap { codes[item]?[$0] } ?? raw)
             if v.isEmpty || cells.source.missingCodes.contains(v) { continue }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// No national number in any output (issue 20, item 4): an extract without its header line, and a
+/// survey answer that holds a national number, leave none in the messages, the rejected-rows files or
+/// the store.
+@Suite struct NationalNumberLeakTests {
+    static let design = "designs/mission-kortrijk.yaml"
+
+    @Test func noNationalNumberInMessagesFilesOrTheStore() throws {
+        let root = try Fixtures.missionTrialCopy("rct-nn-leak")
+        let first = try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root)
+        #expect(first.status == 0, "\(first.stderr)")
+
+        // An extract whose header line was lost: the error names columns from the first data row.
+        let vdab = root.appendingPathComponent("fixtures/mission/vdab_status.csv")
+        // (Lines end in CRLF, as the registry's exports do; read as LF here.)
+        let lines = try String(contentsOf: vdab, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        let firstNumber = try #require(lines[1].components(separatedBy: "|").first)
+        try lines.dropFirst().joined(separator: "\n").write(to: vdab, atomically: true, encoding: .utf8)
+        let headerless = try RCTBinary.run(["import", Self.design, "--source", "vdab", "--replace"], currentDirectory: root)
+        #expect(headerless.status == 1)
+        #expect(!headerless.stderr.contains(firstNumber), "\(headerless.stderr)")
+
+        // A survey answer with a national number, bare and printed.
+        let survey = root.appendingPathComponent("fixtures/mission/survey_m12.csv")
+        var rows = try String(contentsOf: survey, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        func put(_ row: Int, _ value: String) {
+            var cells = rows[row].components(separatedBy: ",")
+            cells[8] = value
+            rows[row] = cells.joined(separator: ",")
+        }
+        put(1, "85073003328")
+        put(2, "90.01.01-123.95")
+        try rows.joined(separator: "\n").write(to: survey, atomically: true, encoding: .utf8)
+        let imported = try RCTBinary.run(["import", Self.design, "--source", "survey_m12", "--replace"], currentDirectory: root)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("national_number_outside_identifier"), "\(imported.stdout)")
+        let run = try RCTBinary.run(["report", Self.design, "--out", "out"], currentDirectory: root)
+        let outputs = [headerless.stdout, headerless.stderr, imported.stdout, imported.stderr, run.stdout, run.stderr]
+        let rejected = (try? String(contentsOf: root.appendingPathComponent("out/panel/rejected/survey_m12.csv"), encoding: .utf8)) ?? ""
+        let store = try Data(contentsOf: root.appendingPathComponent("designs/mission-kortrijk.sqlite"))
+        for n in ["85073003328", "90010112395", "90.01.01-123.95", firstNumber] {
+            for (i, text) in (outputs + [rejected]).enumerated() { #expect(!text.contains(n), "output \(i) holds \(n)") }
+            #expect(store.range(of: Data(n.utf8)) == nil, "the store holds \(n)")
+            // Stored as a number, 85073003328 would read 8.5073003328e10 in the store's JSON.
+            #expect(store.range(of: Data("8.5073003328".utf8)) == nil)
+        }
+    }
+}
