@@ -25,6 +25,7 @@ build: deps
 # The main job on the bundled example: the whole pipeline (store, assignment, import, panel, estimates,
 # report) on the simulated MISSION trial; a second `make demo` says "up to date".
 demo: build
+	@chmod 600 fixtures/mission/pseudonym.key  # a key is read by its owner only (rct warns otherwise)
 	$(RCT) run designs/mission-kortrijk.yaml --out demo-out
 	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/ (CSV, panel.dta for Stata, panel.sav for SPSS)."
 

@@ -82,4 +82,16 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("scope_exits.csv has a header and no rows; check that the extract is complete"), "\(r.stdout)")
     }
+
+    @Test func aKeyFileOthersCanReadIsWarnedAbout() throws {
+        let root = try Fixtures.missionTrialCopy("rct-integrity-keymode")
+        let key = root.appendingPathComponent("fixtures/mission/pseudonym.key").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        let open = try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root)
+        #expect(open.status == 0)
+        #expect(open.stderr.contains("can be read by other users (permissions 644)") && open.stderr.contains("chmod 600"), "\(open.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let closed = try RCTBinary.run(["import", Self.design], currentDirectory: root)
+        #expect(closed.status == 0 && !closed.stderr.contains("can be read by other users"), "\(closed.stderr)")
+    }
 }

@@ -77,6 +77,18 @@ public struct DesignFile: Sendable {
         throw Pseudonymizer.KeyError.missingEnvironment(p.keyEnvironment ?? "?")
     }
 
+    /// A warning when the design's key file can be read by other users than its owner (group or world
+    /// permissions); nil otherwise, or when the key comes from the environment.
+    public func keyFileWarning() -> String? {
+        guard let p = design.pseudonymisation, let file = p.keyFile else { return nil }
+        if let name = p.keyEnvironment, let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return nil }
+        let path = resolve(file)
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
+              mode & 0o077 != 0 else { return nil }
+        return "the pseudonymisation key \(path) can be read by other users (permissions \(String(mode & 0o777, radix: 8))): "
+            + "anyone who can read it can link pseudonyms back to national numbers; restrict it with chmod 600 \(path)"
+    }
+
     /// The key, for sources that hold national numbers: a missing key becomes
     /// `WorkflowError.keyNeededForSources`, which says where to put it.
     public func pseudonymizerForSources() throws -> Pseudonymizer {

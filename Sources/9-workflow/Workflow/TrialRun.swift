@@ -62,6 +62,7 @@ public enum TrialRun {
         // 0. Every input, before anything is created, drawn or stored.
         step("check: the files of \(d.sources.count) sources and the key")
         try InputCheck.require(file, consequence: "nothing was drawn or stored")
+        if let warning = file.keyFileWarning() { messages.warning(warning) }
 
         // 1. Store.
         if !FileManager.default.fileExists(atPath: storePath) {

@@ -34,6 +34,7 @@ struct Import: ParsableCommand {
                 try printQuarantine(of: quarantine, store: store, design: file)
                 return
             }
+            if let warning = file.keyFileWarning() { printError("warning: \(warning)") }
             let outcomes = try ImportStep.run(file, store: store, options: replacing.importOptions(
                 sources: sources.isEmpty ? nil : sources, streamFrom: stream ? 0 : ImportStep.streamingFile), progress: { printError($0) })
             for outcome in outcomes { outcome.report.forEach { print($0) } }
