@@ -21,6 +21,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The randomisation service (rct serve): PostgreSQL, HTTP, bcrypt, templates, and an HTTP client for
+        // rct pull.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: 0 — base
@@ -73,6 +80,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/4-store/TrialStore"),
+        // The enrolment side of the store (cohort, screening, hash-chained assignments, users, audit log) in
+        // PostgreSQL (PostgresNIO), for a service shared by several sites; the same chain as TrialStore.
+        .target(name: "PostgresStore", dependencies: [
+            "TrialStore", "TrialDesign", "TrialData", "Basics",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ], path: "Sources/4-store/PostgresStore"),
 
         // MARK: 5 — panel
 
@@ -115,8 +128,20 @@ let package = Package(
         // The steps of an evaluation as functions that return values (assignment, import, panel, report,
         // the whole run and its manifest, verification): the command line and the service are shells over it.
         .target(name: "Workflow", dependencies: ["TrialDesign", "Basics", "TrialData", "Tabular", "Ingest", "Assignment",
-                                                 "TrialStore", "Panel", "Analysis", "Reporting"],
+                                                 "TrialStore", "PostgresStore", "Panel", "Analysis", "Reporting"],
                 path: "Sources/9-workflow/Workflow"),
+
+        // MARK: the service
+
+        // rct serve: the central randomisation service (Hummingbird): the JSON API and its OpenAPI document,
+        // the web pages (swift-mustache), sessions, roles and the audit log; a shell over Workflow.
+        .target(name: "Service", dependencies: [
+            "Workflow", "TrialStore", "TrialDesign", "Assignment", "Basics", "TrialData",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], path: "Sources/service/Service", resources: [.copy("Templates")]),
 
         // MARK: the command line
 
@@ -126,7 +151,7 @@ let package = Package(
             dependencies: [
                 "TrialDesign", "NumericCore", "Basics", "Tabular", "TrialData", "Reporting", "Estimation",
                 "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
-                "Analysis", "Workflow",
+                "Analysis", "Workflow", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/rct"
@@ -135,7 +160,7 @@ let package = Package(
         // MARK: tests
 
         // Test helpers: fixture paths, running the built binary, grids.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "Basics", "TestSupport"]),
@@ -156,6 +181,8 @@ let package = Package(
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
+        .testTarget(name: "EnrolmentStoreTests", dependencies: ["TrialStore", "PostgresStore", "Workflow", "TrialDesign", "TrialData",
+                                                                "Basics", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

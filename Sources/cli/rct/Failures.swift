@@ -24,6 +24,19 @@ func reportingFailures(_ body: () throws -> Void) throws {
     }
 }
 
+/// The same for an asynchronous command body.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let error as DesignError {
+        printError(error.description)
+        printError("\(error.file): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found; the design is not valid")
+        throw ExitCode(1)
+    } catch {
+        guard let text = stepErrorDescription(error) else { throw error }
+        printError("error: \(text)")
+        throw ExitCode(1)
+    }
+}
+
 /// The wording of a typed error of the steps below the command line (its own `description`); nil for
 /// anything else.
 private func stepErrorDescription(_ error: Error) -> String? {

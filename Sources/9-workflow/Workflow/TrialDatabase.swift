@@ -1,0 +1,41 @@
+import Foundation
+import PostgresStore
+import TrialStore
+
+/// Where the enrolment side of a trial lives, as the commands and the service name it: `--database URL`
+/// for PostgreSQL (`postgres://USER@HOST:PORT/DATABASE`), or a file for SQLite (`--database PATH`, the
+/// older `--store PATH`, or by default the store beside the design).
+public enum TrialDatabase {
+    /// Whether `database` names a PostgreSQL database.
+    public static func isPostgres(_ database: String?) -> Bool { database.map(DatabaseURL.isPostgres) ?? false }
+
+    /// Opens the trial's enrolment store and, with a design, checks that it belongs to it.
+    /// - Throws: `WorkflowError.noStore` for a missing SQLite file; `StoreError.missing` for a PostgreSQL
+    ///   database without a trial (`rct init DESIGN --database URL` creates it); `StoreError.designChanged`.
+    public static func open(_ file: DesignFile?, database: String?, store: String? = nil) async throws -> any EnrolmentStore {
+        if let database, DatabaseURL.isPostgres(database) {
+            let s = try await PostgresTrialStore.open(url: database)
+            if let file {
+                do { try await s.checkDesign(file.data) } catch {
+                    s.close()
+                    throw error
+                }
+            }
+            return s
+        }
+        guard let path = database ?? store ?? file?.defaultStorePath else {
+            throw StoreError.invalid("say which store: a design, --database URL or --store PATH")
+        }
+        if let file {
+            guard FileManager.default.fileExists(atPath: path) else { throw WorkflowError.noStore(path: path, design: file.path) }
+        }
+        let s = try TrialStore.open(path: path)
+        if let file { try s.checkDesign(file.data) }
+        return s
+    }
+
+    /// Creates the trial in an empty PostgreSQL database (the SQLite counterpart is `TrialStore.create`).
+    public static func createPostgres(_ file: DesignFile, url: String) async throws -> PostgresTrialStore {
+        try await PostgresTrialStore.create(url: url, design: file.design, designFile: file.path, designData: file.data)
+    }
+}
