@@ -181,8 +181,10 @@ let package = Package(
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
-        .testTarget(name: "EnrolmentStoreTests", dependencies: ["TrialStore", "PostgresStore", "Workflow", "TrialDesign", "TrialData",
-                                                                "Basics", "TestSupport"]),
+        .testTarget(name: "EnrolmentStoreTests", dependencies: ["TrialStore", "PostgresStore", "Workflow", "Service", "TrialDesign",
+                                                                "TrialData", "Basics", "TestSupport",
+                                                                .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ServiceTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

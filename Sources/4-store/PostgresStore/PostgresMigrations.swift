@@ -7,6 +7,7 @@ import PostgresNIO
 /// | migration | tables |
 /// |---|---|
 /// | `v1_enrolment` | `trial`, `runs`, `cohort`, `screening`, `assignments` (+ append-only triggers), `assignment_imports` |
+/// | `v2_service` | `users`, `api_tokens`, `sessions`, `audit_log` (+ append-only triggers), `audit_head`, `enrolment_pauses` |
 ///
 /// The tables are those of the SQLite store's enrolment side (`StoreMigrations`), with the same column
 /// names and the same text forms of dates and instants; `ord` columns keep the order of arrival that
@@ -101,6 +102,69 @@ enum PostgresMigrations {
             """,
             """
             CREATE TRIGGER assignments_append_only_delete BEFORE DELETE ON assignments
+                FOR EACH ROW EXECUTE FUNCTION rct_append_only()
+            """,
+        ]),
+        ("v2_service", [
+            """
+            CREATE TABLE users (
+                id SERIAL PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('enroller', 'manager', 'statistician', 'auditor')),
+                site TEXT,
+                password_hash TEXT,
+                disabled BOOLEAN NOT NULL DEFAULT false,
+                created_at TEXT NOT NULL,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT
+            )
+            """,
+            """
+            CREATE TABLE api_tokens (
+                token_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                created_at TEXT NOT NULL,
+                revoked BOOLEAN NOT NULL DEFAULT false
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                csrf_token TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT,
+                remote TEXT,
+                outcome TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE enrolment_pauses (
+                seq SERIAL PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                paused BOOLEAN NOT NULL,
+                reason TEXT
+            )
+            """,
+            "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT)",
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, NULL)",
+            """
+            CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION rct_append_only()
+            """,
+            """
+            CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
                 FOR EACH ROW EXECUTE FUNCTION rct_append_only()
             """,
         ]),

@@ -12,7 +12,8 @@ public enum TrialDatabase {
     /// Opens the trial's enrolment store and, with a design, checks that it belongs to it.
     /// - Throws: `WorkflowError.noStore` for a missing SQLite file; `StoreError.missing` for a PostgreSQL
     ///   database without a trial (`rct init DESIGN --database URL` creates it); `StoreError.designChanged`.
-    public static func open(_ file: DesignFile?, database: String?, store: String? = nil) async throws -> any EnrolmentStore {
+    /// Both back ends are service stores too (users, sessions, audit log beside the records).
+    public static func open(_ file: DesignFile?, database: String?, store: String? = nil) async throws -> any ServiceStore {
         if let database, DatabaseURL.isPostgres(database) {
             let s = try await PostgresTrialStore.open(url: database)
             if let file {
@@ -32,6 +33,25 @@ public enum TrialDatabase {
         let s = try TrialStore.open(path: path)
         if let file { try s.checkDesign(file.data) }
         return s
+    }
+
+    /// Opens the trial's store, creating it first when it does not exist yet (the SQLite file beside the
+    /// design, or the trial in an empty PostgreSQL database); `note` hears what was created.
+    public static func openOrCreate(_ file: DesignFile, database: String?, store: String? = nil,
+                                    note: (String) -> Void) async throws -> any ServiceStore {
+        if let database, DatabaseURL.isPostgres(database) {
+            do { return try await open(file, database: database) } catch StoreError.missing {
+                let created = try await createPostgres(file, url: database)
+                note("\(created.location): created the trial database of \"\(file.design.trial.id)\"")
+                return created
+            }
+        }
+        let path = database ?? store ?? file.defaultStorePath
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = try TrialStore.create(path: path, design: file.design, designFile: file.path, designData: file.data)
+            note("\(path): created the trial store of \"\(file.design.trial.id)\"")
+        }
+        return try await open(file, database: path)
     }
 
     /// Creates the trial in an empty PostgreSQL database (the SQLite counterpart is `TrialStore.create`).

@@ -12,6 +12,8 @@ public enum Verification {
         public var notes: [String]
         /// Whether any arm was drawn again.
         public var redrawn: Bool
+        /// The audit log's chain check (stores that keep one: the service's).
+        public var audit: AuditReport?
     }
 
     /// Verifies `store` (SQLite or PostgreSQL: the same checks, the same answers); with `design`, also
@@ -28,7 +30,13 @@ public enum Verification {
             if let note { notes.append(note) }
             redrawn = redrewAny
         }
-        return Outcome(report: report, problems: problems, notes: notes, redrawn: redrawn)
+        var audit: AuditReport?
+        if let service = store as? any ServiceStore {
+            let a = try await service.verifyAudit()
+            problems += a.problems
+            audit = a
+        }
+        return Outcome(report: report, problems: problems, notes: notes, redrawn: redrawn, audit: audit)
     }
 
     /// Draws the stored assignments again: rolling designs replay the records in order; batch designs

@@ -5,6 +5,7 @@ import Foundation
 import Ingest
 import TrialDesign
 import TrialStore
+import Service
 import Workflow
 
 /// Runs a command body, turning the errors of the steps into one clear message on standard error
@@ -51,6 +52,7 @@ private func stepErrorDescription(_ error: Error) -> String? {
     case let e as TakeUpError: return e.description
     case let e as FingerprintError: return e.description
     case let e as ImportError: return e.description
+    case let e as Accounts.AccountError: return e.description
     default: return nil
     }
 }

@@ -25,6 +25,8 @@ struct RCT: AsyncParsableCommand {
             ImportAssignment.self,
             Verify.self,
             BalanceCommand.self,
+            // The central randomisation service.
+            Users.self,
             // Import and the follow-up panel.
             Import.self,
             PanelCommand.self,

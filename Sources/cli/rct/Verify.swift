@@ -43,6 +43,9 @@ struct Verify: AsyncParsableCommand {
                     + (outcome.redrawn ? " and every " + (outcome.notes.isEmpty ? "" : "locally drawn ") + "arm comes out of the design's seed again" : "")
                     + "; head \(outcome.report.headHash)")
                 outcome.notes.forEach { print($0) }
+                if let audit = outcome.audit, audit.entries > 0 {
+                    print("\(path): \(audit.entries) audit log entries, the chain is intact; head \(audit.headHash)")
+                }
                 return
             }
             printError("error: \(path): " + first)
