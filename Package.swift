@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: 0 — base
@@ -141,7 +142,7 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ], path: "Sources/service/Service", resources: [.copy("Templates")]),
+        ], path: "Sources/service/Service"),
 
         // MARK: the command line
 
@@ -160,7 +161,12 @@ let package = Package(
         // MARK: tests
 
         // Test helpers: fixture paths, running the built binary, grids.
-        .target(name: "TestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
         .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "Basics", "TestSupport"]),

@@ -27,6 +27,7 @@ struct RCT: AsyncParsableCommand {
             BalanceCommand.self,
             // The central randomisation service.
             Users.self,
+            Serve.self,
             // Import and the follow-up panel.
             Import.self,
             PanelCommand.self,

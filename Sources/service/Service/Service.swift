@@ -1,6 +1,4 @@
-// The central randomisation service (`rct serve`): users and roles, the JSON API, the web pages and the
-// audit log, as a shell over Workflow. Its parts arrive in the commits that follow the enrolment store.
-import Hummingbird
-import HummingbirdBcrypt
-import Mustache
-import AsyncHTTPClient
+// The central randomisation service (`rct serve`): `TrialService` (the service of one trial and its
+// router), `APIRoutes` (the JSON API), `EnrolmentDesk` (one enrolment, shared by the API and the pages),
+// `Accounts` (users, passwords, tokens, logins), `OpenAPIDocument`, `AssignmentExport`. A shell over
+// Workflow: the enrolment itself is `Workflow.Enrolment`, the form `Workflow.EnrolmentForm`.
