@@ -49,6 +49,7 @@ public struct TrialService: Sendable {
         let router = Router(context: ServiceContext.self)
         router.add(middleware: SecurityHeaders())
         APIRoutes(service: self).add(to: router)
+        WebRoutes(service: self, throttle: LoginThrottle()).add(to: router)
         return router
     }
 
