@@ -53,6 +53,8 @@ private func stepErrorDescription(_ error: Error) -> String? {
     case let e as FingerprintError: return e.description
     case let e as ImportError: return e.description
     case let e as Accounts.AccountError: return e.description
+    case let e as PullClient.Failure: return e.description
+    case let e as AssignmentPull.Refusal: return e.description
     default: return nil
     }
 }

@@ -28,6 +28,7 @@ struct RCT: AsyncParsableCommand {
             // The central randomisation service.
             Users.self,
             Serve.self,
+            Pull.self,
             // Import and the follow-up panel.
             Import.self,
             PanelCommand.self,
