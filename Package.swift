@@ -129,7 +129,7 @@ let package = Package(
         // The steps of an evaluation as functions that return values (assignment, import, panel, report,
         // the whole run and its manifest, verification): the command line and the service are shells over it.
         .target(name: "Workflow", dependencies: ["TrialDesign", "Basics", "TrialData", "Tabular", "Ingest", "Assignment",
-                                                 "TrialStore", "PostgresStore", "Panel", "Analysis", "Reporting"],
+                                                 "TrialStore", "Panel", "Analysis", "Reporting"],
                 path: "Sources/9-workflow/Workflow"),
 
         // MARK: the service
@@ -137,7 +137,7 @@ let package = Package(
         // rct serve: the central randomisation service (Hummingbird): the JSON API and its OpenAPI document,
         // the web pages (swift-mustache), sessions, roles and the audit log; a shell over Workflow.
         .target(name: "Service", dependencies: [
-            "Workflow", "TrialStore", "TrialDesign", "Assignment", "Basics", "TrialData",
+            "Workflow", "TrialStore", "PostgresStore", "TrialDesign", "Assignment", "Basics", "TrialData",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),

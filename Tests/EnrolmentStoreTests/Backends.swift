@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import Service
 import TestSupport
 import Testing
 import TrialStore

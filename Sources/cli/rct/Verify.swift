@@ -1,4 +1,5 @@
 import ArgumentParser
+import Service
 import TrialStore
 import Workflow
 

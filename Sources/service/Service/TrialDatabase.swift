@@ -1,10 +1,14 @@
 import Foundation
 import PostgresStore
 import TrialStore
+import Workflow
 
 /// Where the enrolment side of a trial lives, as the commands and the service name it: `--database URL`
 /// for PostgreSQL (`postgres://USER@HOST:PORT/DATABASE`), or a file for SQLite (`--database PATH`, the
 /// older `--store PATH`, or by default the store beside the design).
+///
+/// It lives beside the service rather than in Workflow so that Workflow, and the library product built on
+/// it (the benchmarks' package among its users), stay free of PostgreSQL's client and its TLS stack.
 public enum TrialDatabase {
     /// Whether `database` names a PostgreSQL database.
     public static func isPostgres(_ database: String?) -> Bool { database.map(DatabaseURL.isPostgres) ?? false }
