@@ -103,8 +103,8 @@ public struct EnrolmentForm: Sendable {
                 if f.required { throw Problem(field: f.column, message: "is missing (\(f.purpose))") }
                 continue
             }
-            guard value.count <= Self.maximumLength, !value.contains(where: { $0.isNewline || $0 == "\0" }) else {
-                throw Problem(field: f.column, message: "is too long or holds a line break (at most \(Self.maximumLength) characters)")
+            guard value.count <= Self.maximumLength, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw Problem(field: f.column, message: "is too long or holds a control character such as a line break (at most \(Self.maximumLength) characters)")
             }
             switch f.kind {
             case .text, .open: break

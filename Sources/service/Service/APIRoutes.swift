@@ -159,7 +159,7 @@ struct APIRoutes: Sendable {
         case let .failure(r): return r.response
         case let .success(u): user = u
         }
-        let asked = request.uri.queryParameters["site"].map(String.init)
+        let asked = request.uri.queryParameters["site"].map { TrialService.clean(String($0), 100) }
         var site: String?
         switch user.role {
         case .enroller:
@@ -189,7 +189,7 @@ struct APIRoutes: Sendable {
             return try await forbid(user, "read enrolment", target: id, request, context, "an auditor reads the audit trail, not the enrolments")
         }
         let remote = Self.remote(request, context)
-        guard let answer = try await desk.firstAnswer(unit: id) else {
+        guard TrialService.isPlain(id), let answer = try await desk.firstAnswer(unit: id) else {
             try await service.audit(user.name, "read enrolment", target: id, remote: remote, outcome: "404")
             return Self.problem(.notFound, "no family \(id) was enrolled")
         }
@@ -303,7 +303,7 @@ struct APIRoutes: Sendable {
         guard user.role == .manager else { return try await forbid(user, action, request, context, "only a manager pauses or resumes enrolment") }
         let body = (try? await request.body.collect(upTo: ServiceLimits.maximumBody)).map { Data(buffer: $0) } ?? Data()
         let reason = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["reason"] as? String
-        try await service.store.setPause(paused, actor: user.name, reason: reason.map { String($0.prefix(200)) })
+        try await service.store.setPause(paused, actor: user.name, reason: reason.map { TrialService.clean($0, 200) })
         try await service.audit(user.name, action, remote: Self.remote(request, context), outcome: "200")
         return Self.json(.ok, ["paused": paused])
     }

@@ -39,9 +39,22 @@ public struct TrialService: Sendable {
 
     /// Appends an audit entry; a failure to audit is logged (without personal data) and never hidden.
     func audit(_ actor: String, _ action: String, target: String? = nil, remote: String, outcome: String) async throws {
-        _ = try await store.appendAudit(AuditEvent(actor: String(actor.prefix(80)), action: action,
-                                                   target: target.map { Redaction.mask(String($0.prefix(120))) },
-                                                   remote: String(remote.prefix(200)), outcome: Redaction.mask(String(outcome.prefix(200)))))
+        _ = try await store.appendAudit(AuditEvent(actor: Self.clean(actor, 80), action: action,
+                                                   target: target.map { Redaction.mask(Self.clean($0, 120)) },
+                                                   remote: Self.clean(remote, 200), outcome: Redaction.mask(Self.clean(outcome, 200))))
+    }
+
+    /// Text from a client as the store keeps it: at most `limit` characters, control characters (a NUL
+    /// that SQLite would cut a text at and PostgreSQL refuses, line breaks) shown as `�`.
+    static func clean(_ text: String, _ limit: Int) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit).map {
+            $0.properties.generalCategory == .control ? "\u{FFFD}" : $0
+        }))
+    }
+
+    /// Whether a client's text may go to the database as a key (no control character, not too long).
+    static func isPlain(_ text: String, _ limit: Int = 200) -> Bool {
+        text.unicodeScalars.count <= limit && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// The router with every route of the service.

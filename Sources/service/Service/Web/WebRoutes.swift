@@ -310,7 +310,7 @@ struct WebRoutes: Sendable {
             try await service.audit(user.name, action, remote: APIRoutes.remote(request, context), outcome: "403 not a manager")
             return message(.forbidden, request, user, session, heading: Language.of(request)("forbidden"), "only a manager pauses enrolment")
         }
-        let reason = values["reason"].map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 }
+        let reason = values["reason"].map { TrialService.clean($0, 200) }.flatMap { $0.isEmpty ? nil : $0 }
         try await service.store.setPause(paused, actor: user.name, reason: reason)
         try await service.audit(user.name, action, remote: APIRoutes.remote(request, context), outcome: "303")
         return Self.redirect("/dashboard")
