@@ -29,7 +29,8 @@ enum Templates {
     <style>
     body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; }
     header { background: #1d3557; color: #fff; padding: .6rem 1rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
-    header a, header button { color: #fff; }
+    header a { color: #fff; }
+    header button { color: #fff; background: transparent; border: 1px solid #fff; margin: 0; padding: .2rem .6rem; cursor: pointer; }
     header .trial { font-weight: 600; margin-right: auto; }
     main { max-width: 52rem; margin: 1rem auto; padding: 0 1rem; background: #fff; }
     label { display: block; margin-top: .8rem; font-weight: 600; }
