@@ -101,4 +101,65 @@ import Testing
         try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys, .prettyPrinted])
             .write(to: artifacts.appendingPathComponent("load-test-\(backend.rawValue).json"))
     }
+
+    /// Two server processes on one PostgreSQL database (item 1 of the issue): the row lock on the trial
+    /// serialises enrolments across processes, not only within one.
+    @Test("two rct serve processes on one PostgreSQL database: each family once, numbers without a gap, balanced blocks, a chain that verifies",
+          .enabled(if: PostgresTestDatabase.isAvailable))
+    func twoProcessesOneDatabase() async throws {
+        let folder = try Fixtures.temporaryDirectory("load-two")
+        let design = folder.appendingPathComponent("load-5-sites.yaml").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("fixtures/service/load-5-sites.yaml"), toPath: design)
+        let database = ["--database", try await PostgresTestDatabase.fresh("two")]
+        var tokens: [String: String] = [:]
+        for (name, role, site) in (1...5).map({ ("enroller\($0)", "enroller", "site\($0)") }) + [("stat", "statistician", ""), ("audit", "auditor", "")] {
+            let add = try RCTBinary.run(["users", "add", name, "--role", role] + (site.isEmpty ? [] : ["--site", site]) + ["--design", design] + database)
+            #expect(add.status == 0, "\(add.stderr)")
+            tokens[name] = try RCTBinary.run(["users", "token", name, "--design", design] + database).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let first = try ServerProcess([design] + database)
+        defer { first.stop() }
+        let second = try ServerProcess([design] + database)
+        defer { second.stop() }
+        let servers = [first.baseURL, second.baseURL]
+        let enrollerTokens = tokens
+        let queue = Queue((1...8).flatMap { k in (1...5).map { s in (s, String(format: "S%d-T%03d", s, k)) } })
+        let deadline = Date().addingTimeInterval(300)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<10 {
+                group.addTask {
+                    while Date() < deadline, let item = await queue.next() {
+                        let body = TestHTTP.json(["family_id": item.family, "site": "site\(item.site)", "fields": ["consent": "yes"]])
+                        let began = Date()
+                        let answer = try await TestHTTP.send("POST", servers[client % 2] + "/api/v1/enrolments",
+                                                             headers: ["Authorization": "Bearer \(enrollerTokens["enroller\(item.site)"]!)",
+                                                                       "Content-Type": "application/json"], body: body)
+                        await queue.record(answer.status, Date().timeIntervalSince(began))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let statuses = await queue.statuses
+        #expect(statuses == [201: 40], "\(statuses)")
+        // Either process answers with the whole record.
+        for server in servers {
+            let export = try await TestHTTP.send("GET", server + "/api/v1/assignments", headers: ["Authorization": "Bearer \(tokens["stat"]!)"])
+            let records = export.json["records"] as? [[String: Any]] ?? []
+            #expect(Set(records.compactMap { $0["unit_id"] as? String }).count == 40)
+            #expect(records.compactMap { $0["seq"] as? Int } == Array(1...40))
+            for (_, block) in Dictionary(grouping: records, by: { "\($0["stratum"] as? String ?? "")/\($0["block"] as? String ?? "")" }) {
+                let size = block.first?["block_size"] as? Int ?? 0
+                #expect(block.count <= size)
+                if block.count == size { #expect(block.filter { $0["arm"] as? String == "control" }.count == size / 2) }
+            }
+            let verify = try await TestHTTP.send("GET", server + "/api/v1/verify", headers: ["Authorization": "Bearer \(tokens["audit"]!)"])
+            #expect(verify.json["intact"] as? Bool == true, "\(verify.body)")
+        }
+        first.stop()
+        second.stop()
+        let cli = try RCTBinary.run(["verify", design] + database)
+        #expect(cli.status == 0 && cli.stdout.contains("40 assignment records, the chain is intact"), "\(cli.stdout)\(cli.stderr)")
+    }
 }
