@@ -23,7 +23,7 @@ import Testing
         let fieldsJSON = TestHTTP.json(fields)
         let screenshot = Fixtures.path(".build/artifacts/browser-allocation.png")
         try? FileManager.default.removeItem(atPath: screenshot)
-        let run = try ToolPaths.run(ToolPaths.python!, [Fixtures.path("Tests/drivers/browser_enrol.py"), trial.server.baseURL, "enroller1",
+        let run = try await ToolPaths.run(ToolPaths.python!, [Fixtures.path("Tests/drivers/browser_enrol.py"), trial.server.baseURL, "enroller1",
                                                         ServedTrial.password, fieldsJSON, screenshot], timeout: 180)
         #expect(run.status == 0, "\(run.output)")
         let line = run.output.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""

@@ -109,7 +109,7 @@ import Testing
         // Its caches and reports go to a folder of their own, not the repository.
         let scratch = try Fixtures.temporaryDirectory("schemathesis")
         for user in ["enroller1", "manager", "statistician", "auditor"] {
-            let run = try ToolPaths.run(st, [
+            let run = try await ToolPaths.run(st, [
                 "run", trial.url("/openapi.json"), "--header", "Authorization: Bearer \(trial.tokens[user]!)",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
                 "--max-examples", "15", "--request-timeout", "30", "--workers", "1", "--seed", "2786", "--no-color",

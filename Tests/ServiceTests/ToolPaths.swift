@@ -14,7 +14,15 @@ enum ToolPaths {
 
     static func has(_ module: String) -> Bool {
         guard let python else { return false }
-        return (try? run(python, ["-c", "import \(module)"]).status) == 0
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", "import \(module)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 
     static var chromium: Bool {
@@ -23,9 +31,11 @@ enum ToolPaths {
 
     static var inCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } == true }
 
-    /// Runs a program to its end, killing it after `timeout` seconds.
+    /// Runs a program to its end, killing it after `timeout` seconds. It waits with `Task.sleep`, not by
+    /// blocking a thread: the tests run in parallel on a cooperative pool as small as the machine's cores,
+    /// and a minute of schemathesis on a blocked thread would stall the load test's clients.
     static func run(_ program: String, _ arguments: [String], timeout: TimeInterval = 600,
-                    environment: [String: String] = [:], directory: URL? = nil) throws -> (status: Int32, output: String) {
+                    environment: [String: String] = [:], directory: URL? = nil) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
@@ -38,20 +48,23 @@ enum ToolPaths {
         final class Buffer: @unchecked Sendable {
             let lock = NSLock()
             var data = Data()
+            func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+            var value: Data { lock.withLock { data } }
         }
         let buffer = Buffer()
         out.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
-            buffer.lock.lock(); buffer.data.append(chunk); buffer.lock.unlock()
+            buffer.append(chunk)
         }
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         out.fileHandleForReading.readabilityHandler = nil
         let rest = out.fileHandleForReading.readDataToEndOfFile()
-        buffer.lock.lock(); buffer.data.append(rest); let data = buffer.data; buffer.lock.unlock()
+        buffer.append(rest)
+        let data = buffer.value
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
