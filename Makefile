@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RCT := .build/debug/rct
 
-.PHONY: deps testdeps build demo test bench clean
+.PHONY: test-suites deps testdeps build demo test bench clean
 
 # GSL (the GNU Scientific Library), SQLite's headers (for GRDB), ReadStat (SPSS and Stata files; it ships
 # no pkg-config file, so its header tells) and pkg-config from Debian's packages, when missing.
@@ -31,8 +31,16 @@ demo: build
 
 # Every test: unit, property and end-to-end tests of the built binary, then the tests of the benchmark
 # package (bench/Package.swift, its own build folder bench/.build).
+# With PostgreSQL installed (and no RCT_TEST_DATABASE_URL given), the tests get a throwaway server of their
+# own on loopback (.ci/with-postgres), stopped at the end; without it, the PostgreSQL tests are skipped
+# (under CI=true they fail instead).
 test: deps testdeps
 	$(SWIFT) build
+	@if [ -z "$$RCT_TEST_DATABASE_URL" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		.ci/with-postgres $(MAKE) --no-print-directory test-suites; \
+	else $(MAKE) --no-print-directory test-suites; fi
+
+test-suites:
 	$(SWIFT) test --disable-xctest
 	$(SWIFT) test --disable-xctest --package-path bench
 

@@ -25,6 +25,14 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The randomisation service (rct serve): PostgreSQL, HTTP, bcrypt, templates, and an HTTP client for
+        // rct pull.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: 0 — base
@@ -89,6 +97,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/4-store/TrialStore"),
+        // The enrolment side of the store (cohort, screening, hash-chained assignments, users, audit log) in
+        // PostgreSQL (PostgresNIO), for a service shared by several sites; the same chain as TrialStore.
+        .target(name: "PostgresStore", dependencies: [
+            "TrialStore", "TrialDesign", "TrialData", "Basics",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ], path: "Sources/4-store/PostgresStore"),
 
         // MARK: 5 — panel
 
@@ -138,6 +152,18 @@ let package = Package(
                                                  "TrialStore", "Panel", "PanelExport", "Analysis", "Reporting"],
                 path: "Sources/9-workflow/Workflow"),
 
+        // MARK: the service
+
+        // rct serve: the central randomisation service (Hummingbird): the JSON API and its OpenAPI document,
+        // the web pages (swift-mustache), sessions, roles and the audit log; a shell over Workflow.
+        .target(name: "Service", dependencies: [
+            "Workflow", "TrialStore", "PostgresStore", "TrialDesign", "Assignment", "Basics", "TrialData",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], path: "Sources/service/Service"),
+
         // MARK: the command line
 
         // The command line: one file per subcommand.
@@ -146,7 +172,7 @@ let package = Package(
             dependencies: [
                 "TrialDesign", "NumericCore", "Basics", "Tabular", "TrialData", "Reporting", "Estimation",
                 "Panel", "Assignment", "TrialStore", "Inference", "Ingest", "Simulation", "Robustness",
-                "Analysis", "Workflow", "PanelExport",
+                "Analysis", "Workflow", "PanelExport", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/cli/rct"
@@ -155,7 +181,12 @@ let package = Package(
         // MARK: tests
 
         // Test helpers: fixture paths, running the built binary, grids.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Basics", "TestSupport"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
@@ -179,6 +210,10 @@ let package = Package(
         .testTarget(name: "PanelExportTests", dependencies: ["PanelExport", "Panel", "StatFiles", "TrialDesign", "TrialData", "TestSupport"]),
         .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
+        .testTarget(name: "EnrolmentStoreTests", dependencies: ["TrialStore", "PostgresStore", "Workflow", "Service", "TrialDesign",
+                                                                "TrialData", "Basics", "TestSupport",
+                                                                .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ServiceTests", dependencies: ["rct", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

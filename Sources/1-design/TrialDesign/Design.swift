@@ -18,6 +18,14 @@ public struct Design: Sendable, Equatable {
     public var subgroups: [Subgroup]
     public var analysis: AnalysisPlan
     public var publication: Publication
+    /// The places that enrol families (`sites:`), for the central service (`rct serve`): each enrolment
+    /// names one, its id goes into the cohort column `trial.site_column`, and unless
+    /// `randomisation.stratify_by_site: false` the site is a stratum of the randomisation (the loader adds it
+    /// to `strata`). Empty when the design declares none.
+    public var sites: [Site] = []
+
+    /// The site of a family's cohort fields, when the design declares sites.
+    public var siteColumn: String? { sites.isEmpty ? nil : trial.siteColumn }
 
     /// The control arm (the design has exactly one).
     public var controlArm: Arm { arms.first { $0.isControl } ?? arms[0] }
@@ -74,6 +82,19 @@ public struct TrialInfo: Sendable, Equatable {
     /// The cohort column with each unit's enrolment (and assignment) date, `YYYY-MM-DD`; follow-up
     /// windows count from it. Default `enrolled_on`.
     public var enrolmentDateColumn: String = "enrolled_on"
+    /// The cohort column that holds the enrolling site's id, when the design declares `sites`. Default `site`.
+    public var siteColumn: String = "site"
+}
+
+/// A place that enrols families (a Sociaal Huis front desk, a Kind en Gezin team).
+public struct Site: Sendable, Equatable {
+    public var id: String
+    public var label: String
+
+    public init(id: String, label: String) {
+        self.id = id
+        self.label = label
+    }
 }
 
 public enum IdentifierType: String, Sendable, CaseIterable, Equatable {
@@ -134,6 +155,8 @@ public struct Randomisation: Sendable, Equatable {
     /// Pocock–Simon minimisation: the factors and the probability of following the minimising arm.
     public var minimisationFactors: [String]
     public var followProbability: Double?
+    /// Whether the enrolling site is a stratum (`stratify_by_site`, default true when sites are declared).
+    public var stratifyBySite: Bool = true
 }
 
 public enum WhenFull: String, Sendable, CaseIterable, Equatable {

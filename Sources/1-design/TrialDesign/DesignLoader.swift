@@ -76,10 +76,11 @@ struct DesignReader {
             let idType = m.choice("id_type", IdentifierType.self, default: .code) ?? .code
             let linkColumn = m.optionalString("link_column")
             let enrolmentDateColumn = m.optionalString("enrolment_date_column") ?? "enrolled_on"
+            let siteColumn = m.optionalString("site_column") ?? "site"
             guard let id, let title else { return nil }
             return TrialInfo(id: id, title: title, registration: registration, unit: unit,
                              idColumn: idColumn, idType: idType, linkColumn: linkColumn,
-                             enrolmentDateColumn: enrolmentDateColumn)
+                             enrolmentDateColumn: enrolmentDateColumn, siteColumn: siteColumn)
         }
         let arms = r.list("arms") { m -> Arm? in
             let id = m.string("id"), label = m.optionalString("label")
@@ -89,7 +90,7 @@ struct DesignReader {
             return Arm(id: id, label: label ?? id, ratio: ratio, isControl: control)
         }
         let eligibility = r.list("eligibility", required: false) { m in readEligibility(&m) }
-        let strata = r.list("strata", required: false) { m -> Stratum? in
+        var strata = r.list("strata", required: false) { m -> Stratum? in
             let column = m.string("column"), levels = m.stringList("levels")
             guard let column else { return nil }
             return Stratum(column: column, levels: levels)
@@ -111,9 +112,10 @@ struct DesignReader {
             let cluster = m.optionalString("cluster_column")
             let factors = m.stringList("minimisation_factors")
             let follow = m.optionalDouble("follow_probability", range: 0.5...1)
+            let bySite = m.bool("stratify_by_site", default: true)
             guard let method, let seed else { return nil }
             return Randomisation(method: method, seed: UInt64(seed), blockSizes: blockSizes, clusterColumn: cluster,
-                                 minimisationFactors: factors, followProbability: follow)
+                                 minimisationFactors: factors, followProbability: follow, stratifyBySite: bySite)
         }
         let capacity = r.mapping("capacity", required: false).flatMap { m -> Capacity? in
             var m = m
@@ -196,13 +198,22 @@ struct DesignReader {
             defer { m.finish() }
             return Publication(smallCellThreshold: m.int("small_cell_threshold", default: 5, range: 0...1000) ?? 5)
         } ?? Publication(smallCellThreshold: 5)
+        let sites = r.list("sites", required: false) { m -> Site? in
+            let id = m.string("id"), label = m.optionalString("label")
+            guard let id else { return nil }
+            return Site(id: id, label: label ?? id)
+        }
         r.finish()
         guard let trial, let randomisation else { return nil }
+        // The site is a stratum unless the design says otherwise (or lists its column among the strata).
+        if !sites.isEmpty, randomisation.stratifyBySite, !strata.contains(where: { $0.column == trial.siteColumn }) {
+            strata.append(Stratum(column: trial.siteColumn, levels: sites.map(\.id)))
+        }
         return Design(trial: trial, arms: arms, eligibility: eligibility, strata: strata,
                       randomisation: randomisation, capacity: capacity, waves: waves,
                       pseudonymisation: pseudonymisation, sources: sources, families: families,
                       outcomes: outcomes, covariates: covariates, subgroups: subgroups,
-                      analysis: analysis, publication: publication)
+                      analysis: analysis, publication: publication, sites: sites)
     }
 
     private func readEligibility(_ m: inout MappingReader) -> EligibilityRule? {

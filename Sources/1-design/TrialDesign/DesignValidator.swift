@@ -36,6 +36,15 @@ struct DesignValidator {
         if controls.count != 1 {
             issue("arms", "exactly one arm has control: true; found \(controls.count)")
         }
+        // Sites.
+        checkUnique(d.sites.map(\.id), "sites", "site")
+        if let column = d.siteColumn, column == d.trial.idColumn || column == d.trial.linkColumn {
+            issue("trial.site_column", "the site column \"\(column)\" is also the identifier or link column; name another column")
+        }
+        if let s = d.strata.first(where: { $0.column == d.trial.siteColumn }), !d.sites.isEmpty, !s.levels.isEmpty,
+           let unknown = s.levels.first(where: { l in !d.sites.contains { $0.id == l } }) {
+            issue("strata", "the site stratum's level \"\(unknown)\" is not a declared site; " + oneOf(unknown, d.sites.map(\.id)))
+        }
         // Strata.
         var seenStrata: Set<String> = []
         for (i, s) in d.strata.enumerated() where !seenStrata.insert(s.column).inserted {

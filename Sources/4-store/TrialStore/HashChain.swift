@@ -122,3 +122,39 @@ public struct VerificationReport: Sendable, Equatable {
     public var amendments: Int = 0
     public var isIntact: Bool { problems.isEmpty }
 }
+
+/// The chain check shared by every back end (`TrialStore`, `PostgresTrialStore`): the records as read, in
+/// `seq` order, against the head kept in `trial`.
+public enum ChainCheck {
+    /// Recomputes every record's hash from its content, every link to the record before, the sequence
+    /// numbers and the head; `missingTriggers` are the append-only triggers the back end did not find.
+    public static func verify(trial: StoredTrial, records: [AssignmentRecord], missingTriggers: [String],
+                              expectedHead: String?) -> VerificationReport {
+        var problems: [ChainProblem] = []
+        var previousHash = trial.designSHA256
+        var previousSeq = 0
+        for r in records {
+            if r.seq > previousSeq + 1 { problems.append(.removed(seqs: (previousSeq + 1)...(r.seq - 1))) }
+            if r.seq > trial.headSeq {
+                problems.append(.inserted(seq: r.seq, unit: r.entry.unitID))
+            } else if HashChain.hash(r) != r.hash {
+                problems.append(.altered(seq: r.seq, unit: r.entry.unitID))
+            } else if r.previousHash != previousHash && r.seq == previousSeq + 1 {
+                problems.append(.brokenLink(seq: r.seq, unit: r.entry.unitID))
+            }
+            previousHash = r.hash
+            previousSeq = r.seq
+        }
+        let lastSeq = records.last?.seq ?? 0
+        if lastSeq < trial.headSeq { problems.append(.headMismatch(storedSeq: trial.headSeq, foundSeq: lastSeq)) }
+        else if lastSeq == trial.headSeq, (records.last?.hash ?? trial.designSHA256) != trial.headHash {
+            problems.append(.altered(seq: lastSeq, unit: records.last?.entry.unitID ?? "?"))
+        }
+        let head = records.last?.hash ?? trial.designSHA256
+        if let expectedHead, expectedHead.lowercased() != head {
+            problems.append(.unexpectedHead(expected: expectedHead, found: head))
+        }
+        if !missingTriggers.isEmpty { problems.append(.triggersMissing(missingTriggers)) }
+        return VerificationReport(records: records.count, headSeq: lastSeq, headHash: head, problems: problems)
+    }
+}

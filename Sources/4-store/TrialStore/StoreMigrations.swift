@@ -10,6 +10,7 @@ import GRDB
 /// | `v2_imports` | `imports`, `quarantine`, `registry_records`, `survey_responses` | TrialStore (import, `TrialStore+Imports.swift`) |
 /// | `v3_assignment_import` | `assignments.source_sha256` (new column), `assignment_imports` | `rct import-assignment` |
 /// | `v4_set_aside` | `imports.voided` (new column), `set_aside` | TrialStore (import: records voided or superseded) |
+/// | `v5_service` | `users`, `api_tokens`, `sessions`, `audit_log` (+ append-only triggers), `audit_head`, `enrolment_pauses` | the service (`rct serve`, `rct users`) |
 ///
 /// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
 /// `YYYY-MM-DD`, instants text ISO 8601 UTC; no table ever holds a real national number.
@@ -22,6 +23,7 @@ enum StoreMigrations {
         migrator.registerMigration("v4_set_aside", migrate: v4SetAside)
         migrator.registerMigration("v5_amendments", migrate: v5Amendments)
         migrator.registerMigration("v6_link_key", migrate: v6LinkKey)
+        migrator.registerMigration("v7_service", migrate: v7Service)
         // Later migrations go here, in order.
         return migrator
     }
@@ -245,6 +247,65 @@ enum StoreMigrations {
             );
             CREATE TRIGGER link_key_append_only_update BEFORE UPDATE ON link_key
                 BEGIN SELECT RAISE(ABORT, 'the key fingerprint is kept once'); END;
+            """)
+    }
+
+    /// The names of the audit log's append-only triggers.
+    static let auditTriggers = ["audit_log_append_only_update", "audit_log_append_only_delete"]
+
+    /// The central service (`rct serve`): users with a role (and an enroller's site), bcrypt password
+    /// hashes, failed logins and a lock; API tokens and browser sessions kept as SHA-256 hashes of the
+    /// secret only; the audit log, append-only and hash-chained like the assignments (its head in
+    /// `audit_head`, its first entry anchored to the design's SHA-256).
+    @Sendable static func v7Service(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT);
+            INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, NULL);
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('enroller', 'manager', 'statistician', 'auditor')),
+                site TEXT,
+                password_hash TEXT,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT
+            );
+            CREATE TABLE api_tokens (
+                token_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                created_at TEXT NOT NULL,
+                revoked INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                csrf_token TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            );
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT,
+                remote TEXT,
+                outcome TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TABLE enrolment_pauses (
+                seq INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                paused INTEGER NOT NULL,
+                reason TEXT
+            );
+            CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             """)
     }
 }

@@ -143,6 +143,17 @@ public struct AssignmentRecord: Sendable, Equatable {
     public var hash: String
     /// The unit's non-identifying cohort columns (not part of the hash).
     public var attributes: [String: String]
+
+    public init(seq: Int, entry: AssignmentEntry, recordedAt: String, runID: Int, previousHash: String, hash: String,
+                attributes: [String: String]) {
+        self.seq = seq
+        self.entry = entry
+        self.recordedAt = recordedAt
+        self.runID = runID
+        self.previousHash = previousHash
+        self.hash = hash
+        self.attributes = attributes
+    }
 }
 
 /// What a recorded run wrote.
@@ -154,6 +165,14 @@ public struct RunReceipt: Sendable, Equatable {
     /// mail to the trial registry, the lab notebook) to detect a rewritten chain later (`rct verify --expect-head`).
     public var headSeq: Int
     public var headHash: String
+
+    public init(runID: Int, screened: Int, assigned: Int, headSeq: Int, headHash: String) {
+        self.runID = runID
+        self.screened = screened
+        self.assigned = assigned
+        self.headSeq = headSeq
+        self.headHash = headHash
+    }
 }
 
 /// CONSORT counts from the store's screening table.
@@ -164,6 +183,13 @@ public struct ScreeningCounts: Sendable, Equatable {
     public var excluded: [(rule: String, reason: String, count: Int)]
     /// Assigned families per arm (arm id → count).
     public var assignedByArm: [String: Int]
+
+    public init(screened: Int, eligible: Int, excluded: [(rule: String, reason: String, count: Int)], assignedByArm: [String: Int]) {
+        self.screened = screened
+        self.eligible = eligible
+        self.excluded = excluded
+        self.assignedByArm = assignedByArm
+    }
 
     public static func == (a: ScreeningCounts, b: ScreeningCounts) -> Bool {
         a.screened == b.screened && a.eligible == b.eligible && a.assignedByArm == b.assignedByArm
@@ -179,4 +205,13 @@ public struct StoredTrial: Sendable, Equatable {
     public var createdAt: String
     public var headSeq: Int
     public var headHash: String
+
+    public init(trialID: String, designFile: String, designSHA256: String, createdAt: String, headSeq: Int, headHash: String) {
+        self.trialID = trialID
+        self.designFile = designFile
+        self.designSHA256 = designSHA256
+        self.createdAt = createdAt
+        self.headSeq = headSeq
+        self.headHash = headHash
+    }
 }

@@ -66,7 +66,7 @@ public final class TrialStore: Sendable {
         }
     }
 
-    static func now() -> String {
+    public static func now() -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         f.timeZone = TimeZone(identifier: "UTC")
@@ -263,11 +263,7 @@ public final class TrialStore: Sendable {
 
     /// The randomised units as the panel step reads them (`Records.AssignedUnit`), in record order.
     public func assignedUnits() throws -> [AssignedUnit] {
-        try assignmentRecords().map { r in
-            AssignedUnit(id: r.entry.unitID, linkKey: r.entry.linkKey, arm: r.entry.arm, assignedOn: r.entry.assignedOn,
-                         stratum: r.entry.stratum, block: r.entry.block, cluster: r.entry.cluster,
-                         probability: r.entry.probability, attributes: r.attributes)
-        }
+        try assignmentRecords().map(\.assignedUnit)
     }
 
     /// Screening and assignment counts for the CONSORT diagram.
@@ -324,35 +320,12 @@ public final class TrialStore: Sendable {
         let triggers = try queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'")
         }
-        var problems: [ChainProblem] = []
-        let missing = StoreMigrations.appendOnlyTriggers.filter { !triggers.contains($0) }
-        var previousHash = trial.designSHA256
-        var previousSeq = 0
-        for r in records {
-            if r.seq > previousSeq + 1 { problems.append(.removed(seqs: (previousSeq + 1)...(r.seq - 1))) }
-            if r.seq > trial.headSeq {
-                problems.append(.inserted(seq: r.seq, unit: r.entry.unitID))
-            } else if HashChain.hash(r) != r.hash {
-                problems.append(.altered(seq: r.seq, unit: r.entry.unitID))
-            } else if r.previousHash != previousHash && r.seq == previousSeq + 1 {
-                problems.append(.brokenLink(seq: r.seq, unit: r.entry.unitID))
-            }
-            previousHash = r.hash
-            previousSeq = r.seq
-        }
-        let lastSeq = records.last?.seq ?? 0
-        if lastSeq < trial.headSeq { problems.append(.headMismatch(storedSeq: trial.headSeq, foundSeq: lastSeq)) }
-        else if lastSeq == trial.headSeq, (records.last?.hash ?? trial.designSHA256) != trial.headHash {
-            problems.append(.altered(seq: lastSeq, unit: records.last?.entry.unitID ?? "?"))
-        }
-        let head = records.last?.hash ?? trial.designSHA256
-        if let expectedHead, expectedHead.lowercased() != head {
-            problems.append(.unexpectedHead(expected: expectedHead, found: head))
-        }
-        if !missing.isEmpty { problems.append(.triggersMissing(missing)) }
-        problems += try amendmentProblems(designSHA256: trial.designSHA256,
-                                          assignmentHashes: Dictionary(records.map { ($0.seq, $0.hash) }, uniquingKeysWith: { a, _ in a }))
-        return VerificationReport(records: records.count, headSeq: lastSeq, headHash: head, problems: problems,
-                                  amendments: try amendments().count)
+        var report = ChainCheck.verify(trial: trial, records: records,
+                                       missingTriggers: StoreMigrations.appendOnlyTriggers.filter { !triggers.contains($0) },
+                                       expectedHead: expectedHead)
+        report.problems += try amendmentProblems(designSHA256: trial.designSHA256,
+                                                 assignmentHashes: Dictionary(records.map { ($0.seq, $0.hash) }, uniquingKeysWith: { a, _ in a }))
+        report.amendments = try amendments().count
+        return report
     }
 }

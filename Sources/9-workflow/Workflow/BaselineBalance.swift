@@ -16,10 +16,10 @@ public enum BaselineBalance {
         public var csv: String
     }
 
-    public static func run(_ file: DesignFile, store: TrialStore, columns given: [String]?) throws -> Outcome {
+    public static func run(_ file: DesignFile, store: some EnrolmentStore, columns given: [String]?) async throws -> Outcome {
         let d = file.design
-        let units = try store.assignedUnits()
-        guard !units.isEmpty else { throw WorkflowError.nothingAssigned(store: store.path) }
+        let units = try await store.assignmentRecords().map(\.assignedUnit)
+        guard !units.isEmpty else { throw WorkflowError.nothingAssigned(store: store.location) }
         let columns = given ?? d.covariates.compactMap(\.column)
         guard !columns.isEmpty else { throw WorkflowError.noBalanceCovariates }
         if let missing = columns.first(where: { c in !units.contains { $0.attributes[c] != nil } }) {

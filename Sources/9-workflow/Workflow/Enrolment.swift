@@ -41,13 +41,46 @@ public enum Enrolment {
         }
     }
 
+    /// A family taken in and ready to be drawn: the design's plan, the family as a cohort unit (its
+    /// identifiers pseudonymised where the design says so) and a name for messages.
+    public struct Prepared: Sendable {
+        public var plan: AssignmentPlan
+        public var unit: CohortUnit
+        public var source: String
+        /// The pseudonymisation key the family's identifiers went through (nil when none was needed).
+        public var key: Pseudonymizer?
+    }
+
     /// Screens and, if eligible, assigns one family; `date` (when given) is its enrolment date. The store
     /// is opened (`store`) once the design is known to be rolling.
     public static func enrol(_ file: DesignFile, family: Family, date: CalendarDate?, store open: () throws -> TrialStore) throws -> Outcome {
-        let d = file.design
-        let plan = AssignmentPlan(design: d)
-        guard plan.isRolling else { throw WorkflowError.notRolling(design: file.path, method: plan.method.rawValue) }
+        let plan = try rollingPlan(file)
         let store = try open()
+        let prepared = try prepare(file, plan: plan, family: family, date: date)
+        try TrialStoreAccess.checkKey(prepared.key, store)
+        let (receipt, run) = try store.appendRun(command: "enrol") { records in try draw(prepared, records) }
+        try TrialStoreAccess.keepKey(prepared.key, store)
+        return Outcome(unit: prepared.unit, run: run, receipt: receipt, storePath: store.path)
+    }
+
+    /// The same on any enrolment store (SQLite or PostgreSQL), for the service: the family was taken in
+    /// with `prepare`, before the store's write lock is taken.
+    public static func enrol(_ prepared: Prepared, store: some EnrolmentStore, command: String = "enrol") async throws -> Outcome {
+        let (receipt, run) = try await store.appendRun(command: command) { records in try draw(prepared, records) }
+        return Outcome(unit: prepared.unit, run: run, receipt: receipt, storePath: store.location)
+    }
+
+    /// The design's plan; `WorkflowError.notRolling` unless it assigns one family at a time.
+    public static func rollingPlan(_ file: DesignFile) throws -> AssignmentPlan {
+        let plan = AssignmentPlan(design: file.design)
+        guard plan.isRolling else { throw WorkflowError.notRolling(design: file.path, method: plan.method.rawValue) }
+        return plan
+    }
+
+    /// Takes one family in: its fields (or one-row cohort file) checked against what the design's
+    /// identifier, eligibility rules, strata and factors need, its national numbers pseudonymised.
+    public static func prepare(_ file: DesignFile, plan: AssignmentPlan, family: Family, date: CalendarDate?) throws -> Prepared {
+        let d = file.design
         var row: CohortRow, header: [String], source: String
         switch family {
         case let .file(path):
@@ -70,21 +103,20 @@ public enum Enrolment {
         try intake.checkHeader(header)
         try plan.checkHeader(header, source: source)
         if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
-        try TrialStoreAccess.checkKey(intake.pseudonymizer, store)
-        let unit = try intake.unit(row)
-        var result: AssignmentRun?
-        let receipt = try store.appendRun(command: "enrol") { records in
-            try TrialStoreAccess.refuseAfterImport(records)
-            try TrialStoreAccess.refuseAssigned([unit], records)
-            if let enrolled = try plan.enrolmentDate(of: unit, source: source), let last = records.last, enrolled < last.entry.assignedOn {
-                throw WorkflowError.enrolmentBeforeLast(unit: unit.id, date: enrolled.description,
-                                                        last: last.entry.assignedOn.description, record: last.seq)
-            }
-            let run = try TrialAssigner(plan: plan, source: source).run([unit], prior: TrialStoreAccess.prior(records))
-            result = run
-            return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run))
+        return Prepared(plan: plan, unit: try intake.unit(row), source: source, key: intake.pseudonymizer)
+    }
+
+    /// Inside the store's write lock: refuses a family already assigned or an enrolment dated before the
+    /// last, replays the records and draws (or screens out) the family.
+    static func draw(_ p: Prepared, _ records: [AssignmentRecord]) throws
+        -> (screenings: [ScreeningEntry], assignments: [AssignmentEntry], result: AssignmentRun) {
+        try TrialStoreAccess.refuseAfterImport(records)
+        try TrialStoreAccess.refuseAssigned([p.unit], records)
+        if let enrolled = try p.plan.enrolmentDate(of: p.unit, source: p.source), let last = records.last, enrolled < last.entry.assignedOn {
+            throw WorkflowError.enrolmentBeforeLast(unit: p.unit.id, date: enrolled.description,
+                                                    last: last.entry.assignedOn.description, record: last.seq)
         }
-        try TrialStoreAccess.keepKey(intake.pseudonymizer, store)
-        return Outcome(unit: unit, run: result!, receipt: receipt, storePath: store.path)
+        let run = try TrialAssigner(plan: p.plan, source: p.source).run([p.unit], prior: TrialStoreAccess.prior(records))
+        return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run), run)
     }
 }

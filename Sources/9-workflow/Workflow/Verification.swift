@@ -12,22 +12,31 @@ public enum Verification {
         public var notes: [String]
         /// Whether any arm was drawn again.
         public var redrawn: Bool
+        /// The audit log's chain check (stores that keep one: the service's).
+        public var audit: AuditReport?
     }
 
-    /// Verifies `store`; with `design`, also re-draws the arms (the store must belong to that design).
-    public static func run(store: TrialStore, design: DesignFile?, expectedHead: String?) throws -> Outcome {
-        let report = try store.verify(expectedHead: expectedHead)
+    /// Verifies `store` (SQLite or PostgreSQL: the same checks, the same answers); with `design`, also
+    /// re-draws the arms (the store must belong to that design).
+    public static func run(store: some EnrolmentStore, design: DesignFile?, expectedHead: String?) async throws -> Outcome {
+        let report = try await store.verify(expectedHead: expectedHead)
         var problems = report.problems.map(\.description)
         var notes: [String] = []
         var redrawn = false
         if let design {
-            try store.checkDesign(design.data)
-            let (found, note, redrewAny) = try redraw(AssignmentPlan(design: design.design), store)
+            try await store.checkDesign(design.data)
+            let (found, note, redrewAny) = try await redraw(AssignmentPlan(design: design.design), store)
             problems += found
             if let note { notes.append(note) }
             redrawn = redrewAny
         }
-        return Outcome(report: report, problems: problems, notes: notes, redrawn: redrawn)
+        var audit: AuditReport?
+        if let service = store as? any ServiceStore {
+            let a = try await service.verifyAudit()
+            problems += a.problems
+            audit = a
+        }
+        return Outcome(report: report, problems: problems, notes: notes, redrawn: redrawn, audit: audit)
     }
 
     /// Draws the stored assignments again: rolling designs replay the records in order; batch designs
@@ -38,12 +47,13 @@ public enum Verification {
     /// from a seed: they are left out, and the note returned says so plainly (the chain check covers
     /// them, and their file's fingerprint is in every record). A rolling design whose history holds
     /// imported records cannot replay any of it.
-    static func redraw(_ plan: AssignmentPlan, _ store: TrialStore) throws -> (problems: [String], note: String?, redrewAny: Bool) {
-        let all = try store.assignmentRecords()
+    static func redraw(_ plan: AssignmentPlan, _ store: some EnrolmentStore) async throws
+        -> (problems: [String], note: String?, redrewAny: Bool) {
+        let all = try await store.assignmentRecords()
         let imported = all.filter(\.entry.isImported)
         var note: String?
         if !imported.isEmpty {
-            let files = try store.importedFiles().map { "\($0.file) (SHA-256 \($0.sha256.prefix(12))…, \($0.assigned) families)" }
+            let files = try await store.importedFiles().map { "\($0.file) (SHA-256 \($0.sha256.prefix(12))…, \($0.assigned) families)" }
             note = "\(imported.count) of \(all.count) records were imported from an assignment made elsewhere ("
                 + files.joined(separator: ", ") + "): they cannot be re-drawn from a seed, so the re-draw check does not apply "
                 + "to them; the hash chain above covers them, and each carries its file's SHA-256"
@@ -67,7 +77,7 @@ public enum Verification {
         }
         let stored = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         var problems: [String] = []
-        let byRun = Dictionary(grouping: try store.screenedUnits(), by: \.runID)
+        let byRun = Dictionary(grouping: try await store.screenedUnits(), by: \.runID)
         for runID in byRun.keys.sorted() where !importedRuns.contains(runID) {
             let units = byRun[runID]!.map { CohortUnit(id: $0.entry.unitID, linkKey: $0.entry.linkKey, line: $0.entry.line,
                                                        attributes: $0.entry.attributes) }

@@ -5,6 +5,7 @@ import Foundation
 import Ingest
 import TrialDesign
 import TrialStore
+import Service
 import Workflow
 
 /// Runs a command body, turning the errors of the steps into one clear message on standard error
@@ -16,6 +17,19 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     } catch let refusal as AssignmentListImport.Refusal {
         refusal.lines.forEach(printError)
+        throw ExitCode(1)
+    } catch {
+        guard let text = stepErrorDescription(error) else { throw error }
+        printError("error: \(text)")
+        throw ExitCode(1)
+    }
+}
+
+/// The same for an asynchronous command body.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let error as DesignError {
+        printError(error.description)
+        printError("\(error.file): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found; the design is not valid")
         throw ExitCode(1)
     } catch {
         guard let text = stepErrorDescription(error) else { throw error }
@@ -38,6 +52,9 @@ private func stepErrorDescription(_ error: Error) -> String? {
     case let e as TakeUpError: return e.description
     case let e as FingerprintError: return e.description
     case let e as ImportError: return e.description
+    case let e as Accounts.AccountError: return e.description
+    case let e as PullClient.Failure: return e.description
+    case let e as AssignmentPull.Refusal: return e.description
     default: return nil
     }
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
 
-/// The `rct` command. Each subcommand lives in its own file.
+/// The `rct` command. Each subcommand lives in its own file. Asynchronous at the root, so that the
+/// commands that talk to PostgreSQL or serve HTTP (`serve`, `users`, `pull`, `verify`/`balance` with
+/// `--database`) can be; the others stay synchronous.
 @main
-struct RCT: ParsableCommand {
+struct RCT: AsyncParsableCommand {
     static let version = "0.1.0"
     /// The program and its version, as the report's provenance and the run manifest name it.
     static var program: String { "rct \(version)" }
@@ -24,6 +26,10 @@ struct RCT: ParsableCommand {
             Verify.self,
             Amend.self,
             BalanceCommand.self,
+            // The central randomisation service.
+            Users.self,
+            Serve.self,
+            Pull.self,
             // Import and the follow-up panel.
             Import.self,
             PanelCommand.self,
