@@ -21,6 +21,8 @@ import TrialStore
         try fm.createDirectory(at: root.appendingPathComponent("fixtures"), withIntermediateDirectories: true)
         try fm.copyItem(atPath: Fixtures.path(design), toPath: root.appendingPathComponent(design).path)
         try fm.copyItem(atPath: Fixtures.path("fixtures/mission"), toPath: root.appendingPathComponent("fixtures/mission").path)
+        // A key is readable by its owner only (rct warns otherwise).
+        try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: root.appendingPathComponent("fixtures/mission/pseudonym.key").path)
         return root
     }
 
