@@ -104,4 +104,28 @@ import TestSupport
         // Lee bounds and the attrition tests have no clustered version: said, not silent.
         #expect(html.contains("Lee (2009) bounds are computed over families, not clusters"))
     }
+
+    /// The report's baseline balance at the cluster level, beside the family-level table: the rows as the
+    /// report prints them (3 decimals) from base R's values frozen by
+    /// fixtures/reporting/clustered/cluster_balance.R (the full-precision comparison is
+    /// AssignmentTests/ClusterBalanceTests).
+    @Test func theBalanceTableIsAlsoGivenAtTheClusterLevel() throws {
+        let (root, run) = Self.shared
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let balance = try #require(html.range(of: "<h2>3. Baseline balance</h2>").map { String(html[$0.lowerBound...].prefix(4000)) })
+        let clusterPart = try #require(balance.range(of: "<h3>Clusters (caseworker)</h3>").map { String(balance[$0.upperBound...]) })
+        #expect(balance.contains("<h3>Families</h3>"))
+        #expect(clusterPart.contains("the arms compared across the clusters (9 control, 9 intervention)"))
+        var r: [String: Double] = [:]
+        for row in try Self.frozen("cluster_balance.csv") { r["\(row["covariate"]!).\(row["quantity"]!)"] = Double(row["value"]!) }
+        func f(_ key: String, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", r[key] ?? .nan) }
+        for (covariate, label) in [("domains_weak", "Number of weak deprivation-index domains (3–6)"), ("single_parent", "Single-parent family"),
+                                   ("leefloon_before", "Received the leefloon in the 12 months before assignment")] {
+            let row = "<tr><th scope=\"row\">\(label)</th><td>\(f("\(covariate).mean_control")) (\(f("\(covariate).sd_control")))</td>"
+                + "<td>\(f("\(covariate).mean_intervention")) (\(f("\(covariate).sd_intervention")))</td><td>\(f("\(covariate).std_difference"))</td></tr>"
+            #expect(clusterPart.contains(row), "cluster-level row of \(covariate): \(row)")
+        }
+        #expect(clusterPart.contains("Omnibus F-test of the arm on the cluster means (18 clusters): \(f("omnibus.F", 2)) (df 3, 14), p = \(f("omnibus.p"))"))
+    }
 }

@@ -129,6 +129,30 @@ enum ReportAssembly {
         return Reporting.BalanceTable(rows: rows, omnibus: omnibus)
     }
 
+    /// Baseline balance at the cluster level in a clustered design (`Assignment.Balance.clusterTable`: the
+    /// covariates averaged per cluster, the arms compared across clusters), on the same wave's rows as the
+    /// family-level table. nil when the design is unclustered or a cluster holds families of both arms (a
+    /// clustering for the analysis only, not the randomisation's).
+    static func clusterBalance(design: Design, waves: [WaveData], arms: ArmPair) throws -> ClusterBalanceTable? {
+        guard let clusters = design.analysisClusters, let w = waves.first, let labels = w.clusters,
+              !design.covariates.isEmpty, !w.rows.isEmpty else { return nil }
+        let columns = design.covariates.map { c in (name: c.id, values: w.covariates[c.id] ?? []) }
+        guard let (table, _) = try Balance.clusterTable(arms: [arms.control, arms.intervention], control: arms.control,
+                                                        armOfUnit: w.rows.map(\.arm), clusterOfUnit: labels, covariates: columns)
+        else { return nil }
+        let rows = zip(design.covariates, table.rows).map { c, r -> Reporting.BalanceRow in
+            // Cluster means are not binary: the small-cell rule counts clusters.
+            func arm(_ k: Int) -> ArmSummary { ArmSummary(n: r.count[k], mean: r.mean[k] ?? .nan, sd: r.sd[k] ?? .nan) }
+            return Reporting.BalanceRow(label: c.label, control: arm(0), intervention: arm(1),
+                                        standardizedDifference: r.standardizedDifference[1] ?? .nan)
+        }
+        let omnibus = table.tests.first.map {
+            TestResult(name: "Omnibus F-test of the arm on the cluster means (\($0.observations) clusters)", statistic: $0.statistic,
+                       df: "\($0.numeratorDF), \($0.denominatorDF)", pValue: $0.pValue)
+        }
+        return ClusterBalanceTable(cluster: clusters.column, table: Reporting.BalanceTable(rows: rows, omnibus: omnibus))
+    }
+
     /// Response by arm at every wave with a survey, the differential-attrition test (`Robustness.
     /// DifferentialAttrition`: the response indicator — answers used at the wave — regressed on the arm
     /// with the strata absorbed when `analysis.strata_fixed_effects`, HC2; the report shows its t-test and,

@@ -122,6 +122,7 @@ public enum TrialAnalysis {
             deviations: deviations + estimation.deviations,
             consort: ReportAssembly.consort(design: design, panel: panel),
             balance: try ReportAssembly.balance(design: design, waves: waves, arms: arms),
+            clusterBalance: try ReportAssembly.clusterBalance(design: design, waves: waves, arms: arms),
             attrition: ReportAssembly.attrition(design: design, panel: panel, waves: waves, arms: arms),
             effects: table, subgroups: subgroups.rows,
             sensitivity: SpecificationEstimates.table(design: design, primary: table, sensitivity: sensitivity),
