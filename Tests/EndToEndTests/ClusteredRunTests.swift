@@ -105,6 +105,26 @@ import TestSupport
         #expect(html.contains("Lee (2009) bounds are computed over families, not clusters"))
     }
 
+    /// The report's differential-attrition tests are clustered as the effects are (CR2, the F on G − 1
+    /// df): the numbers of estimatr's fits frozen in fixtures/robustness/clustered/clustered_reference.csv
+    /// (clustered_reference.R: the same response regressions on the m6 rows), as the report prints them.
+    @Test func theAttritionTestsAreClustered() throws {
+        let (root, run) = Self.shared
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let lines = try Fixtures.contents("fixtures/robustness/clustered/clustered_reference.csv").split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+        let d = try #require(rows.first { $0["part"] == "difference" }), f = try #require(rows.first { $0["part"] == "interactions" })
+        func x(_ s: String?, _ digits: Int) -> String { String(format: "%.\(digits)f", Double(s ?? "") ?? .nan) }
+        let estimate = Double(d["estimate"]!)!
+        let difference = "response rate, intervention − control: \(estimate < 0 ? "−" : "+")\(x(String(abs(estimate)), 3)) (t-test, CR2 clustered): "
+            + "\(x(String(estimate / Double(d["std.error"]!)!), 2)) (df \(x(d["df"], 1))), p = \(x(d["p.value"], 3))"
+        #expect(html.contains(difference), "\(difference)")
+        let interactions = "arm × covariates (F-test, CR2 clustered): \(x(f["F"], 2)) (df 3, 17), p = \(x(f["p.value"], 3))"
+        #expect(html.contains(interactions), "\(interactions)")
+    }
+
     /// The report's baseline balance at the cluster level, beside the family-level table: the rows as the
     /// report prints them (3 decimals) from base R's values frozen by
     /// fixtures/reporting/clustered/cluster_balance.R (the full-precision comparison is
@@ -127,5 +147,33 @@ import TestSupport
             #expect(clusterPart.contains(row), "cluster-level row of \(covariate): \(row)")
         }
         #expect(clusterPart.contains("Omnibus F-test of the arm on the cluster means (18 clusters): \(f("omnibus.F", 2)) (df 3, 14), p = \(f("omnibus.p"))"))
+    }
+
+    /// A pre-specified subgroup with three levels (the site) in the clustered design: every fit is
+    /// clustered by caseworker with CR2, and the joint test that the effect is the same in every site is
+    /// the Wald test on the CR2 variance referred to F(2, G − 1), as estimatr's fit with the statistic
+    /// computed on its vcov() in fixtures/reporting/clustered/subgroups_clustered.R (the report prints 3
+    /// decimals; the full-precision comparison of the same computations is in
+    /// RobustnessTests/ClusteredRobustnessCommandTests).
+    @Test func aThreeLevelSubgroupGetsTheClusteredJointTest() throws {
+        let root = try Fixtures.caseworkersTrialCopy("rct-clustered-subgroup") { design in
+            design + "\nsubgroups:\n  - id: site\n    label: Site\n    column: site\n"
+        }
+        let run = try RCTBinary.run(["run", "designs/caseworkers-cluster.yaml", "--out", "out"], currentDirectory: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stdout.contains("not available yet") && !run.stderr.contains("not available yet"))
+        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let reference = try Self.frozen("subgroups_clustered.csv")
+        func f(_ x: String?) -> String { String(format: "%.3f", Double(x ?? "") ?? .nan) }
+        for (outcome, wave) in [("supplementary_aid", "m6"), ("supplementary_aid", "m12"), ("knows_rights", "m6")] {
+            let rows = reference.filter { $0["outcome"] == outcome && $0["wave"] == wave }
+            let levels = ["centrum", "noord", "zuid"].map { site -> String in
+                let e = rows.first { $0["part"] == "site=\(site)" }
+                return "site = \(site): \(f(e?["estimate"])) (\(f(e?["std.error"])))"
+            }.joined(separator: "<br>")
+            let joint = rows.first { $0["part"] == "joint" }
+            let cells = "<td>Site</td><td>\(levels)</td><td>\(f(joint?["p.value"]))</td></tr>"
+            #expect(html.contains(cells), "\(outcome) \(wave): \(cells)")
+        }
     }
 }

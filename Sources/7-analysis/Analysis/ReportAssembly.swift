@@ -182,7 +182,8 @@ enum ReportAssembly {
     }
 
     /// The differential-attrition tests of one wave as report text: the t-test of the arm in the response
-    /// regression, and the F-test of arm × covariate interactions when the design names covariates. Nil
+    /// regression, and the F-test of arm × covariate interactions when the design names covariates; in a
+    /// clustered design with a cluster-robust variance both are clustered (the F on G − 1 df). Nil
     /// when every unit responded or none did (nothing to test), or the wave has no rows.
     static func differentialAttrition(design: Design, wave: WaveData?) -> [TestResult]? {
         guard let wave, !wave.rows.isEmpty else { return nil }
@@ -190,14 +191,20 @@ enum ReportAssembly {
         let strata: [String]? = design.analysis.fixedEffects && wave.strata.allSatisfy({ $0 != nil }) && Set(wave.strata).count > 1
             ? wave.strata.map { $0 ?? "" } : nil
         let covariates = design.analysis.covariates.compactMap { id in wave.covariates[id].map { Robustness.Covariate(name: id, values: $0) } }
+        // A clustered design (its variance cluster-robust, CR2 by default): both fits clustered as the effects are.
+        let variance = design.analysis.variance
+        let clusters: [String]? = design.analysisClusters != nil && variance.isClustered
+            ? wave.clusters.flatMap { c in c.allSatisfy { $0 != nil } ? c.map { $0! } : nil } : nil
         guard let test = try? DifferentialAttrition(observed: observed, treated: wave.treated, strata: strata, covariates: covariates,
                                                      treatmentName: "arm", observedName: "responded", strataName: "stratum",
-                                                     level: design.analysis.level) else { return nil }
-        var out = [TestResult(name: "response rate, intervention − control: \(NumberText.signed(test.treatmentEffect.estimate)) (t-test)",
+                                                     level: design.analysis.level, clusters: clusters,
+                                                     clusterVariance: clusters == nil ? .cr2 : variance) else { return nil }
+        let how = clusters == nil ? "" : ", \(variance.rawValue.uppercased()) clustered"
+        var out = [TestResult(name: "response rate, intervention − control: \(NumberText.signed(test.treatmentEffect.estimate)) (t-test\(how))",
                               statistic: test.treatmentEffect.statistic, df: NumberText.df(test.treatmentEffect.df),
                               pValue: test.treatmentEffect.pValue)]
         if let f = test.interactionTest {
-            out.append(TestResult(name: "arm × covariates (F-test)", statistic: f.fStatistic,
+            out.append(TestResult(name: "arm × covariates (F-test\(how))", statistic: f.fStatistic,
                                   df: "\(NumberText.df(f.numeratorDF)), \(NumberText.df(f.denominatorDF))", pValue: f.pValue))
         }
         return out

@@ -143,8 +143,11 @@ extension TrialAnalysis {
                        + "the standard errors are not clustered. Leave variance out (CR2 is the default with clusters) to follow the randomisation.")
         }
         if design.sources.contains(where: { $0.kind == .survey }) {
-            out.append("Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
-                       + "not clusters (they have no clustered version here); read them as descriptive.")
+            out.append(a.variance.isClustered
+                       ? "Attrition: Lee (2009) bounds are computed over families, not clusters (they have no clustered version); "
+                         + "their intervals treat families as independent. The differential-attrition tests are clustered."
+                       : "Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
+                         + "not clusters (they have no clustered version here); read them as descriptive.")
         }
         if a.takeUp != nil && !a.variance.isClustered {
             out.append("The effect of treatment received is estimated with \(a.variance.rawValue.uppercased()) standard errors, not clustered.")
