@@ -149,6 +149,33 @@ import TestSupport
         #expect(clusterPart.contains("Omnibus F-test of the arm on the cluster means (18 clusters): \(f("omnibus.F", 2)) (df 3, 14), p = \(f("omnibus.p"))"))
     }
 
+    /// `rct balance` on the run's store: the family-level table, then the cluster-level one (the design's
+    /// cohort-column covariates, domains_weak and single_parent), with the numbers of base R's
+    /// cluster_balance.R at 6 decimals in the CSV (its rounding; tolerance 5e-7).
+    @Test func rctBalanceAddsTheClusterLevel() throws {
+        let (root, run) = Self.shared
+        #expect(run.status == 0, "\(run.stderr)")
+        let b = try RCTBinary.run(["balance", "designs/caseworkers-cluster.yaml", "--out", "balance.csv"], currentDirectory: root)
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stdout.contains("At the cluster level, 18 clusters of caseworker (9 control, 9 intervention)"))
+        #expect(b.stdout.contains("n = 18 clusters"))
+        var r: [String: Double] = [:]
+        for row in try Self.frozen("cluster_balance.csv") { r["\(row["covariate"]!).\(row["quantity"]!)"] = Double(row["value"]!) }
+        let rows = try RunCommandTests.csv(root.appendingPathComponent("balance.csv")).filter { $0["level"] == "cluster" }
+        #expect(rows.count == 4)
+        for row in rows {
+            let c = row["covariate"]!, arm = row["arm"]!
+            #expect(Double(row["n"]!) == r["\(c).n_\(arm)"])
+            for (ours, theirs) in [("mean", "mean_\(arm)"), ("sd", "sd_\(arm)")] {
+                let expected = try #require(r["\(c).\(theirs)"])
+                #expect(abs(Double(row[ours]!)! - expected) <= 5e-7, "\(c) \(arm) \(ours): \(row[ours]!) against R \(expected)")
+            }
+            if arm == "intervention" {
+                #expect(abs(Double(row["std_diff"]!)! - r["\(c).std_difference"]!) <= 5e-7)
+            }
+        }
+    }
+
     /// A pre-specified subgroup with three levels (the site) in the clustered design: every fit is
     /// clustered by caseworker with CR2, and the joint test that the effect is the same in every site is
     /// the Wald test on the CR2 variance referred to F(2, G − 1), as estimatr's fit with the statistic
