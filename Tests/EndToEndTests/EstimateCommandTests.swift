@@ -93,6 +93,16 @@ import TestSupport
         let hp = try #require(Self.csvRows(stata.stdout).first { $0["term"] == "hp" })
         #expect(isClose(Double(hp["std_error"]!)!, 0.0186768144473478, relative: 1e-6))
         #expect(hp["df"] == "2.0")
+        // The clusters the estimate rests on, as effects.csv has them: mtcars has 3 values of cyl.
+        #expect(stata.stdout.hasPrefix("outcome,term,estimate,std_error,statistic,df,p_value,conf_low,conf_high,n_obs,n_clusters\n"))
+        #expect(hp["n_obs"] == "32" && hp["n_clusters"] == "3")
+        let stataJSON = try RCTBinary.run(["estimate", "--data", Self.mtcars, "--outcome", "mpg", "--treatment", "hp",
+                                           "--clusters", "cyl", "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(stataJSON.stdout.utf8)) as? [String: Any])
+        let estimates = try #require(document["estimates"] as? [[String: Any]])
+        #expect(!estimates.isEmpty && estimates.allSatisfy { $0["n_clusters"] as? Int == 3 && $0["n_obs"] as? Int == 32 })
+        let stataTable = try RCTBinary.run(["estimate", "--data", Self.mtcars, "--outcome", "mpg", "--treatment", "hp", "--clusters", "cyl"])
+        #expect(stataTable.stdout.split(separator: "\n").first?.hasSuffix("n_obs  n_clusters") == true, "\(stataTable.stdout)")
         // Without clusters, `stata` is Stata's `, robust` = HC1: lm_robust(mpg ~ hp, mtcars, se_type = 'HC1')
         let robust = try RCTBinary.run(["estimate", "--data", Self.mtcars, "--outcome", "mpg", "--treatment", "hp",
                                         "--se", "stata", "--format", "csv"])

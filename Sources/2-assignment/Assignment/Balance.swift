@@ -82,6 +82,37 @@ public enum Balance {
         return BalanceTable(arms: arms, control: control, rows: rows, tests: tests)
     }
 
+    /// Baseline balance at the cluster level, for a cluster-randomised trial: every covariate averaged per
+    /// cluster over its units with a value (nil when none has one), then `table` over the clusters, each
+    /// with its units' arm. The arms are compared across clusters (unweighted means and SDs of the cluster
+    /// means, standardized differences with their pooled SD, the omnibus F-test of the arm on the cluster
+    /// means over the clusters with every mean present), as the randomisation compared them. Units without
+    /// a cluster are left out. nil when a cluster holds units of two arms (a clustering that was not the
+    /// randomisation's has no arm of its own) or there are no clusters.
+    public static func clusterTable(arms: [String], control: String, armOfUnit: [String], clusterOfUnit: [String?],
+                                    covariates: [(name: String, values: [Double?])]) throws -> (table: BalanceTable, clusters: [String])? {
+        precondition(clusterOfUnit.count == armOfUnit.count, "one cluster per unit")
+        var order: [String] = [], members: [String: [Int]] = [:], armOf: [String: String] = [:]
+        for (i, cluster) in clusterOfUnit.enumerated() {
+            guard let cluster else { continue }
+            if let arm = armOf[cluster] {
+                guard arm == armOfUnit[i] else { return nil }
+            } else {
+                armOf[cluster] = armOfUnit[i]
+                order.append(cluster)
+            }
+            members[cluster, default: []].append(i)
+        }
+        guard !order.isEmpty else { return nil }
+        let means = covariates.map { cov -> (name: String, values: [Double?]) in
+            (cov.name, order.map { cluster -> Double? in
+                let values = members[cluster]!.compactMap { cov.values[$0] }
+                return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+            })
+        }
+        return (try table(arms: arms, control: control, armOfUnit: order.map { armOf[$0]! }, covariates: means), order)
+    }
+
     /// The overall F-test of a regression with an intercept in column 0 of X:
     /// F = ((RSS₀ − RSS) / q) / (RSS / (n − r)), with RSS₀ the intercept-only residual sum of squares,
     /// r the rank of X (collinear columns dropped as R's `lm` does), q = r − 1; p = P(F_{q, n−r} > F).

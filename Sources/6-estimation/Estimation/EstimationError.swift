@@ -153,7 +153,9 @@ public enum SpecificationProblem: Sendable, Equatable, CustomStringConvertible {
         case let .fixedEffectsLength(name, count, expected, outcome):
             return "the fixed effects \"\(name)\" have \(count) values where the outcome \"\(outcome)\" has \(expected)"
         case let .clusteredVarianceInLinearModel(variance):
-            return "LinearModel.fit takes no clusters; choose classical or hc0–hc3, not \(variance.rawValue)"
+            return variance.isClustered
+                ? "\(variance.rawValue) is a cluster-robust variance: give the clusters, or choose classical or hc0–hc3"
+                : "clusters were given with \(variance.rawValue), which ignores them: choose cr0, cr1 or cr2"
         case let .noRegressorWithFixedEffects(outcome):
             return "outcome \"\(outcome)\": a model with absorbed fixed effects needs at least one regressor"
         }

@@ -4,7 +4,8 @@ import NumericCore
 /// One estimated coefficient with its t inference, in broom's vocabulary (as `EstimateRow`).
 ///
 /// statistic = estimate / std_error; p = 2 P(T_df > |statistic|); interval estimate ∓ t_{df, 1−α/2} ·
-/// std_error with α = 1 − level; df = N − K of the regression (K counting absorbed strata).
+/// std_error with α = 1 − level; df = N − K of the regression (K counting absorbed strata), or the
+/// fit's clustered degrees of freedom (G − 1 for CR0/CR1, Bell–McCaffrey for CR2).
 public struct Coefficient: Sendable, Equatable {
     public var term: String
     public var estimate: Double
@@ -39,7 +40,7 @@ public struct Coefficient: Sendable, Equatable {
     /// The coefficient `index` of a fit, under the name `term`.
     init(_ fit: LinearModelFit, index: Int, term: String, level: Double) throws {
         try self.init(term: term, estimate: fit.coefficients[index], stdError: fit.standardError(index),
-                      df: Double(fit.residualDF), level: level)
+                      df: fit.df[index], level: level)
     }
 }
 
@@ -47,4 +48,13 @@ func checkLevel(_ level: Double) throws {
     guard level > 0, level < 1 else {
         throw RobustnessError.invalidInput("the confidence level must lie strictly between 0 and 1 (e.g. 0.95), got \(level)")
     }
+}
+
+/// The variance of a robustness fit: HC2 without clusters; with clusters CR0, CR1 or CR2.
+func robustVariance(clusters: [String]?, clusterVariance: VarianceType) throws -> VarianceType {
+    guard clusters != nil else { return .hc2 }
+    guard clusterVariance.isClustered else {
+        throw RobustnessError.invalidInput("with clusters the variance must be cluster-robust (cr0, cr1 or cr2), not \(clusterVariance.rawValue)")
+    }
+    return clusterVariance
 }

@@ -26,6 +26,11 @@ import NumericCore
 /// R: `lm_robust(R ~ Z * (X1 + X2), fixed_effects = ~S)` then `linearHypothesis(fit, c("Z:X1 = 0",
 /// "Z:X2 = 0"), test = "F")`; Stata: `regress R i.Z##c.(X1 X2) i.S, vce(hc2)` then
 /// `testparm i.Z#c.(X1 X2)`.
+///
+/// **Clustered.** With `clusters` both regressions have a cluster-robust variance (`clusterVariance`, CR2
+/// by default, Bell–McCaffrey df for δ̂'s t) and the joint test (b) is referred to F(m, G − 1), G the
+/// clusters (`WaldTest`): the response of units of one cluster is not independent. R: the same
+/// `lm_robust` calls with `clusters = C, se_type = "CR2"`, the Wald statistic on `vcov()`.
 public struct DifferentialAttrition: Sendable, Equatable {
     public var units: Int
     public var treatedUnits: Int
@@ -43,6 +48,10 @@ public struct DifferentialAttrition: Sendable, Equatable {
     /// Rows used by (b), and rows left out of it for a missing covariate value.
     public var interactionUnits: Int?
     public var droppedForMissingCovariates: Int
+    /// The variance of both regressions: HC2, or the cluster-robust one with clusters.
+    public var variance: VarianceType = .hc2
+    /// The number of clusters (nil when unclustered).
+    public var clusterCount: Int?
 
     /// - Parameters:
     ///   - observed: one value per randomised unit: true when the outcome was observed.
@@ -51,13 +60,19 @@ public struct DifferentialAttrition: Sendable, Equatable {
     ///   - covariates: baseline covariates for test (b) (none: (b) is skipped).
     ///   - names: the column names of treatment, response and strata, for terms and messages.
     ///   - level: the confidence level of δ̂'s interval.
+    ///   - clusters: the cluster of each unit, for cluster-robust variances (nil: HC2).
+    ///   - clusterVariance: CR0, CR1 or CR2 (the default) with clusters.
     public init(observed: [Bool], treated: [Bool], strata: [String]? = nil, covariates: [Covariate] = [],
                 treatmentName: String = "treatment", observedName: String = "observed",
-                strataName: String = "strata", level: Double = 0.95) throws {
+                strataName: String = "strata", level: Double = 0.95,
+                clusters: [String]? = nil, clusterVariance: VarianceType = .cr2) throws {
         try checkLevel(level)
         let n = observed.count
         try checkLengths(n, [(treatmentName, treated.count)] + (strata.map { [(strataName, $0.count)] } ?? [])
-                         + covariates.map { ($0.name, $0.values.count) })
+                         + covariates.map { ($0.name, $0.values.count) } + (clusters.map { [("clusters", $0.count)] } ?? []))
+        let variance = try robustVariance(clusters: clusters, clusterVariance: clusterVariance)
+        self.variance = variance
+        clusterCount = clusters.map { Set($0).count }
         let n1 = treated.filter { $0 }.count
         guard n1 > 0, n1 < n else {
             throw RobustnessError.invalidInput("treatment column \"\(treatmentName)\" has \(n1 == 0 ? "no treated" : "no control") units; the attrition test compares the two arms")
@@ -77,7 +92,7 @@ public struct DifferentialAttrition: Sendable, Equatable {
         self.strata = strataCount
         let responseName = observedName
         let fitA = try LinearModel.fit(y: r, regressors: [(treatmentName, z)], fixedEffects: strata,
-                                       fixedEffectsName: strataName, variance: .hc2, outcome: responseName)
+                                       fixedEffectsName: strataName, variance: variance, clusters: clusters, outcome: responseName)
         treatmentEffect = try Coefficient(fitA, index: fitA.index(of: treatmentName)!, term: treatmentName, level: level)
 
         guard !covariates.isEmpty else {
@@ -107,7 +122,8 @@ public struct DifferentialAttrition: Sendable, Equatable {
         }
         let fitB = try LinearModel.fit(y: rows.map { r[$0] }, regressors: regressors,
                                        fixedEffects: strata.map { s in rows.map { s[$0] } },
-                                       fixedEffectsName: strataName, variance: .hc2, outcome: responseName)
+                                       fixedEffectsName: strataName, variance: variance,
+                                       clusters: clusters.map { c in rows.map { c[$0] } }, outcome: responseName)
         interactionTerms = interactionNames
         interactionTest = try WaldTest(fit: fitB, zero: interactionNames)
     }

@@ -27,6 +27,13 @@ import NumericCore
 /// G:Z + G:X)` and `linearHypothesis(fit, …, test = "F")`; Stata: `regress Y ibn.G ibn.G#(i.Z c.X),
 /// noconstant vce(hc2)` and `test 1.G#1.Z = 2.G#1.Z`.
 ///
+/// **Clustered.** With `clusters` every fit (per level and pooled) has a cluster-robust variance
+/// (`clusterVariance`, CR2 by default: estimatr's default with clusters, Bell–McCaffrey df for each
+/// level's t), and the equality test is referred to F(L − 1, G − 1), G the clusters of the pooled fit
+/// (`WaldTest`). R: `lm_robust(Y ~ Z + X, clusters = C, se_type = "CR2", subset = G == g)` and
+/// `lm_robust(Y ~ 0 + G + G:Z + G:X, clusters = C, se_type = "CR2")` with the Wald statistic on its
+/// `vcov()`.
+///
 /// Rows with a missing outcome, subgroup or covariate are left out (listwise, counted in
 /// `droppedRows`). Levels are ordered numerically when every label is a number, otherwise as text.
 /// Pre-specification matters: a subgroup chosen after seeing the data makes the test's p-value
@@ -46,25 +53,35 @@ public struct SubgroupHeterogeneity: Sendable, Equatable {
     public var equalityTest: WaldTest
     public var units: Int
     public var droppedRows: Int
+    /// The variance of every fit: HC2, or the cluster-robust one with clusters.
+    public var variance: VarianceType
+    /// The clusters of the rows used (nil when unclustered).
+    public var clusterCount: Int?
 
     /// - Parameters:
     ///   - outcome: one value per unit, nil when missing.
     ///   - treated: true for the treated arm.
     ///   - subgroup: the level of each unit, nil when missing.
     ///   - covariates: baseline covariates (adjusted for within each level).
+    ///   - clusters: the cluster of each unit, for cluster-robust variances (nil: HC2).
+    ///   - clusterVariance: CR0, CR1 or CR2 (the default) with clusters.
     ///   - names: column names for messages.
     public init(outcome: [Double?], treated: [Bool], subgroup: [String?], covariates: [Covariate] = [],
                 outcomeName: String = "outcome", treatmentName: String = "treatment",
-                subgroupName: String = "subgroup", level: Double = 0.95) throws {
+                subgroupName: String = "subgroup", level: Double = 0.95,
+                clusters: [String]? = nil, clusterVariance: VarianceType = .cr2) throws {
         try checkLevel(level)
         let n = outcome.count
         try checkLengths(n, [(treatmentName, treated.count), (subgroupName, subgroup.count)]
-                         + covariates.map { ($0.name, $0.values.count) })
+                         + covariates.map { ($0.name, $0.values.count) } + (clusters.map { [("clusters", $0.count)] } ?? []))
+        let variance = try robustVariance(clusters: clusters, clusterVariance: clusterVariance)
+        self.variance = variance
         let rows = (0..<n).filter { i in
             outcome[i] != nil && subgroup[i] != nil && covariates.allSatisfy { $0.values[i] != nil }
         }
         units = rows.count
         droppedRows = n - rows.count
+        clusterCount = clusters.map { c in Set(rows.map { c[$0] }).count }
         let labels = Self.orderedLevels(rows.map { subgroup[$0]! })
         guard labels.count >= 2 else {
             throw RobustnessError.invalidInput("subgroup column \"\(subgroupName)\" has \(labels.count == 1 ? "a single level (\"\(labels[0])\")" : "no values") among the rows with an outcome; a heterogeneity test needs at least two levels")
@@ -85,7 +102,8 @@ public struct SubgroupHeterogeneity: Sendable, Equatable {
             let z = mine.map { treated[$0] ? 1.0 : 0.0 }
             var regressors: [(name: String, values: [Double])] = [(treatmentName, z)]
             for c in covariates { regressors.append((c.name, mine.map { c.values[$0]! })) }
-            let fit = try LinearModel.fit(y: mine.map { outcome[$0]! }, regressors: regressors, variance: .hc2,
+            let fit = try LinearModel.fit(y: mine.map { outcome[$0]! }, regressors: regressors, variance: variance,
+                                          clusters: clusters.map { c in mine.map { c[$0] } },
                                           outcome: "\(outcomeName) (\(subgroupName) = \(g))")
             perLevel.append(Level(label: g, units: mine.count, treatedUnits: t, controlUnits: mine.count - t,
                                   effect: try Coefficient(fit, index: 1, term: "\(treatmentName) | \(subgroupName)=\(g)", level: level)))
@@ -99,7 +117,8 @@ public struct SubgroupHeterogeneity: Sendable, Equatable {
         }
         levels = perLevel
         let fit = try LinearModel.fit(y: rows.map { outcome[$0]! }, regressors: pooled, fixedEffects: groupOf,
-                                      fixedEffectsName: subgroupName, variance: .hc2, outcome: outcomeName)
+                                      fixedEffectsName: subgroupName, variance: variance,
+                                      clusters: clusters.map { c in rows.map { c[$0] } }, outcome: outcomeName)
         let effectIndex = labels.indices.map { $0 * (1 + m) }
         var R: [[Double]] = []
         var text: [String] = []

@@ -5,7 +5,11 @@ import NumericCore
 ///
 ///     F = (Rβ̂)′ (R V R′)⁻¹ (Rβ̂) / q,   referred to F(q, N − K),
 ///
-/// N − K the regression's residual degrees of freedom (K counting absorbed strata). This is what
+/// N − K the regression's residual degrees of freedom (K counting absorbed strata); with a cluster-robust
+/// variance (CR0, CR1, CR2) F(q, G − 1), G the number of clusters, as Stata's `test` after
+/// `vce(cluster)`: the clusters, not the units, are the independent observations. (With CR2 this is not
+/// the Hotelling-T² small-sample test of Pustejovsky and Tipton (2018, clubSandwich's `Wald_test`,
+/// "HTZ"), which has no implementation here; with few clusters F(q, G − 1) is the more liberal.) This is what
 /// Stata's `test` does after `regress …, vce(hc2)` and what R's `car::linearHypothesis(fit, R,
 /// test = "F")` does on an `lm_robust` fit (estimatr's `lh_robust`). The F(q, N − K) reference is a
 /// small-sample convention: the statistic q·F is asymptotically χ²(q) whatever the variance estimator,
@@ -47,7 +51,7 @@ public struct WaldTest: Sendable, Equatable {
         let w = try inverse.multiplied(by: rb)
         let f = zip(rb, w).reduce(0) { $0 + $1.0 * $1.1 } / Double(q)
         try self.init(restrictions: restrictions, fStatistic: f, numeratorDF: Double(q),
-                      denominatorDF: Double(fit.residualDF))
+                      denominatorDF: fit.waldDenominatorDF)
     }
 
     /// The joint test that the named coefficients are all zero.

@@ -129,6 +129,30 @@ enum ReportAssembly {
         return Reporting.BalanceTable(rows: rows, omnibus: omnibus)
     }
 
+    /// Baseline balance at the cluster level in a clustered design (`Assignment.Balance.clusterTable`: the
+    /// covariates averaged per cluster, the arms compared across clusters), on the same wave's rows as the
+    /// family-level table. nil when the design is unclustered or a cluster holds families of both arms (a
+    /// clustering for the analysis only, not the randomisation's).
+    static func clusterBalance(design: Design, waves: [WaveData], arms: ArmPair) throws -> ClusterBalanceTable? {
+        guard let clusters = design.analysisClusters, let w = waves.first, let labels = w.clusters,
+              !design.covariates.isEmpty, !w.rows.isEmpty else { return nil }
+        let columns = design.covariates.map { c in (name: c.id, values: w.covariates[c.id] ?? []) }
+        guard let (table, _) = try Balance.clusterTable(arms: [arms.control, arms.intervention], control: arms.control,
+                                                        armOfUnit: w.rows.map(\.arm), clusterOfUnit: labels, covariates: columns)
+        else { return nil }
+        let rows = zip(design.covariates, table.rows).map { c, r -> Reporting.BalanceRow in
+            // Cluster means are not binary: the small-cell rule counts clusters.
+            func arm(_ k: Int) -> ArmSummary { ArmSummary(n: r.count[k], mean: r.mean[k] ?? .nan, sd: r.sd[k] ?? .nan) }
+            return Reporting.BalanceRow(label: c.label, control: arm(0), intervention: arm(1),
+                                        standardizedDifference: r.standardizedDifference[1] ?? .nan)
+        }
+        let omnibus = table.tests.first.map {
+            TestResult(name: "Omnibus F-test of the arm on the cluster means (\($0.observations) clusters)", statistic: $0.statistic,
+                       df: "\($0.numeratorDF), \($0.denominatorDF)", pValue: $0.pValue)
+        }
+        return ClusterBalanceTable(cluster: clusters.column, table: Reporting.BalanceTable(rows: rows, omnibus: omnibus))
+    }
+
     /// Response by arm at every wave with a survey, the differential-attrition test (`Robustness.
     /// DifferentialAttrition`: the response indicator — answers used at the wave — regressed on the arm
     /// with the strata absorbed when `analysis.strata_fixed_effects`, HC2; the report shows its t-test and,
@@ -158,7 +182,8 @@ enum ReportAssembly {
     }
 
     /// The differential-attrition tests of one wave as report text: the t-test of the arm in the response
-    /// regression, and the F-test of arm × covariate interactions when the design names covariates. Nil
+    /// regression, and the F-test of arm × covariate interactions when the design names covariates; in a
+    /// clustered design with a cluster-robust variance both are clustered (the F on G − 1 df). Nil
     /// when every unit responded or none did (nothing to test), or the wave has no rows.
     static func differentialAttrition(design: Design, wave: WaveData?) -> [TestResult]? {
         guard let wave, !wave.rows.isEmpty else { return nil }
@@ -166,14 +191,20 @@ enum ReportAssembly {
         let strata: [String]? = design.analysis.fixedEffects && wave.strata.allSatisfy({ $0 != nil }) && Set(wave.strata).count > 1
             ? wave.strata.map { $0 ?? "" } : nil
         let covariates = design.analysis.covariates.compactMap { id in wave.covariates[id].map { Robustness.Covariate(name: id, values: $0) } }
+        // A clustered design (its variance cluster-robust, CR2 by default): both fits clustered as the effects are.
+        let variance = design.analysis.variance
+        let clusters: [String]? = design.analysisClusters != nil && variance.isClustered
+            ? wave.clusters.flatMap { c in c.allSatisfy { $0 != nil } ? c.map { $0! } : nil } : nil
         guard let test = try? DifferentialAttrition(observed: observed, treated: wave.treated, strata: strata, covariates: covariates,
                                                      treatmentName: "arm", observedName: "responded", strataName: "stratum",
-                                                     level: design.analysis.level) else { return nil }
-        var out = [TestResult(name: "response rate, intervention − control: \(NumberText.signed(test.treatmentEffect.estimate)) (t-test)",
+                                                     level: design.analysis.level, clusters: clusters,
+                                                     clusterVariance: clusters == nil ? .cr2 : variance) else { return nil }
+        let how = clusters == nil ? "" : ", \(variance.rawValue.uppercased()) clustered"
+        var out = [TestResult(name: "response rate, intervention − control: \(NumberText.signed(test.treatmentEffect.estimate)) (t-test\(how))",
                               statistic: test.treatmentEffect.statistic, df: NumberText.df(test.treatmentEffect.df),
                               pValue: test.treatmentEffect.pValue)]
         if let f = test.interactionTest {
-            out.append(TestResult(name: "arm × covariates (F-test)", statistic: f.fStatistic,
+            out.append(TestResult(name: "arm × covariates (F-test\(how))", statistic: f.fStatistic,
                                   df: "\(NumberText.df(f.numeratorDF)), \(NumberText.df(f.denominatorDF))", pValue: f.pValue))
         }
         return out

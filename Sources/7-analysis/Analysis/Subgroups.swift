@@ -19,9 +19,10 @@ import TrialDesign
 ///   arm × indicator product per level but the first, and the joint Wald test that all products are zero,
 ///   F(L − 1, N − K) with the design's (heteroskedasticity-robust) variance (`Robustness.WaldTest`); R:
 ///   `lm_robust(Y ~ Z * factor(G) + X, fixed_effects = ~stratum)` and `linearHypothesis(…, test = "F")`.
-///   A clustered variance has no such joint test here yet: those subgroups get a note instead of a row.
-///   In a clustered design (`Design.analysisClusters`) the per-level fits and the two-level interaction
-///   are clustered by the design's clusters with the design's variance (CR2 by default).
+///   In a clustered design (`Design.analysisClusters`) the per-level fits, the two-level interaction and
+///   the joint test are clustered by the design's clusters with the design's variance (CR2 by default);
+///   the joint test is then referred to F(L − 1, G − 1), G the clusters of the fit (`WaldTest`). R:
+///   `lm_robust(…, clusters = cluster, se_type = "CR2")`, W = b′(V)⁻¹b over the products by hand.
 enum Subgroups {
     static func rows(design: Design, waves: [WaveData], arms: ArmPair) -> (rows: [SubgroupRow], notes: [String]) {
         var out: [SubgroupRow] = [], notes: [String] = []
@@ -37,10 +38,6 @@ enum Subgroups {
                     let levels = Array(Set(group.compactMap { $0 })).sorted()
                     guard levels.count >= 2 else {
                         notes.append("subgroup \(subgroup.id): \(levels.count) level at \(w.wave); no effects to compare")
-                        continue
-                    }
-                    if levels.count > 2 && variance.isClustered {
-                        notes.append("subgroup \(subgroup.id): \(levels.count) levels at \(w.wave); the joint interaction test with a clustered variance is not available yet")
                         continue
                     }
                     let y = w.outcomes[outcome.id]!
@@ -75,7 +72,8 @@ enum Subgroups {
                     if levels.count > 2 {
                         do {
                             let p = try jointInteractionP(design: design, w: w, outcome: outcome.id, group: group, levels: levels,
-                                                          subgroupColumn: subgroup.column, useStrata: useStrata, variance: variance)
+                                                          subgroupColumn: subgroup.column, useStrata: useStrata, variance: variance,
+                                                          clusters: clustered ? w.clusters : nil)
                             let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave
                             out.append(SubgroupRow(outcome: outcome.label, wave: waveLabel, subgroup: subgroup.label,
                                                    levels: estimates.map { ("\(subgroup.column) = \($0.level)", $0.estimate) },
@@ -127,16 +125,17 @@ enum Subgroups {
     /// in the regression of the outcome on the arm, the level indicators (unless the subgroup is a stratum
     /// column and the strata are absorbed), the products and the design's covariates (but one read from
     /// the subgroup's own column, which the indicators replace), strata absorbed. Rows missing any of them
-    /// are left out.
+    /// are left out; with `clusters` (a clustered variance) rows without a cluster too.
     static func jointInteractionP(design: Design, w: WaveData, outcome: String, group: [String?], levels: [String],
-                                  subgroupColumn: String, useStrata: Bool, variance: VarianceType) throws -> Double {
+                                  subgroupColumn: String, useStrata: Bool, variance: VarianceType,
+                                  clusters: [String?]? = nil) throws -> Double {
         let y = w.outcomes[outcome]!
         // A covariate read from the subgroup's own column is a function of the level: the indicators
         // replace it (with it they would be collinear).
         let ownColumn = Set(design.covariates.filter { $0.column == subgroupColumn }.map(\.id))
         let covariates = design.analysis.covariates.filter { !ownColumn.contains($0) }
         let rows = w.rows.indices.filter { i in
-            y[i] != nil && group[i] != nil && (!useStrata || w.strata[i] != nil)
+            y[i] != nil && group[i] != nil && (!useStrata || w.strata[i] != nil) && (clusters == nil || clusters![i] != nil)
                 && covariates.allSatisfy { w.covariates[$0]?[i] != nil }
         }
         // A stratum column's levels are unions of strata: absorbed with them.
@@ -157,7 +156,7 @@ enum Subgroups {
             do {
                 let fit = try LinearModel.fit(y: rows.map { y[$0]! }, regressors: regressors,
                                               fixedEffects: useStrata ? rows.map { w.strata[$0]! } : nil, fixedEffectsName: "stratum",
-                                              variance: variance, outcome: outcome)
+                                              variance: variance, clusters: clusters.map { c in rows.map { c[$0]! } }, outcome: outcome)
                 return try WaldTest(fit: fit, zero: products).pValue
             } catch let EstimationError.singularDesign(_, column, _) where column.hasPrefix("level_") {
                 regressors.removeAll { $0.name == column }

@@ -122,6 +122,7 @@ public enum TrialAnalysis {
             deviations: deviations + estimation.deviations,
             consort: ReportAssembly.consort(design: design, panel: panel),
             balance: try ReportAssembly.balance(design: design, waves: waves, arms: arms),
+            clusterBalance: try ReportAssembly.clusterBalance(design: design, waves: waves, arms: arms),
             attrition: ReportAssembly.attrition(design: design, panel: panel, waves: waves, arms: arms),
             effects: table, subgroups: subgroups.rows,
             sensitivity: SpecificationEstimates.table(design: design, primary: table, sensitivity: sensitivity),
@@ -142,8 +143,11 @@ extension TrialAnalysis {
                        + "the standard errors are not clustered. Leave variance out (CR2 is the default with clusters) to follow the randomisation.")
         }
         if design.sources.contains(where: { $0.kind == .survey }) {
-            out.append("Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
-                       + "not clusters (they have no clustered version here); read them as descriptive.")
+            out.append(a.variance.isClustered
+                       ? "Attrition: Lee (2009) bounds are computed over families, not clusters (they have no clustered version); "
+                         + "their intervals treat families as independent. The differential-attrition tests are clustered."
+                       : "Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
+                         + "not clusters (they have no clustered version here); read them as descriptive.")
         }
         if a.takeUp != nil && !a.variance.isClustered {
             out.append("The effect of treatment received is estimated with \(a.variance.rawValue.uppercased()) standard errors, not clustered.")

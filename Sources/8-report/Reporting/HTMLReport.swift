@@ -22,14 +22,17 @@ public enum HTMLReport {
             body += "<section class=\"figure\">\n<h2>2. Participant flow (CONSORT)</h2>\n" + ConsortDiagram.svg(consort, policy: p) + "</section>\n"
         }
         if let balance = r.balance {
-            body += "<section>\n<h2>3. Baseline balance</h2>\n<table><thead><tr><th>Covariate</th><th>Control mean (SD)</th><th>Intervention mean (SD)</th><th>Std. difference</th></tr></thead><tbody>\n"
-            for row in balance.rows {
-                let hide = p.suppressesSummaries(of: row)
-                func cell(_ a: ArmSummary) -> String { hide ? "suppressed" : "\(NumberFormat.fixed(a.mean, 3)) (\(NumberFormat.fixed(a.sd, 3)))" }
-                body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(NumberFormat.fixed(row.standardizedDifference, 3))</td></tr>\n"
+            body += "<section>\n<h2>3. Baseline balance</h2>\n"
+            if let clusters = r.clusterBalance {
+                body += "<h3>Families</h3>\n" + balanceTable(balance, policy: p)
+                let k = clusters.table.rows.first
+                let counts = k.map { " (\(p.show(count: $0.control.n)) control, \(p.show(count: $0.intervention.n)) intervention)" } ?? ""
+                body += "<h3>Clusters (\(escapeHTML(clusters.cluster)))</h3>\n<p>Each covariate averaged per \(escapeHTML(clusters.cluster)) over "
+                    + "its families, the arms compared across the clusters\(counts), as they were randomised; means and SDs are of the "
+                    + "cluster means, unweighted.</p>\n" + balanceTable(clusters.table, policy: p)
+            } else {
+                body += balanceTable(balance, policy: p)
             }
-            body += "</tbody></table>\n"
-            if let t = balance.omnibus { body += "<p>\(escapeHTML(testText(t))).</p>\n" }
             body += "</section>\n"
         }
         if !r.attrition.isEmpty {
@@ -81,6 +84,19 @@ public enum HTMLReport {
         </html>
 
         """
+    }
+
+    /// A baseline balance table with its omnibus test.
+    static func balanceTable(_ balance: BalanceTable, policy p: SmallCellPolicy) -> String {
+        var body = "<table><thead><tr><th>Covariate</th><th>Control mean (SD)</th><th>Intervention mean (SD)</th><th>Std. difference</th></tr></thead><tbody>\n"
+        for row in balance.rows {
+            let hide = p.suppressesSummaries(of: row)
+            func cell(_ a: ArmSummary) -> String { hide ? "suppressed" : "\(NumberFormat.fixed(a.mean, 3)) (\(NumberFormat.fixed(a.sd, 3)))" }
+            body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(NumberFormat.fixed(row.standardizedDifference, 3))</td></tr>\n"
+        }
+        body += "</tbody></table>\n"
+        if let t = balance.omnibus { body += "<p>\(escapeHTML(testText(t))).</p>\n" }
+        return body
     }
 
     static func testText(_ t: TestResult) -> String {

@@ -39,6 +39,19 @@ public struct BalanceTable: Sendable, Equatable, Codable {
     }
 }
 
+/// Baseline balance at the cluster level, beside the unit-level table in a cluster-randomised trial: every
+/// covariate averaged per cluster, the arms compared across clusters (each arm summary's `n` counts
+/// clusters), the omnibus test on the cluster means.
+public struct ClusterBalanceTable: Sendable, Equatable, Codable {
+    /// What a cluster is (the design's cluster column, e.g. "caseworker").
+    public var cluster: String
+    public var table: BalanceTable
+    public init(cluster: String, table: BalanceTable) {
+        self.cluster = cluster
+        self.table = table
+    }
+}
+
 /// Response at one wave by arm, the differential-attrition test, and Lee bounds where attrition differs.
 public struct AttritionRow: Sendable, Equatable, Codable {
     public var wave: String
@@ -176,6 +189,8 @@ public struct ReportContent: Sendable, Equatable {
     public var amendments: [PlanAmendment] = []
     public var consort: ConsortFlow?
     public var balance: BalanceTable?
+    /// The baseline balance at the cluster level (nil unless the design is cluster-randomised).
+    public var clusterBalance: ClusterBalanceTable?
     public var attrition: [AttritionRow]
     public var effects: EffectTable
     public var subgroups: [SubgroupRow]
@@ -185,14 +200,15 @@ public struct ReportContent: Sendable, Equatable {
     public var policy: SmallCellPolicy
 
     public init(title: String, registration: String?, prespecified: [String], deviations: [String], consort: ConsortFlow?,
-                balance: BalanceTable?, attrition: [AttritionRow], effects: EffectTable, subgroups: [SubgroupRow],
-                sensitivity: SensitivityTable? = nil, provenance: Provenance, policy: SmallCellPolicy) {
+                balance: BalanceTable?, clusterBalance: ClusterBalanceTable? = nil, attrition: [AttritionRow], effects: EffectTable,
+                subgroups: [SubgroupRow], sensitivity: SensitivityTable? = nil, provenance: Provenance, policy: SmallCellPolicy) {
         self.title = title
         self.registration = registration
         self.prespecified = prespecified
         self.deviations = deviations
         self.consort = consort
         self.balance = balance
+        self.clusterBalance = clusterBalance
         self.attrition = attrition
         self.effects = effects
         self.subgroups = subgroups

@@ -13,8 +13,9 @@ struct AttritionCommand: ParsableCommand {
             treatment, with --blocks as fixed effects (HC2): the coefficient is the difference in \
             response rates. (b) With --covariates, the joint Wald F-test (HC2, F(m, N − K)) of the \
             treatment × covariate interactions in a regression of response on treatment, covariates, \
-            their interactions and blocks; rows with a missing covariate are left out of (b). See \
-            docs/inference.md.
+            their interactions and blocks; rows with a missing covariate are left out of (b). With \
+            --clusters both fits are cluster-robust (CR2 with Bell–McCaffrey degrees of freedom unless --se \
+            says cr1 or cr0) and (b) is referred to F(m, G − 1), G the clusters. See docs/inference.md.
             """)
 
     @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
@@ -37,6 +38,8 @@ struct AttritionCommand: ParsableCommand {
     @Option(help: "Baseline covariate column(s) for the interaction test, separated by commas.")
     var covariates: String?
 
+    @OptionGroup var cluster: ClusterOptions
+
     @OptionGroup var output: LevelAndFormatOptions
 
     /// The JSON document; `blocks`/`strata` with --blocks, the interaction test with --covariates.
@@ -51,7 +54,9 @@ struct AttritionCommand: ParsableCommand {
         var interactionTest: WaldTestJSON?
         var interactionUnits: Int?
         var droppedForMissingCovariates: Int?
-        var variance = "HC2"
+        var variance: String
+        var clusters: String?
+        var nClusters: Int?
     }
 
     func run() throws {
@@ -63,7 +68,8 @@ struct AttritionCommand: ParsableCommand {
             let strata = try blocks.map { try reader.requiredLabels($0, option: "--blocks", role: "block") }
             return try DifferentialAttrition(observed: r, treated: z, strata: strata, covariates: try reader.covariates(covariates),
                                              treatmentName: treatment, observedName: observed,
-                                             strataName: blocks ?? "blocks", level: output.level)
+                                             strataName: blocks ?? "blocks", level: output.level,
+                                             clusters: try cluster.read(reader), clusterVariance: cluster.variance)
         }
         switch output.format {
         case .json:
@@ -75,18 +81,19 @@ struct AttritionCommand: ParsableCommand {
                 blocks: result.strata == nil ? nil : blocks, strata: blocks == nil ? nil : result.strata,
                 treatmentEffect: CoefficientJSON(result.treatmentEffect),
                 interactionTest: interaction.map { WaldTestJSON($0.0) }, interactionUnits: interaction?.1,
-                droppedForMissingCovariates: interaction == nil ? nil : result.droppedForMissingCovariates)))
+                droppedForMissingCovariates: interaction == nil ? nil : result.droppedForMissingCovariates,
+                variance: result.variance.rawValue.uppercased(), clusters: cluster.clusters, nClusters: result.clusterCount)))
         case .table:
             var pairs: [(String, String)] = [
                 ("units", "\(result.units) (\(result.treatedUnits) treated, \(result.controlUnits) control)"),
                 ("response rate, treated", formatNumber(result.responseRateTreated)),
                 ("response rate, control", formatNumber(result.responseRateControl)),
-                ("difference (HC2)", result.treatmentEffect.sentence),
+                ("difference (\(cluster.wording(clusterCount: result.clusterCount)))", result.treatmentEffect.sentence),
             ]
             if let blocks, let s = result.strata { pairs.append(("blocks", "\(blocks): \(s) strata as fixed effects")) }
             if let test = result.interactionTest, let used = result.interactionUnits {
                 pairs.append(("interactions", result.interactionTerms.joined(separator: ", ")))
-                pairs.append(("joint test (HC2)", test.sentence))
+                pairs.append(("joint test (\(result.variance.rawValue.uppercased()))", test.sentence))
                 pairs.append(("rows used", "\(used)" + (result.droppedForMissingCovariates > 0 ? " (\(result.droppedForMissingCovariates) left out for a missing covariate)" : "")))
             }
             print("Differential attrition: \(observed) (1 = observed) by \(treatment)")

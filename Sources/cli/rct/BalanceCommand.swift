@@ -10,8 +10,10 @@ struct BalanceCommand: AsyncParsableCommand {
         abstract: "Baseline balance by arm: means, SDs, standardized differences and an omnibus F-test.",
         discussion: """
             Reads the assigned families from the store. Covariates are the design's cohort-column covariates \
-            unless --covariates lists columns. Non-numeric cells count as missing. With --database URL, reads the \
-            service's PostgreSQL database. See docs/assignment.md.
+            unless --covariates lists columns. Non-numeric cells count as missing. In a cluster-randomised \
+            design the table follows at the cluster level (covariates averaged per cluster, the arms compared \
+            across clusters) and the CSV has a level column. With --database URL, reads the service's \
+            PostgreSQL database. See docs/assignment.md.
             """)
 
     @OptionGroup var trial: TrialOptions

@@ -12,7 +12,9 @@ struct BoundsCommand: ParsableCommand {
             observed when its --outcome cell is not empty, or, with --observed R, when R is 1 (R must \
             then be 0 or 1 on every row; an empty outcome with R = 1 is an error). The arm with the \
             larger observed share is trimmed; prints the lower and upper bound, their standard errors \
-            (Lee's Proposition 3) and the Imbens–Manski confidence interval. See docs/inference.md.
+            (Lee's Proposition 3) and the Imbens–Manski confidence interval. Lee bounds have no clustered \
+            version: with --clusters the bounds are computed over units as without, and the output says \
+            so (their standard errors treat units as independent). See docs/inference.md.
             """)
 
     @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
@@ -32,7 +34,15 @@ struct BoundsCommand: ParsableCommand {
     @Option(help: "Response column: 1 = outcome observed, 0 = not observed.")
     var observed: String?
 
+    @Option(help: "Cluster column: Lee bounds have no clustered version, so the bounds are computed over units and the output says so.")
+    var clusters: String?
+
     @OptionGroup var output: LevelAndFormatOptions
+
+    /// What --clusters changes: nothing, said.
+    var clusterNote: String? {
+        clusters.map { "Lee (2009) bounds have no clustered version: computed over units, not clusters of \($0); their standard errors and interval treat units as independent and are too narrow when outcomes are correlated within clusters" }
+    }
 
     /// The JSON document.
     struct Document: Encodable {
@@ -49,6 +59,8 @@ struct BoundsCommand: ParsableCommand {
         @JSONNumber var trimmingProportion: Double?
         @JSONNumber var observedShareTreated: Double?
         @JSONNumber var observedShareControl: Double?
+        var clusters: String?
+        var note: String?
     }
 
     func run() throws {
@@ -65,6 +77,7 @@ struct BoundsCommand: ParsableCommand {
                     throw ColumnReader.Failure(message: "line \(table.lines[i]), column \"\(outcome)\" (outcome): the cell is empty but column \"\(observed)\" says it was observed (1); fill in the outcome or set \"\(observed)\" to 0")
                 }
             }
+            if let clusters { _ = try reader.requiredLabels(clusters, option: "--clusters", role: "cluster") }
             let treated = y.indices.filter { z[$0] }.map { y[$0] }
             let control = y.indices.filter { !z[$0] }.map { y[$0] }
             return try LeeBounds(treated: treated, control: control, level: output.level)
@@ -77,7 +90,7 @@ struct BoundsCommand: ParsableCommand {
                 confLow: bounds.confidenceInterval.lower, confHigh: bounds.confidenceInterval.upper,
                 level: bounds.confidenceLevel, criticalValue: bounds.criticalValue, trimmedArm: bounds.trimmedArm.rawValue,
                 trimmingProportion: bounds.trimmingProportion, observedShareTreated: bounds.observedShareTreated,
-                observedShareControl: bounds.observedShareControl)))
+                observedShareControl: bounds.observedShareControl, clusters: clusters, note: clusterNote)))
         case .table:
             print("Lee (2009) bounds: \(outcome) by \(treatment), monotone attrition")
             print(keyValueLines([
@@ -88,6 +101,7 @@ struct BoundsCommand: ParsableCommand {
                 ("\(formatNumber(bounds.confidenceLevel * 100))% CI (Imbens-Manski)",
                  "[\(formatNumber(bounds.confidenceInterval.lower)), \(formatNumber(bounds.confidenceInterval.upper))] (c = \(formatNumber(bounds.criticalValue)))"),
             ]).joined(separator: "\n"))
+            if let clusterNote { print("note: \(clusterNote)") }
         }
     }
 }

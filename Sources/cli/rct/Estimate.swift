@@ -184,6 +184,19 @@ enum EstimateOutput {
     static let columns = ["outcome", "term", "estimate", "std_error", "statistic", "df", "p_value",
                           "conf_low", "conf_high", "n_obs"]
 
+    /// Whether the rows rest on clusters (`--clusters`, or a clustered design): the tables then end with
+    /// `n_clusters`, as effects.csv does.
+    static func clustered(_ result: EstimationResult) -> Bool { result.rows.contains { $0.nClusters != nil } }
+
+    static func header(_ result: EstimationResult, waves: [String]?) -> [String] {
+        (waves == nil ? columns : [columns[0], "wave"] + columns.dropFirst()) + (clustered(result) ? ["n_clusters"] : [])
+    }
+
+    /// `n_obs`, and `n_clusters` when clustered (empty for a row without).
+    static func counts(_ r: EstimateRow, clustered: Bool) -> [String] {
+        [String(r.nObs)] + (clustered ? [r.nClusters.map(String.init) ?? ""] : [])
+    }
+
     static func numbers(_ r: EstimateRow) -> [Double] {
         [r.estimate, r.stdError, r.statistic, r.df, r.pValue, r.confLow, r.confHigh]
     }
@@ -193,9 +206,9 @@ enum EstimateOutput {
 
     /// `waves` (one per row) adds a `wave` column after `outcome`: the rows of a design's panel.
     static func csv(_ result: EstimationResult, waves: [String]? = nil) -> String {
-        let header = waves == nil ? columns : [columns[0], "wave"] + columns.dropFirst()
-        return CSVWriter.comma.text([header] + result.rows.enumerated().map { i, r in
-            [r.outcome] + (waves.map { [$0[i]] } ?? []) + [r.term] + numbers(r).map(exact) + [String(r.nObs)]
+        let clustered = clustered(result)
+        return CSVWriter.comma.text([header(result, waves: waves)] + result.rows.enumerated().map { i, r in
+            [r.outcome] + (waves.map { [$0[i]] } ?? []) + [r.term] + numbers(r).map(exact) + counts(r, clustered: clustered)
         })
     }
 
@@ -214,6 +227,8 @@ enum EstimateOutput {
             @JSONNumber var confLow: Double?
             @JSONNumber var confHigh: Double?
             var nObs: Int
+            /// The clusters the row rests on (left out when unclustered).
+            var nClusters: Int?
         }
 
         struct Stage: Encodable {
@@ -233,7 +248,8 @@ enum EstimateOutput {
         try JSONOutput.text(Document(
             estimates: result.rows.enumerated().map { i, r in
                 Document.Row(outcome: r.outcome, wave: waves?[i], term: r.term, estimate: r.estimate, stdError: r.stdError, statistic: r.statistic,
-                             df: r.df, pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs)
+                             df: r.df, pValue: r.pValue, confLow: r.confLow, confHigh: r.confHigh, nObs: r.nObs,
+                             nClusters: r.nClusters)
             },
             warnings: warnings ?? result.notes.map { $0.describe(.commandLine) },
             firstStage: includeFirstStage ? result.firstStages.map { f in
@@ -249,9 +265,9 @@ enum EstimateOutput {
     }
 
     static func table(_ result: EstimationResult, waves: [String]? = nil) -> String {
-        let header = waves == nil ? columns : [columns[0], "wave"] + columns.dropFirst()
+        let header = header(result, waves: waves), clustered = clustered(result)
         let body = result.rows.enumerated().map { i, r in
-            [r.outcome] + (waves.map { [$0[i]] } ?? []) + [r.term] + numbers(r).map(short) + [String(r.nObs)]
+            [r.outcome] + (waves.map { [$0[i]] } ?? []) + [r.term] + numbers(r).map(short) + counts(r, clustered: clustered)
         }
         let all = [header] + body
         let widths = header.indices.map { j in all.map { $0[j].count }.max() ?? 0 }

@@ -194,3 +194,38 @@ struct LevelAndFormatOptions: ParsableArguments {
         guard level > 0, level < 1 else { throw ValidationError("--level must be strictly between 0 and 1 (e.g. 0.95), got \(level)") }
     }
 }
+
+/// The cluster options of `rct subgroups` and `rct attrition` (and `rct bounds`, which has no clustered
+/// version and says so): `--clusters COLUMN` makes every fit cluster-robust, CR2 with Bell–McCaffrey
+/// degrees of freedom unless `--se` says cr0 or cr1 (stata); joint tests are then referred to F(q, G − 1).
+struct ClusterOptions: ParsableArguments {
+    @Option(help: "Cluster column (the unit of assignment, e.g. the caseworker): cluster-robust standard errors, CR2 unless --se says otherwise.")
+    var clusters: String?
+
+    @Option(name: .customLong("se"), help: "With --clusters: cr2 (the default, Bell–McCaffrey degrees of freedom), cr1 (stata) or cr0. Without --clusters the variance is HC2.")
+    var se: String?
+
+    func validate() throws {
+        guard let se else { return }
+        guard let v = VarianceType(name: se), v.isClustered else {
+            throw ValidationError("--se \"\(se)\": these commands take a cluster-robust variance with --clusters: cr2, cr1 (stata) or cr0; without --clusters they use HC2")
+        }
+        guard clusters != nil else {
+            throw ValidationError("--se \(se) is a cluster-robust variance: give the cluster column with --clusters COLUMN (without it the variance is HC2)")
+        }
+    }
+
+    /// The variance of the fits: HC2, or the chosen cluster-robust one.
+    var variance: VarianceType { clusters == nil ? .hc2 : (se.flatMap(VarianceType.init(name:)) ?? .cr2) }
+
+    /// The variance as printed: "HC2", or "CR2, clustered by caseworker (18 clusters)".
+    func wording(clusterCount: Int?) -> String {
+        guard let clusters else { return "HC2" }
+        return "\(variance.rawValue.uppercased()), clusters: \(clusters)" + (clusterCount.map { ", \($0) clusters" } ?? "")
+    }
+
+    /// The cluster of every row (required on every row).
+    func read(_ reader: ColumnReader) throws -> [String]? {
+        try clusters.map { try reader.requiredLabels($0, option: "--clusters", role: "cluster") }
+    }
+}

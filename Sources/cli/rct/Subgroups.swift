@@ -11,7 +11,9 @@ struct SubgroupsCommand: ParsableCommand {
             --outcome on --treatment (1 = treated, 0 = control) and --covariates within that level, HC2. \
             Then the Wald F-test (HC2) that the effects are equal in every level, from the fully \
             interacted regression (treatment and covariates interacted with the subgroup indicators). \
-            Rows with a missing outcome, subgroup or covariate are left out. See docs/inference.md.
+            Rows with a missing outcome, subgroup or covariate are left out. With --clusters every fit is \
+            cluster-robust (CR2 with Bell–McCaffrey degrees of freedom unless --se says cr1 or cr0) and the \
+            equality test is referred to F(L − 1, G − 1), G the clusters. See docs/inference.md.
             """)
 
     @Option(help: "The data file (a header line; comma-separated unless --separator says otherwise), e.g. the panel's panel_wide.csv with --where wave=m6.")
@@ -34,6 +36,8 @@ struct SubgroupsCommand: ParsableCommand {
     @Option(help: "Baseline covariate column(s), separated by commas.")
     var covariates: String?
 
+    @OptionGroup var cluster: ClusterOptions
+
     @OptionGroup var output: LevelAndFormatOptions
 
     /// The JSON document.
@@ -49,7 +53,9 @@ struct SubgroupsCommand: ParsableCommand {
         var levels: [Level]
         var equalityTest: WaldTestJSON
         var units, droppedRows: Int
-        var variance = "HC2"
+        var variance: String
+        var clusters: String?
+        var nClusters: Int?
     }
 
     func run() throws {
@@ -61,7 +67,8 @@ struct SubgroupsCommand: ParsableCommand {
             let g = try reader.labels(subgroup, option: "--subgroup")
             return try SubgroupHeterogeneity(outcome: y, treated: z, subgroup: g, covariates: try reader.covariates(covariates),
                                              outcomeName: outcome, treatmentName: treatment, subgroupName: subgroup,
-                                             level: output.level)
+                                             level: output.level, clusters: try cluster.read(reader),
+                                             clusterVariance: cluster.variance)
         }
         switch output.format {
         case .json:
@@ -71,9 +78,10 @@ struct SubgroupsCommand: ParsableCommand {
                     Document.Level(level: l.label, units: l.units, treatedUnits: l.treatedUnits, controlUnits: l.controlUnits,
                                    effect: CoefficientJSON(l.effect))
                 },
-                equalityTest: WaldTestJSON(result.equalityTest), units: result.units, droppedRows: result.droppedRows)))
+                equalityTest: WaldTestJSON(result.equalityTest), units: result.units, droppedRows: result.droppedRows,
+                variance: result.variance.rawValue.uppercased(), clusters: cluster.clusters, nClusters: result.clusterCount)))
         case .table:
-            print("Intention-to-treat effect of \(treatment) on \(outcome) by \(subgroup)" + (covariates.map { ", adjusted for \($0)" } ?? "") + " (HC2)")
+            print("Intention-to-treat effect of \(treatment) on \(outcome) by \(subgroup)" + (covariates.map { ", adjusted for \($0)" } ?? "") + " (\(cluster.wording(clusterCount: result.clusterCount)))")
             let header = ["level", "units", "treated", "control", "estimate", "std_error", "df", "p_value", "conf_low", "conf_high"]
             let body = result.levels.map { l in
                 [l.label, "\(l.units)", "\(l.treatedUnits)", "\(l.controlUnits)"]
