@@ -69,15 +69,20 @@ public struct CohortIntake {
         out.reserveCapacity(rows.count)
         for row in rows {
             let unit = try unit(row)
-            if let earlier = firstLine[unit.id] {
-                let shown = idType == .insz ? "the same national number" : "\"\(unit.id)\""
-                throw AssignmentError.invalidCohort("\(source):\(row.line): duplicate identifier: \(idColumn) \(shown) "
-                    + "already appears on line \(earlier); every family is listed once")
-            }
-            firstLine[unit.id] = row.line
+            try refuseDuplicate(unit, line: row.line, &firstLine)
             out.append(unit)
         }
         return out
+    }
+
+    /// Refuses a family listed twice (naming both lines), else notes its line.
+    func refuseDuplicate(_ unit: CohortUnit, line: Int, _ firstLine: inout [String: Int]) throws {
+        if let earlier = firstLine[unit.id] {
+            let shown = idType == .insz ? "the same national number" : "\"\(unit.id)\""
+            throw AssignmentError.invalidCohort("\(source):\(line): duplicate identifier: \(idColumn) \(shown) "
+                + "already appears on line \(earlier); every family is listed once")
+        }
+        firstLine[unit.id] = line
     }
 
     /// The cohort's usable rows as units, and the rows left out because their identifier cannot be used
@@ -95,12 +100,7 @@ public struct CohortIntake {
                 unusable.append((UnusableIntakeRow(line: row.line, column: u.column, problem: u.problem), u.message))
                 continue
             }
-            if let earlier = firstLine[unit.id] {
-                let shown = idType == .insz ? "the same national number" : "\"\(unit.id)\""
-                throw AssignmentError.invalidCohort("\(source):\(row.line): duplicate identifier: \(idColumn) \(shown) "
-                    + "already appears on line \(earlier); every family is listed once")
-            }
-            firstLine[unit.id] = row.line
+            try refuseDuplicate(unit, line: row.line, &firstLine)
             out.append(unit)
         }
         if let first = unusable.first, unusable.count * 2 > rows.count {
