@@ -27,6 +27,13 @@ struct Users: AsyncParsableCommand {
             return (file, try await TrialDatabase.open(file, database: database.database, store: store))
         }
 
+        /// Runs `body` on the opened store, closing it afterwards.
+        func withStore<T>(_ body: (any ServiceStore) async throws -> T) async throws -> T {
+            let (_, store) = try await open()
+            defer { store.close() }
+            return try await body(store)
+        }
+
         /// The same, creating the trial's store first when it does not exist yet (the first user of a new trial).
         func openOrCreate() async throws -> (DesignFile, any ServiceStore) {
             let file = try DesignFile.load(design)
@@ -71,10 +78,10 @@ struct Users: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let password = try readPassword()
-                let (_, store) = try await location.open()
-                defer { store.close() }
-                try await Accounts.setPassword(store, name: name, password: password, actor: actor)
-                print("set the password of \(name)")
+                try await location.withStore { store in
+                    try await Accounts.setPassword(store, name: name, password: password, actor: actor)
+                    print("set the password of \(name)")
+                }
             }
         }
     }
@@ -86,9 +93,9 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let (_, store) = try await location.open()
-                defer { store.close() }
-                print(try await Accounts.issueToken(store, name: name, actor: actor))
+                try await location.withStore { store in
+                    print(try await Accounts.issueToken(store, name: name, actor: actor))
+                }
             }
         }
     }
@@ -100,10 +107,10 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let (_, store) = try await location.open()
-                defer { store.close() }
-                try await Accounts.disable(store, name: name, actor: actor)
-                print("disabled \(name)")
+                try await location.withStore { store in
+                    try await Accounts.disable(store, name: name, actor: actor)
+                    print("disabled \(name)")
+                }
             }
         }
     }
@@ -114,10 +121,10 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let (_, store) = try await location.open()
-                defer { store.close() }
-                for u in try await store.users() {
-                    print("\(u.name)\t\(u.role.rawValue)\t\(u.site ?? "-")\t\(u.disabled ? "disabled" : "enabled")")
+                try await location.withStore { store in
+                    for u in try await store.users() {
+                        print("\(u.name)\t\(u.role.rawValue)\t\(u.site ?? "-")\t\(u.disabled ? "disabled" : "enabled")")
+                    }
                 }
             }
         }
