@@ -44,7 +44,7 @@ import TestSupport
     @Test func migrationsAreNamedAndListed() throws {
         let store = try makeStore()
         let applied = try DatabaseQueue(path: store.path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service"])
+        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service", "v8_chain_coverage"])
     }
 
     @Test func anIntactChainVerifiesAndAssignedUnitsComeBack() throws {
@@ -97,8 +97,8 @@ import TestSupport
         try execute(inserted, """
             INSERT INTO cohort (unit_id, line, attributes, run_id) VALUES ('Z', 9, '{}', 1);
             INSERT INTO assignments SELECT 4, 'Z', link_key, arm, assigned_on, recorded_at, stratum, block, block_size, cluster,
-              probability, procedure, seed, generator, case_manager, capacity_status, run_id, hash, hash, source_sha256
-              FROM assignments WHERE seq = 3
+              probability, procedure, seed, generator, case_manager, capacity_status, run_id, hash, hash, source_sha256,
+              screening_sha256, run_screening_sha256 FROM assignments WHERE seq = 3
             """)
         #expect(try inserted.verify().problems.first == .inserted(seq: 4, unit: "Z"))
     }
@@ -174,7 +174,11 @@ import TestSupport
         #expect(receipt.assigned == 2 && receipt.headSeq == 2 && receipt.screened == 3)
         #expect(try store.importedFiles() == [.init(runID: 1, file: "lijst.csv", sha256: "f1", assigned: 2, probabilitiesDerived: true)])
         let records = try store.assignmentRecords()
-        #expect(records.map(\.entry) == [imported("A"), imported("B", arm: "intervention")].map { var e = $0; e.line = 2; return e })
+        // The store adds the digests of each family's screening row and of the run's screened set.
+        #expect(records.allSatisfy { $0.entry.screeningSHA256 != nil && $0.entry.runScreeningSHA256 == records[0].entry.runScreeningSHA256 })
+        #expect(records[0].entry.screeningSHA256 != records[1].entry.screeningSHA256)
+        #expect(records.map { var e = $0.entry; (e.screeningSHA256, e.runScreeningSHA256) = (nil, nil); return e }
+            == [imported("A"), imported("B", arm: "intervention")].map { var e = $0; e.line = 2; return e })
         #expect(try store.verify().isIntact)
         let before = try Data(contentsOf: URL(fileURLWithPath: store.path))
         // The same bytes again; an entry not marked imported; a family already assigned: each refused, nothing written.
@@ -213,7 +217,7 @@ import TestSupport
         let store = try TrialStore.open(path: path)
         _ = try store.record(command: "test", screenings: [screening("A")], assignments: [entry("A")])
         let applied = try DatabaseQueue(path: path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service"])
+        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service", "v8_chain_coverage"])
         #expect(try store.verify().isIntact)
         #expect(try store.assignmentRecords().first?.entry.sourceSHA256 == nil)
     }

@@ -13,7 +13,8 @@ import Foundation
 /// record's hash, and for record 1 the design's SHA-256 (so the chain is anchored to the design). Lines end
 /// with `\n`. A record imported from an assignment made elsewhere (`rct import-assignment`) has one more
 /// line after `prev`: `source_sha256=HEX`, the SHA-256 of the file it came from; records drawn here have no
-/// such line, so their hashes are the same as before imports existed.
+/// such line, so their hashes are the same as before imports existed. Records written since the screening
+/// inputs were chained end with `screening_sha256=HEX` and `run_screening_sha256=HEX` (`ScreeningDigest`).
 ///
 /// Changing any field of a record changes its hash; re-hashing it breaks the next record's `prev`;
 /// removing a record leaves a gap in `seq` (or, at the end, disagrees with the head kept in `trial`).
@@ -35,6 +36,8 @@ public enum HashChain {
         var text = "rct-assignment-v1\n"
         for (name, value) in fields { text += value.map { "\(name)=\(escape($0))\n" } ?? "\(name)\n" }
         if let source = e.sourceSHA256 { text += "source_sha256=\(escape(source))\n" }
+        if let screening = e.screeningSHA256 { text += "screening_sha256=\(escape(screening))\n" }
+        if let run = e.runScreeningSHA256 { text += "run_screening_sha256=\(escape(run))\n" }
         return text
     }
 
@@ -64,6 +67,27 @@ public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
     case headMismatch(storedSeq: Int, foundSeq: Int)
     /// The chain's head is not the one kept outside the store.
     case unexpectedHead(expected: String, found: String)
+    /// Records `seq` and the one it links to are not in their recorded order.
+    case reordered(seq: Int, unit: String, follows: Int)
+    /// The family's cohort or screening row is not the one its record was chained with.
+    case screeningAltered(seq: Int, unit: String)
+    /// The run's screened families (added, removed or changed, eligible or not) are not those its records
+    /// were chained with.
+    case runScreeningAltered(run: Int, seq: Int)
+    /// An import's row (file fingerprint, key, counts) no longer matches its hash.
+    case importAltered(id: Int, source: String)
+    /// An import does not link to the one before it.
+    case importBrokenLink(id: Int, source: String)
+    /// Imports with these numbers are missing.
+    case importsRemoved(from: Int, to: Int)
+    /// An import names an assignment head the chain does not have at that record.
+    case importOutOfPlace(id: Int, source: String, assignments: Int)
+    /// Which import replaced this one was changed after the fact (the active import of its source switched).
+    case importReplacementChanged(id: Int, source: String)
+    /// The rows kept for an import are not as many as were written.
+    case importRowsChanged(id: Int, source: String, table: String, recorded: Int, found: Int)
+    /// A row kept for an import (a record, a response, a quarantined or set-aside row) was changed.
+    case importRowsAltered(id: Int, source: String)
     /// The append-only triggers were dropped.
     case triggersMissing([String])
     /// The design text kept with the store is not the one whose SHA-256 anchors the chain.
@@ -96,6 +120,31 @@ public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
                 : "the store's head says the chain ends at record \(storedSeq), but the last record is \(foundSeq)"
         case let .unexpectedHead(expected, found):
             return "the chain's head is \(found), not the expected \(expected): the chain was rewritten or extended"
+        case let .reordered(seq, unit, follows):
+            return "record \(seq) (family \(unit)) links to record \(follows), not to record \(seq - 1): the records were reordered"
+        case let .screeningAltered(seq, unit):
+            return "the cohort or screening row of family \(unit) (record \(seq)) was altered after the family was assigned: "
+                + "its attributes, eligibility or link key are not those the record was chained with"
+        case let .runScreeningAltered(run, seq):
+            return "the families screened in run \(run) (record \(seq) onwards) were altered after the run: a family was added, "
+                + "removed or changed, eligible or not"
+        case let .importAltered(id, source):
+            return "import \(id) (\(source)) was altered: its file fingerprint, key, counts or place no longer match its hash"
+        case let .importBrokenLink(id, source):
+            return "import \(id) (\(source)) does not link to import \(id - 1) (or, for the first, to the design): one was altered and re-hashed"
+        case let .importsRemoved(from, to):
+            return from == to ? "import \(from) was removed" : "imports \(from)–\(to) were removed"
+        case let .importOutOfPlace(id, source, assignments):
+            return "import \(id) (\(source)) was made after assignment record \(assignments), whose hash is not the one it names: "
+                + "the assignment chain was rewritten or cut short"
+        case let .importReplacementChanged(id, source):
+            return "the replacement of import \(id) (\(source)) was changed after the fact: another import of the source was made the one read"
+        case let .importRowsChanged(id, source, table, recorded, found):
+            return "import \(id) (\(source)) wrote \(recorded) rows into \(table), the store now holds \(found): rows were "
+                + (found < recorded ? "deleted" : "inserted")
+        case let .importRowsAltered(id, source):
+            return "a row kept for import \(id) (\(source)) was changed after the import: a value of a record, response, "
+                + "quarantined or set-aside row is not what was written"
         case let .triggersMissing(names):
             return "the append-only triggers were removed (\(names.joined(separator: ", "))): someone edited the store's schema"
         case .designTextAltered:
@@ -133,6 +182,7 @@ public enum ChainCheck {
         var problems: [ChainProblem] = []
         var previousHash = trial.designSHA256
         var previousSeq = 0
+        let seqByHash = Dictionary(records.map { ($0.hash, $0.seq) }, uniquingKeysWith: { a, _ in a })
         for r in records {
             if r.seq > previousSeq + 1 { problems.append(.removed(seqs: (previousSeq + 1)...(r.seq - 1))) }
             if r.seq > trial.headSeq {
@@ -140,7 +190,11 @@ public enum ChainCheck {
             } else if HashChain.hash(r) != r.hash {
                 problems.append(.altered(seq: r.seq, unit: r.entry.unitID))
             } else if r.previousHash != previousHash && r.seq == previousSeq + 1 {
-                problems.append(.brokenLink(seq: r.seq, unit: r.entry.unitID))
+                if let follows = seqByHash[r.previousHash], follows != previousSeq {
+                    problems.append(.reordered(seq: r.seq, unit: r.entry.unitID, follows: follows))
+                } else {
+                    problems.append(.brokenLink(seq: r.seq, unit: r.entry.unitID))
+                }
             }
             previousHash = r.hash
             previousSeq = r.seq

@@ -24,6 +24,7 @@ enum StoreMigrations {
         migrator.registerMigration("v5_amendments", migrate: v5Amendments)
         migrator.registerMigration("v6_link_key", migrate: v6LinkKey)
         migrator.registerMigration("v7_service", migrate: v7Service)
+        migrator.registerMigration("v8_chain_coverage", migrate: v8ChainCoverage)
         // Later migrations go here, in order.
         return migrator
     }
@@ -158,6 +159,12 @@ enum StoreMigrations {
     /// The names of the triggers `verify` expects.
     static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete",
                                      "amendments_append_only_update", "amendments_append_only_delete"]
+        + coverageTriggers
+
+    /// The triggers `v8_chain_coverage` adds: the screening inputs, the imports and their rows are written
+    /// once and never changed or deleted (an import's `replaced_by` is the one column set later).
+    static let coverageTriggers = ["cohort", "screening", "registry_records", "survey_responses", "quarantine", "set_aside"]
+        .flatMap { ["\($0)_append_only_update", "\($0)_append_only_delete"] } + ["imports_chained_update", "imports_append_only_delete"]
 
     /// Assignments made elsewhere (`rct import-assignment`): each imported record carries the SHA-256 of
     /// the file it came from (`source_sha256`, NULL for assignments drawn here, and part of the record's
@@ -307,5 +314,42 @@ enum StoreMigrations {
             CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             """)
+    }
+
+    /// The chain covers what the analysis trusts (`ScreeningDigest`, `ImportChain`): each assignment record
+    /// carries the digests of its family's screening row and of its run's screened set; each import keeps
+    /// the assignment head it followed, the import it replaced, how many rows it wrote into each table and
+    /// their digest, and its own hash chained to the import before (the first to the design's SHA-256). Rows written before
+    /// this migration carry none of these, and `verify` checks what they carry. The screening inputs, the
+    /// imports and their rows become append-only.
+    @Sendable static func v8ChainCoverage(_ db: Database) throws {
+        var sql = """
+            ALTER TABLE assignments ADD COLUMN screening_sha256 TEXT;
+            ALTER TABLE assignments ADD COLUMN run_screening_sha256 TEXT;
+            ALTER TABLE imports ADD COLUMN replaces INTEGER;
+            ALTER TABLE imports ADD COLUMN assignment_seq INTEGER;
+            ALTER TABLE imports ADD COLUMN assignment_head TEXT;
+            ALTER TABLE imports ADD COLUMN written TEXT;
+            ALTER TABLE imports ADD COLUMN rows_sha256 TEXT;
+            ALTER TABLE imports ADD COLUMN prev_hash TEXT;
+            ALTER TABLE imports ADD COLUMN hash TEXT;
+            CREATE TRIGGER imports_chained_update BEFORE UPDATE OF id, source_id, file, fingerprint, key_fingerprint,
+                participants_fingerprint, imported_at, rows_read, rows_accepted, rows_rejected, superseded, voided, merge_report,
+                replaces, assignment_seq, assignment_head, written, rows_sha256, prev_hash, hash ON imports WHEN OLD.hash IS NOT NULL
+                BEGIN SELECT RAISE(ABORT, 'a chained import is kept as it was written'); END;
+            CREATE TRIGGER imports_append_only_delete BEFORE DELETE ON imports
+                BEGIN SELECT RAISE(ABORT, 'imports are append-only'); END;
+
+            """
+        for table in ["cohort", "screening", "registry_records", "survey_responses", "quarantine", "set_aside"] {
+            sql += """
+                CREATE TRIGGER \(table)_append_only_update BEFORE UPDATE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+                CREATE TRIGGER \(table)_append_only_delete BEFORE DELETE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+
+                """
+        }
+        try db.execute(sql: sql)
     }
 }

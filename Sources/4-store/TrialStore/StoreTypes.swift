@@ -105,6 +105,10 @@ public struct AssignmentEntry: Sendable, Equatable {
     /// For a record imported from an assignment made elsewhere: the SHA-256 (hex) of the file it came
     /// from; nil for an assignment drawn here. Part of the record's hash when present.
     public var sourceSHA256: String? = nil
+    /// The digests of the family's screening row and of its run's screened set (`ScreeningDigest`),
+    /// filled in by the store when it writes the record; part of the record's hash when present.
+    public var screeningSHA256: String? = nil
+    public var runScreeningSHA256: String? = nil
 
     /// Whether the record was imported (`procedure` `imported`) rather than drawn here.
     public var isImported: Bool { procedure == AssignmentEntry.importedProcedure }

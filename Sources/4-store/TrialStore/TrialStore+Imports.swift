@@ -158,6 +158,8 @@ public final class ImportWriter {
     public private(set) var quarantined = 0
     /// Set-aside rows written.
     public private(set) var setAsideRows = 0
+    /// The digest of the rows as written, table by table (`ImportChain.RowsDigest`).
+    var digest = ImportChain.RowsDigest()
 
     init(db: Database, importID: Int, source: String, progress: @escaping (Int) throws -> Void) throws {
         self.importID = importID
@@ -200,29 +202,35 @@ public final class ImportWriter {
 
     public func add(_ r: RegistryRecord) throws {
         try checkSource(r.source, line: r.line)
-        try registry.execute(arguments: [importID, r.source, r.participant, r.line, r.start.description, r.end?.description,
-                                         try json(r.attributes), try json(r.numbers)])
+        let fields: [String?] = [r.source, r.participant, String(r.line), r.start.description, r.end?.description,
+                                 try json(r.attributes), try json(r.numbers)]
+        try registry.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
+        digest.add("registry_records", fields)
         kept += 1
         try step()
     }
 
     public func add(_ r: SurveyResponse) throws {
         try checkSource(r.source, line: r.line)
-        try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, r.interviewDate?.description,
-                                       try encoded(r.answers)])
+        let fields: [String?] = [r.source, r.wave, r.participant, String(r.line), r.interviewDate?.description, try encoded(r.answers)]
+        try survey.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
+        digest.add("survey_responses", fields)
         kept += 1
         try step()
     }
 
     public func add(_ q: QuarantinedRow) throws {
-        try quarantine.execute(arguments: [importID, q.line, q.column, q.reason, TrialStore.maskDigitRuns(q.message),
-                                           TrialStore.maskDigitRuns(q.excerpt)])
+        let fields: [String?] = [String(q.line), q.column, q.reason, TrialStore.maskDigitRuns(q.message), TrialStore.maskDigitRuns(q.excerpt)]
+        try quarantine.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
+        digest.add("quarantine", fields)
         quarantined += 1
         try step()
     }
 
     public func add(_ s: SetAsideRow) throws {
-        try setAside.execute(arguments: [importID, s.line, s.participant, s.reason.rawValue, TrialStore.maskDigitRuns(s.message)])
+        let fields: [String?] = [String(s.line), s.participant, s.reason.rawValue, TrialStore.maskDigitRuns(s.message)]
+        try setAside.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
+        digest.add("set_aside", fields)
         setAsideRows += 1
     }
 }
@@ -353,18 +361,19 @@ extension TrialStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
                     """, arguments: [importID, header.source, header.file, header.fingerprint, header.keyFingerprint,
                                      header.participantsFingerprint, Self.now()])
-                let totals = try withoutActuallyEscaping(progress) { progress in
+                let (totals, rows) = try withoutActuallyEscaping(progress) { progress in
                     let writer = try ImportWriter(db: db, importID: importID, source: header.source, progress: progress)
                     let totals = try write(writer)
                     try progress(writer.written)
                     try Self.check(totals, writer: writer, header: header)
-                    return totals
+                    return (totals, writer.digest)
                 }
                 try db.execute(sql: """
                     UPDATE imports SET rows_read = ?, rows_accepted = ?, rows_rejected = ?, superseded = ?, voided = ?, merge_report = ?
                     WHERE id = ?
                     """, arguments: [totals.rowsRead, totals.rowsAccepted, totals.rowsRejected, totals.superseded, totals.voided,
                                      totals.mergeReport, importID])
+                try ImportChain.seal(db, importID: importID, replaces: replacing?.id, rows: rows)
                 let stored = try Self.fetchImports(db, where: "id = ?", [importID])[0]
                 outcome = .saved(stored, replaced: replacing.map { var r = $0; r.replacedBy = importID; return r })
                 return .commit

@@ -65,11 +65,12 @@ extension TrialStore {
                     try db.execute(sql: """
                         INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
                             cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash,
-                            source_sha256)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            source_sha256, screening_sha256, run_screening_sha256)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [r.seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, r.recordedAt, e.stratum, e.block,
                                          e.blockSize, e.cluster, e.probability, e.procedure, Int64(e.seed), e.generator, e.caseManager,
-                                         e.capacityStatus, r.runID, r.previousHash, r.hash, e.sourceSHA256])
+                                         e.capacityStatus, r.runID, r.previousHash, r.hash, e.sourceSHA256,
+                                         e.screeningSHA256, e.runScreeningSHA256])
                 }
                 let head = records.last
                 try db.execute(sql: "UPDATE trial SET head_seq = ?, head_hash = ? WHERE id = 1",

@@ -196,9 +196,10 @@ public final class TrialStore: Sendable {
         let insertAssignment = try db.cachedStatement(sql: """
             INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
                 cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash,
-                source_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                source_sha256, screening_sha256, run_screening_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let runScreening = try ScreeningDigest.run(db, runID)
         let eligibility = try db.cachedStatement(sql: "SELECT eligible FROM screening WHERE unit_id = ?")
         for e in assignments {
             guard let eligible = try Bool.fetchOne(eligibility, arguments: [e.unitID]), eligible else {
@@ -207,10 +208,14 @@ public final class TrialStore: Sendable {
             try refuseRepeat(db, unit: e.unitID, line: e.line, screeningToo: false)
             seq += 1
             let recordedAt = startedAt
+            var e = e
+            e.screeningSHA256 = try ScreeningDigest.unit(db, e.unitID)
+            e.runScreeningSHA256 = runScreening
             let hash = HashChain.hash(seq: seq, entry: e, recordedAt: recordedAt, runID: runID, previousHash: previous)
             try insertAssignment.execute(arguments: [seq, e.unitID, e.linkKey, e.arm, e.assignedOn.description, recordedAt, e.stratum, e.block,
                                  e.blockSize, e.cluster, e.probability, e.procedure, Int64(e.seed), e.generator,
-                                 e.caseManager, e.capacityStatus, runID, previous, hash, e.sourceSHA256])
+                                 e.caseManager, e.capacityStatus, runID, previous, hash, e.sourceSHA256,
+                                 e.screeningSHA256, e.runScreeningSHA256])
             previous = hash
         }
         try db.execute(sql: "UPDATE trial SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [seq, previous])
@@ -255,6 +260,8 @@ public final class TrialStore: Sendable {
                                     procedure: row["procedure"], seed: UInt64(max(0, seed)), generator: row["generator"],
                                     caseManager: row["case_manager"], capacityStatus: row["capacity_status"])
         entry.sourceSHA256 = row["source_sha256"]
+        entry.screeningSHA256 = row["screening_sha256"]
+        entry.runScreeningSHA256 = row["run_screening_sha256"]
         let attributesText: String = row["attributes"] ?? "{}"
         let attributes = (try? FieldJSON.strings(attributesText, decoder: decoder).dictionary) ?? [:]
         return AssignmentRecord(seq: row["seq"], entry: entry, recordedAt: row["recorded_at"], runID: row["run_id"],
@@ -314,7 +321,16 @@ public final class TrialStore: Sendable {
     /// Recomputes the chain: every record's hash from its content, every link to the record before, the
     /// sequence numbers, the head kept in `trial`, and the append-only triggers. `expectedHead` is a head
     /// hash kept outside the store.
+    ///
+    /// `full` (what `rct verify` does) also reads back every row kept for every import and compares it
+    /// with the import's digest; without it (what every command that opens a store does before it reads
+    /// it) the rows are counted, not read.
     public func verify(expectedHead: String? = nil) throws -> VerificationReport {
+        try verify(expectedHead: expectedHead, full: true)
+    }
+
+    /// `verify(expectedHead:)`, with the imported rows read back (`full`) or only counted.
+    public func verify(expectedHead: String?, full: Bool) throws -> VerificationReport {
         let trial = try trial()
         let records = try assignmentRecords()
         let triggers = try queue.read { db in
@@ -323,8 +339,12 @@ public final class TrialStore: Sendable {
         var report = ChainCheck.verify(trial: trial, records: records,
                                        missingTriggers: StoreMigrations.appendOnlyTriggers.filter { !triggers.contains($0) },
                                        expectedHead: expectedHead)
-        report.problems += try amendmentProblems(designSHA256: trial.designSHA256,
-                                                 assignmentHashes: Dictionary(records.map { ($0.seq, $0.hash) }, uniquingKeysWith: { a, _ in a }))
+        let hashes = Dictionary(records.map { ($0.seq, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        report.problems += try amendmentProblems(designSHA256: trial.designSHA256, assignmentHashes: hashes)
+        report.problems += try queue.read { db in
+            try ScreeningDigest.problems(db, records: records)
+                + ImportChain.problems(db, designSHA256: trial.designSHA256, assignmentHashes: hashes, full: full)
+        }
         report.amendments = try amendments().count
         return report
     }

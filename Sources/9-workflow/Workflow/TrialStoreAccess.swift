@@ -23,10 +23,11 @@ public enum TrialStoreAccess {
         return store
     }
 
-    /// Verifies the store's chains; throws `WorkflowError.storeFailsVerification` naming the first problem.
+    /// Verifies the store's chains (the fast check: imported rows counted, not read back; `rct verify`
+    /// reads them); throws `WorkflowError.storeFailsVerification` naming the first problem.
     @discardableResult
     public static func requireIntact(_ store: TrialStore) throws -> VerificationReport {
-        let report = try store.verify()
+        let report = try store.verify(expectedHead: nil, full: false)
         if let first = report.problems.first {
             throw WorkflowError.storeFailsVerification(path: store.path, first: first.description, count: report.problems.count)
         }

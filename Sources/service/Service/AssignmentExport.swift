@@ -39,13 +39,16 @@ public struct AssignmentExport: Codable, Sendable {
         public var prevHash: String
         public var hash: String
         public var sourceSHA256: String?
+        public var screeningSHA256: String?
+        public var runScreeningSHA256: String?
         public var attributes: [String: String]
 
         enum CodingKeys: String, CodingKey {
             case seq, unitID = "unit_id", linkKey = "link_key", line, arm, assignedOn = "assigned_on", recordedAt = "recorded_at"
             case stratum, block, blockSize = "block_size", cluster, probability, procedure, seed, generator
             case caseManager = "case_manager", capacityStatus = "capacity_status", runID = "run_id", prevHash = "prev_hash", hash
-            case sourceSHA256 = "source_sha256", attributes
+            case sourceSHA256 = "source_sha256", screeningSHA256 = "screening_sha256"
+            case runScreeningSHA256 = "run_screening_sha256", attributes
         }
 
         init(_ r: AssignmentRecord) {
@@ -55,6 +58,7 @@ public struct AssignmentExport: Codable, Sendable {
             blockSize = e.blockSize; cluster = e.cluster; probability = e.probability; procedure = e.procedure; seed = e.seed
             generator = e.generator; caseManager = e.caseManager; capacityStatus = e.capacityStatus; runID = r.runID
             prevHash = r.previousHash; hash = r.hash; sourceSHA256 = e.sourceSHA256; attributes = r.attributes
+            screeningSHA256 = e.screeningSHA256; runScreeningSHA256 = e.runScreeningSHA256
         }
 
         /// The record as the store holds it; nil when a date cannot be read.
@@ -65,6 +69,8 @@ public struct AssignmentExport: Codable, Sendable {
                                         procedure: procedure, seed: seed, generator: generator, caseManager: caseManager,
                                         capacityStatus: capacityStatus)
             entry.sourceSHA256 = sourceSHA256
+            entry.screeningSHA256 = screeningSHA256
+            entry.runScreeningSHA256 = runScreeningSHA256
             return AssignmentRecord(seq: seq, entry: entry, recordedAt: recordedAt, runID: runID, previousHash: prevHash, hash: hash,
                                     attributes: attributes)
         }

@@ -1,0 +1,88 @@
+import Basics
+import GRDB
+
+/// The screening inputs an assignment rests on, folded into the assignment chain.
+///
+/// A family's cohort row (link key, line, the non-identifying attributes that fed the eligibility rules
+/// and the strata) and its screening outcome are written once, in the run that screened it. Each
+/// assignment record carries two digests of them, both part of the record's hash (`HashChain`):
+///
+/// - `screening_sha256`: SHA-256 of the family's own row, so a changed attribute, eligibility or link key
+///   names the family;
+/// - `run_screening_sha256`: SHA-256 of every row the run screened, in cohort-line order, so a family
+///   screened out (or added, or deleted) after the run is caught too.
+///
+/// A row is the UTF-8 text `unit=…`, `link=…`, `line=…`, `attributes=…` (the JSON object exactly as
+/// stored), `eligible=0|1`, `rule=…`, `reason=…`, `run=…`, each on its own line, values escaped as in
+/// `HashChain`, an absent value written as the bare name; the family's digest hashes the line
+/// `rct-screening-v1` then its row, the run's digest `rct-screening-run-v1` then every row. Records
+/// written before the digests existed carry neither, and their hashes are unchanged.
+public enum ScreeningDigest {
+    static let columns = """
+        SELECT c.unit_id, c.link_key, c.line, c.attributes, s.eligible, s.rule_id, s.reason, s.run_id
+        FROM cohort c JOIN screening s ON s.unit_id = c.unit_id
+        """
+
+    /// One screening row as stored: the attributes are the JSON text exactly as kept.
+    public struct StoredRow: Sendable {
+        public var unit: String, linkKey: String?, line: Int, attributesJSON: String
+        public var eligible: Bool, rule: String?, reason: String?, runID: Int
+
+        public init(unit: String, linkKey: String?, line: Int, attributesJSON: String, eligible: Bool, rule: String?,
+                    reason: String?, runID: Int) {
+            (self.unit, self.linkKey, self.line, self.attributesJSON) = (unit, linkKey, line, attributesJSON)
+            (self.eligible, self.rule, self.reason, self.runID) = (eligible, rule, reason, runID)
+        }
+
+        var text: String {
+            let fields: [(String, String?)] = [
+                ("unit", unit), ("link", linkKey), ("line", String(line)), ("attributes", attributesJSON),
+                ("eligible", eligible ? "1" : "0"), ("rule", rule), ("reason", reason), ("run", String(runID)),
+            ]
+            return fields.map { name, value in value.map { "\(name)=\(HashChain.escape($0))\n" } ?? "\(name)\n" }.joined()
+        }
+    }
+
+    /// The digest of one family's row.
+    public static func unit(_ row: StoredRow) -> String {
+        Fingerprint.sha256(Array(("rct-screening-v1\n" + row.text).utf8))
+    }
+
+    /// The digest of a run's rows, given in cohort-line order (then unit id).
+    public static func run(_ rows: [StoredRow]) -> String {
+        Fingerprint.sha256(Array(("rct-screening-run-v1\n" + rows.map(\.text).joined()).utf8))
+    }
+
+    static func row(_ r: Row) -> StoredRow {
+        StoredRow(unit: r["unit_id"], linkKey: r["link_key"], line: r["line"], attributesJSON: r["attributes"],
+                  eligible: r["eligible"], rule: r["rule_id"], reason: r["reason"], runID: r["run_id"])
+    }
+
+    /// The digest of one family's screening row, nil when the family has none.
+    static func unit(_ db: Database, _ unitID: String) throws -> String? {
+        try Row.fetchOne(db, sql: columns + " WHERE c.unit_id = ?", arguments: [unitID])
+            .map { unit(row($0)) }
+    }
+
+    /// The digest of every screening row of one run, in cohort-line order.
+    static func run(_ db: Database, _ runID: Int) throws -> String {
+        run(try Row.fetchAll(db, sql: columns + " WHERE s.run_id = ? ORDER BY c.line, c.unit_id", arguments: [runID]).map(row))
+    }
+
+    /// What the screening rows say now against what the records were chained with: a family's row that
+    /// changed (first record of each family only) and runs whose screened set changed.
+    static func problems(_ db: Database, records: [AssignmentRecord]) throws -> [ChainProblem] {
+        var problems: [ChainProblem] = []
+        var runs: [Int: (seq: Int, digest: String)] = [:]
+        for r in records {
+            if let kept = r.entry.screeningSHA256, try unit(db, r.entry.unitID) != kept {
+                problems.append(.screeningAltered(seq: r.seq, unit: r.entry.unitID))
+            }
+            if let kept = r.entry.runScreeningSHA256, runs[r.runID] == nil { runs[r.runID] = (r.seq, kept) }
+        }
+        for (runID, kept) in runs.sorted(by: { $0.key < $1.key }) where try run(db, runID) != kept.digest {
+            problems.append(.runScreeningAltered(run: runID, seq: kept.seq))
+        }
+        return problems
+    }
+}
