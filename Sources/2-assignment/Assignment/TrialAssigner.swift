@@ -54,6 +54,15 @@ public struct PriorAssignment: Sendable, Equatable {
     public var attributes: [String: String]
     public var capacityStatus: CapacityStatus
     public var caseManager: String?
+    /// What the draw gave besides the arm, as stored (probability, stratum, block); when given, a replay
+    /// compares it too.
+    public var drawn: (probability: Double, stratum: String?, block: String?)?
+
+    public static func == (a: PriorAssignment, b: PriorAssignment) -> Bool {
+        a.unitID == b.unitID && a.arm == b.arm && a.attributes == b.attributes && a.capacityStatus == b.capacityStatus
+            && a.caseManager == b.caseManager && a.drawn?.probability == b.drawn?.probability
+            && a.drawn?.stratum == b.drawn?.stratum && a.drawn?.block == b.drawn?.block
+    }
 
     public init(unitID: String, arm: String, attributes: [String: String], capacityStatus: CapacityStatus, caseManager: String?) {
         self.unitID = unitID
@@ -199,6 +208,16 @@ public struct TrialAssigner {
             let arm = plan.allocation.arms[d.arm]
             if arm != p.arm {
                 throw AssignmentError.replayMismatch(record: i + 1, unit: p.unitID, stored: p.arm, replayed: arm)
+            }
+            if let stored = p.drawn {
+                let fields: [(String, String?, String?)] = [
+                    ("probability", String(describing: stored.probability), String(describing: d.probability)),
+                    ("stratum", stored.stratum, stratum), ("block", stored.block, d.block),
+                ]
+                if let (name, was, again) = fields.first(where: { $0.1 != $0.2 }) {
+                    throw AssignmentError.replayMismatch(record: i + 1, unit: p.unitID, stored: "\(name) \(was ?? "none")",
+                                                         replayed: "\(name) \(again ?? "none")")
+                }
             }
         }
         // New families in enrolment order: date, then cohort line (the sort is stable).

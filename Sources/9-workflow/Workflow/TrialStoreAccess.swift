@@ -55,9 +55,11 @@ public enum TrialStoreAccess {
     /// Earlier assignments of the store, in record order, for rolling replay.
     public static func prior(_ records: [AssignmentRecord]) -> [PriorAssignment] {
         records.map {
-            PriorAssignment(unitID: $0.entry.unitID, arm: $0.entry.arm, attributes: $0.attributes,
-                            capacityStatus: CapacityStatus(rawValue: $0.entry.capacityStatus) ?? .notLimited,
-                            caseManager: $0.entry.caseManager)
+            var prior = PriorAssignment(unitID: $0.entry.unitID, arm: $0.entry.arm, attributes: $0.attributes,
+                                        capacityStatus: CapacityStatus(rawValue: $0.entry.capacityStatus) ?? .notLimited,
+                                        caseManager: $0.entry.caseManager)
+            prior.drawn = ($0.entry.probability, $0.entry.stratum, $0.entry.block)
+            return prior
         }
     }
 

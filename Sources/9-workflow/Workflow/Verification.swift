@@ -26,7 +26,7 @@ public enum Verification {
         if let design {
             try await store.checkDesign(design.data)
             let (found, note, redrewAny) = try await redraw(AssignmentPlan(design: design.design), store)
-            problems += found
+            problems += found + (try await unassignedEligible(store))
             if let note { notes.append(note) }
             redrawn = redrewAny
         }
@@ -72,7 +72,9 @@ public enum Verification {
                 return ([], note, imported.isEmpty || !records.isEmpty)
             } catch let AssignmentError.replayMismatch(record, unit, stored, replayed) {
                 return (["record \(record) (family \(unit)) holds \(stored), but the design's seed gives \(replayed) "
-                    + "at that point of the sequence: the arm was changed"], note, true)
+                    + "at that point of the sequence: the record was changed"], note, true)
+            } catch {
+                return (["the stored records cannot be drawn again from the design: \(error)"], note, true)
             }
         }
         let stored = Dictionary(records.map { ($0.entry.unitID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -81,17 +83,46 @@ public enum Verification {
         for runID in byRun.keys.sorted() where !importedRuns.contains(runID) {
             let units = byRun[runID]!.map { CohortUnit(id: $0.entry.unitID, linkKey: $0.entry.linkKey, line: $0.entry.line,
                                                        attributes: $0.entry.attributes) }
-            let again = try TrialAssigner(plan: plan, source: "store").run(units)
+            let again: AssignmentRun
+            do {
+                again = try TrialAssigner(plan: plan, source: "store").run(units)
+            } catch {
+                problems.append("the families screened in run \(runID) cannot be drawn again from the design: \(error)")
+                continue
+            }
             for a in again.assignments {
-                guard let r = stored[a.unitID] else {
-                    problems.append("family \(a.unitID) is eligible in run \(runID) but has no assignment record: it was removed")
-                    continue
-                }
+                guard let r = stored[a.unitID] else { continue }   // named by `unassignedEligible`
                 if r.entry.arm != a.arm {
                     problems.append("record \(r.seq) (family \(a.unitID)) holds \(r.entry.arm), but the design's seed gives \(a.arm): the arm was changed")
+                } else if let field = differingField(r.entry, a) {
+                    problems.append("record \(r.seq) (family \(a.unitID)) holds \(field.name) \(field.stored), but the design and the stored "
+                        + "cohort give \(field.drawn): the record was changed")
                 }
             }
         }
         return (problems, note, imported.isEmpty || !records.isEmpty)
+    }
+
+    /// The first field the draw determines (besides the arm) that differs between a stored record and the
+    /// same family drawn again: its probability, stratum, block, block size, cluster, link key or seed.
+    static func differingField(_ e: AssignmentEntry, _ a: UnitAssignment) -> (name: String, stored: String, drawn: String)? {
+        let pairs: [(String, String?, String?)] = [
+            ("probability", String(describing: e.probability), String(describing: a.probability)),
+            ("stratum", e.stratum, a.stratum), ("block", e.block, a.block),
+            ("block size", e.blockSize.map(String.init), a.blockSize.map(String.init)), ("cluster", e.cluster, a.cluster),
+            ("link key", e.linkKey, a.linkKey), ("seed", String(e.seed), String(a.seed)),
+        ]
+        return pairs.first { $0.1 != $0.2 }.map { ($0.0, $0.1 ?? "none", $0.2 ?? "none") }
+    }
+
+    /// Families screened eligible by a run drawn here that hold no assignment record: a record removed
+    /// (with the chain's head moved back, which the chain alone cannot tell).
+    static func unassignedEligible(_ store: some EnrolmentStore) async throws -> [String] {
+        let records = try await store.assignmentRecords()
+        let assigned = Set(records.map(\.entry.unitID))
+        let importedRuns = Set(records.filter(\.entry.isImported).map(\.runID))
+        return try await store.screenedUnits()
+            .filter { $0.entry.eligible && !assigned.contains($0.entry.unitID) && !importedRuns.contains($0.runID) }
+            .map { "family \($0.entry.unitID) was screened eligible in run \($0.runID) but has no assignment record: it was removed" }
     }
 }
