@@ -84,10 +84,16 @@ import TestSupport
         let ex = try RCTBinary.run(["enrol", rolling, "--store", store, "--date", "2019-06-01"] + fields)
         #expect(ex.status == 0, "\(ex.stderr)")
         #expect(ex.stdout.contains("family F209: not eligible: no informed consent (rule consent)"))
-        // A date before the last assignment is refused.
-        let early = try RCTBinary.run(["enrol", rolling, "--store", store, "--date", "2017-01-01"] + fields.map { $0.replacingOccurrences(of: "F209", with: "F999") })
-        #expect(early.status == 1)
-        #expect(early.stderr.contains("is before the last assignment"))
+        // A family dated before the last record is drawn next in the store's order and keeps its own date.
+        let cells13 = lines[13].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let fields13 = zip(header, cells13).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
+        let early = try RCTBinary.run(["enrol", rolling, "--store", store, "--date", "2017-01-01"] + fields13)
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(early.stdout.contains("family \(cells13[0]): \(batch[12]["arm"]!) "), "\(early.stdout)")
+        #expect(early.stdout.contains("assigned 2017-01-01"))
+        #expect(early.stdout.contains("note: enrolled on 2017-01-01, before the date of record "))
+        #expect(early.stdout.contains("the store keeps enrolments in the order they arrive (record 13)"))
+        #expect(try RCTBinary.run(["verify", rolling, "--store", store]).status == 0)
     }
 
     @Test func reassigningIsRefusedAndAFailedRunLeavesTheStoreUnchanged() throws {
@@ -225,42 +231,6 @@ import TestSupport
         #expect(noStore.status == 1)
         #expect(noStore.stderr.contains("no trial store at /nonexistent/none.sqlite; create it first with `rct init DESIGN`"))
     }
-}
-
-/// Several `rct enrol` processes at the same moment: each reads, replays, draws and appends inside one
-/// write-locked transaction, so the chain stays intact and the history still replays.
-@Suite struct ConcurrentEnrolmentTests {
-    @Test func simultaneousEnrolmentsKeepTheChainAndTheReplay() throws {
-        let design = "fixtures/designs/assign-rolling.yaml"
-        let store = try Fixtures.temporaryDirectory("concurrent").appendingPathComponent("t.sqlite").path
-        #expect(try RCTBinary.run(["init", design, "--store", store]).status == 0)
-        let lines = try Fixtures.contents("fixtures/assignment/cohort-112.csv").split(separator: "\n").map(String.init)
-        let header = lines[0].split(separator: ",").map(String.init)
-        let families = Array(lines[1...8])
-        let statuses = ResultBox(count: families.count)
-        DispatchQueue.concurrentPerform(iterations: families.count) { i in
-            let cells = families[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
-            let r = try? RCTBinary.run(["enrol", design, "--store", store, "--date", "2018-01-01"] + fields)
-            statuses.set(i, r.map { "\($0.status) \($0.stderr)" } ?? "did not run")
-        }
-        #expect(statuses.values.allSatisfy { $0.hasPrefix("0 ") }, "\(statuses.values)")
-        let v = try RCTBinary.run(["verify", "--store", store])
-        #expect(v.stdout.contains("8 assignment records, the chain is intact"), "\(v.stderr)")
-        // The history replays: one more family enrols without a replay mismatch.
-        let cells = lines[9].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
-        let next = try RCTBinary.run(["enrol", design, "--store", store, "--date", "2018-01-02"] + fields)
-        #expect(next.status == 0, "\(next.stderr)")
-    }
-}
-
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String]
-    init(count: Int) { storage = Array(repeating: "", count: count) }
-    func set(_ i: Int, _ value: String) { lock.lock(); storage[i] = value; lock.unlock() }
-    var values: [String] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 
 @Suite struct InitCommandTests {

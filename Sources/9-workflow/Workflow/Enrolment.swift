@@ -22,6 +22,9 @@ public enum Enrolment {
         public var run: AssignmentRun
         public var receipt: RunReceipt
         public var storePath: String
+        /// When the family's enrolment date is earlier than the last record's: that record's date and number.
+        /// The store keeps enrolments in the order they arrive; the family keeps its own date.
+        public var earlierThanLast: (date: String, record: Int)?
 
         /// The report for standard output.
         public var lines: [String] {
@@ -31,8 +34,14 @@ public enum Enrolment {
                 if let b = a.block { details.append("block \(b)" + (a.blockSize.map { " of \($0)" } ?? "")) }
                 if let cm = a.caseManager { details.append("case manager \(cm)") }
                 if a.capacityStatus == .waiting { details.append("waiting for a place (the \(a.arm) arm is full)") }
-                return ["family \(a.unitID): \(a.arm) (\(details.joined(separator: "; "))), assigned \(a.assignedOn!)",
-                        "record \(receipt.headSeq) in \(storePath); method \(a.procedure), seed \(a.seed), generator \(a.generator); chain head \(receipt.headHash)"]
+                var lines = ["family \(a.unitID): \(a.arm) (\(details.joined(separator: "; "))), assigned \(a.assignedOn!)",
+                             "record \(receipt.headSeq) in \(storePath); method \(a.procedure), seed \(a.seed), generator \(a.generator); chain head \(receipt.headHash)"]
+                if let last = earlierThanLast {
+                    lines.append("note: enrolled on \(a.assignedOn!), before the date of record \(last.record) (\(last.date)): the store keeps "
+                        + "enrolments in the order they arrive (record \(receipt.headSeq)) and the family keeps its own date, where its "
+                        + "outcome windows start")
+                }
+                return lines
             }
             if case let .excluded(rule, reason)? = run.screened.first?.outcome {
                 return ["family \(unit.id): not eligible: \(reason) (rule \(rule)); the exclusion is recorded in \(storePath)"]
@@ -58,16 +67,17 @@ public enum Enrolment {
         let store = try open()
         let prepared = try prepare(file, plan: plan, family: family, date: date)
         try TrialStoreAccess.checkKey(prepared.key, store)
-        let (receipt, run) = try store.appendRun(command: "enrol") { records in try draw(prepared, records) }
+        let (receipt, drawn) = try store.appendRun(command: "enrol") { records in try draw(prepared, records) }
         try TrialStoreAccess.keepKey(prepared.key, store)
-        return Outcome(unit: prepared.unit, run: run, receipt: receipt, storePath: store.path)
+        return Outcome(unit: prepared.unit, run: drawn.run, receipt: receipt, storePath: store.path, earlierThanLast: drawn.earlierThanLast)
     }
 
     /// The same on any enrolment store (SQLite or PostgreSQL), for the service: the family was taken in
     /// with `prepare`, before the store's write lock is taken.
     public static func enrol(_ prepared: Prepared, store: some EnrolmentStore, command: String = "enrol") async throws -> Outcome {
-        let (receipt, run) = try await store.appendRun(command: command) { records in try draw(prepared, records) }
-        return Outcome(unit: prepared.unit, run: run, receipt: receipt, storePath: store.location)
+        let (receipt, drawn) = try await store.appendRun(command: command) { records in try draw(prepared, records) }
+        return Outcome(unit: prepared.unit, run: drawn.run, receipt: receipt, storePath: store.location,
+                       earlierThanLast: drawn.earlierThanLast)
     }
 
     /// The design's plan; `WorkflowError.notRolling` unless it assigns one family at a time.
@@ -106,17 +116,28 @@ public enum Enrolment {
         return Prepared(plan: plan, unit: try intake.unit(row), source: source, key: intake.pseudonymizer)
     }
 
-    /// Inside the store's write lock: refuses a family already assigned or an enrolment dated before the
-    /// last, replays the records and draws (or screens out) the family.
+    /// What a draw gave, and whether the family's date lies before the latest record's.
+    struct Drawn: Sendable {
+        var run: AssignmentRun
+        var earlierThanLast: (date: String, record: Int)?
+    }
+
+    /// Inside the store's write lock: refuses a family already assigned, replays the records and draws (or
+    /// screens out) the family.
     static func draw(_ p: Prepared, _ records: [AssignmentRecord]) throws
-        -> (screenings: [ScreeningEntry], assignments: [AssignmentEntry], result: AssignmentRun) {
+        -> (screenings: [ScreeningEntry], assignments: [AssignmentEntry], result: Drawn) {
         try TrialStoreAccess.refuseAfterImport(records)
         try TrialStoreAccess.refuseAssigned([p.unit], records)
-        if let enrolled = try p.plan.enrolmentDate(of: p.unit, source: p.source), let last = records.last, enrolled < last.entry.assignedOn {
-            throw WorkflowError.enrolmentBeforeLast(unit: p.unit.id, date: enrolled.description,
-                                                    last: last.entry.assignedOn.description, record: last.seq)
+        // Enrolments are ordered by the store (the order they arrive), not by their dates: a family dated
+        // before the last record (two sites enrolling at once, a form typed in a day late) is drawn next in
+        // the sequence and keeps its own date; the outcome says so.
+        var earlier: (date: String, record: Int)?
+        if let enrolled = try p.plan.enrolmentDate(of: p.unit, source: p.source),
+           let latest = records.max(by: { $0.entry.assignedOn < $1.entry.assignedOn }), enrolled < latest.entry.assignedOn {
+            earlier = (latest.entry.assignedOn.description, latest.seq)
         }
         let run = try TrialAssigner(plan: p.plan, source: p.source).run([p.unit], prior: TrialStoreAccess.prior(records))
-        return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run), run)
+        return (TrialStoreAccess.screeningEntries(run.screened), try TrialStoreAccess.assignmentEntries(run),
+                Drawn(run: run, earlierThanLast: run.assignments.isEmpty ? nil : earlier))
     }
 }

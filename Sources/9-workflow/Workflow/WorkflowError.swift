@@ -35,7 +35,6 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
 
     // Assignment.
     case enrolledBeforeLast(cohort: String, line: Int, unit: String, date: String, last: String, record: Int)
-    case enrolmentBeforeLast(unit: String, date: String, last: String, record: Int)
     case noEnrolmentDate(unit: String)
     case notRolling(design: String, method: String)
     case notOneFamily(path: String, families: Int)
@@ -125,10 +124,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "\(store): source \(source) has not been imported; run `rct import \(design)` first"
         case let .enrolledBeforeLast(cohort, line, unit, date, last, record):
             return "\(cohort):\(line): family \(unit) was enrolled on \(date), before the last assignment in the store (\(last), "
-                + "record \(record)); families are enrolled in time order"
-        case let .enrolmentBeforeLast(unit, date, last, record):
-            return "family \(unit): enrolment date \(date) is before the last assignment (\(last), record \(record)); families are "
-                + "enrolled in time order"
+                + "record \(record)), and a cohort file adds families in date order after the last; enrol this family with "
+                + "`rct enrol` (the store records it next and it keeps its own date), or correct its date in \(cohort)"
         case let .noEnrolmentDate(unit):
             return "family \(unit) has no enrolment date"
         case let .notRolling(design, method):
