@@ -83,6 +83,22 @@ import TestSupport
         #expect(r.stdout.contains("scope_exits.csv has a header and no rows; check that the extract is complete"), "\(r.stdout)")
     }
 
+    @Test func anExtractOfAnotherPeriodIsWarnedAbout() throws {
+        let root = try ranTrial("rct-integrity-period")
+        let vdab = root.appendingPathComponent("fixtures/mission/vdab_status.csv")
+        var text = try String(contentsOf: vdab, encoding: .utf8)
+        for year in 2016...2022 { text = text.replacingOccurrences(of: "|\(year)", with: "|\(year + 20)") }
+        try text.write(to: vdab, atomically: true, encoding: .utf8)
+        let r = try RCTBinary.run(["import", Self.design, "--source", "vdab", "--replace"], currentDirectory: root)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("warning: every record of ../fixtures/mission/vdab_status.csv is dated 2036-04-01 to 2041-04-30"), "\(r.stdout)")
+        #expect(r.stdout.contains("outside the days the design reads from vdab (20"))
+        #expect(r.stdout.contains("check that this is the extract of the right period and region"))
+        // The extracts of the right period say nothing of the kind.
+        let again = try RCTBinary.run(["import", Self.design, "--source", "leefloon", "--replace"], currentDirectory: root)
+        #expect(again.status == 0 && !again.stdout.contains("outside the days the design reads"), "\(again.stdout)")
+    }
+
     @Test func aKeyFileOthersCanReadIsWarnedAbout() throws {
         let root = try Fixtures.missionTrialCopy("rct-integrity-keymode")
         let key = root.appendingPathComponent("fixtures/mission/pseudonym.key").path

@@ -156,7 +156,8 @@ public enum ImportStep {
                 outcomes.append(ImportOutcome(source: source.id, file: source.file, status: replaced == nil ? .imported : .replaced,
                                               stored: stored, replaced: replaced, result: result,
                                               report: report(digest!, stored: stored, replaced: replaced, units: units, source: source,
-                                                             storePath: store.path, key: key)))
+                                                             storePath: store.path, key: key,
+                                                             span: readSpan(file.design, source: source.id, units: units))))
             }
         }
         return outcomes
@@ -185,10 +186,12 @@ public enum ImportStep {
             var byReason: [RejectionReason: Int] = [:]
             var first: [Rejection] = []
             var kept = 0
+            var dates: ClosedRange<CalendarDate>?
             let tally = try Ingest.stream(
                 path: path, source: source, pseudonymizer: key, knownParticipants: known, pipelined: pipelined,
                 registry: { r in
                     guard failure == nil else { return }
+                    widen(&dates, r)
                     do { try writer.add(r); kept += 1 } catch { failure = error }
                 },
                 survey: { r in
@@ -214,7 +217,7 @@ public enum ImportStep {
             digest = Digest(rowsRead: tally.rowsRead, accepted: tally.accepted, rejected: tally.rejected, corrections: tally.corrections,
                             voided: tally.voided, stored: kept, byReason: byReason, first: first, merge: merge,
                             fingerprint: tally.fingerprint, keyFingerprint: header.keyFingerprint,
-                            declaredMissing: tally.declaredMissing)
+                            declaredMissing: tally.declaredMissing, recordDates: dates)
             try refuseMostlyUnknown(digest!, source: source, limit: maxUnknownShare, key: key)
             return ImportTotals(rowsRead: tally.rowsRead, rowsAccepted: tally.accepted, rowsRejected: tally.rejected,
                                 superseded: tally.corrections, voided: tally.voided, mergeReport: json(merge))
@@ -233,6 +236,26 @@ public enum ImportStep {
         var keyFingerprint: String?
         /// SPSS and Stata files: values the file declares missing, read as missing.
         var declaredMissing: [DeclaredMissing] = []
+        /// The earliest and latest date of the records kept (registry sources).
+        var recordDates: ClosedRange<CalendarDate>?
+    }
+
+    /// Widens `range` to hold a record's dates.
+    static func widen(_ range: inout ClosedRange<CalendarDate>?, _ r: RegistryRecord) {
+        let last = max(r.start, r.end ?? r.start)
+        range = range.map { min($0.lowerBound, r.start)...max($0.upperBound, last) } ?? (r.start...last)
+    }
+
+    /// The days the design reads from a source: from the first family's assignment plus the earliest
+    /// window month (a month's margin) to the last family's plus the latest. Nil when no outcome or
+    /// covariate reads the source, or no family is assigned.
+    static func readSpan(_ design: Design, source: String, units: [AssignedUnit]) -> ClosedRange<CalendarDate>? {
+        let outcomeMonths: [MonthWindow] = design.outcomes.filter { $0.source == source }.flatMap { $0.windows.values.map(\.months) }
+        let covariateMonths: [MonthWindow] = design.covariates.filter { $0.source == source }.compactMap(\.window)
+        let months = outcomeMonths + covariateMonths
+        guard let first = units.map(\.assignedOn).min(), let last = units.map(\.assignedOn).max(),
+              let from = months.map(\.fromMonth).min(), let to = months.map(\.toMonth).max() else { return nil }
+        return first.adding(months: from - 1)...last.adding(months: to + 1)
     }
 
     static func json(_ merge: MergeReport) -> String? {
@@ -276,7 +299,7 @@ public enum ImportStep {
     }
 
     static func report(_ r: Digest, stored: StoredImport, replaced: StoredImport?, units: [AssignedUnit], source: Source,
-                       storePath: String, key: Pseudonymizer?) -> [String] {
+                       storePath: String, key: Pseudonymizer?, span: ClosedRange<CalendarDate>?) -> [String] {
         let maxRejections = 10
         var lines: [String] = []
         lines.append("\(source.id): \(source.file) imported as import \(stored.id) (sha256 \(r.fingerprint.prefix(12))…"
@@ -293,6 +316,11 @@ public enum ImportStep {
         if r.rowsRead == 0 {
             lines.append("  warning: \(source.file) has a header and no rows; check that the extract is complete (an empty "
                 + "extract imports nothing, and every family's outcome from it will be 0 or missing)")
+        }
+        if let dates = r.recordDates, let span, !dates.overlaps(span) {
+            lines.append("  warning: every record of \(source.file) is dated \(dates.lowerBound) to \(dates.upperBound), outside the days "
+                + "the design reads from \(source.id) (\(span.lowerBound) to \(span.upperBound), from the families' assignment dates "
+                + "and the windows); check that this is the extract of the right period and region")
         }
         let counts = r.byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
         if !counts.isEmpty {
@@ -329,5 +357,6 @@ extension ImportStep.Digest {
                   stored: r.registryRecords.count + r.surveyResponses.count, byReason: r.rejectionCounts,
                   first: Array(r.rejections.prefix(10)), merge: r.merge, fingerprint: r.fingerprint, keyFingerprint: r.keyFingerprint,
                   declaredMissing: r.declaredMissing)
+        for record in r.registryRecords { ImportStep.widen(&recordDates, record) }
     }
 }
