@@ -48,4 +48,37 @@ import TestSupport
             #expect(store.range(of: Data("8.5073003328".utf8)) == nil)
         }
     }
+
+    @Test func aNationalNumberInARegistryColumnIsSetAsideNotStored() throws {
+        let root = try Fixtures.missionTrialCopy("rct-nn-registry")
+        #expect(try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root).status == 0)
+        // The VDAB extract's status column (kept for the outcomes' filters) holds a national number on one row,
+        // in its printed form on another.
+        let vdab = root.appendingPathComponent("fixtures/mission/vdab_status.csv")
+        var lines = try String(contentsOf: vdab, encoding: .utf8).components(separatedBy: "\r\n")
+        for (row, value) in [(5, "85073003328"), (9, "90.01.01-123.95")] {
+            var cells = lines[row].components(separatedBy: "|")
+            cells[3] = value
+            lines[row] = cells.joined(separator: "|")
+        }
+        try lines.joined(separator: "\r\n").write(to: vdab, atomically: true, encoding: .utf8)
+        let imported = try RCTBinary.run(["import", Self.design, "--source", "vdab", "--replace"], currentDirectory: root)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("national_number_outside_identifier 2"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("column \"trajectstatus\" holds a national number"))
+        let quarantine = try RCTBinary.run(["import", Self.design, "--quarantine", "vdab"], currentDirectory: root)
+        let report = try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root)
+        #expect(report.status == 0, "\(report.stderr)")
+        let store = try Data(contentsOf: root.appendingPathComponent("designs/mission-kortrijk.sqlite"))
+        for n in ["85073003328", "90.01.01-123.95", "90010112395"] {
+            for text in [imported.stdout, imported.stderr, quarantine.stdout, quarantine.stderr, report.stdout, report.stderr] {
+                #expect(!text.contains(n), "an output holds \(n)")
+            }
+            #expect(store.range(of: Data(n.utf8)) == nil, "the store holds \(n)")
+        }
+        for file in try FileManager.default.subpathsOfDirectory(atPath: root.appendingPathComponent("out").path) {
+            let data = (try? Data(contentsOf: root.appendingPathComponent("out").appendingPathComponent(file))) ?? Data()
+            #expect(data.range(of: Data("85073003328".utf8)) == nil, "out/\(file) holds a national number")
+        }
+    }
 }

@@ -19,4 +19,12 @@ import Testing
         }
         #expect(NationalNumber.mask("a 85073003328 and 90010112395.") == "a [national number] and [national number].")
     }
+
+    @Test func aHashThatHoldsElevenValidDigitsStaysWhole() {
+        // A chain head users publish must print as it is, even where eleven of its digits pass the check.
+        let head = "1deb5d74c6217636fa9ce274" + "85073003328" + "ab1cc8b486297d8b2a01b89b09da20c"
+        #expect(NationalNumber.mask("chain head \(head)") == "chain head \(head)")
+        // A short token is no hash: the number in it is masked.
+        #expect(NationalNumber.mask("ref-ab85073003328") == "ref-ab[national number]")
+    }
 }

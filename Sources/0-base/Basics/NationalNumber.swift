@@ -89,8 +89,8 @@ extension NationalNumber {
 
     /// `text` with every national number in it replaced by `maskText`: eleven digits, bare or in the printed
     /// form with `.`, `-` or spaces between the groups (`85.07.30-033.28`), not part of a longer run of
-    /// digits, that pass the check digits for either century. The one masking function for every message
-    /// that may quote a cell of a file.
+    /// digits, that pass the check digits for either century, and not inside a hash (a run of 32 or more
+    /// hexadecimal characters). The one masking function for every message that may quote a cell of a file.
     public static func mask(_ text: String) -> String {
         guard text.utf8.count >= 11 else { return text }
         var digitCount = 0
@@ -101,7 +101,7 @@ extension NationalNumber {
         var i = 0
         while i < chars.count {
             if chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isASCII && chars[i - 1].isNumber),
-               let end = candidateEnd(chars, from: i), isValid(String(chars[i..<end])) {
+               let end = candidateEnd(chars, from: i), isValid(String(chars[i..<end])), !insideHash(chars, i) {
                 out += maskText
                 i = end
                 continue
@@ -110,6 +110,16 @@ extension NationalNumber {
             i += 1
         }
         return out
+    }
+
+    /// Whether position `i` lies in a run of 32 or more hexadecimal characters (a SHA-256, a chain head):
+    /// eleven digits there are part of a hash, not a national number, and masking them would corrupt it.
+    static func insideHash(_ c: [Character], _ i: Int) -> Bool {
+        func hex(_ ch: Character) -> Bool { ch.isHexDigit && ch.isASCII }
+        var start = i, end = i
+        while start > 0, hex(c[start - 1]) { start -= 1 }
+        while end < c.count, hex(c[end]) { end += 1 }
+        return end - start >= 32
     }
 
     /// Whether `text` holds a national number anywhere (as `mask` finds them).

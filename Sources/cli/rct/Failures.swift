@@ -64,3 +64,10 @@ private func stepErrorDescription(_ error: Error) -> String? {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((NationalNumber.mask(text) + "\n").utf8))
 }
+
+/// Standard output, for every command of this module: the same masking as `printError`, so that
+/// nothing that validates as a national number is ever printed, whatever line carries it. (It shadows
+/// the standard library's `print` inside the command line module; nothing else writes to standard output.)
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Swift.print(NationalNumber.mask(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
+}

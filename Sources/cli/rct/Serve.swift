@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Service
 import TrialStore
@@ -48,7 +49,7 @@ struct Serve: AsyncParsableCommand {
             }
             try await service.run(host: host, port: port) { address in
                 // Written straight to the descriptor (no buffering), so that whoever started the server reads it at once.
-                FileHandle.standardOutput.write(Data("rct serve: trial \(file.design.trial.id), database \(store.location); listening on http://\(address)\n".utf8))
+                FileHandle.standardOutput.write(Data(NationalNumber.mask("rct serve: trial \(file.design.trial.id), database \(store.location); listening on http://\(address)\n").utf8))
             }
         }
     }

@@ -217,6 +217,7 @@ final class SourceImporter {
     func prepare(_ r: borrowing TextRow, _ context: inout PrepareContext) -> Prepared {
         do {
             if let failure = file.shapeFailure(r) { throw failure }
+            if let failure = context.cells.nationalNumberFailure(r, identifier: identifierIndex) { throw failure }
             let participant = try identify(r, &context)
             let parsed = try parse(r, participant: participant, &context)
             return .accepted(parsed, participant: participant, hash: detectDuplicates ? rowHash(r, participant: participant, &context) : 0)

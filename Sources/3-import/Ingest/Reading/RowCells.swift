@@ -71,6 +71,21 @@ public struct RowCells {
         schema = Schema(source: source, names: names, slots: slots, declared: declared)
     }
 
+    /// A national number in a cell the reader keeps, other than the identifier's: the row is set aside
+    /// (`national_number_outside_identifier`) so the number is never stored. Only cells holding eleven
+    /// digits or more are decoded and checked (the checksum, both centuries); the rest cost a byte scan.
+    public func nationalNumberFailure(_ r: borrowing TextRow, identifier: Int) -> RowFailure? {
+        for slot in slots where slot.index != identifier {
+            let digits = r.withField(slot.index) { bytes in bytes.reduce(0) { $0 + ($1 >= 0x30 && $1 <= 0x39 ? 1 : 0) } }
+            if digits >= 11, NationalNumber.occurs(in: r.string(slot.index)) {
+                return RowFailure(reason: .nationalNumberOutsideIdentifier, column: names[slot.index],
+                                  message: "column \"\(names[slot.index])\" holds a national number; it is not the identifier, so the row is "
+                                    + "set aside and the number not stored")
+            }
+        }
+        return nil
+    }
+
     /// The value label of the text `raw` in column `i`, when the file labels it.
     @inline(__always)
     public func label(_ i: Int, _ raw: String) -> String? {
