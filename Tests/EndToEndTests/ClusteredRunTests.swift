@@ -99,7 +99,7 @@ import TestSupport
         #expect(html.contains("CR2 standard errors clustered by caseworker (Bell–McCaffrey degrees of freedom)"))
         #expect(html.contains("in 9 clusters (n = 97 units)") && html.contains("in 9 clusters (n = 102 units)"))
         let markdown = try String(contentsOf: root.appendingPathComponent("out/effects.md"), encoding: .utf8)
-        #expect(markdown.contains("| Relative | N | Clusters |"))
+        #expect(markdown.contains("| Relative effect | N | Clusters |"))
         #expect(markdown.contains("- Clusters: the number of clusters the estimate rests on; standard errors are clustered by them."))
         // Lee bounds and the attrition tests have no clustered version: said, not silent.
         #expect(html.contains("Lee (2009) bounds are computed over families, not clusters"))
