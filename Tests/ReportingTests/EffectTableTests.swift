@@ -102,6 +102,7 @@ import TestSupport
         #expect(tex.contains("\\begin{tabular}{ll" + String(repeating: "r", count: 10) + "}"))
         #expect(tex.contains("Art. 60 | employment"))
         #expect(tex.contains("\\textless{}0.001"))
+        #expect(tex.contains("& $\\uparrow$ higher &") && !tex.contains("↑"))
     }
 
     /// Dutch tables: the catalogue's words and a decimal comma; the CSV keeps its point.

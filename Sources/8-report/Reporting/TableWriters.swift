@@ -161,6 +161,8 @@ func escapeLatex(_ s: String) -> String {
         case ">": out += "\\textgreater{}"
         case "†": out += "\\textdagger{}"
         case "–": out += "--"
+        case "↑": out += "$\\uparrow$"
+        case "↓": out += "$\\downarrow$"
         case "€": out += "EUR"
         default: out.append(c)
         }
