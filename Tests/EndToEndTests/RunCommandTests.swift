@@ -166,7 +166,8 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         let out = root.appendingPathComponent("out")
         let published = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != "panel" }
-        #expect(published.count == 7)
+        // effects.csv, .md, .tex, report.html, consort.svg, forest.svg, manifest.json and one means-FAMILY.svg per family (4).
+        #expect(published.count == 11)
         let texts = try published.map { ($0, try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8)) }
         // Exclusions by reason in this trial: 26, 10 and 12 (all below 30); arms 57 and 55 (above).
         for (name, text) in texts {

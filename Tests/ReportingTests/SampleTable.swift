@@ -1,7 +1,9 @@
 import Reporting
 
 /// A small effect table with hand-chosen numbers: two families, two waves, a binary outcome with take-up,
-/// a continuous outcome in euro, and a binary outcome whose control arm has a small cell (3 families).
+/// a continuous outcome in euro, and a binary outcome whose control arm has a small cell (3 families). The
+/// binary outcome with take-up says higher is better and has a baseline measure; the effects are Lin-adjusted
+/// for two covariates with strata absorbed.
 enum Sample {
     static func term(_ name: String, _ est: Double, _ se: Double, _ p: Double, n: Int) -> TermEstimate {
         TermEstimate(term: name, estimate: est, stdError: se, statistic: est / se, df: Double(n - 2), pValue: p,
@@ -21,7 +23,8 @@ enum Sample {
                 "m12": WaveEffect(wave: "m12", control: ArmSummary(n: 56, mean: 0.3, sd: 0.46, positives: 17),
                                   intervention: ArmSummary(n: 56, mean: 0.36, sd: 0.48, positives: 20),
                                   itt: term("intervention", 0.06, 0.09, 0.51, n: 112), adjustedP: 0.6),
-            ]),
+            ], better: .higher, baseline: BaselineMeans(control: ArmSummary(n: 56, mean: 0.2, sd: 0.404, positives: 11),
+                                                        intervention: ArmSummary(n: 56, mean: 0.214, sd: 0.414, positives: 12))),
             OutcomeEffects(id: "aid_amount", label: "Supplementary aid (euro)", family: "financial", kind: .continuous, primary: false, waves: [
                 "m6": WaveEffect(wave: "m6", control: ArmSummary(n: 56, mean: 212.5, sd: 340.2),
                                  intervention: ArmSummary(n: 56, mean: 388.75, sd: 410.9),
@@ -39,5 +42,6 @@ enum Sample {
             ]),
         ],
         level: 0.95,
-        adjustments: ["financial": "sharpened_q", "survey": "holm"])
+        adjustments: ["financial": "sharpened_q", "survey": "holm"],
+        method: EffectMethod(estimator: "lin", covariates: ["Single-parent family", "Weak domains (3–6)"], strata: true))
 }

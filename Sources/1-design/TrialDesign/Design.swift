@@ -423,6 +423,29 @@ public struct Subgroup: Sendable, Equatable {
     public var id: String
     public var label: String
     public var column: String
+    /// The column's codes with their labels (`levels: { "0": Two-parent families, "1": Single-parent families }`),
+    /// in the design's order; empty when the design gives none (the report then shows the codes).
+    public var levels: [SubgroupLevel] = []
+
+    public init(id: String, label: String, column: String, levels: [SubgroupLevel] = []) {
+        self.id = id
+        self.label = label
+        self.column = column
+        self.levels = levels
+    }
+
+    /// The label of a code: the design's, else the code itself.
+    public func label(of code: String) -> String { levels.first { $0.code == code }?.label ?? code }
+}
+
+/// One code of a subgroup's column and its label.
+public struct SubgroupLevel: Sendable, Equatable {
+    public var code: String
+    public var label: String
+    public init(code: String, label: String) {
+        self.code = code
+        self.label = label
+    }
 }
 
 public struct TakeUp: Sendable, Equatable {
@@ -505,4 +528,16 @@ public struct AnalysisPlan: Sendable, Equatable {
 public struct Publication: Sendable, Equatable {
     /// Cells (counts, and means of groups) smaller than this are suppressed in published outputs.
     public var smallCellThreshold: Int
+    /// The language of the report, its tables and figures (`publication.language`, default `en`).
+    public var language: PublicationLanguage = .en
+
+    public init(smallCellThreshold: Int, language: PublicationLanguage = .en) {
+        self.smallCellThreshold = smallCellThreshold
+        self.language = language
+    }
+}
+
+/// The languages the report is written in.
+public enum PublicationLanguage: String, Sendable, CaseIterable, Equatable {
+    case en, nl
 }

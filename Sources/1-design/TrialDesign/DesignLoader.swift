@@ -188,15 +188,17 @@ struct DesignReader {
         }
         let subgroups = r.list("subgroups", required: false) { m -> Subgroup? in
             let id = m.string("id"), column = m.string("column"), label = m.optionalString("label")
+            let levels = readSubgroupLevels(&m)
             guard let id, let column else { return nil }
-            return Subgroup(id: id, label: label ?? id, column: column)
+            return Subgroup(id: id, label: label ?? id, column: column, levels: levels)
         }
         let clusterRandomised = randomisation.map { [.clustered, .blockedClustered].contains($0.method) && $0.clusterColumn != nil } ?? false
         let analysis = readAnalysis(r.mapping("analysis", required: false), clustered: clusterRandomised)
         let publication = r.mapping("publication", required: false).map { m -> Publication in
             var m = m
             defer { m.finish() }
-            return Publication(smallCellThreshold: m.int("small_cell_threshold", default: 5, range: 0...1000) ?? 5)
+            return Publication(smallCellThreshold: m.int("small_cell_threshold", default: 5, range: 0...1000) ?? 5,
+                               language: m.choice("language", PublicationLanguage.self, default: .en) ?? .en)
         } ?? Publication(smallCellThreshold: 5)
         let sites = r.list("sites", required: false) { m -> Site? in
             let id = m.string("id"), label = m.optionalString("label")
@@ -570,6 +572,8 @@ struct DesignReader {
             }
         }
         let primary = m.bool("primary", default: false)
+        let better = m.has("better") ? m.choice("better", OutcomeDirection.self) : nil
+        let baseline = m.optionalString("baseline")
         guard let id, let family, let type, let source, let rule else { return nil }
         var o = Outcome(id: id, label: label ?? id, family: family, type: type, source: source, rule: rule,
                         filter: filter, value: value, items: items, windows: windows, primary: primary)
@@ -577,7 +581,30 @@ struct DesignReader {
         o.prorate = prorate
         o.scale = scale
         o.impute = impute
+        o.better = better
+        o.baseline = baseline
         return o
+    }
+
+    /// A subgroup's `levels:`, a mapping of the column's codes to labels, in the design's order.
+    private func readSubgroupLevels(_ m: inout MappingReader) -> [SubgroupLevel] {
+        guard let node = m.value("levels") else { return [] }
+        let path = m.childPath("levels")
+        guard case let .mapping(map) = node, map.count > 0 else {
+            log.add(node, path, "give each code of the column with its label, e.g. levels: { \"0\": Two-parent families, \"1\": Single-parent families }")
+            return []
+        }
+        var out: [SubgroupLevel] = []
+        for (k, v) in map {
+            guard let code = k.string else { continue }
+            log.record("\(path).\(code)", k)
+            guard case let .scalar(s) = v, !s.string.trimmingCharacters(in: .whitespaces).isEmpty else {
+                log.add(v, "\(path).\(code)", "give the label of code \"\(code)\" as text, e.g. \"\(code)\": Single-parent families")
+                continue
+            }
+            out.append(SubgroupLevel(code: code, label: s.string))
+        }
+        return out
     }
 
     /// `scale: { score: mean | sum | standardised, reverse: [items], range: [low, high], min_valid: K }`.

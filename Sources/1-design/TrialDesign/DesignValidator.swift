@@ -201,6 +201,13 @@ struct DesignValidator {
         for c in d.analysis.covariates where !covariateIDs.contains(c) {
             issue("analysis.covariates", oneOf(c, covariateIDs))
         }
+        for (i, o) in d.outcomes.enumerated() {
+            if let b = o.baseline, !covariateIDs.contains(b) {
+                issue("outcomes[\(i)].baseline", covariateIDs.isEmpty
+                      ? "\"\(b)\" is not declared; declare the measure before assignment under covariates: and name it here"
+                      : oneOf(b, covariateIDs))
+            }
+        }
         checkUnique(d.subgroups.map(\.id), "subgroups", "subgroup")
         if d.analysis.fixedEffectsGiven && d.analysis.fixedEffects && d.strata.isEmpty {
             issue("analysis.strata_fixed_effects", "the design declares no strata to absorb; declare strata:, or set strata_fixed_effects: false")

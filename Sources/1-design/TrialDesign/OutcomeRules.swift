@@ -210,6 +210,11 @@ public enum Imputation: String, Sendable, CaseIterable, Equatable {
     case armMean = "arm_mean"
 }
 
+/// Which values of an outcome are good for the families (`better:` in the design).
+public enum OutcomeDirection: String, Sendable, CaseIterable, Equatable {
+    case higher, lower
+}
+
 public struct Outcome: Sendable, Equatable {
     public var id: String
     public var label: String
@@ -233,6 +238,12 @@ public struct Outcome: Sendable, Equatable {
     public var scale: ScaleScoring?
     /// Survey outcomes: what missing items become (default: none for `scale`, arm_mean for `index_mean`).
     public var impute: Imputation?
+    /// Which direction is good for the families (`better: higher | lower`); nil when the design does not say.
+    /// The report reads it to say which side of a figure favours the intervention.
+    public var better: OutcomeDirection?
+    /// A covariate that measures the same thing before assignment (`baseline: COVARIATE_ID`): the report
+    /// draws its arm means beside the outcome's at each wave.
+    public var baseline: String?
 
     public init(id: String, label: String, family: String, type: OutcomeType, source: String, rule: DerivationRule,
                 filter: RecordFilter? = nil, value: String? = nil, items: [String] = [], windows: [String: OutcomeWindow],

@@ -76,7 +76,7 @@ enum Subgroups {
                                                           clusters: clustered ? w.clusters : nil)
                             let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave
                             out.append(SubgroupRow(outcome: outcome.label, wave: waveLabel, subgroup: subgroup.label,
-                                                   levels: estimates.map { ("\(subgroup.column) = \($0.level)", $0.estimate) },
+                                                   levels: labelled(estimates, subgroup: subgroup, w: w, y: y, group: group, arms: arms),
                                                    interactionP: p))
                         } catch {
                             notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the joint interaction test is not estimable (\(designWording(error)))")
@@ -113,12 +113,30 @@ enum Subgroups {
                     }
                     let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave
                     out.append(SubgroupRow(outcome: outcome.label, wave: waveLabel, subgroup: subgroup.label,
-                                           levels: estimates.map { ("\(subgroup.column) = \($0.level)", $0.estimate) },
+                                           levels: labelled(estimates, subgroup: subgroup, w: w, y: y, group: group, arms: arms),
                                            interactionP: interaction.pValue))
                 }
             }
         }
         return (out, notes)
+    }
+
+    /// The levels' effects as the report shows them: in the design's order of `levels` (codes it does not
+    /// label after them, in the order estimated), each with its label and the families of each arm with a
+    /// value of the outcome in it.
+    static func labelled(_ estimates: [(level: String, estimate: TermEstimate)], subgroup: Subgroup, w: WaveData, y: [Double?],
+                         group: [String?], arms: ArmPair) -> [SubgroupLevelEffect] {
+        let order = subgroup.levels.map(\.code)
+        let sorted = estimates.enumerated().sorted { a, b in
+            (order.firstIndex(of: a.element.level) ?? order.count + a.offset, a.offset)
+                < (order.firstIndex(of: b.element.level) ?? order.count + b.offset, b.offset)
+        }.map(\.element)
+        return sorted.map { e in
+            let members = w.rows.indices.filter { group[$0] == e.level && y[$0] != nil }
+            let control = members.filter { w.rows[$0].arm == arms.control }.count
+            return SubgroupLevelEffect(label: subgroup.label(of: e.level), controlN: control, interventionN: members.count - control,
+                                       estimate: e.estimate)
+        }
     }
 
     /// The p-value of the joint Wald test that every arm × level product is zero (levels after the first),

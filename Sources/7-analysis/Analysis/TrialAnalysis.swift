@@ -81,13 +81,15 @@ public enum TrialAnalysis {
             randomization = ri
         }
         deviations += try FamilyAdjustment.apply(design: design, estimation: &estimation, randomization: randomization)
+        ReaderAids.annotate(&estimation.outcomes, design: design, waves: waves, arms: arms)
 
         let table = EffectTable(
             families: design.families.map { Labelled(id: $0.id, label: $0.label) },
             waves: design.waves.filter { w in design.outcomes.contains { $0.windows[w.id] != nil } }
                 .map { Labelled(id: $0.id, label: $0.label) },
             outcomes: estimation.outcomes, level: design.analysis.level,
-            adjustments: Dictionary(uniqueKeysWithValues: design.families.map { ($0.id, $0.correction.rawValue) }))
+            adjustments: Dictionary(uniqueKeysWithValues: design.families.map { ($0.id, $0.correction.rawValue) }),
+            method: ReaderAids.method(design: design))
 
         let subgroups = Subgroups.rows(design: design, waves: waves, arms: arms)
         estimation.warnings += subgroups.notes
@@ -126,7 +128,7 @@ public enum TrialAnalysis {
             attrition: ReportAssembly.attrition(design: design, panel: panel, waves: waves, arms: arms),
             effects: table, subgroups: subgroups.rows,
             sensitivity: SpecificationEstimates.table(design: design, primary: table, sensitivity: sensitivity),
-            provenance: prov, policy: policy)
+            provenance: prov, policy: policy, language: ReportLanguage(rawValue: design.publication.language.rawValue) ?? .en)
         return AnalysisResult(content: content, warnings: estimation.warnings, unestimablePrimary: estimation.unestimablePrimary,
                               unestimable: estimation.unestimable)
     }

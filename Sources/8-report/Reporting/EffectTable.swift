@@ -78,9 +78,34 @@ public struct WaveEffect: Sendable, Equatable, Codable {
         self.treatmentReceived = treatmentReceived
     }
 
-    /// The ITT effect relative to the control mean (binary outcomes); nil when the control mean is 0.
+    /// The ITT effect relative to the control mean; nil when the control mean is 0 or not finite.
     public var relativeEffect: Double? {
-        control.mean != 0 ? itt.estimate / control.mean : nil
+        control.mean != 0 && control.mean.isFinite ? itt.estimate / control.mean : nil
+    }
+
+    /// The intervention arm's mean minus the control arm's, unadjusted: what a reader computes from the
+    /// two means printed beside the (adjusted) effect.
+    public var differenceOfMeans: Double { intervention.mean - control.mean }
+}
+
+/// Which values of an outcome are good for the families (the design's `better:`).
+public enum BetterDirection: String, Sendable, Equatable, Codable {
+    case higher, lower
+
+    /// Whether an effect of this sign favours the intervention (nil for an effect of exactly 0).
+    public func favoursIntervention(_ effect: Double) -> Bool? {
+        guard effect != 0, effect.isFinite else { return nil }
+        return (effect > 0) == (self == .higher)
+    }
+}
+
+/// An outcome's measure before assignment (the design's `baseline:` covariate), by arm.
+public struct BaselineMeans: Sendable, Equatable, Codable {
+    public var control: ArmSummary
+    public var intervention: ArmSummary
+    public init(control: ArmSummary, intervention: ArmSummary) {
+        self.control = control
+        self.intervention = intervention
     }
 }
 
@@ -93,14 +118,36 @@ public struct OutcomeEffects: Sendable, Equatable, Codable {
     public var primary: Bool
     /// Wave id → comparison; a wave the outcome is not measured at is absent.
     public var waves: [String: WaveEffect]
+    /// Which values are good for the families; nil when the design does not say.
+    public var better: BetterDirection?
+    /// The arm means of the outcome's measure before assignment, when the design names one.
+    public var baseline: BaselineMeans?
 
-    public init(id: String, label: String, family: String, kind: OutcomeKind, primary: Bool, waves: [String: WaveEffect]) {
+    public init(id: String, label: String, family: String, kind: OutcomeKind, primary: Bool, waves: [String: WaveEffect],
+                better: BetterDirection? = nil, baseline: BaselineMeans? = nil) {
         self.id = id
         self.label = label
         self.family = family
         self.kind = kind
         self.primary = primary
         self.waves = waves
+        self.better = better
+        self.baseline = baseline
+    }
+}
+
+/// How the effects were estimated, for the notes under the tables: the estimator (the design's
+/// `analysis.estimator`: `dim`, `ols`, `lin`, `iv`), the labels of the adjustment covariates, and whether
+/// strata were absorbed (or used as blocks of the difference in means).
+public struct EffectMethod: Sendable, Equatable, Codable {
+    public var estimator: String
+    public var covariates: [String]
+    public var strata: Bool
+
+    public init(estimator: String, covariates: [String] = [], strata: Bool = false) {
+        self.estimator = estimator
+        self.covariates = covariates
+        self.strata = strata
     }
 }
 
@@ -123,14 +170,17 @@ public struct EffectTable: Sendable, Equatable, Codable {
     public var level: Double
     /// Name of the multiple-testing adjustment per family id (e.g. `sharpened_q`).
     public var adjustments: [String: String]
+    /// How the effects were estimated (nil: the notes say only "intention-to-treat effect").
+    public var method: EffectMethod?
 
     public init(families: [Labelled], waves: [Labelled], outcomes: [OutcomeEffects], level: Double,
-                adjustments: [String: String] = [:]) {
+                adjustments: [String: String] = [:], method: EffectMethod? = nil) {
         self.families = families
         self.waves = waves
         self.outcomes = outcomes
         self.level = level
         self.adjustments = adjustments
+        self.method = method
     }
 
     /// The outcomes of one family, in design order.

@@ -3,74 +3,83 @@
 public enum HTMLReport {
     public static func render(_ r: ReportContent) -> String {
         let p = r.policy
+        let c = r.language.catalogue
+        let nf = c.numbers
         var body = "<header>\n<h1>\(escapeHTML(r.title))</h1>\n"
         if let reg = r.registration { body += "<p class=\"sub\">\(escapeHTML(reg))</p>\n" }
-        body += "<p class=\"sub\">Effects after \(r.effects.waves.map { escapeHTML($0.label) }.joined(separator: " and ")), intention to treat.</p>\n</header>\n"
+        let waves = r.effects.waves.map(\.label)
+        let waveList = waves.count <= 1 ? waves.joined() : waves.dropLast().joined(separator: ", ") + " \(c.and) " + waves.last!
+        body += "<p class=\"sub\">\(escapeHTML(c.effectsAfter(waveList)))</p>\n</header>\n"
+        let summary = ReportSummary.sentences(r.effects, policy: p, catalogue: c)
+        if !summary.isEmpty {
+            body += "<section class=\"summary\">\n<h2>\(escapeHTML(c.summary))</h2>\n<p>\(escapeHTML(c.summaryIntro))</p>\n<ul>"
+                + summary.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n</section>\n"
+        }
 
-        body += "<section>\n<h2>1. Pre-specified analysis</h2>\n<ul>" + r.prespecified.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"
-        body += "<h3>Changes to the pre-specified plan</h3>\n"
+        body += "<section>\n<h2>1. \(escapeHTML(c.prespecified))</h2>\n<ul>" + r.prespecified.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"
+        body += "<h3>\(escapeHTML(c.planChanges))</h3>\n"
         body += r.amendments.isEmpty
-            ? "<p>No amendments of the design after the first assignment.</p>\n"
-            : "<p><strong>Amendments</strong> (recorded with <code>rct amend</code>, checked by <code>rct verify</code>):</p><ul>"
+            ? "<p>\(escapeHTML(c.noAmendments))</p>\n"
+            : "<p>\(escapeHTML(c.amendmentsIntro))</p><ul>"
                 + r.amendments.map { "<li>\(escapeHTML($0.sentence))</li>" }.joined() + "</ul>\n"
         body += r.deviations.isEmpty
-            ? "<p>No deviations from the pre-specified analysis.</p>\n"
-            : "<p><strong>Deviations:</strong></p><ul>" + r.deviations.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"
+            ? "<p>\(escapeHTML(c.noDeviations))</p>\n"
+            : "<p><strong>\(escapeHTML(c.deviationsIntro))</strong></p><ul>" + r.deviations.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"
         body += "</section>\n"
 
         if let consort = r.consort {
-            body += "<section class=\"figure\">\n<h2>2. Participant flow (CONSORT)</h2>\n" + ConsortDiagram.svg(consort, policy: p) + "</section>\n"
+            body += "<section class=\"figure\">\n<h2>2. \(escapeHTML(c.participantFlow))</h2>\n" + ConsortDiagram.svg(consort, policy: p) + "</section>\n"
         }
         if let balance = r.balance {
-            body += "<section>\n<h2>3. Baseline balance</h2>\n"
+            body += "<section>\n<h2>3. \(escapeHTML(c.baselineBalance))</h2>\n"
             if let clusters = r.clusterBalance {
-                body += "<h3>Families</h3>\n" + balanceTable(balance, policy: p)
+                body += "<h3>\(escapeHTML(c.familiesHeading))</h3>\n" + balanceTable(balance, policy: p, catalogue: c)
                 let k = clusters.table.rows.first
-                let counts = k.map { " (\(p.show(count: $0.control.n)) control, \(p.show(count: $0.intervention.n)) intervention)" } ?? ""
-                body += "<h3>Clusters (\(escapeHTML(clusters.cluster)))</h3>\n<p>Each covariate averaged per \(escapeHTML(clusters.cluster)) over "
-                    + "its families, the arms compared across the clusters\(counts), as they were randomised; means and SDs are of the "
-                    + "cluster means, unweighted.</p>\n" + balanceTable(clusters.table, policy: p)
+                let counts = k.map { c.clusterCounts(p.show(count: $0.control.n), p.show(count: $0.intervention.n)) } ?? ""
+                body += "<h3>\(escapeHTML(c.clustersHeading(clusters.cluster)))</h3>\n<p>\(escapeHTML(c.clusterBalanceNote(clusters.cluster, counts)))</p>\n"
+                    + balanceTable(clusters.table, policy: p, catalogue: c)
             } else {
-                body += balanceTable(balance, policy: p)
+                body += balanceTable(balance, policy: p, catalogue: c)
             }
             body += "</section>\n"
         }
         if !r.attrition.isEmpty {
-            body += "<section>\n<h2>4. Follow-up and attrition</h2>\n<table><thead><tr><th>Wave</th><th>Control responded</th><th>Intervention responded</th><th>Differential attrition</th><th>Lee bounds</th></tr></thead><tbody>\n"
+            body += "<section>\n<h2>4. \(escapeHTML(c.followUp))</h2>\n<table><thead><tr>"
+                + [c.wave, c.controlResponded, c.interventionResponded, c.differentialAttrition, c.leeBounds].map { "<th>\(escapeHTML($0))</th>" }.joined()
+                + "</tr></thead><tbody>\n"
             for a in r.attrition {
-                let bounds = a.leeBounds.map { "\(escapeHTML($0.outcome)): [\(NumberFormat.fixed($0.lower, 3)), \(NumberFormat.fixed($0.upper, 3))]" }.joined(separator: "<br>")
-                body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(p.show(count: a.controlResponded)) of \(p.show(count: a.controlAllocated))</td><td>\(p.show(count: a.interventionResponded)) of \(p.show(count: a.interventionAllocated))</td><td>\(a.differential.map { escapeHTML(testText($0)) }.joined(separator: "<br>"))</td><td>\(bounds)</td></tr>\n"
+                let bounds = a.leeBounds.map { "\(escapeHTML($0.outcome)): \(nf.interval($0.lower, $0.upper, 3))" }.joined(separator: "<br>")
+                let control = escapeHTML(c.countOf(p.show(count: a.controlResponded), p.show(count: a.controlAllocated)))
+                let intervention = escapeHTML(c.countOf(p.show(count: a.interventionResponded), p.show(count: a.interventionAllocated)))
+                body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(control)</td><td>\(intervention)</td><td>\(a.differential.map { escapeHTML(testText($0, nf)) }.joined(separator: "<br>"))</td><td>\(bounds)</td></tr>\n"
             }
             body += "</tbody></table>\n</section>\n"
         }
-        body += "<section>\n<h2>5. Effects</h2>\n" + EffectTableWriter.html(r.effects, policy: p) + "</section>\n"
-        body += "<section class=\"figure\">\n<h2>6. Forest plot</h2>\n" + ForestPlot.svg(r.effects, policy: p) + "</section>\n"
+        body += "<section>\n<h2>5. \(escapeHTML(c.effects))</h2>\n"
+            + EffectTableWriter.html(r.effects, policy: p, catalogue: c, figure: { MeansPlot.svg(r.effects, family: $0, policy: p, catalogue: c) })
+            + "</section>\n"
+        body += "<section class=\"figure\">\n<h2>6. \(escapeHTML(c.forestPlot))</h2>\n" + ForestPlot.svg(r.effects, policy: p, catalogue: c) + "</section>\n"
         if !r.subgroups.isEmpty {
-            body += "<section>\n<h2>7. Pre-specified subgroups</h2>\n<table><thead><tr><th>Outcome</th><th>Wave</th><th>Subgroup</th><th>Effect by level (SE)</th><th>Interaction p</th></tr></thead><tbody>\n"
-            for s in r.subgroups {
-                let levels = s.levels.map { "\(escapeHTML($0.level)): \(NumberFormat.fixed($0.estimate.estimate, 3)) (\(NumberFormat.fixed($0.estimate.stdError, 3)))" }.joined(separator: "<br>")
-                body += "<tr><th scope=\"row\">\(escapeHTML(s.outcome))</th><td>\(escapeHTML(s.wave))</td><td>\(escapeHTML(s.subgroup))</td><td>\(levels)</td><td>\(NumberFormat.pValue(s.interactionP))</td></tr>\n"
-            }
-            body += "</tbody></table>\n</section>\n"
+            body += "<section>\n<h2>7. \(escapeHTML(c.subgroups))</h2>\n" + SubgroupTable.html(r.subgroups, policy: p, catalogue: c) + "</section>\n"
         }
         if let sensitivity = r.sensitivity {
-            body += "<section>\n<h2>\(r.subgroups.isEmpty ? 7 : 8). Sensitivity analyses</h2>\n" + SensitivityTableWriter.html(sensitivity) + "</section>\n"
+            body += "<section>\n<h2>\(r.subgroups.isEmpty ? 7 : 8). \(escapeHTML(c.sensitivity))</h2>\n" + SensitivityTableWriter.html(sensitivity, catalogue: c) + "</section>\n"
         }
         let prov = r.provenance
-        body += "<section class=\"provenance\">\n<h2>Reproducibility</h2>\n<ul>"
-        body += "<li>Software: \(escapeHTML(prov.software))</li>"
-        body += "<li>Design: \(escapeHTML(prov.designFile)) (SHA-256 \(escapeHTML(prov.designFingerprint)))</li>"
+        body += "<section class=\"provenance\">\n<h2>\(escapeHTML(c.reproducibility))</h2>\n<ul>"
+        body += "<li>\(escapeHTML(c.software)): \(escapeHTML(prov.software))</li>"
+        body += "<li>\(escapeHTML(c.design)): \(escapeHTML(prov.designFile)) (SHA-256 \(escapeHTML(prov.designFingerprint)))</li>"
         for s in prov.seeds { body += "<li>\(escapeHTML(s))</li>" }
-        for d in prov.dataFingerprints { body += "<li>Data \(escapeHTML(d.id)): SHA-256 \(escapeHTML(d.label))</li>" }
-        body += "<li>Generated on \(escapeHTML(prov.generatedOn))</li>"
+        for d in prov.dataFingerprints { body += "<li>\(escapeHTML(c.data)) \(escapeHTML(d.id)): SHA-256 \(escapeHTML(d.label))</li>" }
+        body += "<li>\(escapeHTML(c.generatedOn)) \(escapeHTML(prov.generatedOn))</li>"
         if p.isActive {
-            body += "<li>Cells with fewer than \(p.threshold) families are suppressed in this report (shown as “&lt;\(p.threshold)” or “suppressed”).</li>"
+            body += "<li>\(escapeHTML(c.suppressionRule(p.threshold)))</li>"
         }
         body += "</ul>\n</section>\n"
 
         return """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(c.htmlLanguage)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -87,20 +96,22 @@ public enum HTMLReport {
     }
 
     /// A baseline balance table with its omnibus test.
-    static func balanceTable(_ balance: BalanceTable, policy p: SmallCellPolicy) -> String {
-        var body = "<table><thead><tr><th>Covariate</th><th>Control mean (SD)</th><th>Intervention mean (SD)</th><th>Std. difference</th></tr></thead><tbody>\n"
+    static func balanceTable(_ balance: BalanceTable, policy p: SmallCellPolicy, catalogue c: Catalogue = .english) -> String {
+        let nf = c.numbers
+        var body = "<table><thead><tr>" + [c.covariate, c.controlMean, c.interventionMean, c.standardizedDifference]
+            .map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for row in balance.rows {
             let hide = p.suppressesSummaries(of: row)
-            func cell(_ a: ArmSummary) -> String { hide ? "suppressed" : "\(NumberFormat.fixed(a.mean, 3)) (\(NumberFormat.fixed(a.sd, 3)))" }
-            body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(NumberFormat.fixed(row.standardizedDifference, 3))</td></tr>\n"
+            func cell(_ a: ArmSummary) -> String { hide ? escapeHTML(c.suppressed) : "\(nf.fixed(a.mean, 3)) (\(nf.fixed(a.sd, 3)))" }
+            body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(nf.fixed(row.standardizedDifference, 3))</td></tr>\n"
         }
         body += "</tbody></table>\n"
-        if let t = balance.omnibus { body += "<p>\(escapeHTML(testText(t))).</p>\n" }
+        if let t = balance.omnibus { body += "<p>\(escapeHTML(testText(t, nf))).</p>\n" }
         return body
     }
 
-    static func testText(_ t: TestResult) -> String {
-        "\(t.name): \(NumberFormat.fixed(t.statistic, 2)) (df \(t.df)), p = \(NumberFormat.pValue(t.pValue))"
+    static func testText(_ t: TestResult, _ nf: NumberStyle = .point) -> String {
+        "\(t.name): \(nf.fixed(t.statistic, 2)) (df \(t.df)), p = \(nf.pValue(t.pValue))"
     }
 
     static let style = """
@@ -122,6 +133,11 @@ public enum HTMLReport {
     table.effects thead th { white-space: normal; vertical-align: bottom; }
     table.effects th[scope=row] { min-width: 12em; white-space: normal; }
     section.family { overflow-x: auto; }
+    table.effects tr.first th, table.effects tr.first td { border-top: 1px solid #bbb; }
+    table.effects td:nth-child(2), table.effects td:nth-child(3), table.subgroups td:nth-child(-n+4) { text-align: left; }
+    figure.means { margin: 0.3em 0 0.6em 0; }
+    figure.means svg { max-width: 100%; height: auto; }
+    section.summary li { margin-bottom: 0.3em; }
     ul.notes { font-size: 0.8em; color: #555; margin-top: 0.2em; }
     .figure svg { max-width: 100%; height: auto; }
     .provenance { font-size: 0.85em; color: #444; }

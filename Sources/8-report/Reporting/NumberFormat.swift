@@ -36,3 +36,35 @@ enum NumberFormat {
         (x >= 0 ? "+" : "") + fixed(100 * x, 1) + "%"
     }
 }
+
+/// How a language writes numbers in the report's HTML, Markdown and LaTeX: the decimal separator (a
+/// point in English, a comma in Dutch: `0,25`). The CSV files never use it (`NumberFormat.csv`).
+public struct NumberStyle: Sendable, Equatable {
+    public let decimalComma: Bool
+
+    public static let point = NumberStyle(decimalComma: false)
+    public static let comma = NumberStyle(decimalComma: true)
+
+    func local(_ text: String) -> String { decimalComma ? text.replacingAll(".", with: ",") : text }
+
+    /// `x` with `digits` decimals (`NumberFormat.fixed`) in this style.
+    public func fixed(_ x: Double, _ digits: Int) -> String { local(NumberFormat.fixed(x, digits)) }
+
+    /// A p-value (`NumberFormat.pValue`) in this style: `0,042`, `<0,001`.
+    public func pValue(_ p: Double) -> String { local(NumberFormat.pValue(p)) }
+
+    /// A percentage with one decimal and its sign (`NumberFormat.percent`) in this style: `+104,2%`.
+    public func percent(_ x: Double) -> String { local(NumberFormat.percent(x)) }
+
+    /// A confidence interval `[low, high]`; with a decimal comma the bounds are separated by a semicolon
+    /// (`[0,07; 0,42]`).
+    public func interval(_ low: Double, _ high: Double, _ digits: Int) -> String {
+        "[\(fixed(low, digits))\(decimalComma ? ";" : ",") \(fixed(high, digits))]"
+    }
+
+    /// A signed number: `+0.25`, `-0.10` (a minus for negatives), `0.000` for zero.
+    public func signed(_ x: Double, _ digits: Int) -> String {
+        let text = fixed(x, digits)
+        return x > 0 && text != fixed(0, digits) ? "+" + text : text
+    }
+}

@@ -91,40 +91,32 @@ public struct SubgroupRow: Sendable, Equatable, Codable {
     public var outcome: String
     public var wave: String
     public var subgroup: String
-    /// Level → ITT estimate in that level.
-    public var levels: [(level: String, estimate: TermEstimate)]
+    /// The levels in the design's order (`subgroups[].levels`), each with its label, N per arm and effect.
+    public var levels: [SubgroupLevelEffect]
     public var interactionP: Double
 
-    public init(outcome: String, wave: String, subgroup: String, levels: [(level: String, estimate: TermEstimate)], interactionP: Double) {
+    public init(outcome: String, wave: String, subgroup: String, levels: [SubgroupLevelEffect], interactionP: Double) {
         self.outcome = outcome
         self.wave = wave
         self.subgroup = subgroup
         self.levels = levels
         self.interactionP = interactionP
     }
+}
 
-    public static func == (a: SubgroupRow, b: SubgroupRow) -> Bool {
-        a.outcome == b.outcome && a.wave == b.wave && a.subgroup == b.subgroup && a.interactionP == b.interactionP
-            && a.levels.map(\.level) == b.levels.map(\.level) && a.levels.map(\.estimate) == b.levels.map(\.estimate)
-    }
+/// One level of a subgroup: its label (the design's, else the code), the families of each arm with a
+/// value of the outcome in it, and the ITT estimate within it.
+public struct SubgroupLevelEffect: Sendable, Equatable, Codable {
+    public var label: String
+    public var controlN: Int
+    public var interventionN: Int
+    public var estimate: TermEstimate
 
-    enum CodingKeys: String, CodingKey { case outcome, wave, subgroup, levels, interactionP }
-    struct LevelEstimate: Codable { var level: String; var estimate: TermEstimate }
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        outcome = try c.decode(String.self, forKey: .outcome)
-        wave = try c.decode(String.self, forKey: .wave)
-        subgroup = try c.decode(String.self, forKey: .subgroup)
-        levels = try c.decode([LevelEstimate].self, forKey: .levels).map { ($0.level, $0.estimate) }
-        interactionP = try c.decode(Double.self, forKey: .interactionP)
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(wave, forKey: .wave)
-        try c.encode(subgroup, forKey: .subgroup)
-        try c.encode(levels.map { LevelEstimate(level: $0.level, estimate: $0.estimate) }, forKey: .levels)
-        try c.encode(interactionP, forKey: .interactionP)
+    public init(label: String, controlN: Int, interventionN: Int, estimate: TermEstimate) {
+        self.label = label
+        self.controlN = controlN
+        self.interventionN = interventionN
+        self.estimate = estimate
     }
 }
 
@@ -198,10 +190,13 @@ public struct ReportContent: Sendable, Equatable {
     public var sensitivity: SensitivityTable?
     public var provenance: Provenance
     public var policy: SmallCellPolicy
+    /// The language of the report (`publication.language`).
+    public var language: ReportLanguage = .en
 
     public init(title: String, registration: String?, prespecified: [String], deviations: [String], consort: ConsortFlow?,
                 balance: BalanceTable?, clusterBalance: ClusterBalanceTable? = nil, attrition: [AttritionRow], effects: EffectTable,
-                subgroups: [SubgroupRow], sensitivity: SensitivityTable? = nil, provenance: Provenance, policy: SmallCellPolicy) {
+                subgroups: [SubgroupRow], sensitivity: SensitivityTable? = nil, provenance: Provenance, policy: SmallCellPolicy,
+                language: ReportLanguage = .en) {
         self.title = title
         self.registration = registration
         self.prespecified = prespecified
@@ -215,5 +210,6 @@ public struct ReportContent: Sendable, Equatable {
         self.sensitivity = sensitivity
         self.provenance = provenance
         self.policy = policy
+        self.language = language
     }
 }

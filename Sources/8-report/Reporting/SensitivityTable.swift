@@ -34,36 +34,34 @@ public struct SensitivityRow: Sendable, Equatable, Codable {
 
 /// The sensitivity table in Markdown, HTML and tidy CSV.
 public enum SensitivityTableWriter {
-    /// "estimate (SE)" with the outcome's decimals, or "not estimable".
-    static func cell(_ e: TermEstimate?, kind: OutcomeKind) -> String {
-        guard let e else { return "not estimable" }
+    /// "estimate (SE), p" with the outcome's decimals, or "not estimable", in the catalogue's style.
+    static func cell(_ e: TermEstimate?, kind: OutcomeKind, catalogue c: Catalogue) -> String {
+        guard let e else { return c.notEstimable }
         let d = NumberFormat.digits(for: kind, magnitude: e.estimate)
-        return "\(NumberFormat.fixed(e.estimate, d)) (\(NumberFormat.fixed(e.stdError, d))), p \(NumberFormat.pValue(e.pValue))"
+        let nf = c.numbers
+        return "\(nf.fixed(e.estimate, d)) (\(nf.fixed(e.stdError, d))), p \(nf.pValue(e.pValue))"
     }
 
-    static func header(_ t: SensitivityTable) -> [String] { ["Outcome", "Wave"] + t.specifications.map(\.label) }
+    static func header(_ t: SensitivityTable, _ c: Catalogue) -> [String] { [c.outcome, c.wave] + t.specifications.map(\.label) }
 
-    static func body(_ t: SensitivityTable) -> [[String]] {
-        t.rows.map { r in [r.outcome.label, r.wave.label] + r.estimates.map { cell($0, kind: r.kind) } }
+    static func body(_ t: SensitivityTable, _ c: Catalogue) -> [[String]] {
+        t.rows.map { r in [r.outcome.label, r.wave.label] + r.estimates.map { cell($0, kind: r.kind, catalogue: c) } }
     }
 
-    static let note = "Effect of assignment, estimate (standard error) and p-value, under each specification the design "
-        + "names; the primary analysis (with randomization inference and adjusted p-values) is in the effect tables."
-
-    public static func markdown(_ t: SensitivityTable) -> String {
-        var out = "### Sensitivity analyses\n\n"
-        out += "| " + header(t).map(escapeMarkdown).joined(separator: " | ") + " |\n"
-        out += "|" + header(t).indices.map { $0 < 2 ? ":---" : "---:" }.joined(separator: "|") + "|\n"
-        for row in body(t) { out += "| " + row.map(escapeMarkdown).joined(separator: " | ") + " |\n" }
-        return out + "\n- " + note + "\n"
+    public static func markdown(_ t: SensitivityTable, catalogue c: Catalogue = .english) -> String {
+        var out = "### \(c.sensitivity)\n\n"
+        out += "| " + header(t, c).map(escapeMarkdown).joined(separator: " | ") + " |\n"
+        out += "|" + header(t, c).indices.map { $0 < 2 ? ":---" : "---:" }.joined(separator: "|") + "|\n"
+        for row in body(t, c) { out += "| " + row.map(escapeMarkdown).joined(separator: " | ") + " |\n" }
+        return out + "\n- " + c.sensitivityNote + "\n"
     }
 
-    public static func html(_ t: SensitivityTable) -> String {
-        var out = "<table class=\"sensitivity\"><thead><tr>" + header(t).map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for row in body(t) {
+    public static func html(_ t: SensitivityTable, catalogue c: Catalogue = .english) -> String {
+        var out = "<table class=\"sensitivity\"><thead><tr>" + header(t, c).map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in body(t, c) {
             out += "<tr><th scope=\"row\">\(escapeHTML(row[0]))</th>" + row.dropFirst().map { "<td>\(escapeHTML($0))</td>" }.joined() + "</tr>\n"
         }
-        return out + "</tbody></table>\n<p class=\"notes\">\(escapeHTML(note))</p>\n"
+        return out + "</tbody></table>\n<p class=\"notes\">\(escapeHTML(c.sensitivityNote))</p>\n"
     }
 
     /// One row per outcome × wave × specification, full precision: `outcome, label, wave, specification,

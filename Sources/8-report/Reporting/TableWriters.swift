@@ -1,17 +1,36 @@
 import Tabular
 
-/// Effect tables in Markdown, LaTeX and HTML (one table per family of outcomes), and the tidy CSV.
+/// The column names of the tidy CSV files: the project's own (`std_error`, `p_value`, …) or those of
+/// R's broom and estimatr (`std.error`, `p.value`, `conf.low`, `nobs`, …; `rct report --names broom`), so
+/// that `effects.csv` reads into R as `tidy(lm_robust(…))` would give it.
+public enum CSVNames: String, Sendable, CaseIterable, Codable {
+    case rct, broom
+
+    /// The name of a column in this vocabulary: broom's are the project's with a dot for the underscore,
+    /// `n_obs` as glance()'s `nobs`, `n_clusters` as `nclusters` and the adjusted p as broom's `adj.p.value`.
+    public func name(_ column: String) -> String {
+        guard self == .broom else { return column }
+        switch column {
+        case "n_obs": return "nobs"
+        case "n_clusters": return "nclusters"
+        case "adjusted_p": return "adj.p.value"
+        case "ri_p_value": return "ri.p.value"
+        default: return column.replacingAll("_", with: ".")
+        }
+    }
+}
+
+/// Effect tables in Markdown, LaTeX and HTML (one table per family of outcomes, in the catalogue's
+/// language and number style), and the tidy CSV.
 public enum EffectTableWriter {
     /// A Markdown section per family: a `###` heading, a pipe table, and its notes.
-    public static func markdown(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+    public static func markdown(_ table: EffectTable, policy: SmallCellPolicy, catalogue: Catalogue = .english) -> String {
         var out = ""
         for family in table.families where !table.outcomes(in: family.id).isEmpty {
-            let grid = EffectGrid(table: table, family: family.id, policy: policy)
+            let grid = EffectGrid(table: table, family: family.id, policy: policy, catalogue: catalogue)
             out += "### \(family.label)\n\n"
-            let waveRow = grid.waveHeaders.flatMap { h in [h.label] + Array(repeating: "", count: h.span - 1) }
-            out += "| " + waveRow.map(escapeMarkdown).joined(separator: " | ") + " |\n"
-            out += "|" + grid.columnHeaders.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|\n"
             out += "| " + grid.columnHeaders.map(escapeMarkdown).joined(separator: " | ") + " |\n"
+            out += "|" + grid.columnHeaders.indices.map { $0 < 2 ? ":---" : "---:" }.joined(separator: "|") + "|\n"
             for row in grid.rows {
                 var cells = row.cells.map(escapeMarkdown)
                 if row.secondary { cells[0] = "*" + cells[0].trimmingLeadingSpaces() + "*" }
@@ -23,16 +42,13 @@ public enum EffectTableWriter {
     }
 
     /// A LaTeX `table` per family (booktabs), in a `landscape`-friendly `tabular`.
-    public static func latex(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+    public static func latex(_ table: EffectTable, policy: SmallCellPolicy, catalogue: Catalogue = .english) -> String {
         var out = "% Requires \\usepackage{booktabs}\n"
         for family in table.families where !table.outcomes(in: family.id).isEmpty {
-            let grid = EffectGrid(table: table, family: family.id, policy: policy)
-            let columns = "l" + String(repeating: "r", count: grid.columnHeaders.count - 1)
+            let grid = EffectGrid(table: table, family: family.id, policy: policy, catalogue: catalogue)
+            let columns = "ll" + String(repeating: "r", count: grid.columnHeaders.count - 2)
             out += "\\begin{table}[htbp]\n\\centering\\scriptsize\n\\caption{\(escapeLatex(family.label))}\n"
             out += "\\begin{tabular}{\(columns)}\n\\toprule\n"
-            out += grid.waveHeaders.map { h in
-                h.span == 1 ? escapeLatex(h.label) : "\\multicolumn{\(h.span)}{c}{\(escapeLatex(h.label))}"
-            }.joined(separator: " & ") + " \\\\\n"
             out += grid.columnHeaders.map(escapeLatex).joined(separator: " & ") + " \\\\\n\\midrule\n"
             for row in grid.rows {
                 var cells = row.cells.map(escapeLatex)
@@ -46,21 +62,24 @@ public enum EffectTableWriter {
         return out
     }
 
-    /// An HTML fragment: a `<section>` per family with a `<table>` and its notes (no scripts, no links out).
-    public static func html(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+    /// An HTML fragment: a `<section>` per family with a `<table>`, its notes, and (when given) the family's
+    /// picture beside it (`figure(familyID)`, inline SVG). No scripts, no links out.
+    public static func html(_ table: EffectTable, policy: SmallCellPolicy, catalogue: Catalogue = .english,
+                            figure: (String) -> String? = { _ in nil }) -> String {
         var out = ""
         for family in table.families where !table.outcomes(in: family.id).isEmpty {
-            let grid = EffectGrid(table: table, family: family.id, policy: policy)
-            out += "<section class=\"family\">\n<h3>\(escapeHTML(family.label))</h3>\n<table class=\"effects\">\n<thead>\n<tr>"
-            for h in grid.waveHeaders {
-                out += h.span == 1 ? "<th></th>" : "<th colspan=\"\(h.span)\" class=\"wave\">\(escapeHTML(h.label))</th>"
-            }
-            out += "</tr>\n<tr>" + grid.columnHeaders.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr>\n</thead>\n<tbody>\n"
+            let grid = EffectGrid(table: table, family: family.id, policy: policy, catalogue: catalogue)
+            out += "<section class=\"family\">\n<h3>\(escapeHTML(family.label))</h3>\n"
+            if let svg = figure(family.id) { out += "<figure class=\"means\">\n" + svg + "</figure>\n" }
+            out += "<table class=\"effects\">\n<thead>\n<tr>"
+            out += grid.columnHeaders.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr>\n</thead>\n<tbody>\n"
             for row in grid.rows {
-                out += row.secondary ? "<tr class=\"received\">" : "<tr>"
+                let starts = !row.secondary && !row.cells[0].isEmpty
+                out += row.secondary ? "<tr class=\"received\">" : (starts ? "<tr class=\"first\">" : "<tr>")
                 for (i, cell) in row.cells.enumerated() {
                     let text = escapeHTML(i == 0 ? cell.trimmingLeadingSpaces() : cell)
-                    out += i == 0 ? "<th scope=\"row\">\(text)</th>" : (cell == "suppressed" ? "<td class=\"suppressed\">\(text)</td>" : "<td>\(text)</td>")
+                    out += i == 0 ? "<th scope=\"row\">\(text)</th>"
+                        : (cell == grid.suppressedText ? "<td class=\"suppressed\">\(text)</td>" : "<td>\(text)</td>")
                 }
                 out += "</tr>\n"
             }
@@ -70,15 +89,19 @@ public enum EffectTableWriter {
     }
 
     /// The tidy CSV: one row per outcome × wave × term, full precision, for R / Stata / Python users.
-    /// Columns: `family, outcome, label, wave, estimand (itt | treatment_received), term, estimate, std_error, statistic, df, p_value, conf_low,
-    /// conf_high, n_obs, n_clusters (empty when unclustered), adjusted_p, ri_p_value, control_n, control_mean, control_sd, intervention_n,
-    /// intervention_mean, intervention_sd, relative_effect, suppressed`. Suppressed cells are empty and
-    /// `suppressed` is `true` on their rows.
-    public static func csv(_ table: EffectTable, policy: SmallCellPolicy) -> String {
+    /// Columns (`names: .rct`): `family, outcome, label, wave, estimand (itt | treatment_received), term, estimate, std_error,
+    /// statistic, df, p_value, conf_low, conf_high, n_obs, n_clusters (empty when unclustered), adjusted_p, ri_p_value, control_n,
+    /// control_mean, control_sd, intervention_n, intervention_mean, intervention_sd, relative_effect, suppressed,
+    /// difference_of_means, better (higher | lower | empty)` (the last two added after the others, so that readers by position
+    /// keep working); with `names: .broom` the same columns under broom's names
+    /// (`CSVNames`). Suppressed cells are empty and `suppressed` is `true` on their rows. Numbers are the shortest
+    /// text that reads back to the same double; a sharpened q-value is exact on Anderson's 0.001 grid.
+    public static func csv(_ table: EffectTable, policy: SmallCellPolicy, names: CSVNames = .rct) -> String {
         let header = ["family", "outcome", "label", "wave", "estimand", "term", "estimate", "std_error", "statistic", "df", "p_value",
                       "conf_low", "conf_high", "n_obs", "n_clusters", "adjusted_p", "ri_p_value", "control_n", "control_mean",
-                      "control_sd", "intervention_n", "intervention_mean", "intervention_sd", "relative_effect", "suppressed"]
-        var lines = [header.joined(separator: ",")]
+                      "control_sd", "intervention_n", "intervention_mean", "intervention_sd", "relative_effect", "suppressed",
+                      "difference_of_means", "better"]
+        var lines = [CSVWriter.comma.line(header.map(names.name))]
         for family in table.families {
             for outcome in table.outcomes(in: family.id) {
                 for wave in table.waves {
@@ -95,8 +118,10 @@ public enum EffectTableWriter {
                         for arm in [e.control, e.intervention] {
                             cells += hide ? ["", "", ""] : [String(arm.n), NumberFormat.csv(arm.mean), NumberFormat.csv(arm.sd)]
                         }
-                        cells.append(outcome.kind == .binary && !hide && isITT ? NumberFormat.csv(e.relativeEffect) : "")
+                        cells.append(!hide && isITT ? NumberFormat.csv(e.relativeEffect) : "")
                         cells.append(hide ? "true" : "false")
+                        cells.append(hide ? "" : NumberFormat.csv(e.differenceOfMeans))
+                        cells.append(outcome.better?.rawValue ?? "")
                         lines.append(CSVWriter.comma.line(cells))
                     }
                 }
@@ -136,6 +161,8 @@ func escapeLatex(_ s: String) -> String {
         case ">": out += "\\textgreater{}"
         case "†": out += "\\textdagger{}"
         case "–": out += "--"
+        case "↑": out += "$\\uparrow$"
+        case "↓": out += "$\\downarrow$"
         case "€": out += "EUR"
         default: out.append(c)
         }

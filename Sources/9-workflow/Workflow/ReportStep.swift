@@ -12,9 +12,11 @@ public enum ReportStep {
     public static let files = ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg"]
 
     /// Estimates and writes the published outputs into `out`. `software` names the program in the
-    /// report's provenance (e.g. `rct 0.1.0`); `generatedOn` is the report's date (YYYY-MM-DD).
+    /// report's provenance (e.g. `rct 0.1.0`); `generatedOn` is the report's date (YYYY-MM-DD); `names` the
+    /// column names of `effects.csv` (the project's, or broom's with `--names broom`).
     public static func run(_ file: DesignFile, panel: PanelData, inputs: PanelInputs, out: String, software: String,
-                           generatedOn: String = ReportStep.today(), progress: (String) -> Void) throws -> AnalysisResult {
+                           generatedOn: String = ReportStep.today(), names: CSVNames = .rct,
+                           progress: (String) -> Void) throws -> AnalysisResult {
         let design = file.design
         let provenance = Provenance(
             software: software, designFile: file.path, designFingerprint: file.fingerprint,
@@ -32,17 +34,24 @@ public enum ReportStep {
                           author: $0.author, afterOutcomeData: $0.outcomeData, afterAssignments: $0.assignments)
         }
         let policy = content.policy
+        let catalogue = content.language.catalogue
         var files: [(String, String)] = [
-            ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy)),
-            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy)
+            ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy, names: names)),
+            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy, catalogue: catalogue)
                 + planChangesMarkdown(content)),
-            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy)),
+            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy, catalogue: catalogue)),
             ("report.html", HTMLReport.render(content)),
-            ("forest.svg", ForestPlot.svg(content.effects, policy: policy)),
+            ("forest.svg", ForestPlot.svg(content.effects, policy: policy, catalogue: catalogue)),
         ]
+        // The picture beside each family's table, also as a file of its own.
+        for family in content.effects.families {
+            if let svg = MeansPlot.svg(content.effects, family: family.id, policy: policy, catalogue: catalogue) {
+                files.append(("means-\(family.id).svg", svg))
+            }
+        }
         if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, policy: policy))) }
         if let sensitivity = content.sensitivity {
-            files[1].1 += SensitivityTableWriter.markdown(sensitivity)
+            files[1].1 += SensitivityTableWriter.markdown(sensitivity, catalogue: catalogue)
             files.append(("sensitivity.csv", SensitivityTableWriter.csv(sensitivity)))
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -52,10 +61,19 @@ public enum ReportStep {
         return result
     }
 
+    /// Whether the `effects.csv` in `out` has the column names of `names` (a run asked for other names
+    /// than the last one is not up to date).
+    public static func effectsCSVHasNames(_ names: CSVNames, in out: String) -> Bool {
+        let path = (out as NSString).appendingPathComponent("effects.csv")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let first = text.split(separator: "\n").first else { return false }
+        let empty = EffectTable(families: [], waves: [], outcomes: [], level: 0.95)
+        return EffectTableWriter.csv(empty, policy: .none, names: names).hasPrefix(first + "\n")
+    }
+
     /// "Changes to the pre-specified plan" for effects.md: the amendments and deviations, or nothing.
     static func planChangesMarkdown(_ content: ReportContent) -> String {
         guard !content.amendments.isEmpty || !content.deviations.isEmpty else { return "" }
-        var text = "\n## Changes to the pre-specified plan\n\n"
+        var text = "\n## \(content.language.catalogue.planChanges)\n\n"
         for a in content.amendments { text += "- Amendment \(a.sentence)\n" }
         for d in content.deviations { text += "- Deviation: \(d)\n" }
         return text

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import PanelExport
+import Reporting
 import TrialDesign
 import TrialStore
 
@@ -19,6 +20,8 @@ public enum TrialRun {
         public var program: String
         /// The formats the panel is written in (all by default: CSV, Stata, SPSS).
         public var panelFormats: [PanelFileFormat] = PanelFileFormat.allCases
+        /// The column names of `effects.csv` (`--names`).
+        public var names: CSVNames = .rct
 
         public init(store: String? = nil, out: String? = nil, importOptions: ImportStep.Options = .init(), program: String) {
             self.store = store
@@ -100,7 +103,7 @@ public enum TrialRun {
         let previous = RunManifest.read(path: manifestPath)
         // The report's files and the panel's files in the formats asked for (they may differ from the last run's).
         let expected = RunManifest.outputs.filter { !$0.hasPrefix(PanelStep.folder + "/") } + PanelStep.files(options.panelFormats)
-        if let previous, previous == manifest,
+        if let previous, previous == manifest, ReportStep.effectsCSVHasNames(options.names, in: folder),
            expected.allSatisfy({ FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }) {
             step("up to date: design, assignments and inputs unchanged since the last run (\(manifestPath))")
             return .upToDate(report: report)
@@ -117,7 +120,7 @@ public enum TrialRun {
         try PanelStep.write(panel.panel, design: d, out: folder, formats: options.panelFormats)
         step("panel written to \((folder as NSString).appendingPathComponent(PanelStep.folder))")
         let result = try ReportStep.run(file, panel: panel.panel, inputs: panel.inputs, out: folder, software: options.program,
-                                        progress: step)
+                                        names: options.names, progress: step)
         if !result.warnings.isEmpty { step("estimation: \(result.warnings.count) notes (rows dropped listwise and the like); rct report lists them") }
         result.unestimable.forEach { messages.warning($0) }
         // A run whose primary outcome could not be estimated is not up to date the next time either: the

@@ -9,13 +9,15 @@ struct Report: ParsableCommand {
         discussion: """
             Derives the panel (as rct panel), estimates the design's pre-specified analysis (module Analysis: \
             estimator, variance, strata, covariates, take-up, randomization inference, family corrections) and \
-            writes effects.csv, effects.md, effects.tex, report.html, consort.svg and forest.svg into OUT, with \
-            cells below publication.small_cell_threshold suppressed. See docs/reporting.md.
+            writes effects.csv, effects.md, effects.tex, report.html, consort.svg, forest.svg and one means-FAMILY.svg \
+            per family into OUT, with cells below publication.small_cell_threshold suppressed, in the design's \
+            publication.language. --names broom gives effects.csv R's broom / estimatr column names. See docs/reporting.md.
             """)
 
     @OptionGroup var trial: TrialOptions
     @Option(help: "The output folder (default: out/NAME).") var out: String?
     @OptionGroup var replacing: ReplaceOption
+    @OptionGroup var naming: NamesOption
 
     func run() throws {
         try reportingFailures {
@@ -26,7 +28,7 @@ struct Report: ParsableCommand {
                                          warning: { printError("warning: \($0)") })
             let folder = out ?? file.defaultOutput
             let result = try ReportStep.run(file, panel: step.panel, inputs: step.inputs, out: folder, software: RCT.program,
-                                            progress: progress)
+                                            names: naming.names, progress: progress)
             for w in result.warnings { printError("warning: \(w)") }
             let report = (folder as NSString).appendingPathComponent("report.html")
             print("report written to \(report)")

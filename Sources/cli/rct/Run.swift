@@ -21,6 +21,7 @@ struct Run: ParsableCommand {
     @Option(help: "The output folder (default: out/NAME).") var out: String?
     @OptionGroup var replacing: ReplaceOption
     @OptionGroup var panelFormats: PanelFormatsOption
+    @OptionGroup var naming: NamesOption
 
     func run() throws {
         try reportingFailures {
@@ -33,6 +34,7 @@ struct Run: ParsableCommand {
                 warning: { printError("warning: \($0)") })
             var options = TrialRun.Options(store: trial.store, out: out, importOptions: replacing.importOptions(), program: RCT.program)
             options.panelFormats = try panelFormats.chosen()
+            options.names = naming.names
             let outcome = try TrialRun.run(file, options: options, messages: messages)
             switch outcome {
             case let .upToDate(report): print("up to date: \(report)")
