@@ -200,6 +200,16 @@ import Workflow
         #expect(report.problems.contains(.altered(seq: 2, unit: try await store.assignmentRecords()[1].entry.unitID)))
         try await PostgresTestDatabase.execute(url, ["DROP TRIGGER assignments_append_only_delete ON assignments"])
         #expect(try await store.verify(expectedHead: nil).problems.contains(.triggersMissing(["assignments_append_only_delete"])))
+        // The screening inputs are in the chain too: a family's cohort attributes changed behind the triggers' back.
+        let third = try await store.assignmentRecords()[2]
+        #expect(third.entry.screeningSHA256 != nil && third.entry.runScreeningSHA256 != nil)
+        try await PostgresTestDatabase.execute(url, [
+            "ALTER TABLE cohort DISABLE TRIGGER USER",
+            "UPDATE cohort SET attributes = '{}' WHERE unit_id = '\(third.entry.unitID)'",
+        ])
+        let problems = try await store.verify(expectedHead: nil).problems
+        #expect(problems.contains(.screeningAltered(seq: 3, unit: third.entry.unitID)), "\(problems)")
+        #expect(problems.contains(.runScreeningAltered(run: third.runID, seq: 3)))
     }
 
     @Test("PostgreSQL URLs: user, host, port, database, password from the URL or PGPASSWORD, never printed")

@@ -8,6 +8,7 @@ import PostgresNIO
 /// |---|---|
 /// | `v1_enrolment` | `trial`, `runs`, `cohort`, `screening`, `assignments` (+ append-only triggers), `assignment_imports` |
 /// | `v2_service` | `users`, `api_tokens`, `sessions`, `audit_log` (+ append-only triggers), `audit_head`, `enrolment_pauses` |
+/// | `v3_chain_coverage` | `assignments.screening_sha256`, `assignments.run_screening_sha256`; `cohort` and `screening` append-only |
 ///
 /// The tables are those of the SQLite store's enrolment side (`StoreMigrations`), with the same column
 /// names and the same text forms of dates and instants; `ord` columns keep the order of arrival that
@@ -168,11 +169,20 @@ enum PostgresMigrations {
                 FOR EACH ROW EXECUTE FUNCTION rct_append_only()
             """,
         ]),
+        // The screening inputs in the chain, as `v8_chain_coverage` of the SQLite store (`ScreeningDigest`).
+        ("v3_chain_coverage", [
+            "ALTER TABLE assignments ADD COLUMN screening_sha256 TEXT",
+            "ALTER TABLE assignments ADD COLUMN run_screening_sha256 TEXT",
+        ] + ["cohort", "screening"].flatMap { table in
+            ["update", "delete"].map { action in
+                "CREATE TRIGGER \(table)_append_only_\(action) BEFORE \(action.uppercased()) ON \(table) FOR EACH ROW EXECUTE FUNCTION rct_append_only()"
+            }
+        }),
         // Later migrations go here, in order.
     ]
 
-    /// The names of the triggers `verify` expects on `assignments`.
-    static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete"]
+    /// The names of the triggers `verify` expects.
+    static let appendOnlyTriggers = ["assignments", "cohort", "screening"].flatMap { ["\($0)_append_only_update", "\($0)_append_only_delete"] }
 
     /// Applies the migrations not yet applied, inside the caller's transaction.
     static func migrate(_ c: PostgresConnection, logger: Logger) async throws {

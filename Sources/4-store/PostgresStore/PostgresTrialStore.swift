@@ -172,9 +172,12 @@ public final class PostgresTrialStore: EnrolmentStore {
             """, logger: logger)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        var screeningRows: [String: ScreeningDigest.StoredRow] = [:]
         for s in screenings {
             try await refuseRepeat(on: c, unit: s.unitID, line: s.line)
             let attributes = String(decoding: try encoder.encode(s.attributes), as: UTF8.self)
+            screeningRows[s.unitID] = ScreeningDigest.StoredRow(unit: s.unitID, linkKey: s.linkKey, line: s.line, attributesJSON: attributes,
+                                                                eligible: s.eligible, rule: s.rule, reason: s.reason, runID: runID)
             try await c.query("""
                 INSERT INTO cohort (unit_id, link_key, line, attributes, run_id)
                 VALUES (\(s.unitID), \(s.linkKey), \(s.line), \(attributes), \(runID))
@@ -184,6 +187,7 @@ public final class PostgresTrialStore: EnrolmentStore {
                 VALUES (\(s.unitID), \(s.eligible), \(s.rule), \(s.reason), \(runID))
                 """, logger: logger)
         }
+        let runScreening = ScreeningDigest.run(screeningRows.values.sorted(by: ScreeningDigest.StoredRow.inRunOrder))
         for e in assignments {
             let eligible = try await rows("SELECT eligible FROM screening WHERE unit_id = \(e.unitID)", on: c).first
             guard let eligible, try eligible["eligible"].decode(Bool.self) else {
@@ -191,14 +195,18 @@ public final class PostgresTrialStore: EnrolmentStore {
             }
             try await refuseRepeat(on: c, unit: e.unitID, line: e.line, screeningToo: false)
             seq += 1
+            var e = e
+            e.screeningSHA256 = screeningRows[e.unitID].map(ScreeningDigest.unit)
+            e.runScreeningSHA256 = runScreening
             let hash = HashChain.hash(seq: seq, entry: e, recordedAt: startedAt, runID: runID, previousHash: previous)
             try await c.query("""
                 INSERT INTO assignments (seq, unit_id, link_key, arm, assigned_on, recorded_at, stratum, block, block_size,
                     cluster, probability, procedure, seed, generator, case_manager, capacity_status, run_id, prev_hash, hash,
-                    source_sha256)
+                    source_sha256, screening_sha256, run_screening_sha256)
                 VALUES (\(seq), \(e.unitID), \(e.linkKey), \(e.arm), \(e.assignedOn.description), \(startedAt), \(e.stratum),
                     \(e.block), \(e.blockSize), \(e.cluster), \(e.probability), \(e.procedure), \(Int64(e.seed)), \(e.generator),
-                    \(e.caseManager), \(e.capacityStatus), \(runID), \(previous), \(hash), \(e.sourceSHA256))
+                    \(e.caseManager), \(e.capacityStatus), \(runID), \(previous), \(hash), \(e.sourceSHA256),
+                    \(e.screeningSHA256), \(e.runScreeningSHA256))
                 """, logger: logger)
             previous = hash
         }
@@ -245,6 +253,8 @@ public final class PostgresTrialStore: EnrolmentStore {
             seed: UInt64(max(0, seed)), generator: try r["generator"].decode(String.self),
             caseManager: try r["case_manager"].decode(String?.self), capacityStatus: try r["capacity_status"].decode(String.self))
         entry.sourceSHA256 = try r["source_sha256"].decode(String?.self)
+        entry.screeningSHA256 = try r["screening_sha256"].decode(String?.self)
+        entry.runScreeningSHA256 = try r["run_screening_sha256"].decode(String?.self)
         let attributes = (try? FieldJSON.strings(try r["attributes"].decode(String?.self) ?? "{}", decoder: decoder).dictionary) ?? [:]
         return AssignmentRecord(seq: seq, entry: entry, recordedAt: try r["recorded_at"].decode(String.self),
                                 runID: try r["run_id"].decode(Int.self), previousHash: try r["prev_hash"].decode(String.self),
@@ -300,12 +310,24 @@ public final class PostgresTrialStore: EnrolmentStore {
     public func verify(expectedHead: String?) async throws -> VerificationReport {
         let trial = try await trial()
         let records = try await assignmentRecords()
-        let triggers = Set(try await rows("""
-            SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = 'assignments'::regclass
-            """).map { try $0["tgname"].decode(String.self) })
-        return ChainCheck.verify(trial: trial, records: records,
-                                 missingTriggers: PostgresMigrations.appendOnlyTriggers.filter { !triggers.contains($0) },
-                                 expectedHead: expectedHead)
+        let triggers = Set(try await rows("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").map { try $0["tgname"].decode(String.self) })
+        var report = ChainCheck.verify(trial: trial, records: records,
+                                       missingTriggers: PostgresMigrations.appendOnlyTriggers.filter { !triggers.contains($0) },
+                                       expectedHead: expectedHead)
+        // The screening inputs against the digests the records were chained with.
+        var byRun: [Int: [ScreeningDigest.StoredRow]] = [:]
+        for r in try await rows("""
+            SELECT c.unit_id, c.link_key, c.line, c.attributes, s.eligible, s.rule_id, s.reason, s.run_id
+            FROM cohort c JOIN screening s ON s.unit_id = c.unit_id
+            """) {
+            let row = ScreeningDigest.StoredRow(
+                unit: try r["unit_id"].decode(String.self), linkKey: try r["link_key"].decode(String?.self), line: try r["line"].decode(Int.self),
+                attributesJSON: try r["attributes"].decode(String.self), eligible: try r["eligible"].decode(Bool.self),
+                rule: try r["rule_id"].decode(String?.self), reason: try r["reason"].decode(String?.self), runID: try r["run_id"].decode(Int.self))
+            byRun[row.runID, default: []].append(row)
+        }
+        report.problems += ScreeningDigest.problems(records: records, rows: byRun)
+        return report
     }
 }
 

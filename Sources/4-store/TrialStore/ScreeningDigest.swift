@@ -34,6 +34,12 @@ public enum ScreeningDigest {
             (self.eligible, self.rule, self.reason, self.runID) = (eligible, rule, reason, runID)
         }
 
+        /// The order of a run's rows in its digest: cohort line, then unit id byte by byte (SQLite's
+        /// `ORDER BY line, unit_id`).
+        public static func inRunOrder(_ a: StoredRow, _ b: StoredRow) -> Bool {
+            a.line != b.line ? a.line < b.line : a.unit.utf8.lexicographicallyPrecedes(b.unit.utf8)
+        }
+
         var text: String {
             let fields: [(String, String?)] = [
                 ("unit", unit), ("link", linkKey), ("line", String(line)), ("attributes", attributesJSON),
@@ -66,21 +72,31 @@ public enum ScreeningDigest {
 
     /// The digest of every screening row of one run, in cohort-line order.
     static func run(_ db: Database, _ runID: Int) throws -> String {
-        run(try Row.fetchAll(db, sql: columns + " WHERE s.run_id = ? ORDER BY c.line, c.unit_id", arguments: [runID]).map(row))
+        run(try Row.fetchAll(db, sql: columns + " WHERE s.run_id = ?", arguments: [runID]).map(row).sorted(by: StoredRow.inRunOrder))
     }
 
-    /// What the screening rows say now against what the records were chained with: a family's row that
-    /// changed (first record of each family only) and runs whose screened set changed.
+    /// What the screening rows say now against what the records were chained with.
     static func problems(_ db: Database, records: [AssignmentRecord]) throws -> [ChainProblem] {
+        var byRun: [Int: [StoredRow]] = [:]
+        for r in try Row.fetchAll(db, sql: columns).map(row) { byRun[r.runID, default: []].append(r) }
+        return problems(records: records, rows: byRun)
+    }
+
+    /// The same on rows already read (any back end), grouped by run: a family's row that changed, and
+    /// runs whose screened set changed (added, removed or changed, eligible or not).
+    public static func problems(records: [AssignmentRecord], rows byRun: [Int: [StoredRow]]) -> [ChainProblem] {
         var problems: [ChainProblem] = []
+        var byUnit: [String: StoredRow] = [:]
+        for rows in byRun.values { for r in rows { byUnit[r.unit] = r } }
         var runs: [Int: (seq: Int, digest: String)] = [:]
         for r in records {
-            if let kept = r.entry.screeningSHA256, try unit(db, r.entry.unitID) != kept {
+            if let kept = r.entry.screeningSHA256, byUnit[r.entry.unitID].map(unit) != kept {
                 problems.append(.screeningAltered(seq: r.seq, unit: r.entry.unitID))
             }
             if let kept = r.entry.runScreeningSHA256, runs[r.runID] == nil { runs[r.runID] = (r.seq, kept) }
         }
-        for (runID, kept) in runs.sorted(by: { $0.key < $1.key }) where try run(db, runID) != kept.digest {
+        for (runID, kept) in runs.sorted(by: { $0.key < $1.key })
+        where run((byRun[runID] ?? []).sorted(by: StoredRow.inRunOrder)) != kept.digest {
             problems.append(.runScreeningAltered(run: runID, seq: kept.seq))
         }
         return problems
