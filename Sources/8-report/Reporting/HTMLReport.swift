@@ -3,6 +3,7 @@
 public enum HTMLReport {
     public static func render(_ r: ReportContent) -> String {
         let p = r.policy
+        let counts = p.disclose(r)
         var body = "<header>\n<h1>\(escapeHTML(r.title))</h1>\n"
         if let reg = r.registration { body += "<p class=\"sub\">\(escapeHTML(reg))</p>\n" }
         body += "<p class=\"sub\">Effects after \(r.effects.waves.map { escapeHTML($0.label) }.joined(separator: " and ")), intention to treat.</p>\n</header>\n"
@@ -19,7 +20,7 @@ public enum HTMLReport {
         body += "</section>\n"
 
         if let consort = r.consort {
-            body += "<section class=\"figure\">\n<h2>2. Participant flow (CONSORT)</h2>\n" + ConsortDiagram.svg(consort, policy: p) + "</section>\n"
+            body += "<section class=\"figure\">\n<h2>2. Participant flow (CONSORT)</h2>\n" + ConsortDiagram.svg(consort, counts: counts) + "</section>\n"
         }
         if let balance = r.balance {
             body += "<section>\n<h2>3. Baseline balance</h2>\n"
@@ -39,7 +40,7 @@ public enum HTMLReport {
             body += "<section>\n<h2>4. Follow-up and attrition</h2>\n<table><thead><tr><th>Wave</th><th>Control responded</th><th>Intervention responded</th><th>Differential attrition</th><th>Lee bounds</th></tr></thead><tbody>\n"
             for a in r.attrition {
                 let bounds = a.leeBounds.map { "\(escapeHTML($0.outcome)): [\(NumberFormat.fixed($0.lower, 3)), \(NumberFormat.fixed($0.upper, 3))]" }.joined(separator: "<br>")
-                body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(p.show(count: a.controlResponded)) of \(p.show(count: a.controlAllocated))</td><td>\(p.show(count: a.interventionResponded)) of \(p.show(count: a.interventionAllocated))</td><td>\(a.differential.map { escapeHTML(testText($0)) }.joined(separator: "<br>"))</td><td>\(bounds)</td></tr>\n"
+                body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(attrition(counts, a, "control"))</td><td>\(attrition(counts, a, "intervention"))</td><td>\(a.differential.map { escapeHTML(testText($0)) }.joined(separator: "<br>"))</td><td>\(bounds)</td></tr>\n"
             }
             body += "</tbody></table>\n</section>\n"
         }
@@ -64,7 +65,8 @@ public enum HTMLReport {
         for d in prov.dataFingerprints { body += "<li>Data \(escapeHTML(d.id)): SHA-256 \(escapeHTML(d.label))</li>" }
         body += "<li>Generated on \(escapeHTML(prov.generatedOn))</li>"
         if p.isActive {
-            body += "<li>Cells with fewer than \(p.threshold) families are suppressed in this report (shown as “&lt;\(p.threshold)” or “suppressed”).</li>"
+            body += "<li>Cells with fewer than \(p.threshold) families are suppressed in this report (shown as “&lt;\(p.threshold)” or “suppressed”), "
+                + "and so are the counts from which one could be worked out by adding or subtracting (shown as “not shown”).</li>"
         }
         body += "</ul>\n</section>\n"
 
@@ -84,6 +86,11 @@ public enum HTMLReport {
         </html>
 
         """
+    }
+
+    /// "46 of 57": an arm's responded and allocated at a wave, from the report's disclosed counts.
+    static func attrition(_ counts: DisclosedCounts, _ a: AttritionRow, _ side: String) -> String {
+        "\(counts.text(ReportLedger.attrition(a.wave, side, "responded"))) of \(counts.text(ReportLedger.attrition(a.wave, side, "allocated")))"
     }
 
     /// A baseline balance table with its omnibus test.
@@ -125,6 +132,8 @@ public enum HTMLReport {
     ul.notes { font-size: 0.8em; color: #555; margin-top: 0.2em; }
     .figure svg { max-width: 100%; height: auto; }
     .provenance { font-size: 0.85em; color: #444; }
-    @media print { body { margin: 0; max-width: none; } table.effects { font-size: 0.65em; } section.family { overflow: visible; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
+    @media screen and (max-width: 1100px) { table.effects { font-size: 0.66em; } table.effects td { white-space: normal; } table.effects th, table.effects td { padding: 2px 2px; } table.effects th[scope=row] { min-width: 7em; } }
+    @page { size: A4; margin: 16mm 12mm 18mm 12mm; }
+    @media print { body { margin: 0; max-width: none; } table.effects { font-size: 0.65em; } section.family { overflow: visible; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } table, .figure svg { break-inside: avoid; } }
     """
 }
