@@ -27,7 +27,7 @@ build: deps
 demo: build
 	@chmod 600 fixtures/mission/pseudonym.key  # a key is read by its owner only (rct warns otherwise)
 	$(RCT) run designs/mission-kortrijk.yaml --out demo-out
-	@echo "Open demo-out/report.html in a browser; tables in demo-out/effects.md, .csv and .tex; the panel in demo-out/panel/ (CSV, panel.dta for Stata, panel.sav for SPSS)."
+	@echo "Open demo-out/publish/report.html in a browser; tables in demo-out/publish/effects.md, .csv and .tex (check them with: $(RCT) disclosure-check demo-out/publish). Not for publication: the panel in demo-out/internal/panel/ (CSV, panel.dta for Stata, panel.sav for SPSS)."
 
 # Every test: unit, property and end-to-end tests of the built binary, then the tests of the benchmark
 # package (bench/Package.swift, its own build folder bench/.build).

@@ -189,6 +189,44 @@ extension Double {
         #expect(Self.result.content.provenance.seeds.contains { $0.contains("seed 2786") && $0.contains("500 re-drawn") })
     }
 
+    /// Issue 22: the CONSORT "Analysed" lines give, per family of outcomes, each outcome's N in its arm as
+    /// the effect table has it, so that the two arms' N add up to the table's N; and each wave's flow adds
+    /// up from allocated through the survey and through the registries.
+    @Test func consortAnalysedPerFamilyIsTheTablesN() throws {
+        let flow = try #require(Self.result.content.consort)
+        let table = Self.result.content.effects
+        var compared = 0
+        for wave in table.waves {
+            for family in table.families {
+                let outcomes = table.outcomes(in: family.id).filter { $0.waves[wave.id] != nil }
+                guard !outcomes.isEmpty else { continue }
+                var perOutcome: [String: Int] = [:]
+                for arm in flow.arms {
+                    let side = try #require(arm.comparedAs)
+                    let w = try #require(arm.waves.first { $0.id == wave.id }, "\(arm.id) has no box at \(wave.id)")
+                    let analysed = try #require(w.analysed.first { $0.label == family.label }, "\(family.id) at \(wave.id)")
+                    #expect(analysed.outcomes.map(\.id) == outcomes.map(\.id))
+                    for (o, a) in zip(outcomes, analysed.outcomes) {
+                        let e = o.waves[wave.id]!
+                        #expect(a.n == (side == "control" ? e.control.n : e.intervention.n))
+                        perOutcome[o.id, default: 0] += a.n
+                    }
+                }
+                for o in outcomes {
+                    #expect(perOutcome[o.id] == o.waves[wave.id]!.itt.nObs, "\(o.id) at \(wave.id): the boxes add up to the table's N")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared >= 4)
+        for arm in flow.arms {
+            for w in arm.waves {
+                for f in [w.survey, w.registries].compactMap({ $0 }) { #expect(f.followedUp + f.lostTotal == arm.allocated) }
+                #expect(w.survey != nil || w.registries != nil)
+            }
+        }
+    }
+
     @Test func consortFlowAndAttritionComeFromThePanel() throws {
         let flow = try #require(Self.result.content.consort)
         #expect(flow.screened == 100 && flow.randomised == 80)

@@ -50,10 +50,10 @@ import TestSupport
         #expect(verified.stdout.contains("1 amendment of the design's locked part, each chained and in place"), "\(verified.stdout)")
         let run = try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root)
         #expect(run.status == 0, "\(run.stderr)")
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         #expect(html.contains("<h3>Changes to the pre-specified plan</h3>"))
         #expect(html.contains("outcomes[leefloon].windows.m12[1]: 12 → 13. Reason: The registry reports by calendar month (by evaluator; after 112 assignments, after outcome data were imported)"), "\(html)")
-        let md = try String(contentsOf: root.appendingPathComponent("out/effects.md"), encoding: .utf8)
+        let md = try String(contentsOf: root.appendingPathComponent("out/publish/effects.md"), encoding: .utf8)
         #expect(md.contains("## Changes to the pre-specified plan") && md.contains("- Amendment "))
 
         // In the store, chained; the arms cannot be amended.

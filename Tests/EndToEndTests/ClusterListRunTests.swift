@@ -46,12 +46,12 @@ import TestSupport
                                     + "each with its cluster's arm and its own enrolment date (enrolled_on)"))
         #expect(run.stdout.contains("p = clusters of the arm / clusters of the stratum (centrum: control 3/6, intervention 3/6;"))
         #expect(run.stdout.contains("  noord: 3 control, 3 intervention, p = 1.0000"))
-        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/panel/panel_wide.csv"))
+        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/internal/panel/panel_wide.csv"))
         let frozen = try ClusteredRunTests.frozen("caseworkers_panel.csv")
         #expect(panel.map { $0["family_id"]! } == frozen.map { $0["family_id"]! })
         #expect(panel.map { $0["arm"]! } == frozen.map { $0["arm"]! } && panel.map { $0["cluster"]! } == frozen.map { $0["cluster"]! })
         #expect(panel.allSatisfy { $0["probability"] == "0.5" })
-        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/effects.csv")).filter { $0["estimand"] == "itt" }
+        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/publish/effects.csv")).filter { $0["estimand"] == "itt" }
         let reference = try ClusteredRunTests.frozen("estimatr_clustered.csv").filter { $0["specification"] == "primary" }
         #expect(effects.count == 7)
         for e in reference {

@@ -33,7 +33,7 @@ import TestSupport
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("assigned 199 families (97 control, 102 intervention) by blocked_clustered"))
-        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/panel/panel_wide.csv"))
+        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/internal/panel/panel_wide.csv"))
         let frozen = try Self.frozen("caseworkers_panel.csv")
         #expect(panel.count == 398)
         #expect(frozen.count == 398)
@@ -47,7 +47,7 @@ import TestSupport
     @Test func everyEffectRowAgreesWithEstimatrCR2() throws {
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
-        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/effects.csv")).filter { $0["estimand"] == "itt" }
+        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/publish/effects.csv")).filter { $0["estimand"] == "itt" }
         let reference = try Self.frozen("estimatr_clustered.csv").filter { $0["specification"] == "primary" }
         #expect(reference.count == 7 && effects.count == 7)
         for e in reference {
@@ -62,7 +62,7 @@ import TestSupport
     @Test func theCR1SensitivityAnalysisAgreesWithEstimatrStata() throws {
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
-        let rows = try RunCommandTests.csv(root.appendingPathComponent("out/sensitivity.csv")).filter { $0["specification"] == "cr1" }
+        let rows = try RunCommandTests.csv(root.appendingPathComponent("out/publish/sensitivity.csv")).filter { $0["specification"] == "cr1" }
         let reference = try Self.frozen("estimatr_clustered.csv").filter { $0["specification"] == "cr1" }
         #expect(reference.count == 7 && rows.count == 7)
         for e in reference {
@@ -78,7 +78,7 @@ import TestSupport
     @Test func randomizationPValuesRedrawWholeCaseworkersExactly() throws {
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
-        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/effects.csv")).filter { $0["estimand"] == "itt" }
+        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/publish/effects.csv")).filter { $0["estimand"] == "itt" }
         let reference = try Self.frozen("ri_exact.csv")
         #expect(reference.count == 7)
         for e in reference {
@@ -87,7 +87,7 @@ import TestSupport
             let ours = try #require(r["ri_p_value"].flatMap(Double.init)), theirs = try #require(e["p_two_tailed"].flatMap(Double.init))
             #expect(abs(ours - theirs) <= 1e-12, "\(e["outcome"]!) \(e["wave"]!): RI p \(ours) against enumeration \(theirs)")
         }
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         #expect(html.contains("assignments of whole clusters (caseworker) re-drawn within strata, the number of intervention clusters per stratum fixed"))
         #expect(html.contains("m6, 199 families in 18 clusters: all 8000 possible assignments (exact)"))
     }
@@ -95,10 +95,10 @@ import TestSupport
     @Test func tablesAndTheConsortDiagramCountClusters() throws {
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         #expect(html.contains("CR2 standard errors clustered by caseworker (Bell–McCaffrey degrees of freedom)"))
-        #expect(html.contains("in 9 clusters (n = 97 units)") && html.contains("in 9 clusters (n = 102 units)"))
-        let markdown = try String(contentsOf: root.appendingPathComponent("out/effects.md"), encoding: .utf8)
+        #expect(html.contains("in 9 clusters (n\u{00A0}=\u{00A0}97 units)") && html.contains("in 9 clusters (n\u{00A0}=\u{00A0}102 units)"))
+        let markdown = try String(contentsOf: root.appendingPathComponent("out/publish/effects.md"), encoding: .utf8)
         #expect(markdown.contains("| Relative effect | N | Clusters |"))
         #expect(markdown.contains("- Clusters: the number of clusters the estimate rests on; standard errors are clustered by them."))
         // Lee bounds and the attrition tests have no clustered version: said, not silent.
@@ -111,7 +111,7 @@ import TestSupport
     @Test func theAttritionTestsAreClustered() throws {
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         let lines = try Fixtures.contents("fixtures/robustness/clustered/clustered_reference.csv").split(separator: "\n")
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
@@ -132,7 +132,7 @@ import TestSupport
     @Test func theBalanceTableIsAlsoGivenAtTheClusterLevel() throws {
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         let balance = try #require(html.range(of: "<h2>3. Baseline balance</h2>").map { String(html[$0.lowerBound...].prefix(4000)) })
         let clusterPart = try #require(balance.range(of: "<h3>Clusters (caseworker)</h3>").map { String(balance[$0.upperBound...]) })
         #expect(balance.contains("<h3>Families</h3>"))
@@ -189,7 +189,7 @@ import TestSupport
         let run = try RCTBinary.run(["run", "designs/caseworkers-cluster.yaml", "--out", "out"], currentDirectory: root)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!run.stdout.contains("not available yet") && !run.stderr.contains("not available yet"))
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         let reference = try Self.frozen("subgroups_clustered.csv")
         func f(_ x: String?) -> String { String(format: "%.3f", Double(x ?? "") ?? .nan) }
         for (outcome, wave) in [("supplementary_aid", "m6"), ("supplementary_aid", "m12"), ("knows_rights", "m6")] {

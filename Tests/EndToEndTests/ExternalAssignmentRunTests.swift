@@ -26,12 +26,12 @@ import TestSupport
         #expect(run.stderr.contains("assign: importing the assignment list toewijzing.csv (randomised elsewhere)"), "\(run.stderr)")
         #expect(!run.stderr.contains("assign: randomising the cohort"))
         #expect(run.stdout.contains("imported 112 families (57 control, 55 intervention) as procedure imported"), "\(run.stdout)")
-        #expect(run.stdout.hasSuffix("report: out/report.html\n"))
+        #expect(run.stdout.hasSuffix("report: out/publish/report.html\n"))
         let verify = try RCTBinary.run(["verify", "--store", "fixtures/external/design.sqlite"], currentDirectory: root)
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains("112 assignment records, the chain is intact"), "\(verify.stdout)")
-        let report = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
-        #expect(report.contains("Randomised (n = 112)"))
+        let report = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
+        #expect(report.contains("Randomised (n\u{00A0}=\u{00A0}112)"))
     }
 
     @Test(arguments: ["m6", "m12"])

@@ -70,7 +70,7 @@ import TestSupport
             #expect(r.stderr.contains("designs/mission-kortrijk.sqlite fails verification: record 7") && r.stderr.contains("was altered"),
                     "\(command): \(r.stderr)")
         }
-        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out2/report.html").path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out2/publish/report.html").path))
     }
 
     @Test func aHeaderOnlyExtractIsNamed() throws {

@@ -39,7 +39,7 @@ import TestSupport
         #expect(imported.stdout.contains("national_number_outside_identifier"), "\(imported.stdout)")
         let run = try RCTBinary.run(["report", Self.design, "--out", "out"], currentDirectory: root)
         let outputs = [headerless.stdout, headerless.stderr, imported.stdout, imported.stderr, run.stdout, run.stderr]
-        let rejected = (try? String(contentsOf: root.appendingPathComponent("out/panel/rejected/survey_m12.csv"), encoding: .utf8)) ?? ""
+        let rejected = (try? String(contentsOf: root.appendingPathComponent("out/internal/panel/rejected/survey_m12.csv"), encoding: .utf8)) ?? ""
         let store = try Data(contentsOf: root.appendingPathComponent("designs/mission-kortrijk.sqlite"))
         for n in ["85073003328", "90010112395", "90.01.01-123.95", firstNumber] {
             for (i, text) in (outputs + [rejected]).enumerated() { #expect(!text.contains(n), "output \(i) holds \(n)") }

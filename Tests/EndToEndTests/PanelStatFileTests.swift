@@ -57,7 +57,7 @@ import TestSupport
                     } }, fileLabel: json["file_label"] as? String ?? "")
     }
 
-    static var panel: URL { RunCommandTests.shared.root.appendingPathComponent("out/panel") }
+    static var panel: URL { RunCommandTests.shared.root.appendingPathComponent("out/internal/panel") }
 
     /// panel_wide.csv's header in order and its rows by column.
     static func wide() throws -> (header: [String], rows: [[String: String]]) {
@@ -154,14 +154,14 @@ import TestSupport
         let root = try Fixtures.missionTrialCopy("rct-run-formats")
         let first = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out", "--formats", "csv"], currentDirectory: root)
         #expect(first.status == 0, "\(first.stderr)")
-        let panel = root.appendingPathComponent("out/panel")
+        let panel = root.appendingPathComponent("out/internal/panel")
         func exists(_ f: String) -> Bool { FileManager.default.fileExists(atPath: panel.appendingPathComponent(f).path) }
         #expect(exists("panel_wide.csv") && !exists("panel.dta") && !exists("panel.sav"))
         let second = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out", "--formats", "dta"], currentDirectory: root)
-        #expect(second.status == 0 && second.stdout == "report: out/report.html\n", "\(second.stderr)")
+        #expect(second.status == 0 && second.stdout == "report: out/publish/report.html\n", "\(second.stderr)")
         #expect(exists("panel.dta") && !exists("panel_wide.csv") && !exists("panel.sav") && exists("data_dictionary.md"))
         let third = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out", "--formats", "dta"], currentDirectory: root)
-        #expect(third.stdout == "up to date: out/report.html\n")
+        #expect(third.stdout == "up to date: out/publish/report.html\n")
         let bad = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--formats", "csv,xlsx"], currentDirectory: root)
         #expect(bad.status != 0 && bad.stderr.contains("Please give --formats as a comma-separated list of csv, dta and sav (found \"xlsx\")"))
         let panelOnly = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p", "--formats", "sav,csv"], currentDirectory: root)

@@ -12,7 +12,7 @@ import TestSupport
     }()
 
     static func text(_ name: String) throws -> String {
-        try String(contentsOf: shared.root.appendingPathComponent("out/\(name)"), encoding: .utf8)
+        try String(contentsOf: shared.root.appendingPathComponent("out/publish/\(name)"), encoding: .utf8)
     }
 
     @Test func dutchReportWithDecimalCommas() throws {
@@ -25,7 +25,7 @@ import TestSupport
             #expect(html.contains(text), "missing \(text)")
         }
         // The leefloon at six months: control mean 0.544 (SD 0.503) in the tables as 0,544 (0,503).
-        let csv = try RunCommandTests.csv(Self.shared.root.appendingPathComponent("out/effects.csv"))
+        let csv = try RunCommandTests.csv(Self.shared.root.appendingPathComponent("out/publish/effects.csv"))
         let leefloon = try #require(csv.first { $0["outcome"] == "leefloon" && $0["wave"] == "m6" && $0["estimand"] == "itt" })
         let mean = try #require(Double(leefloon["control.mean"] ?? "")), sd = try #require(Double(leefloon["control.sd"] ?? ""))
         let cell = String(format: "%.3f (%.3f)", mean, sd).replacingOccurrences(of: ".", with: ",")
@@ -38,7 +38,7 @@ import TestSupport
     @Test func effectsCSVHasBroomNamesAndFullPrecision() throws {
         let header = try #require(try Self.text("effects.csv").split(separator: "\n").first)
         #expect(header.hasPrefix("family,outcome,label,wave,estimand,term,estimate,std.error,statistic,df,p.value,conf.low,conf.high,nobs,"))
-        let rows = try RunCommandTests.csv(Self.shared.root.appendingPathComponent("out/effects.csv"))
+        let rows = try RunCommandTests.csv(Self.shared.root.appendingPathComponent("out/publish/effects.csv"))
         let amount = try #require(rows.first { $0["outcome"] == "supplementary_amount" && $0["wave"] == "m6" && $0["estimand"] == "itt" })
         let estimate = try #require(Double(amount["estimate"] ?? "")), control = try #require(Double(amount["control.mean"] ?? ""))
         let relative = try #require(Double(amount["relative.effect"] ?? ""))

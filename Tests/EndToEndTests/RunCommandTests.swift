@@ -38,22 +38,27 @@ import TestSupport
         return (root, first, second)
     }()
 
+    /// The files of OUT/publish.
+    static let publishedFiles = ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg", "counts.json"]
+        + ["financial_support", "employment", "rights_and_services", "living_conditions"].map { "means-\($0).svg" }
+
     @Test func runWritesEveryOutputAndASecondRunIsUpToDate() throws {
         let (root, first, second) = Self.shared
         #expect(first.status == 0, "\(first.stderr)")
         for step in ["init: creating the trial store", "assign: randomising the cohort", "import leefloon:", "take-up mandates: 112 families",
-                     "panel: 336 rows", "randomization inference, m6:", "report written:"] {
+                     "panel: 336 rows", "randomization inference, m6:", "report written into out/publish:"] {
             #expect(first.stderr.contains(step), "missing progress line \(step)")
         }
         #expect(first.stdout.contains("assigned 112 families (57 control, 55 intervention)"))
-        #expect(first.stdout.hasSuffix("report: out/report.html\n"))
-        for file in ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg", "manifest.json",
-                     "panel/panel_wide.csv", "panel/panel_long.csv", "panel/data_dictionary.md", "panel/consort.json"] {
+        #expect(first.stdout.hasSuffix("report: out/publish/report.html\n"))
+        for file in ["publish/effects.csv", "publish/effects.md", "publish/effects.tex", "publish/report.html", "publish/consort.svg",
+                     "publish/forest.svg", "publish/counts.json", "manifest.json", "internal/NOTICE.md", "internal/panel/panel_wide.csv",
+                     "internal/panel/panel_long.csv", "internal/panel/data_dictionary.md", "internal/panel/consort.json"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: root.appendingPathComponent("out/\(file)").path)[.size] as? Int) ?? 0
             #expect(size > 100, "out/\(file) missing or empty")
         }
         #expect(second.status == 0)
-        #expect(second.stdout == "up to date: out/report.html\n")
+        #expect(second.stdout == "up to date: out/publish/report.html\n")
         #expect(second.stderr.contains("up to date: design, assignments and inputs unchanged"))
         #expect(!second.stderr.contains("panel:"))
     }
@@ -68,9 +73,9 @@ import TestSupport
         let r2 = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out"], currentDirectory: root)
         #expect(r2.status == 0)
         #expect(r2.stderr.contains("changed since the last run: source mandates"), "\(r2.stderr)")
-        #expect(r2.stdout == "report: out/report.html\n")
+        #expect(r2.stdout == "report: out/publish/report.html\n")
         let r3 = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out"], currentDirectory: root)
-        #expect(r3.stdout == "up to date: out/report.html\n")
+        #expect(r3.stdout == "up to date: out/publish/report.html\n")
     }
 
     /// The effects of the run equal `rct estimate` on the panel's wide file restricted to a wave, with
@@ -85,8 +90,8 @@ import TestSupport
 
     /// Compares `OUT/effects.csv` of a run with `rct estimate` on `OUT/panel/panel_wide.csv` at one wave.
     static func expectEffectsEqualEstimate(root: URL, out: String, wave: String) throws {
-        let effects = try Self.csv(root.appendingPathComponent("\(out)/effects.csv")).filter { $0["wave"] == wave }
-        let wide = try Self.csv(root.appendingPathComponent("\(out)/panel/panel_wide.csv")).filter { $0["wave"] == wave }
+        let effects = try Self.csv(root.appendingPathComponent("\(out)/publish/effects.csv")).filter { $0["wave"] == wave }
+        let wide = try Self.csv(root.appendingPathComponent("\(out)/internal/panel/panel_wide.csv")).filter { $0["wave"] == wave }
         let outcomes = Array(Set(effects.map { $0["outcome"]! })).sorted()
         #expect(outcomes.count >= 11)
         // The wave's rows, with `treated` (1 for the intervention arm) added for the 2SLS instrument.
@@ -129,7 +134,7 @@ import TestSupport
     @Test func plantedEffectsAreRecovered() throws {
         let (root, first, _) = Self.shared
         #expect(first.status == 0)
-        let effects = try Self.csv(root.appendingPathComponent("out/effects.csv")).filter { $0["estimand"] == "itt" }
+        let effects = try Self.csv(root.appendingPathComponent("out/publish/effects.csv")).filter { $0["estimand"] == "itt" }
         struct Planted: Decodable { var outcome: String; var window: String; var control: Double; var intervention: Double }
         struct Truth: Decodable { var effects: [Planted] }
         let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/mission/truth.json"))))
@@ -164,21 +169,23 @@ import TestSupport
         }
         let r = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out"], currentDirectory: root)
         #expect(r.status == 0, "\(r.stderr)")
-        let out = root.appendingPathComponent("out")
-        let published = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != "panel" }
-        // effects.csv, .md, .tex, report.html, consort.svg, forest.svg, manifest.json and one means-FAMILY.svg per family (4).
-        #expect(published.count == 11)
+        let out = root.appendingPathComponent("out/publish")
+        // Nothing internal beside the publishable files: the panel and the raw CONSORT counts are in out/internal.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("out").path).sorted()
+            == ["internal", "manifest.json", "publish"])
+        let published = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(published.sorted() == Self.publishedFiles.sorted())
         let texts = try published.map { ($0, try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8)) }
         // Exclusions by reason in this trial: 26, 10 and 12 (all below 30); arms 57 and 55 (above).
         for (name, text) in texts {
             for small in [26, 10, 12] {
-                #expect(!text.contains("n = \(small))") && !text.contains("n = \(small) "), "\(name) shows the small count \(small)")
+                #expect(!text.contains("n\u{00A0}=\u{00A0}\(small))") && !text.contains("n = \(small))") && !text.contains("n = \(small) "), "\(name) shows the small count \(small)")
             }
         }
         let report = try #require(texts.first { $0.0 == "report.html" }).1
-        #expect(report.contains("(n = &lt;30)") && report.contains("n = 57"))
+        #expect(report.contains("(n\u{00A0}&lt;\u{00A0}30)") && report.contains("n\u{00A0}=\u{00A0}57"))
         // Every outcome × wave whose arm summaries must be suppressed: computed here from the panel.
-        let wide = try Self.csv(out.appendingPathComponent("panel/panel_wide.csv"))
+        let wide = try Self.csv(root.appendingPathComponent("out/internal/panel/panel_wide.csv"))
         let effects = try Self.csv(out.appendingPathComponent("effects.csv")).filter { $0["estimand"] == "itt" }
         var suppressed = 0
         for row in effects {
@@ -258,11 +265,11 @@ import TestSupport
         #expect(panel.status == 0, "\(panel.stderr)")
         #expect(panel.stderr.contains("take-up mandates: 1 of the register's 113 identifiers match no assigned family"), "\(panel.stderr)")
         let expected = Dictionary(uniqueKeysWithValues: register.map { ($0["family_id"]!, $0["mandate"]!) })
-        let wide = try Self.csv(root.appendingPathComponent("p/panel/panel_wide.csv"))
+        let wide = try Self.csv(root.appendingPathComponent("p/internal/panel/panel_wide.csv"))
         #expect(wide.count == 336)
         for row in wide { #expect(row["take_up"] == expected[row["family_id"] ?? ""], "\(row)") }
         // No national number reaches the outputs.
-        for file in ["p/panel/panel_wide.csv", "p/panel/panel_long.csv"] {
+        for file in ["p/internal/panel/panel_wide.csv", "p/internal/panel/panel_long.csv"] {
             let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
             #expect(!insz.values.contains { text.contains($0) } && !text.contains("93051822361"))
         }
@@ -275,16 +282,16 @@ import TestSupport
                                   currentDirectory: root).status == 0)
         let panel = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "p"], currentDirectory: root)
         #expect(panel.status == 0, "\(panel.stderr)")
-        #expect(panel.stdout == "panel written to p/panel (panel_wide.csv, panel_long.csv, data_dictionary.md, data_dictionary.csv, consort.json, "
+        #expect(panel.stdout == "panel written to p/internal/panel (panel_wide.csv, panel_long.csv, data_dictionary.md, data_dictionary.csv, consort.json, "
             + "panel.dta, panel.sav)\n")
-        let wide = try Self.csv(root.appendingPathComponent("p/panel/panel_wide.csv"))
+        let wide = try Self.csv(root.appendingPathComponent("p/internal/panel/panel_wide.csv"))
         #expect(wide.count == 336)
         #expect(wide.filter { $0["arm"] == "intervention" && $0["wave"] == "m6" }.allSatisfy { $0["take_up"] == "0" || $0["take_up"] == "1" })
         let report = try RCTBinary.run(["report", "designs/mission-kortrijk.yaml", "--out", "r"], currentDirectory: root)
         #expect(report.status == 0, "\(report.stderr)")
-        #expect(report.stdout == "report written to r/report.html\n")
-        for file in ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg"] {
-            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("r/\(file)").path), "r/\(file)")
+        #expect(report.stdout == "report written to r/publish/report.html\n")
+        for file in Self.publishedFiles {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("r/publish/\(file)").path), "r/publish/\(file)")
         }
     }
 
@@ -305,7 +312,7 @@ import TestSupport
         #expect(out.contains("line 60  set aside at import (superseded): replaced by line 62"))
         #expect(out.contains("value: 0 (observed)"))
         // The same value as the panel's cell.
-        let long = try Self.csv(root.appendingPathComponent("out/panel/panel_long.csv"))
+        let long = try Self.csv(root.appendingPathComponent("out/internal/panel/panel_long.csv"))
         let cell = long.first { $0["family_id"] == "F0013" && $0["wave"] == "m6" && $0["outcome"] == "supplementary_aid" }
         #expect(cell?["value"] == "0" && cell?["status"] == "observed")
         // No national number in any form: no run of nine or more digits.

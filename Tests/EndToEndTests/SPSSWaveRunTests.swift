@@ -30,8 +30,9 @@ import TestSupport
         func masked(_ s: String) -> String { s.replacingOccurrences(of: "[0-9a-f]{64}", with: "<sha256>", options: .regularExpression) }
         #expect(masked(a.stdout) == masked(b.stdout))
         #expect(b.stderr.contains("import survey_m6: imported, 98 rows read, 98 accepted, 0 rejected"))
-        for file in ["effects.csv", "effects.md", "effects.tex", "consort.svg", "forest.svg", "panel/panel_wide.csv", "panel/panel_long.csv",
-                     "panel/consort.json", "panel/data_dictionary.md", "panel/data_dictionary.csv", "panel/rejected"] {
+        for file in ["publish/effects.csv", "publish/effects.md", "publish/effects.tex", "publish/consort.svg", "publish/forest.svg",
+                     "publish/counts.json", "internal/panel/panel_wide.csv", "internal/panel/panel_long.csv", "internal/panel/consort.json",
+                     "internal/panel/data_dictionary.md", "internal/panel/data_dictionary.csv", "internal/panel/rejected"] {
             let x = csv.appendingPathComponent("out/\(file)"), y = sav.appendingPathComponent("out/\(file)")
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: x.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -43,7 +44,7 @@ import TestSupport
         }
         // The report: the same but for the fingerprints of the design and the wave's file in its provenance.
         func report(_ root: URL) throws -> String {
-            masked(try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8))
+            masked(try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8))
         }
         let reportCSV = try report(csv), reportSAV = try report(sav)
         #expect(reportCSV == reportSAV)

@@ -37,7 +37,7 @@ import TrialDesign
     }
 
     static func consort(_ root: URL) throws -> [String: Any] {
-        let data = try Data(contentsOf: root.appendingPathComponent("out/panel/consort.json"))
+        let data = try Data(contentsOf: root.appendingPathComponent("out/internal/panel/consort.json"))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
@@ -76,8 +76,8 @@ import TrialDesign
         let moved = censoredAtM12.filter { $0.value.reason == "moved" }
         #expect(!moved.isEmpty, "the fixture has a family that moved before month 12")
 
-        let long = try RunCommandTests.csv(withExits.appendingPathComponent("out/panel/panel_long.csv"))
-        let long0 = try RunCommandTests.csv(withoutExits.appendingPathComponent("out/panel/panel_long.csv"))
+        let long = try RunCommandTests.csv(withExits.appendingPathComponent("out/internal/panel/panel_long.csv"))
+        let long0 = try RunCommandTests.csv(withoutExits.appendingPathComponent("out/internal/panel/panel_long.csv"))
         func cell(_ rows: [[String: String]], _ id: String, _ wave: String, _ outcome: String) -> [String: String]? {
             rows.first { $0["family_id"] == id && $0["wave"] == wave && $0["outcome"] == outcome }
         }

@@ -41,12 +41,12 @@ import TestSupport
         let (root, run) = Self.shared
         #expect(run.status == 0, "\(run.stderr)")
         // The panel the reference was computed on is the panel of this run.
-        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/panel/panel_wide.csv")).filter { $0["wave"] == "m6" }
+        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/internal/panel/panel_wide.csv")).filter { $0["wave"] == "m6" }
         let frozen = try RunCommandTests.csv(URL(fileURLWithPath: Fixtures.path("fixtures/reporting/sensitivity/mission_m6.csv")))
         #expect(panel.map { $0["family_id"]! } == frozen.map { $0["family_id"]! })
         #expect(panel.map { $0["supplementary_amount"]! } == frozen.map { $0["supplementary_amount"]! })
 
-        let rows = try RunCommandTests.csv(root.appendingPathComponent("out/sensitivity.csv"))
+        let rows = try RunCommandTests.csv(root.appendingPathComponent("out/publish/sensitivity.csv"))
         func row(_ outcome: String, _ spec: String) -> [String: String]? {
             rows.first { $0["outcome"] == outcome && $0["wave"] == "m6" && $0["specification"] == spec }
         }
@@ -61,7 +61,7 @@ import TestSupport
             }
         }
         // The primary column is the effect table's ITT, row for row.
-        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/effects.csv")).filter { $0["estimand"] == "itt" }
+        let effects = try RunCommandTests.csv(root.appendingPathComponent("out/publish/effects.csv")).filter { $0["estimand"] == "itt" }
         let primary = rows.filter { $0["specification"] == "primary" }
         #expect(primary.count == effects.count && primary.count > 20)
         for e in effects {
@@ -69,10 +69,10 @@ import TestSupport
             #expect(p?["estimate"] == e["estimate"] && p?["std_error"] == e["std_error"], "\(e["outcome"]!) \(e["wave"]!)")
         }
         // The report and the Markdown tables show it; the pre-specified analysis names each specification.
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         #expect(html.contains("Sensitivity analyses</h2>"))
         #expect(html.contains("Sensitivity analysis “OLS, HC1”: OLS regression of the outcome on the arm and covariates, HC1 standard errors, strata absorbed, adjusted for Number of weak"))
-        let markdown = try String(contentsOf: root.appendingPathComponent("out/effects.md"), encoding: .utf8)
+        let markdown = try String(contentsOf: root.appendingPathComponent("out/publish/effects.md"), encoding: .utf8)
         #expect(markdown.contains("| Outcome | Wave | Primary analysis | Difference in means | OLS, HC1 |"))
     }
 

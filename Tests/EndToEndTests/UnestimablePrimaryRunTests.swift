@@ -14,9 +14,9 @@ import TestSupport
         }
         let run = try RCTBinary.run(["run", "designs/caseworkers-cluster.yaml", "--out", "out"], currentDirectory: root)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("error: 2 primary outcome estimates could not be made (the report out/report.html lists them among its deviations)"))
+        #expect(run.stderr.contains("error: 2 primary outcome estimates could not be made (the report out/publish/report.html lists them among its deviations)"))
         #expect(run.stderr.contains("no family of the two compared arms has a value for outcome supplementary_aid at this wave"))
-        let html = try String(contentsOf: root.appendingPathComponent("out/report.html"), encoding: .utf8)
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
         #expect(html.contains("<li>Receives supplementary financial aid from the OCMW at m6: not estimable"))
         // Not up to date: a second run estimates again (and fails again).
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out/manifest.json").path))
@@ -24,7 +24,7 @@ import TestSupport
         // rct report on the same store says the same.
         let report = try RCTBinary.run(["report", "designs/caseworkers-cluster.yaml", "--out", "again"], currentDirectory: root)
         #expect(report.status == 1)
-        #expect(report.stdout.contains("report written to again/report.html"))
-        #expect(report.stderr.contains("error: 2 primary outcome estimates could not be made (the report again/report.html lists them"))
+        #expect(report.stdout.contains("report written to again/publish/report.html"))
+        #expect(report.stderr.contains("error: 2 primary outcome estimates could not be made (the report again/publish/report.html lists them"))
     }
 }

@@ -34,11 +34,11 @@ import TestSupport
         // No national number is printed, the corrupted one included.
         #expect(!run.stdout.contains(corrupted) && !run.stderr.contains(corrupted))
         // CONSORT: 320 assessed, the three among the exclusions (a small cell: shown as < 5).
-        let svg = try String(contentsOf: root.appendingPathComponent("out/consort.svg"), encoding: .utf8)
-        #expect(svg.contains("Assessed for eligibility (n = 320)") && svg.contains("Excluded (n = 123)"))
+        let svg = try String(contentsOf: root.appendingPathComponent("out/publish/consort.svg"), encoding: .utf8)
+        #expect(svg.contains("Assessed for eligibility (n\u{00A0}=\u{00A0}320)") && svg.contains("Excluded (n\u{00A0}=\u{00A0}123)"))
         #expect(svg.contains("not analysable: unusable intake record"))
-        #expect(svg.contains("Randomised (n = 197)"))
-        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/panel/panel_wide.csv"))
+        #expect(svg.contains("Randomised (n\u{00A0}=\u{00A0}197)"))
+        let panel = try RunCommandTests.csv(root.appendingPathComponent("out/internal/panel/panel_wide.csv"))
         #expect(!panel.contains { ["F0003", "F0004", "F0006"].contains($0["family_id"]!) })
         #expect(Set(panel.map { $0["family_id"]! }).count == 197)
     }

@@ -13,25 +13,50 @@ import TestSupport
                    CountedReason(reason: "no informed consent", count: 3)],
         randomised: 112,
         arms: [
-            ArmFlow(label: "control", allocated: 56, received: nil, waves: [
-                WaveFlow(label: "6 months", followedUp: 47, notFollowedUp: [CountedReason(reason: "no response", count: 9)], analysed: 47)]),
-            ArmFlow(label: "intervention", allocated: 56, received: 51, waves: [
-                WaveFlow(label: "6 months", followedUp: 45, notFollowedUp: [CountedReason(reason: "no response", count: 7),
-                                                                             CountedReason(reason: "outside the window", count: 4)], analysed: 45)]),
+            ArmFlow(id: "control", label: "control", comparedAs: "control", allocated: 56, received: nil, waves: [
+                WaveFlow(id: "m6", label: "6 months", survey: FollowUp(followedUp: 47, lost: [CountedReason(reason: "no response", count: 9)]),
+                         registries: FollowUp(followedUp: 56, lost: []),
+                         analysed: [FamilyAnalysed(label: "Rights", outcomes: [.init(id: "knows", n: 47), .init(id: "fit", n: 44)]),
+                                    FamilyAnalysed(label: "Support", outcomes: [.init(id: "aid", n: 56)])])]),
+            ArmFlow(id: "intervention", label: "intervention", comparedAs: "intervention", allocated: 56, received: 51, waves: [
+                WaveFlow(id: "m6", label: "6 months",
+                         survey: FollowUp(followedUp: 45, lost: [CountedReason(reason: "no response", count: 7),
+                                                                 CountedReason(reason: "outside the window", count: 4)]),
+                         registries: FollowUp(followedUp: 56, lost: []),
+                         analysed: [FamilyAnalysed(label: "Rights", outcomes: [.init(id: "knows", n: 45), .init(id: "fit", n: 45)]),
+                                    FamilyAnalysed(label: "Support", outcomes: [.init(id: "aid", n: 56)])])]),
         ])
 
-    @Test func consortShowsEveryCountAndHidesSmallOnes() {
+    /// The diagram's text, a wrapped line joined to the one before it (the SVG's entities read back).
+    static func lines(_ svg: String) -> String {
+        svg.split(separator: "\n").filter { $0.hasPrefix("<text") }.map { line -> String in
+            let text = line.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }
+            return String(text).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&amp;", with: "&")
+        }.joined(separator: "\n").replacingOccurrences(of: "\n  ", with: " ")
+    }
+
+    /// The spaces inside a count do not break: "(n = 57)" is written with non-breaking spaces.
+    static func count(_ s: String) -> String { s.replacingOccurrences(of: " ", with: "\u{00A0}") }
+
+    @Test func consortShowsEveryCountAndHidesSmallOnesAndThoseThatGiveThemAway() {
         let svg = ConsortDiagram.svg(Self.flow, policy: policy)
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
-        for text in ["Assessed for eligibility (n = 140)", "Excluded (n = 28)", "Randomised (n = 112)",
-                     "Allocated to control (n = 56)", "Received the intervention (n = 51)",
-                     "no response (n = 9)", "Analysed (n = 45)"] {
-            #expect(svg.contains(text), "missing \(text)")
+        for (text, n) in [("Assessed for eligibility", "n = 140"), ("Excluded", "n = 28"), ("Randomised", "n = 112"),
+                          ("Allocated to control", "n = 56"), ("Received the intervention", "n = 51"),
+                          ("• no response", "n = 9"), ("Not interviewed", "n = 11"), ("Registries: followed up", "n = 56"),
+                          ("• Rights", "n = 44–47"), ("• Rights", "n = 45"), ("• Support", "n = 56"),
+                          // Primary: 3 and 4; secondary: 9 (28 − 16 − 3) and 7 (11 − 4), the smallest other parts.
+                          ("no informed consent", "n < 5"), ("outside the window", "n < 5"),
+                          ("birth outside the enrolment window", "n not shown"), ("• no response", "n not shown")] {
+            #expect(Self.lines(svg).contains("\(text) (\(Self.count(n)))"), "missing \(text) (\(n))")
         }
-        #expect(svg.contains("no informed consent (n = &lt;5)"))
-        #expect(svg.contains("outside the window (n = &lt;5)"))
-        #expect(!svg.contains("(n = 3)") && !svg.contains("(n = 4)"))
+        #expect(!svg.contains("(n = ") && !svg.contains("n = &lt;"), "a count with a breakable space or the old n = <5")
+        #expect(!svg.contains("(3)") && !svg.contains("=\u{00A0}3)") && !svg.contains("=\u{00A0}4)") && !svg.contains("=\u{00A0}7)"))
         #expect(svg.components(separatedBy: "<rect").count - 1 == 7)
+        // Every line of text closes the brackets it opens: no count is split over two lines.
+        for line in svg.split(separator: "\n") where line.hasPrefix("<text") {
+            #expect(line.filter { $0 == "(" }.count == line.filter { $0 == ")" }.count, "\(line)")
+        }
     }
 
     @Test func forestPlotStandardizesByTheControlSD() {

@@ -28,7 +28,7 @@ import Workflow
         let lines = Lines()
         let first = try TrialRun.run(file, options: .init(out: out, program: "rct test"), messages: lines.messages)
         guard case let .written(report, result) = first else { Issue.record("the first run wrote nothing"); return }
-        #expect(report == out + "/report.html")
+        #expect(report == out + "/publish/report.html")
         #expect(result.effects.outcomes.count > 0)
         #expect(lines.output.contains("assigned 112 families (57 control, 55 intervention) by permuted_blocks, seed 20170401, generator mt19937"))
         #expect(lines.progress.contains { $0.hasPrefix("import vdab: imported, 3775 rows read, 3774 accepted, 1 rejected") })
@@ -36,7 +36,7 @@ import Workflow
         #expect(lines.progress.contains("  vdab: rejected by reason: duplicate_row 1 (line 3600)"))
         #expect(lines.progress.contains("  leefloon: rejected by reason: invalid_national_number 1 (line 239); unknown_participant 1 (line 126)"))
         #expect(lines.progress.contains { $0.hasPrefix("  ocmw_aid: superseded by a correction: 25 (lines ") })
-        let rejects = try String(contentsOfFile: out + "/panel/rejected/vdab.csv", encoding: .utf8)
+        let rejects = try String(contentsOfFile: out + "/internal/panel/rejected/vdab.csv", encoding: .utf8)
         #expect(rejects.hasPrefix("line,column,reason,message,excerpt\n3600,,duplicate_row,the row repeats line 3131 exactly"))
         for name in RunManifest.outputs {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")

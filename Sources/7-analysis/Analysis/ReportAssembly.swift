@@ -74,8 +74,13 @@ enum ReportAssembly {
         return parts.joined(separator: ", ") + "."
     }
 
-    /// The CONSORT flow from the panel's counts (screening from the trial store when the panel had it).
-    static func consort(design: Design, panel: PanelData) -> ConsortFlow {
+    /// The CONSORT flow from the panel's counts (screening from the trial store when the panel had it) and
+    /// the effect table: per arm and follow-up wave, allocated → followed up through the survey (those not
+    /// interviewed by reason) and through the registries (those who left their scope) → analysed per family
+    /// of outcomes, each outcome's N taken from the effect table so the box and the table agree. Reasons
+    /// with no family are listed too (n = 0): a flow that adds up says so, and a zero is the cheapest cell
+    /// for secondary suppression to take.
+    static func consort(design: Design, panel: PanelData, effects: EffectTable, arms pair: ArmPair) -> ConsortFlow {
         let c = panel.consort
         var excluded = c.excluded.filter { $0.count > 0 }.map { CountedReason(reason: $0.reason, count: $0.count) }
         if let n = c.eligibleNotRandomised, n > 0 { excluded.append(CountedReason(reason: "eligible, not randomised", count: n)) }
@@ -88,17 +93,32 @@ enum ReportAssembly {
             clustersPerArm = seen.mapValues(\.count)
         }
         let arms = design.arms.map { arm -> ArmFlow in
+            let side = arm.id == pair.control ? "control" : arm.id == pair.intervention ? "intervention" : nil
             // Follow-up waves only: a wave with no outcome (the baseline survey) analyses nobody.
-            let measured = Set(design.outcomes.flatMap { $0.windows.keys })
-            let waves = c.waves.filter { measured.contains($0.wave) }.compactMap { w -> WaveFlow? in
-                guard let a = w.arms.first(where: { $0.arm == arm.id }) else { return nil }
-                let lost = [CountedReason(reason: "no interview", count: a.lostNoResponse),
-                            CountedReason(reason: "interview outside the window", count: a.lostOutsideWindow),
-                            CountedReason(reason: "left the registries' scope", count: a.registryCensored)].filter { $0.count > 0 }
-                return WaveFlow(label: waveLabels[w.wave] ?? w.wave, followedUp: a.followedUp, notFollowedUp: lost, analysed: a.analysed)
+            let waves = c.waves.compactMap { w -> WaveFlow? in
+                let outcomes = design.outcomes.filter { $0.windows[w.wave] != nil }
+                guard !outcomes.isEmpty, let a = w.arms.first(where: { $0.arm == arm.id }) else { return nil }
+                let survey = outcomes.contains { $0.rule.isSurveyRule }
+                    ? FollowUp(followedUp: a.followedUp,
+                               lost: [CountedReason(reason: "no interview", count: a.lostNoResponse),
+                                      CountedReason(reason: "interview outside the window", count: a.lostOutsideWindow)])
+                    : nil
+                let registries = outcomes.contains { !$0.rule.isSurveyRule }
+                    ? FollowUp(followedUp: a.allocated - a.registryCensored,
+                               lost: [CountedReason(reason: "left the registries' scope", count: a.registryCensored)])
+                    : nil
+                let analysed = effects.families.compactMap { family -> FamilyAnalysed? in
+                    guard let side else { return nil }
+                    let ns = effects.outcomes(in: family.id).compactMap { o -> FamilyAnalysed.Outcome? in
+                        guard let e = o.waves[w.wave] else { return nil }
+                        return .init(id: o.id, n: side == "control" ? e.control.n : e.intervention.n)
+                    }
+                    return ns.isEmpty ? nil : FamilyAnalysed(label: family.label, outcomes: ns)
+                }
+                return WaveFlow(id: w.wave, label: waveLabels[w.wave] ?? w.wave, survey: survey, registries: registries, analysed: analysed)
             }
-            return ArmFlow(label: arm.label, allocated: c.allocated[arm.id] ?? 0, received: c.takeUp?[arm.id]?.received, waves: waves,
-                           clusters: clustersPerArm[arm.id])
+            return ArmFlow(id: arm.id, label: arm.label, comparedAs: side, allocated: c.allocated[arm.id] ?? 0,
+                           received: c.takeUp?[arm.id]?.received, waves: waves, clusters: clustersPerArm[arm.id])
         }
         return ConsortFlow(screened: c.screened ?? c.randomised, excluded: excluded, randomised: c.randomised, arms: arms)
     }

@@ -122,7 +122,7 @@ public enum TrialAnalysis {
             title: design.trial.title, registration: design.trial.registration,
             prespecified: ReportAssembly.prespecified(design: design, permutations: permutations),
             deviations: deviations + estimation.deviations,
-            consort: ReportAssembly.consort(design: design, panel: panel),
+            consort: ReportAssembly.consort(design: design, panel: panel, effects: table, arms: arms),
             balance: try ReportAssembly.balance(design: design, waves: waves, arms: arms),
             clusterBalance: try ReportAssembly.clusterBalance(design: design, waves: waves, arms: arms),
             attrition: ReportAssembly.attrition(design: design, panel: panel, waves: waves, arms: arms),

@@ -43,6 +43,7 @@ extension Catalogue {
         data: "Gegevens",
         generatedOn: "Aangemaakt op",
         suppressionRule: { "Cellen met minder dan \($0) gezinnen zijn in dit rapport afgeschermd (weergegeven als “<\($0)” of “afgeschermd”)." },
+        secondarySuppression: "Dat geldt ook voor de aantallen waaruit men ze door optellen of aftrekken zou kunnen afleiden (weergegeven als “niet getoond”).",
 
         outcome: "Uitkomst",
         better: "Beter",

@@ -42,6 +42,7 @@ extension Catalogue {
         data: "Data",
         generatedOn: "Generated on",
         suppressionRule: { "Cells with fewer than \($0) families are suppressed in this report (shown as “<\($0)” or “suppressed”)." },
+        secondarySuppression: "So are the counts from which one could be worked out by adding or subtracting (shown as “not shown”).",
 
         outcome: "Outcome",
         better: "Better",

@@ -62,6 +62,8 @@ public struct Catalogue: Sendable {
     public let data: String
     public let generatedOn: String
     public let suppressionRule: @Sendable (_ threshold: Int) -> String
+    /// The secondary suppression, after `suppressionRule`.
+    public let secondarySuppression: String
 
     // MARK: Effect tables
     public let outcome: String

@@ -5,6 +5,7 @@ public enum HTMLReport {
         let p = r.policy
         let c = r.language.catalogue
         let nf = c.numbers
+        let counts = p.disclose(r)
         var body = "<header>\n<h1>\(escapeHTML(r.title))</h1>\n"
         if let reg = r.registration { body += "<p class=\"sub\">\(escapeHTML(reg))</p>\n" }
         let waves = r.effects.waves.map(\.label)
@@ -28,7 +29,7 @@ public enum HTMLReport {
         body += "</section>\n"
 
         if let consort = r.consort {
-            body += "<section class=\"figure\">\n<h2>2. \(escapeHTML(c.participantFlow))</h2>\n" + ConsortDiagram.svg(consort, policy: p) + "</section>\n"
+            body += "<section class=\"figure\">\n<h2>2. \(escapeHTML(c.participantFlow))</h2>\n" + ConsortDiagram.svg(consort, counts: counts) + "</section>\n"
         }
         if let balance = r.balance {
             body += "<section>\n<h2>3. \(escapeHTML(c.baselineBalance))</h2>\n"
@@ -49,8 +50,8 @@ public enum HTMLReport {
                 + "</tr></thead><tbody>\n"
             for a in r.attrition {
                 let bounds = a.leeBounds.map { "\(escapeHTML($0.outcome)): \(nf.interval($0.lower, $0.upper, 3))" }.joined(separator: "<br>")
-                let control = escapeHTML(c.countOf(p.show(count: a.controlResponded), p.show(count: a.controlAllocated)))
-                let intervention = escapeHTML(c.countOf(p.show(count: a.interventionResponded), p.show(count: a.interventionAllocated)))
+                let control = escapeHTML(attrition(counts, a, "control", c))
+                let intervention = escapeHTML(attrition(counts, a, "intervention", c))
                 body += "<tr><th scope=\"row\">\(escapeHTML(a.wave))</th><td>\(control)</td><td>\(intervention)</td><td>\(a.differential.map { escapeHTML(testText($0, nf)) }.joined(separator: "<br>"))</td><td>\(bounds)</td></tr>\n"
             }
             body += "</tbody></table>\n</section>\n"
@@ -73,7 +74,7 @@ public enum HTMLReport {
         for d in prov.dataFingerprints { body += "<li>\(escapeHTML(c.data)) \(escapeHTML(d.id)): SHA-256 \(escapeHTML(d.label))</li>" }
         body += "<li>\(escapeHTML(c.generatedOn)) \(escapeHTML(prov.generatedOn))</li>"
         if p.isActive {
-            body += "<li>\(escapeHTML(c.suppressionRule(p.threshold)))</li>"
+            body += "<li>\(escapeHTML(c.suppressionRule(p.threshold) + " " + c.secondarySuppression))</li>"
         }
         body += "</ul>\n</section>\n"
 
@@ -93,6 +94,11 @@ public enum HTMLReport {
         </html>
 
         """
+    }
+
+    /// "46 of 57": an arm's responded and allocated at a wave, from the report's disclosed counts.
+    static func attrition(_ counts: DisclosedCounts, _ a: AttritionRow, _ side: String, _ c: Catalogue) -> String {
+        c.countOf(counts.text(ReportLedger.attrition(a.wave, side, "responded")), counts.text(ReportLedger.attrition(a.wave, side, "allocated")))
     }
 
     /// A baseline balance table with its omnibus test.
@@ -141,6 +147,8 @@ public enum HTMLReport {
     ul.notes { font-size: 0.8em; color: #555; margin-top: 0.2em; }
     .figure svg { max-width: 100%; height: auto; }
     .provenance { font-size: 0.85em; color: #444; }
-    @media print { body { margin: 0; max-width: none; } table.effects { font-size: 0.65em; } section.family { overflow: visible; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
+    @media screen and (max-width: 1100px) { table.effects { font-size: 0.66em; } table.effects td { white-space: normal; } table.effects th, table.effects td { padding: 2px 2px; } table.effects th[scope=row] { min-width: 7em; } }
+    @page { size: A4; margin: 16mm 12mm 18mm 12mm; }
+    @media print { body { margin: 0; max-width: none; } table.effects { font-size: 0.65em; } section.family { overflow: visible; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } table, .figure svg { break-inside: avoid; } }
     """
 }

@@ -2,11 +2,18 @@
 ///
 /// Rule (documented in docs/reporting.md): a *cell* is a group of units that a published number
 /// describes. A count `c` is published only when `c == 0` or `c ≥ threshold`; otherwise it is shown as
-/// `<threshold`. For an outcome at a wave, the arm summaries are suppressed (mean, SD and N of **both**
-/// arms, so that one cannot be recovered from the other and the effect) when either arm has fewer than
-/// `threshold` units with a value, or, for a binary outcome, when either arm's number of units with the
-/// outcome, or without it, lies in 1 ..< threshold. Model estimates (effect, SE, CI, p) are not cell
-/// statistics and stay published. The unsuppressed numbers stay in the trial store.
+/// `< threshold` (*primary* suppression). For an outcome at a wave, the arm summaries are suppressed (mean,
+/// SD and N of **both** arms, so that one cannot be recovered from the other) and so is the effect (with
+/// its SE, interval and p-values) when either arm has fewer than `threshold` units with a value, or, for a
+/// binary outcome, when either arm's number of units with the outcome, or without it, lies in
+/// 1 ..< threshold.
+///
+/// *Secondary* suppression (`disclose`): the counts of every published table and of the CONSORT flow are
+/// gathered in one `CountLedger` with the sums that tie them (totals, arm totals, the flow from
+/// allocated to analysed); more cells are suppressed until no suppressed cell can be worked out from the
+/// published ones by adding and subtracting (`DisclosureAudit`). Every writer prints counts from the one
+/// `DisclosedCounts` value this returns. The unsuppressed numbers stay in the trial store and the
+/// internal folder.
 ///
 /// The threshold is a setting of each trial (`publication.small_cell_threshold`, default 5): no Belgian
 /// rule with a fixed threshold was found.
@@ -60,5 +67,91 @@ public struct SmallCellPolicy: Sendable, Equatable {
     /// its positives).
     public func suppressesSummaries(of row: BalanceRow) -> Bool {
         suppressesSummaries(control: row.control, intervention: row.intervention, binary: true)
+    }
+
+    /// Primary and secondary suppression of a ledger's cells.
+    ///
+    /// Primary: every cell in 1 ..< threshold. Secondary, repeated until nothing changes:
+    /// 1. a sum with exactly one suppressed cell gives it away (a total minus the other parts): one more
+    ///    cell of the sum is suppressed;
+    /// 2. a sum whose published total leaves its suppressed parts, all primary (each 1 ..< threshold),
+    ///    only one possibility (all 1, or all threshold − 1) also gives them away: one more cell is
+    ///    suppressed;
+    /// 3. the exact audit (`DisclosureAudit`) finds a suppressed cell determined by a combination of sums:
+    ///    one more cell of a sum holding it is suppressed.
+    /// The cell taken is a part before a total, not a `lastResort` cell when another is left, then the
+    /// smallest count (the least information lost), then the first in ledger order, so the choice is
+    /// deterministic. Each round suppresses one more cell, so it ends.
+    public func disclose(_ ledger: CountLedger) -> DisclosedCounts {
+        let primary = Set(ledger.keys.filter { !allows(count: ledger.values[$0]!) })
+        var suppressed = primary
+        guard isActive else { return DisclosedCounts(threshold: threshold, ledger: ledger, primary: [], suppressed: []) }
+        let order = Dictionary(uniqueKeysWithValues: ledger.keys.enumerated().map { ($1, $0) })
+        func cheapest(_ sums: [CountLedger.Sum]) -> String? {
+            var candidates: [(key: String, total: Bool)] = []
+            for s in sums {
+                for (k, key) in s.keys.enumerated() where !suppressed.contains(key) { candidates.append((key, k == 0)) }
+            }
+            return candidates.min { a, b in
+                let ra = ledger.lastResort.contains(a.key), rb = ledger.lastResort.contains(b.key)
+                if ra != rb { return !ra }
+                if a.total != b.total { return !a.total }
+                let va = ledger.values[a.key]!, vb = ledger.values[b.key]!
+                if va != vb { return va < vb }
+                return order[a.key]! < order[b.key]!
+            }?.key
+        }
+        func pinnedByBounds(_ s: CountLedger.Sum) -> Bool {
+            let hidden = s.parts.filter { suppressed.contains($0) }
+            guard !suppressed.contains(s.total), hidden.count >= 2, hidden.allSatisfy(primary.contains) else { return false }
+            let left = ledger.values[s.total]! - s.parts.filter { !suppressed.contains($0) }.reduce(0) { $0 + ledger.values[$1]! }
+            return left == hidden.count || left == hidden.count * (threshold - 1)
+        }
+        while true {
+            if let s = ledger.sums.first(where: { sum in sum.keys.filter(suppressed.contains).count == 1 || pinnedByBounds(sum) }),
+               let key = cheapest([s]) {
+                suppressed.insert(key)
+                continue
+            }
+            let determined: [String]
+            do {
+                determined = try DisclosureAudit.determined(ledger, suppressed: suppressed)
+            } catch {
+                // Too large to decide exactly: suppress every cell of every sum that holds a suppressed one.
+                for s in ledger.sums where s.keys.contains(where: suppressed.contains) { suppressed.formUnion(s.keys) }
+                break
+            }
+            guard let cell = determined.first else { break }
+            let around = ledger.sums.filter { $0.keys.contains(cell) }
+            let reach = ledger.sums.filter { $0.keys.contains(where: determined.contains) }
+            // Structurally, every cell next to it may be suppressed already: then any published cell of any sum.
+            guard let key = cheapest(around) ?? cheapest(reach) ?? cheapest(ledger.sums) else { break }
+            suppressed.insert(key)
+        }
+        return DisclosedCounts(threshold: threshold, ledger: ledger, primary: primary, suppressed: suppressed)
+    }
+
+    /// The effect table as published: for a comparison whose arm summaries are suppressed, the effect of
+    /// the small cells goes too (the ITT and treatment-received estimates, SEs, intervals, statistics and
+    /// relative effect become NaN, printed "NA"; the adjusted and randomization p-values nil). The N stays:
+    /// it is a count, under the count rule and in the disclosed counts.
+    public func publishable(_ table: EffectTable) -> EffectTable {
+        var out = table
+        for (k, o) in table.outcomes.enumerated() {
+            for (wave, e) in o.waves where suppressesSummaries(of: e, kind: o.kind) {
+                var p = e
+                p.itt = Self.withheld(e.itt)
+                p.treatmentReceived = e.treatmentReceived.map(Self.withheld)
+                p.adjustedP = nil
+                p.randomizationP = nil
+                out.outcomes[k].waves[wave] = p
+            }
+        }
+        return out
+    }
+
+    static func withheld(_ t: TermEstimate) -> TermEstimate {
+        TermEstimate(term: t.term, estimate: .nan, stdError: .nan, statistic: .nan, df: .nan, pValue: .nan, confLow: .nan,
+                     confHigh: .nan, nObs: t.nObs, nClusters: t.nClusters)
     }
 }

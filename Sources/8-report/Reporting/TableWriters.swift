@@ -94,9 +94,10 @@ public enum EffectTableWriter {
     /// control_mean, control_sd, intervention_n, intervention_mean, intervention_sd, relative_effect, suppressed,
     /// difference_of_means, better (higher | lower | empty)` (the last two added after the others, so that readers by position
     /// keep working); with `names: .broom` the same columns under broom's names
-    /// (`CSVNames`). Suppressed cells are empty and `suppressed` is `true` on their rows. Numbers are the shortest
-    /// text that reads back to the same double; a sharpened q-value is exact on Anderson's 0.001 grid.
-    public static func csv(_ table: EffectTable, policy: SmallCellPolicy, names: CSVNames = .rct) -> String {
+    /// (`CSVNames`). Suppressed cells are empty and `suppressed` is `true` on their rows, with the effect of the small cells.
+    /// The counts (`n_obs`, the arms' N) are printed from `counts`, the report's disclosed counts, when given. Numbers are
+    /// the shortest text that reads back to the same double; a sharpened q-value is exact on Anderson's 0.001 grid.
+    public static func csv(_ table: EffectTable, policy: SmallCellPolicy, counts: DisclosedCounts? = nil, names: CSVNames = .rct) -> String {
         let header = ["family", "outcome", "label", "wave", "estimand", "term", "estimate", "std_error", "statistic", "df", "p_value",
                       "conf_low", "conf_high", "n_obs", "n_clusters", "adjusted_p", "ri_p_value", "control_n", "control_mean",
                       "control_sd", "intervention_n", "intervention_mean", "intervention_sd", "relative_effect", "suppressed",
@@ -110,13 +111,16 @@ public enum EffectTableWriter {
                     let terms: [(TermEstimate, Bool)] = [(e.itt, true)] + (e.treatmentReceived.map { [($0, false)] } ?? [])
                     for (t, isITT) in terms {
                         var cells = [family.id, outcome.id, outcome.label, wave.id, isITT ? "itt" : "treatment_received", t.term]
-                        cells += [t.estimate, t.stdError, t.statistic, t.df, t.pValue, t.confLow, t.confHigh].map { NumberFormat.csv($0) }
-                        cells.append(policy.show(count: t.nObs, summariesSuppressed: hide))
+                        cells += [t.estimate, t.stdError, t.statistic, t.df, t.pValue, t.confLow, t.confHigh].map { hide ? "" : NumberFormat.csv($0) }
+                        let nKey = ReportLedger.effectN(outcome.id, wave.id)
+                        cells.append(counts?.shown(nKey).map(csvCount) ?? policy.show(count: t.nObs, summariesSuppressed: hide))
                         cells.append(t.nClusters.map(String.init) ?? "")
-                        cells.append(isITT ? NumberFormat.csv(e.adjustedP) : "")
-                        cells.append(isITT ? NumberFormat.csv(e.randomizationP) : "")
-                        for arm in [e.control, e.intervention] {
-                            cells += hide ? ["", "", ""] : [String(arm.n), NumberFormat.csv(arm.mean), NumberFormat.csv(arm.sd)]
+                        cells.append(isITT && !hide ? NumberFormat.csv(e.adjustedP) : "")
+                        cells.append(isITT && !hide ? NumberFormat.csv(e.randomizationP) : "")
+                        for (side, arm) in [("control", e.control), ("intervention", e.intervention)] {
+                            let n = counts?.value(ReportLedger.effect(outcome.id, wave.id, side)) ?? (counts == nil ? arm.n : nil)
+                            cells += [hide ? "" : n.map(String.init) ?? ""]
+                            cells += hide ? ["", ""] : [NumberFormat.csv(arm.mean), NumberFormat.csv(arm.sd)]
                         }
                         cells.append(!hide && isITT ? NumberFormat.csv(e.relativeEffect) : "")
                         cells.append(hide ? "true" : "false")
@@ -128,6 +132,15 @@ public enum EffectTableWriter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// A disclosed count in CSV: the number, `<5` for a small cell, empty for a secondary one.
+func csvCount(_ shown: DisclosedCounts.Shown) -> String {
+    switch shown {
+    case let .value(n): return String(n)
+    case let .small(t): return "<\(t)"
+    case .secondary: return ""
     }
 }
 

@@ -11,8 +11,8 @@ import TrialStore
 /// reads the panel's inputs back from the store (`PanelInputs`) and derives the analysis data set
 /// (`Panel.derive`).
 public enum PanelStep {
-    /// The panel's sub-folder of an output folder.
-    public static let folder = "panel"
+    /// The panel's sub-folder of an output folder: internal, never beside the publishable files.
+    public static let folder = "\(OutputFolders.internal)/panel"
 
     public struct Outcome: Sendable {
         public var panel: PanelData
@@ -55,7 +55,7 @@ public enum PanelStep {
         return out
     }
 
-    /// Writes the panel's files into `out/panel/`: the data dictionary (naming each file written) and the
+    /// Writes the panel's files into `out/internal/panel/` (with `out/internal/NOTICE.md`): the data dictionary (naming each file written) and the
     /// CONSORT counts, and the panel in each of `formats` (`panel_wide.csv` and `panel_long.csv`,
     /// `panel.dta`, `panel.sav`). A panel file of a format not chosen is removed, so that none is left
     /// from an earlier run.
@@ -63,6 +63,7 @@ public enum PanelStep {
     public static func write(_ panel: PanelData, design: Design, out: String,
                              formats: [PanelFileFormat] = PanelFileFormat.allCases) throws -> [URL] {
         let dir = URL(fileURLWithPath: out).appendingPathComponent(folder)
+        try OutputFolders.writeNotice(out: out)
         var urls = try PanelWriter.write(panel, design: design, to: dir, csv: formats.contains(.csv))
         do {
             urls += try PanelFiles.writeStatFiles(panel, design: design, formats: formats, to: dir)

@@ -5,13 +5,20 @@ import Reporting
 import TrialDesign
 
 /// The report step shared by `rct report` and `rct run`: estimates the design's pre-specified analysis
-/// on the panel (`TrialAnalysis`) and writes the published files, small cells suppressed per the design.
+/// on the panel (`TrialAnalysis`) and writes the published files into `out/publish/`, small cells
+/// suppressed per the design (primary and secondary: `SmallCellPolicy.disclose`, one set of counts for
+/// every file).
 public enum ReportStep {
-    /// The published files written into the output folder (and `sensitivity.csv`, the sensitivity
+    /// The published files written into `out/publish/` (and `sensitivity.csv`, the sensitivity
     /// table's tidy rows, when the design names sensitivity analyses).
-    public static let files = ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg"]
+    public static let files = ["effects.csv", "effects.md", "effects.tex", "report.html", "consort.svg", "forest.svg", "counts.json"]
 
-    /// Estimates and writes the published outputs into `out`. `software` names the program in the
+    /// The report's path under an output folder: `out/publish/report.html`.
+    public static func reportPath(out: String) -> String {
+        (OutputFolders.publish(out) as NSString).appendingPathComponent("report.html")
+    }
+
+    /// Estimates and writes the published outputs into `out/publish/`. `software` names the program in the
     /// report's provenance (e.g. `rct 0.1.0`); `generatedOn` is the report's date (YYYY-MM-DD); `names` the
     /// column names of `effects.csv` (the project's, or broom's with `--names broom`).
     public static func run(_ file: DesignFile, panel: PanelData, inputs: PanelInputs, out: String, software: String,
@@ -35,8 +42,11 @@ public enum ReportStep {
         }
         let policy = content.policy
         let catalogue = content.language.catalogue
+        // One set of counts for every file; the effects of suppressed small cells withheld.
+        content.effects = policy.publishable(content.effects)
+        let counts = policy.disclose(content)
         var files: [(String, String)] = [
-            ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy, names: names)),
+            ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy, counts: counts, names: names)),
             ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy, catalogue: catalogue)
                 + planChangesMarkdown(content)),
             ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy, catalogue: catalogue)),
@@ -49,14 +59,16 @@ public enum ReportStep {
                 files.append(("means-\(family.id).svg", svg))
             }
         }
-        if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, policy: policy))) }
+        if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, counts: counts))) }
+        files.append(("counts.json", try counts.published.json()))
         if let sensitivity = content.sensitivity {
             files[1].1 += SensitivityTableWriter.markdown(sensitivity, catalogue: catalogue)
             files.append(("sensitivity.csv", SensitivityTableWriter.csv(sensitivity)))
         }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let folder = OutputFolders.publish(out)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in files {
-            try OutputFile.write(text, to: (out as NSString).appendingPathComponent(name))
+            try OutputFile.write(text, to: (folder as NSString).appendingPathComponent(name))
         }
         return result
     }

@@ -8,7 +8,9 @@ import TrialStore
 public struct RunManifest: Codable, Equatable, Sendable {
     public static let fileName = "manifest.json"
     /// The files a complete run leaves in its output folder.
-    public static var outputs: [String] { ReportStep.files + ["\(PanelStep.folder)/panel_wide.csv", fileName] }
+    public static var outputs: [String] {
+        ReportStep.files.map { "\(OutputFolders.publish)/\($0)" } + ["\(PanelStep.folder)/panel_wide.csv", fileName]
+    }
 
     public var software: String
     /// SHA-256 of the design file.

@@ -99,7 +99,7 @@ public enum TrialRun {
         let software = RunManifest.softwareFingerprint(program: options.program)
         let (manifest, fingerprints) = try RunManifest.current(file, store: store, software: software)
         let manifestPath = (folder as NSString).appendingPathComponent(RunManifest.fileName)
-        let report = (folder as NSString).appendingPathComponent("report.html")
+        let report = ReportStep.reportPath(out: folder)
         let previous = RunManifest.read(path: manifestPath)
         // The report's files and the panel's files in the formats asked for (they may differ from the last run's).
         let expected = RunManifest.outputs.filter { !$0.hasPrefix(PanelStep.folder + "/") } + PanelStep.files(options.panelFormats)
@@ -130,7 +130,7 @@ public enum TrialRun {
             throw WorkflowError.primaryNotEstimated(report: report, reasons: result.unestimablePrimary)
         }
         try manifest.write(path: manifestPath)
-        step("report written: \(ReportStep.files.joined(separator: ", ")), manifest.json")
+        step("report written into \(OutputFolders.publish(folder)): \(ReportStep.files.joined(separator: ", ")); manifest.json beside it")
         return .written(report: report, result: result)
     }
 }

@@ -60,6 +60,11 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     // rct run, rct report: the report is written, but a primary outcome has no estimate.
     case primaryNotEstimated(report: String, reasons: [String])
 
+    // rct disclosure-check FOLDER: a published folder without the file the check reads, or one it cannot read.
+    case disclosureInput(path: String, problem: String)
+    // --pdf: no browser to print with.
+    case noChromium(html: String)
+
     // Steps below, worded with the step's name.
     case panel(String)
     case report(String)
@@ -163,6 +168,13 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
                 + "lists \(reasons.count == 1 ? "it" : "them") among its deviations): " + reasons.joined(separator: " ")
         case let .panel(message):
             return "panel: \(message)"
+        case let .disclosureInput(path, problem):
+            return "\(path): \(problem); rct disclosure-check reads the publish/ folder that rct report or rct run writes "
+                + "(OUT/publish, with counts.json and effects.csv)"
+        case let .noChromium(html):
+            return "cannot print report.pdf: chromium is not installed (none on PATH, RCT_CHROMIUM not set). Install it "
+                + "(Debian/Ubuntu: sudo apt-get install chromium) or set RCT_CHROMIUM to its path, then run again; "
+                + "the HTML report is written: \(html)"
         case let .report(message):
             return "report: \(message)"
         }

@@ -10,9 +10,9 @@ struct PanelCommand: ParsableCommand {
         discussion: """
             Reads the assigned families from the trial store, imports the design's registry extracts and surveys, \
             reads the take_up register, and writes panel_wide.csv, panel_long.csv, panel.dta (Stata), panel.sav \
-            (SPSS), data_dictionary.md/.csv and consort.json into OUT/panel/ (see docs/panel.md); --formats \
-            chooses among csv, dta and sav. The panel holds unit-level data: it is for analysts, \
-            not for publication.
+            (SPSS), data_dictionary.md/.csv and consort.json into OUT/internal/panel/ (see docs/panel.md); \
+            --formats chooses among csv, dta and sav. The panel holds unit-level data and raw counts: it is for \
+            analysts, not for publication (OUT/internal/NOTICE.md says so).
             """)
 
     @OptionGroup var trial: TrialOptions

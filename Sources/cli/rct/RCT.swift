@@ -47,6 +47,7 @@ struct RCT: AsyncParsableCommand {
             // The report, and the whole pipeline in one command.
             Report.self,
             Run.self,
+            DisclosureCheckCommand.self,
         ]
     )
 }

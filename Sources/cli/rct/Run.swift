@@ -11,8 +11,10 @@ struct Run: ParsableCommand {
             source) when the store holds no assignments — or, when the design declares an assignment source \
             (a trial randomised elsewhere), imports that list with the checks of rct import-assignment —, imports \
             the extracts and surveys, derives the panel, estimates the pre-specified analysis and writes the \
-            report into OUT (default out/NAME): effects.csv, effects.md, effects.tex, report.html, consort.svg, \
-            forest.svg, panel/ (CSV, Stata and SPSS; --formats chooses) and manifest.json. The manifest records the fingerprints of the design, the \
+            report into OUT (default out/NAME): the publishable effects.csv, effects.md, effects.tex, report.html, \
+            consort.svg, forest.svg and counts.json into OUT/publish/ (small cells suppressed; rct disclosure-check \
+            audits it), the panel (CSV, Stata and SPSS; --formats chooses) with consort.json and the rejected rows \
+            into OUT/internal/ (not for publication), and manifest.json. The manifest records the fingerprints of the design, the \
             assignment chain head and every input file; when none changed and every output is there, the run \
             says "up to date" and does nothing. Progress goes to standard error. See docs/reporting.md.
             """)
@@ -22,6 +24,8 @@ struct Run: ParsableCommand {
     @OptionGroup var replacing: ReplaceOption
     @OptionGroup var panelFormats: PanelFormatsOption
     @OptionGroup var naming: NamesOption
+    @Flag(help: "Also print report.pdf (A4, page numbers) from report.html with headless chromium (apt-get install chromium).")
+    var pdf = false
 
     func run() throws {
         try reportingFailures {
@@ -37,8 +41,12 @@ struct Run: ParsableCommand {
             options.names = naming.names
             let outcome = try TrialRun.run(file, options: options, messages: messages)
             switch outcome {
-            case let .upToDate(report): print("up to date: \(report)")
-            case let .written(report, _): print("report: \(report)")
+            case let .upToDate(report):
+                print("up to date: \(report)")
+                if pdf { print("PDF: \(try Report.printPDF(report))") }
+            case let .written(report, _):
+                print("report: \(report)")
+                if pdf { print("PDF: \(try Report.printPDF(report))") }
             }
         }
     }
