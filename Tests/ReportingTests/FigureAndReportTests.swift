@@ -211,3 +211,14 @@ import TestSupport
         }
     }
 }
+
+/// A p-value below 0.001 reads "p < 0.001" in every sentence, never "p = <0.001".
+@Suite struct PStatementTests {
+    @Test func theSmallestPValuesSayLessThan() {
+        #expect(NumberStyle.point.pStatement(0.0004) == "p < 0.001")
+        #expect(NumberStyle.point.pStatement(0.0123) == "p = 0.012")
+        #expect(NumberStyle.comma.pStatement(0.0004) == "p < 0,001")
+        #expect(NumberStyle.comma.pStatement(0.653) == "p = 0,653")
+        #expect(NumberStyle.point.pStatement(.nan) == "p = NA")
+    }
+}

@@ -33,6 +33,20 @@ import TestSupport
         #expect(lock.entries["eligibility[deprived].count_at_least.columns[0]"] != nil, "eligibility is locked, its columns too")
     }
 
+    @Test func thePresentationMayChangeAtAnyTime() throws {
+        // The direction of benefit, the baseline drawn, the subgroups' level labels and the report's language.
+        #expect(try edited("better: lower", "better: higher").fingerprint == lock.fingerprint)
+        #expect(try edited("language: en", "language: nl").fingerprint == lock.fingerprint)
+        #expect(try edited("baseline: leefloon_before", "baseline: leefloon_before_x").fingerprint == lock.fingerprint)
+        #expect(!lock.entries.keys.contains { DesignLock.isPresentation($0) })
+        // What is estimated stays locked, and a key that merely starts like a presentation key too.
+        #expect(DesignLock.isPresentation("outcomes[leefloon].better"))
+        #expect(!DesignLock.isPresentation("outcomes[leefloon].betterment"))
+        #expect(!DesignLock.isPresentation("subgroups[single_parent].levelsx"))
+        #expect(DesignLock.isPresentation("subgroups[single_parent].levels.0"))
+        #expect(try edited("seed: 20170401", "seed: 20170402").fingerprint != lock.fingerprint)
+    }
+
     @Test func layoutCommentsAndDataLogisticsChangeNothing() throws {
         let reformatted = try DesignLock(yaml: "# a new comment\n" + text.replacingOccurrences(of: "seed: 20170401", with: "seed: 20170401   # fixed"))
         #expect(reformatted.fingerprint == lock.fingerprint)

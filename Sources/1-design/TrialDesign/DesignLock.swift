@@ -9,8 +9,9 @@ import Yams
 /// covariates, subgroups, analysis, publication thresholds, sites, and of each source its `id`, `kind`
 /// and `wave`. It is fixed at the first assignment; a change is recorded with `rct amend`. The *data
 /// logistics* — file paths, dialects, column maps, vocabularies, extract dates, the take-up register's
-/// file, the pseudonymisation key's location, the cohort's column names in `trial:` — may change at any
-/// time. Comments, quoting, key order and layout belong to neither: reformatting a design changes nothing.
+/// file, the pseudonymisation key's location, the cohort's column names in `trial:` — and the presentation
+/// (`isPresentation`: directions of benefit, baselines drawn, subgroup level labels, the report's language)
+/// may change at any time. Comments, quoting, key order and layout belong to neither: reformatting a design changes nothing.
 ///
 /// The locked part is read from the YAML text as a flat list of entries, one per scalar value, keyed by
 /// its path (`outcomes[leefloon].window.months`; list items that carry an `id` are named by it, others
@@ -60,7 +61,20 @@ public struct DesignLock: Sendable, Equatable {
                 Self.flatten(value, name, into: &out)
             }
         }
-        entries = out
+        entries = out.filter { !Self.isPresentation($0.key) }
+    }
+
+    /// How the report presents what was pre-specified, not what was: an outcome's direction of benefit
+    /// (`better`) and the baseline drawn beside it (`baseline`), a subgroup's level labels (`levels`) and
+    /// the report's language. They may change at any time, like the data logistics.
+    static func isPresentation(_ path: String) -> Bool {
+        if path == "publication.language" { return true }
+        if path.hasPrefix("outcomes["), path.hasSuffix("].better") || path.hasSuffix("].baseline") { return true }
+        if path.hasPrefix("subgroups["), let levels = path.range(of: "].levels") {
+            let rest = path[levels.upperBound...]
+            return rest.isEmpty || rest.hasPrefix(".")
+        }
+        return false
     }
 
     /// `[id]` for a list item with an `id`, `[index]` otherwise.

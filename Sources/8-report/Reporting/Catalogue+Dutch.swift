@@ -121,7 +121,7 @@ extension Catalogue {
         summaryMeans: { outcome, wave, intervention, control in
             "\(outcome) (\(wave)): \(intervention) in de interventiegroep, \(control) in de controlegroep."
         },
-        summaryEffect: { effect, level, low, high, p in "Effect, aangepast: \(effect) (\(level)-betrouwbaarheidsinterval \(low) tot \(high); p = \(p))" },
+        summaryEffect: { effect, level, low, high, p in "Effect, aangepast: \(effect) (\(level)-betrouwbaarheidsinterval \(low) tot \(high); \(p))" },
         summaryFavoursIntervention: "De puntschatting is gunstig voor de interventie.",
         summaryFavoursControl: "De puntschatting is gunstig voor de controlegroep.",
         summaryNoDirection: "Het design legt niet vast welke richting beter is.",

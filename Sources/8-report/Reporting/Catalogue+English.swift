@@ -119,7 +119,7 @@ extension Catalogue {
         summaryMeans: { outcome, wave, intervention, control in
             "\(outcome) (\(wave)): \(intervention) in the intervention group, \(control) in the control group."
         },
-        summaryEffect: { effect, level, low, high, p in "Adjusted effect \(effect) (\(level) CI \(low) to \(high); p = \(p))" },
+        summaryEffect: { effect, level, low, high, p in "Adjusted effect \(effect) (\(level) CI \(low) to \(high); \(p))" },
         summaryFavoursIntervention: "The point estimate favours the intervention.",
         summaryFavoursControl: "The point estimate favours the control group.",
         summaryNoDirection: "The design does not say which direction is better.",

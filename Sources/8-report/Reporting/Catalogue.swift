@@ -103,7 +103,7 @@ public struct Catalogue: Sendable {
     // MARK: Summary sentences
     /// "Receives the leefloon, six months: 45.0% with the intervention, 40.0% without"-style opening.
     public let summaryMeans: @Sendable (_ outcome: String, _ wave: String, _ intervention: String, _ control: String) -> String
-    public let summaryEffect: @Sendable (_ effect: String, _ level: String, _ low: String, _ high: String, _ p: String) -> String
+    public let summaryEffect: @Sendable (_ effect: String, _ level: String, _ low: String, _ high: String, _ pStatement: String) -> String
     public let summaryFavoursIntervention: String
     public let summaryFavoursControl: String
     public let summaryNoDirection: String

@@ -117,7 +117,7 @@ public enum HTMLReport {
     }
 
     static func testText(_ t: TestResult, _ nf: NumberStyle = .point) -> String {
-        "\(t.name): \(nf.fixed(t.statistic, 2)) (df \(t.df)), p = \(nf.pValue(t.pValue))"
+        "\(t.name): \(nf.fixed(t.statistic, 2)) (df \(t.df)), \(nf.pStatement(t.pValue))"
     }
 
     static let style = """

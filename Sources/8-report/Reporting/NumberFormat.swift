@@ -53,6 +53,11 @@ public struct NumberStyle: Sendable, Equatable {
     /// A p-value (`NumberFormat.pValue`) in this style: `0,042`, `<0,001`.
     public func pValue(_ p: Double) -> String { local(NumberFormat.pValue(p)) }
 
+    /// "p = 0.653", or "p < 0.001" for the smallest (never "p = <0.001").
+    public func pStatement(_ p: Double) -> String {
+        p.isFinite && p < 0.001 ? "p < " + local(NumberFormat.fixed(0.001, 3)) : "p = " + pValue(p)
+    }
+
     /// A percentage with one decimal and its sign (`NumberFormat.percent`) in this style: `+104,2%`.
     public func percent(_ x: Double) -> String { local(NumberFormat.percent(x)) }
 

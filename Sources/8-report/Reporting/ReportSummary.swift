@@ -24,7 +24,7 @@ public enum ReportSummary {
                 }
                 let t = e.itt
                 text.append(c.summaryEffect(nf.signed(t.estimate, d), levelText, nf.fixed(t.confLow, d), nf.fixed(t.confHigh, d),
-                                            nf.pValue(t.pValue)) + ".")
+                                            nf.pStatement(t.pValue)) + ".")
                 switch outcome.better.flatMap({ $0.favoursIntervention(t.estimate) }) {
                 case true?: text.append(c.summaryFavoursIntervention)
                 case false?: text.append(c.summaryFavoursControl)
