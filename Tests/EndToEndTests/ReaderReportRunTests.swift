@@ -64,6 +64,11 @@ import TestSupport
         }
         // The leefloon has a baseline (leefloon_before): its panel has the point before assignment.
         #expect(try Self.text("means-financial_support.svg").contains(">Vooraf</tspan>"))
+        // The CONSORT diagram speaks the report's language too, in the file and in the report.
+        let consort = try Self.text("consort.svg")
+        #expect(consort.contains("Beoordeeld op geschiktheid") && consort.contains("Geloot") && consort.contains("Geanalyseerd"), "\(consort)")
+        #expect(!consort.contains("Assessed for eligibility"))
+        #expect(try Self.text("report.html").contains("Beoordeeld op geschiktheid"))
     }
 
     /// Another --names is not up to date: the run writes effects.csv again with the names asked for.

@@ -80,27 +80,33 @@ public enum ImportChain {
     /// `rct-import-rows-v1` and one line `table=HEX` per table. Kept as the writer writes (no second pass),
     /// recomputed by `rct verify` from the stored rows.
     struct RowsDigest {
-        private var hashers = Dictionary(uniqueKeysWithValues: tables.map { ($0, SHA256()) })
+        /// One hasher per table, in the order of `tables`.
+        private var hashers = tables.map { _ in SHA256() }
+        /// The row being hashed, kept between rows so that it is allocated once.
+        private var bytes: [UInt8] = []
 
-        mutating func add(_ table: String, _ fields: [String?]) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(128)
+        /// Adds a row of the table at `table` (an index into `tables`).
+        mutating func add(_ table: Int, _ fields: [String?]) {
+            bytes.removeAll(keepingCapacity: true)
             for f in fields {
                 if let f { bytes += f.utf8 } else { bytes.append(0) }
                 bytes.append(0x1F)
             }
             bytes.append(0x1E)
-            hashers[table]!.update(data: bytes)
+            hashers[table].update(data: bytes)
         }
 
         var hex: String {
             var text = "rct-import-rows-v1\n"
-            for table in tables {
-                text += "\(table)=" + hashers[table]!.finalize().map { String(format: "%02x", $0) }.joined() + "\n"
+            for (table, hasher) in zip(tables, hashers) {
+                text += "\(table)=" + hasher.finalize().map { String(format: "%02x", $0) }.joined() + "\n"
             }
             return Fingerprint.sha256(Array(text.utf8))
         }
     }
+
+    /// The tables' places in `tables`.
+    static let registry = 0, survey = 1, quarantine = 2, setAside = 3
 
     /// The stored columns of each table, in the order the writer digests them.
     static let digestedColumns = [
@@ -113,11 +119,11 @@ public enum ImportChain {
     /// Recomputes an import's rows digest from the store.
     static func rowsDigest(_ db: Database, importID: Int) throws -> String {
         var digest = RowsDigest()
-        for table in tables {
+        for (index, table) in tables.enumerated() {
             let cursor = try Row.fetchCursor(db, sql: "SELECT \(digestedColumns[table]!) FROM \(table) WHERE import_id = ? ORDER BY rowid",
                                              arguments: [importID])
             while let row = try cursor.next() {
-                digest.add(table, row.databaseValues.map(text))
+                digest.add(index, row.databaseValues.map(text))
             }
         }
         return digest.hex
@@ -140,7 +146,9 @@ public enum ImportChain {
         let head = try Row.fetchOne(db, sql: "SELECT design_sha256, head_seq, head_hash FROM trial WHERE id = 1")!
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM imports WHERE hash IS NOT NULL AND id < ? ORDER BY id DESC LIMIT 1",
                                            arguments: [importID]) ?? (head["design_sha256"] as String)
-        let counts = try written(db)[importID] ?? none
+        let counts = try tables.map { table in
+            "\(table)=\(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE import_id = ?", arguments: [importID]) ?? 0)"
+        }.joined(separator: ";")
         try db.execute(sql: """
             UPDATE imports SET replaces = ?, assignment_seq = ?, assignment_head = ?, written = ?, rows_sha256 = ? WHERE id = ?
             """, arguments: [replaces, head["head_seq"] as Int, head["head_hash"] as String, counts, rows.hex, importID])

@@ -202,35 +202,34 @@ public final class ImportWriter {
 
     public func add(_ r: RegistryRecord) throws {
         try checkSource(r.source, line: r.line)
-        let fields: [String?] = [r.source, r.participant, String(r.line), r.start.description, r.end?.description,
-                                 try json(r.attributes), try json(r.numbers)]
-        try registry.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
-        digest.add("registry_records", fields)
+        let (start, end, attributes, numbers) = (r.start.description, r.end?.description, try json(r.attributes), try json(r.numbers))
+        try registry.execute(arguments: [importID, r.source, r.participant, r.line, start, end, attributes, numbers])
+        digest.add(ImportChain.registry, [r.source, r.participant, String(r.line), start, end, attributes, numbers])
         kept += 1
         try step()
     }
 
     public func add(_ r: SurveyResponse) throws {
         try checkSource(r.source, line: r.line)
-        let fields: [String?] = [r.source, r.wave, r.participant, String(r.line), r.interviewDate?.description, try encoded(r.answers)]
-        try survey.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
-        digest.add("survey_responses", fields)
+        let (date, answers) = (r.interviewDate?.description, try encoded(r.answers))
+        try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, date, answers])
+        digest.add(ImportChain.survey, [r.source, r.wave, r.participant, String(r.line), date, answers])
         kept += 1
         try step()
     }
 
     public func add(_ q: QuarantinedRow) throws {
-        let fields: [String?] = [String(q.line), q.column, q.reason, TrialStore.maskDigitRuns(q.message), TrialStore.maskDigitRuns(q.excerpt)]
-        try quarantine.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
-        digest.add("quarantine", fields)
+        let (message, excerpt) = (TrialStore.maskDigitRuns(q.message), TrialStore.maskDigitRuns(q.excerpt))
+        try quarantine.execute(arguments: [importID, q.line, q.column, q.reason, message, excerpt])
+        digest.add(ImportChain.quarantine, [String(q.line), q.column, q.reason, message, excerpt])
         quarantined += 1
         try step()
     }
 
     public func add(_ s: SetAsideRow) throws {
-        let fields: [String?] = [String(s.line), s.participant, s.reason.rawValue, TrialStore.maskDigitRuns(s.message)]
-        try setAside.execute(arguments: StatementArguments([importID]) + StatementArguments(fields))
-        digest.add("set_aside", fields)
+        let message = TrialStore.maskDigitRuns(s.message)
+        try setAside.execute(arguments: [importID, s.line, s.participant, s.reason.rawValue, message])
+        digest.add(ImportChain.setAside, [String(s.line), s.participant, s.reason.rawValue, message])
         setAsideRows += 1
     }
 }

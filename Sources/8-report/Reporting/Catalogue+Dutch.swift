@@ -44,6 +44,7 @@ extension Catalogue {
         generatedOn: "Aangemaakt op",
         suppressionRule: { "Cellen met minder dan \($0) gezinnen zijn in dit rapport afgeschermd (weergegeven als “<\($0)” of “afgeschermd”)." },
         secondarySuppression: "Dat geldt ook voor de aantallen waaruit men ze door optellen of aftrekken zou kunnen afleiden (weergegeven als “niet getoond”).",
+        consort: .dutch,
 
         outcome: "Uitkomst",
         better: "Beter",

@@ -43,6 +43,7 @@ extension Catalogue {
         generatedOn: "Generated on",
         suppressionRule: { "Cells with fewer than \($0) families are suppressed in this report (shown as “<\($0)” or “suppressed”)." },
         secondarySuppression: "So are the counts from which one could be worked out by adding or subtracting (shown as “not shown”).",
+        consort: .english,
 
         outcome: "Outcome",
         better: "Better",

@@ -64,6 +64,8 @@ public struct Catalogue: Sendable {
     public let suppressionRule: @Sendable (_ threshold: Int) -> String
     /// The secondary suppression, after `suppressionRule`.
     public let secondarySuppression: String
+    /// The CONSORT diagram's words.
+    public let consort: ConsortLabels
 
     // MARK: Effect tables
     public let outcome: String

@@ -129,6 +129,32 @@ public struct ConsortLabels: Sendable {
 
     public init() {}
     public static let english = ConsortLabels()
+
+    /// The same in Dutch (Flemish usage).
+    public static let dutch: ConsortLabels = {
+        var l = ConsortLabels()
+        l.assessed = "Beoordeeld op geschiktheid"
+        l.excluded = "Uitgesloten"
+        l.randomised = "Geloot"
+        l.allocatedTo = { "Toegewezen aan \($0)" }
+        l.clusters = { "in \($0) cluster\($0 == 1 ? "" : "s") (\($1) eenheden)" }
+        l.received = "Kreeg de interventie"
+        l.interviewed = "Bevraging: bevraagd"
+        l.notInterviewed = "Niet bevraagd"
+        l.registries = "Registers: opgevolgd"
+        l.notInRegistries = "Niet opgevolgd"
+        l.analysed = "Geanalyseerd"
+        l.ariaLabel = "CONSORT-stroomdiagram"
+        l.count = { shown in
+            switch shown {
+            case let .value(n): return "n = \(n)"
+            case let .small(t): return "n < \(t)"
+            case .secondary: return "n niet getoond"
+            }
+        }
+        l.notShownFor = { "n niet getoond voor \($0) uitkomst\($0 == 1 ? "" : "en")" }
+        return l
+    }()
 }
 
 public enum ConsortDiagram {

@@ -29,7 +29,7 @@ public enum HTMLReport {
         body += "</section>\n"
 
         if let consort = r.consort {
-            body += "<section class=\"figure\">\n<h2>2. \(escapeHTML(c.participantFlow))</h2>\n" + ConsortDiagram.svg(consort, counts: counts) + "</section>\n"
+            body += "<section class=\"figure\">\n<h2>2. \(escapeHTML(c.participantFlow))</h2>\n" + ConsortDiagram.svg(consort, counts: counts, labels: c.consort) + "</section>\n"
         }
         if let balance = r.balance {
             body += "<section>\n<h2>3. \(escapeHTML(c.baselineBalance))</h2>\n"

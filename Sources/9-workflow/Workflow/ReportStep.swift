@@ -59,7 +59,7 @@ public enum ReportStep {
                 files.append(("means-\(family.id).svg", svg))
             }
         }
-        if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, counts: counts))) }
+        if let consort = content.consort { files.append(("consort.svg", ConsortDiagram.svg(consort, counts: counts, labels: catalogue.consort))) }
         files.append(("counts.json", try counts.published.json()))
         if let sensitivity = content.sensitivity {
             files[1].1 += SensitivityTableWriter.markdown(sensitivity, catalogue: catalogue)
@@ -76,7 +76,7 @@ public enum ReportStep {
     /// Whether the `effects.csv` in `out` has the column names of `names` (a run asked for other names
     /// than the last one is not up to date).
     public static func effectsCSVHasNames(_ names: CSVNames, in out: String) -> Bool {
-        let path = (out as NSString).appendingPathComponent("effects.csv")
+        let path = (OutputFolders.publish(out) as NSString).appendingPathComponent("effects.csv")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8), let first = text.split(separator: "\n").first else { return false }
         let empty = EffectTable(families: [], waves: [], outcomes: [], level: 0.95)
         return EffectTableWriter.csv(empty, policy: .none, names: names).hasPrefix(first + "\n")
