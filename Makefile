@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RCT := .build/debug/rct
 
-.PHONY: test-suites deps testdeps build demo test bench clean
+.PHONY: test-suites deps testdeps build demo test bench clean fuzz-build fuzz fuzz-smoke
 
 # GSL (the GNU Scientific Library), SQLite's headers (for GRDB), ReadStat (SPSS and Stata files; it ships
 # no pkg-config file, so its header tells) and pkg-config from Debian's packages, when missing.
@@ -50,5 +50,20 @@ bench: deps
 	$(SWIFT) build -c release
 	$(MAKE) -C bench RCT=$(CURDIR)/.build/release/rct
 
+# The fuzzing campaign (docs/reliability.md): libFuzzer with AddressSanitizer on the readers of outside input
+# (the design, each dialect's extracts, surveys, assignment lists, the CSV engine, the store's record text),
+# one binary in fuzz/'s own package. `make fuzz` runs each target FUZZ_SECONDS on its corpus; `make fuzz-smoke`
+# (in .ci/run) a few seconds each. Any crash, hang, leak or broken invariant fails the run.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
+fuzz-build: deps
+	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz: fuzz-build
+	fuzz/run $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	fuzz/run $(FUZZ_SMOKE_SECONDS)
+
 clean:
-	rm -rf .build bench/.build
+	rm -rf .build bench/.build fuzz/.build

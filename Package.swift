@@ -19,6 +19,10 @@ let package = Package(
         // Test helpers (fixtures, running a built executable), for the tests of packages built on this one
         // (the benchmarks' tests among them).
         .library(name: "RCTTestSupport", targets: ["TestSupport"]),
+        // The modules that read outside input (designs, extracts in every dialect, assignment lists, the
+        // store's record text), for the fuzz targets in fuzz/ (a smaller build than RCTKit's).
+        .library(name: "RCTReaders", targets: ["Basics", "TrialData", "TrialDesign", "Assignment", "Tabular", "Ingest",
+                                               "TrialStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,3 +1,4 @@
+import Basics
 import TrialDesign
 
 /// A problem that stops a whole file from being imported (a bad row is a `Rejection` instead).
@@ -12,7 +13,12 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     /// describe, `designLine` the line of the source's `dialect:`.
     case dialectMismatch(file: String, source: String?, designLine: Int?, mismatch: DialectMismatch)
 
-    public var description: String {
+    /// The message, every national number in it masked (`NationalNumber.mask`): it may quote the file's
+    /// cells (a missing header's first data row as column names, a badly encoded line), and it reaches logs,
+    /// pages and JSON besides the command line's standard error.
+    public var description: String { NationalNumber.mask(text) }
+
+    private var text: String {
         switch self {
         case let .notImportable(source, kind):
             return "source \(source): kind \(kind.rawValue) is read by the assignment or run step, not imported as an extract"

@@ -228,7 +228,10 @@ public enum AssignmentListError: Error, Equatable, CustomStringConvertible {
     case missingColumn(path: String, column: String, field: String, header: [String])
     case someArmProbabilities(path: String, missing: [String])
 
-    public var description: String {
+    /// The message, every national number in it masked (a missing column's message lists the header's cells).
+    public var description: String { NationalNumber.mask(text) }
+
+    private var text: String {
         switch self {
         case let .unknownField(design, source, field, arms):
             let fields = AssignmentListReader.fields.map(\.name)
