@@ -20,7 +20,7 @@ import TrialStore
         let lines = try Fixtures.contents("fixtures/assignment/cohort-112.csv").split(separator: "\n").map(String.init)
         let header = lines[0].split(separator: ",").map(String.init)
         let families = Array(lines[1...8])
-        let statuses = ResultBox(count: families.count)
+        let statuses = ResultBox(count: families.count, empty: "")
         DispatchQueue.concurrentPerform(iterations: families.count) { i in
             let cells = families[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let fields = zip(header, cells).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
@@ -52,7 +52,7 @@ import TrialStore
             let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
             return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
         }
-        let results = Results(count: families.count)
+        let results = ResultBox<RunResult?>(count: families.count, empty: nil)
         DispatchQueue.concurrentPerform(iterations: 10) { process in
             for i in stride(from: process, to: families.count, by: 10) {
                 let fields = zip(header, families[i]).filter { $0.0 != "enrolled_on" }.flatMap { ["--field", "\($0.0)=\($0.1)"] }
@@ -60,7 +60,7 @@ import TrialStore
                 results.set(i, r)
             }
         }
-        for (i, r) in results.all.enumerated() {
+        for (i, r) in results.values.enumerated() {
             #expect(r?.status == 0, "family \(families[i][0]) on \(dates[i]): \(r?.stderr ?? "did not run")")
         }
         // Every family once, with its own date; the order is the store's.
@@ -74,39 +74,9 @@ import TrialStore
         for r in records { #expect(r.entry.assignedOn.description == dateOf[r.entry.unitID]) }
         #expect(zip(records, records.dropFirst()).contains { $0.entry.assignedOn > $1.entry.assignedOn },
                 "random dates should arrive out of order at least once")
-        #expect(results.all.compactMap { $0?.stdout }.contains { $0.contains("note: enrolled on ") })
+        #expect(results.values.compactMap { $0?.stdout }.contains { $0.contains("note: enrolled on ") })
         let verify = try RCTBinary.run(["verify", rolling, "--store", path])
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains("\(records.count) assignment records, the chain is intact and every arm comes out of the design's seed again"))
     }
-}
-
-/// The processes' results, written from several threads.
-private final class Results: @unchecked Sendable {
-    private var values: [RunResult?]
-    private let lock = NSLock()
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: RunResult?) { lock.lock(); values[i] = r; lock.unlock() }
-    var all: [RunResult?] { lock.lock(); defer { lock.unlock() }; return values }
-}
-
-/// A small seeded generator (SplitMix64) for reproducible test dates.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String]
-    init(count: Int) { storage = Array(repeating: "", count: count) }
-    func set(_ i: Int, _ value: String) { lock.lock(); storage[i] = value; lock.unlock() }
-    var values: [String] { lock.lock(); defer { lock.unlock() }; return storage }
 }
