@@ -91,10 +91,19 @@ struct World {
     }
     func day(between a: CalendarDate, _ b: CalendarDate) -> CalendarDate { a.adding(days: int(0...(b.dayNumber - a.dayNumber))) }
 
+    /// A national number no other person of the world has: a parent born 1975–2001 with sequence 000 or
+    /// 999. That space holds about 19,600 numbers; once eight draws in a row collide (a large world), the
+    /// draw widens to births 1930–2005 and bis numbers (month + 20 or + 40), about 164,000 numbers, all
+    /// still never issued. Small worlds never widen, so their data stay as they were.
     mutating func freshINSZ() -> String {
-        while true {
+        for _ in 0..<8 {
             let birth = day(between: CalendarDate(year: 1975, month: 1, day: 1)!, CalendarDate(year: 2001, month: 12, day: 31)!)
             let n = SyntheticINSZ.make(birth: birth, sequence: rng.bernoulli(0.5) ? 0 : 999)
+            if used.insert(n).inserted { return n }
+        }
+        while true {
+            let birth = day(between: CalendarDate(year: 1930, month: 1, day: 1)!, CalendarDate(year: 2005, month: 12, day: 31)!)
+            let n = SyntheticINSZ.make(birth: birth, sequence: rng.bernoulli(0.5) ? 0 : 999, bisOffset: 20 * int(0...2))
             if used.insert(n).inserted { return n }
         }
     }
