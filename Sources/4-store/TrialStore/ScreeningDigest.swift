@@ -66,7 +66,7 @@ public enum ScreeningDigest {
 
     /// The digest of one family's screening row, nil when the family has none.
     static func unit(_ db: Database, _ unitID: String) throws -> String? {
-        try Row.fetchOne(db, sql: columns + " WHERE c.unit_id = ?", arguments: [unitID])
+        try Row.fetchOne(try db.cachedStatement(sql: columns + " WHERE c.unit_id = ?"), arguments: [unitID])
             .map { unit(row($0)) }
     }
 
