@@ -14,6 +14,10 @@ public struct Pseudonymizer: Sendable {
     /// A short, non-secret fingerprint of the key (first 8 hex characters of SHA-256 of the key), stored
     /// with imports so that a store can tell when data were pseudonymised with a different key.
     public let keyFingerprint: String
+    /// After a key rotation (`rct key rotate`): this key's pseudonym of each family the store held then →
+    /// the family's canonical link key (its pseudonym under the trial's first key, which the store keeps).
+    /// Empty for a key that was never rotated in.
+    public private(set) var aliases: [String: String] = [:]
 
     public enum KeyError: Error, CustomStringConvertible {
         case tooShort(Int)
@@ -51,6 +55,17 @@ public struct Pseudonymizer: Sendable {
         try self.init(key: Array(value.utf8))
     }
 
+    /// The same key, whose pseudonyms of the families in `aliases` are their canonical link keys: what a
+    /// store whose key was rotated links on. Any other number gets its pseudonym under this key.
+    public func translating(_ aliases: [String: String]) -> Pseudonymizer {
+        var copy = self
+        copy.aliases = aliases
+        return copy
+    }
+
+    /// The pseudonym under this key alone, never translated: what a key rotation maps from.
+    public func plainPseudonym(for number: NationalNumber) -> String { hmac(number.digits) }
+
     /// The pseudonym of a validated national number.
     public func pseudonym(for number: NationalNumber) -> String { pseudonym(ofNormalized: number.digits) }
 
@@ -60,6 +75,11 @@ public struct Pseudonymizer: Sendable {
     }
 
     private func pseudonym(ofNormalized text: String) -> String {
+        let own = hmac(text)
+        return aliases.isEmpty ? own : aliases[own] ?? own
+    }
+
+    private func hmac(_ text: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(("rct-pseudonym-v1:" + text).utf8), using: SymmetricKey(data: keyBytes))
         // Hexadecimal by table rather than String(format:), which dominated the cost of large imports.
         let digits = Array("0123456789abcdef".utf8)

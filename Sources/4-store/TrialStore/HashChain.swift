@@ -100,6 +100,20 @@ public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
     case importRowsChanged(id: Int, source: String, table: String, recorded: Int, found: Int)
     /// A row kept for an import (a record, a response, a quarantined or set-aside row) was changed.
     case importRowsAltered(id: Int, source: String)
+    /// A key rotation's record no longer matches its hash.
+    case rotationAltered(seq: Int)
+    /// A key rotation does not link to the one before it.
+    case rotationBrokenLink(seq: Int)
+    /// Key rotations with these numbers are missing.
+    case rotationsRemoved(from: Int, to: Int)
+    /// A key rotation starts from another key than the one in force before it.
+    case rotationKeyBroken(seq: Int, from: String, inForce: String)
+    /// A key rotation names an assignment record or an import whose hash is not the one it names.
+    case rotationOutOfPlace(seq: Int, assignments: Int, lastImport: Int?)
+    /// A key rotation's map (new pseudonym → link key) is not the one it was chained with.
+    case rotationMapAltered(seq: Int, recorded: Int, found: Int)
+    /// An import was pseudonymised with another key than the one in force when it was made.
+    case importKeyNotInForce(id: Int, source: String, key: String, inForce: String)
     /// The append-only triggers were dropped.
     case triggersMissing([String])
     /// The design text kept with the store is not the one whose SHA-256 anchors the chain.
@@ -157,6 +171,27 @@ public enum ChainProblem: Sendable, Equatable, CustomStringConvertible {
         case let .importRowsAltered(id, source):
             return "a row kept for import \(id) (\(source)) was changed after the import: a value of a record, response, "
                 + "quarantined or set-aside row is not what was written"
+        case let .rotationAltered(seq):
+            return "key rotation \(seq) was altered: its keys, counts, map digest or place no longer match its hash"
+        case let .rotationBrokenLink(seq):
+            return "key rotation \(seq) does not link to key rotation \(seq - 1) (or, for the first, to the design): one was altered and re-hashed"
+        case let .rotationsRemoved(from, to):
+            return (from == to ? "key rotation \(from) was removed" : "key rotations \(from)–\(to) were removed")
+                + " (its pseudonym map is left, or a later rotation is numbered after it)"
+        case let .rotationKeyBroken(seq, from, inForce):
+            return "key rotation \(seq) rotates key \(from.prefix(12))… out, but the key in force before it was \(inForce.prefix(12))…: "
+                + "a rotation was removed or the first key changed"
+        case let .rotationOutOfPlace(seq, assignments, lastImport):
+            return "key rotation \(seq) was made after assignment record \(assignments)"
+                + (lastImport.map { " and import \($0)" } ?? "") + ", whose hash is not the one it names: the chain was rewritten or cut short"
+        case let .rotationMapAltered(seq, recorded, found):
+            return "the pseudonym map of key rotation \(seq) was altered: "
+                + (recorded == found ? "a pseudonym or link key is not what was written"
+                    : "it mapped \(recorded) pseudonyms, the store now holds \(found)")
+                + "; rows imported since link to other families than they should"
+        case let .importKeyNotInForce(id, source, key, inForce):
+            return "import \(id) (\(source)) was pseudonymised with key \(key.prefix(12))…, but the key in force when it was made was "
+                + "\(inForce.prefix(12))…: a key rotation was removed or altered"
         case let .triggersMissing(names):
             return "the append-only triggers were removed (\(names.joined(separator: ", "))): someone edited the store's schema"
         case .designTextAltered:
@@ -181,6 +216,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var problems: [ChainProblem]
     /// Recorded amendments of the design's locked part.
     public var amendments: Int = 0
+    /// Recorded rotations of the pseudonymisation key.
+    public var keyRotations: Int = 0
     public var isIntact: Bool { problems.isEmpty }
 }
 

@@ -11,6 +11,7 @@ import GRDB
 /// | `v3_assignment_import` | `assignments.source_sha256` (new column), `assignment_imports` | `rct import-assignment` |
 /// | `v4_set_aside` | `imports.voided` (new column), `set_aside` | TrialStore (import: records voided or superseded) |
 /// | `v5_service` | `users`, `api_tokens`, `sessions`, `audit_log` (+ append-only triggers), `audit_head`, `enrolment_pauses` | the service (`rct serve`, `rct users`) |
+/// | `v9_key_rotation` | `key_rotations`, `link_key_map` (+ append-only triggers) | `rct key rotate` (`TrialStore+KeyRotation.swift`) |
 ///
 /// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
 /// `YYYY-MM-DD`, instants text ISO 8601 UTC; no table ever holds a real national number.
@@ -25,6 +26,7 @@ enum StoreMigrations {
         migrator.registerMigration("v6_link_key", migrate: v6LinkKey)
         migrator.registerMigration("v7_service", migrate: v7Service)
         migrator.registerMigration("v8_chain_coverage", migrate: v8ChainCoverage)
+        migrator.registerMigration("v9_key_rotation", migrate: v9KeyRotation)
         // Later migrations go here, in order.
         return migrator
     }
@@ -159,7 +161,7 @@ enum StoreMigrations {
     /// The names of the triggers `verify` expects.
     static let appendOnlyTriggers = ["assignments_append_only_update", "assignments_append_only_delete",
                                      "amendments_append_only_update", "amendments_append_only_delete"]
-        + coverageTriggers
+        + coverageTriggers + rotationTriggers
 
     /// The triggers `v8_chain_coverage` adds: the screening inputs, the imports and their rows are written
     /// once and never changed or deleted (an import's `replaced_by` is the one column set later).
@@ -351,5 +353,52 @@ enum StoreMigrations {
                 """
         }
         try db.execute(sql: sql)
+    }
+
+    /// The triggers `v9_key_rotation` adds.
+    static let rotationTriggers = ["key_rotations_append_only_update", "key_rotations_append_only_delete",
+                                   "link_key_map_append_only_update", "link_key_map_append_only_delete",
+                                   "link_key_append_only_delete"]
+
+    /// Rotations of the pseudonymisation key (`rct key rotate`, `TrialStore+KeyRotation.swift`): one chained
+    /// row per rotation (the fingerprints of the key rotated out and in, the families and pseudonyms
+    /// mapped, the map's digest, the assignment record and import it followed, `prev_hash`, `hash`), and
+    /// the map from each family's pseudonym under the new key to its canonical link key (the one the
+    /// store's rows hold). Nothing stored is rewritten; both tables, and the first key's row, are
+    /// append-only. The key in force is the last rotation's new key.
+    @Sendable static func v9KeyRotation(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE key_rotations (
+                seq INTEGER PRIMARY KEY,
+                rotated_at TEXT NOT NULL,
+                old_fingerprint TEXT NOT NULL,
+                new_fingerprint TEXT NOT NULL,
+                families INTEGER NOT NULL,
+                pseudonyms INTEGER NOT NULL,
+                map_sha256 TEXT NOT NULL,
+                assignment_seq INTEGER NOT NULL,
+                assignment_head TEXT NOT NULL,
+                import_id INTEGER,
+                import_hash TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TABLE link_key_map (
+                rotation INTEGER NOT NULL REFERENCES key_rotations(seq),
+                pseudonym TEXT NOT NULL,
+                link_key TEXT NOT NULL,
+                PRIMARY KEY (rotation, pseudonym)
+            );
+            CREATE TRIGGER key_rotations_append_only_update BEFORE UPDATE ON key_rotations
+                BEGIN SELECT RAISE(ABORT, 'key rotations are append-only'); END;
+            CREATE TRIGGER key_rotations_append_only_delete BEFORE DELETE ON key_rotations
+                BEGIN SELECT RAISE(ABORT, 'key rotations are append-only'); END;
+            CREATE TRIGGER link_key_map_append_only_update BEFORE UPDATE ON link_key_map
+                BEGIN SELECT RAISE(ABORT, 'the pseudonym map is append-only'); END;
+            CREATE TRIGGER link_key_map_append_only_delete BEFORE DELETE ON link_key_map
+                BEGIN SELECT RAISE(ABORT, 'the pseudonym map is append-only'); END;
+            CREATE TRIGGER link_key_append_only_delete BEFORE DELETE ON link_key
+                BEGIN SELECT RAISE(ABORT, 'the key fingerprint is kept once'); END;
+            """)
     }
 }

@@ -10,6 +10,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case unrecordedChange(path: String, changes: [DesignChange])
     case nothingToAmend(path: String)
     case wrongKey(path: String, kept: String, given: String)
+    case rotatedKey(path: String, given: String, rotation: Int, day: String, inForce: String)
+    case keyReused(path: String, fingerprint: String, inForce: Bool)
+    case noKeyToRotate(path: String)
     case amendmentRefused(changes: [DesignChange], assignments: Int)
     case alreadyAssigned(unit: String, line: Int, arm: String, assignedOn: String, record: Int)
     case alreadyScreened(unit: String, line: Int, reason: String)
@@ -42,6 +45,19 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             return "the pseudonymisation key given (fingerprint \(given.prefix(12))…) is not the one the families in \(path) were "
                 + "pseudonymised with (\(kept.prefix(12))…): no national number would link to a family. Use the trial's key "
                 + "(the design's pseudonymisation.key_file, or RCT_PSEUDONYM_KEY); nothing was changed"
+        case let .rotatedKey(path, given, rotation, day, inForce):
+            return "the pseudonymisation key given (fingerprint \(given.prefix(12))…) was rotated out of \(path) on \(day) (key rotation "
+                + "\(rotation)); the key in force is \(inForce.prefix(12))…. Use the new key file (put it where the design's "
+                + "pseudonymisation.key_file points, or in RCT_PSEUDONYM_KEY); nothing was changed"
+        case let .keyReused(path, fingerprint, inForce):
+            return inForce
+                ? "the new key (fingerprint \(fingerprint.prefix(12))…) is the key in force in \(path): nothing to rotate. Make a new key "
+                    + "(e.g. `head -c 32 /dev/urandom | base64 > new.key; chmod 600 new.key`); nothing was changed"
+                : "the new key (fingerprint \(fingerprint.prefix(12))…) was used in \(path) before and rotated out: a key once rotated "
+                    + "out is never used again. Make a new key (e.g. `head -c 32 /dev/urandom | base64 > new.key`); nothing was changed"
+        case let .noKeyToRotate(path):
+            return "\(path) holds no pseudonymised family (no national number was pseudonymised when the families were "
+                + "assigned): there is no key to rotate; nothing was changed"
         case let .nothingToAmend(path):
             return "nothing to amend: the locked part of the design is the one \(path) holds (file paths, dialects, "
                 + "column maps and the like need no amendment)"

@@ -294,6 +294,10 @@ extension TrialStore {
         let reason: String
         if !sameFile {
             reason = "this file's content differs (sha256 \(fingerprint.prefix(12))…)"
+        } else if active.keyFingerprint != keyFingerprint,
+                  let rotation = try fetchRotations(db, where: "old_fingerprint = ? ORDER BY seq LIMIT 1", [active.keyFingerprint]).first {
+            reason = "it was imported under the key rotated out on \(rotation.day) (key rotation \(rotation.seq)); imported again "
+                + "under the key in force (\(keyFingerprint ?? "none")) it links the same families"
         } else if active.keyFingerprint != keyFingerprint {
             reason = "this same file is now pseudonymised with another key (key \(keyFingerprint ?? "none"), was \(active.keyFingerprint ?? "none"))"
         } else {

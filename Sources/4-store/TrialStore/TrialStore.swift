@@ -344,7 +344,9 @@ public final class TrialStore: Sendable {
         report.problems += try queue.read { db in
             try ScreeningDigest.problems(db, records: records)
                 + ImportChain.problems(db, designSHA256: trial.designSHA256, assignmentHashes: hashes, full: full)
+                + Self.rotationProblems(db, designSHA256: trial.designSHA256, assignmentHashes: hashes)
         }
+        report.keyRotations = try keyRotations().count
         report.amendments = try amendments().count
         return report
     }

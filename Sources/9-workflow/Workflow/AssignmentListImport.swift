@@ -74,7 +74,7 @@ public enum AssignmentListImport {
         if !clusterLevel { plan.dateColumn = nil }
 
         var list = try AssignmentListReader.read(path: listPath, source: source, arms: d.arms.map(\.id), designName: file.path,
-                                                 pseudonymizer: { try file.pseudonymizer() })
+                                                 pseudonymizer: { try TrialStoreAccess.linkingKey(try file.pseudonymizer(), store)! })
 
         // The cohort: the store's, or loaded and screened as `rct assign` does.
         let screened = try store.screenedUnits()

@@ -56,7 +56,7 @@ public enum CohortAssignment {
         let plan = AssignmentPlan(design: d)
         try plan.checkHeader(cohort.header, source: cohortPath)
         if intake.needsKey { intake.pseudonymizer = try file.pseudonymizer() }
-        try TrialStoreAccess.checkKey(intake.pseudonymizer, store)
+        intake.pseudonymizer = try TrialStoreAccess.linkingKey(intake.pseudonymizer, store)
         // Rows whose identifier or date cannot be used are left out and reported before the draw, so nothing
         // is drawn for a family that cannot be linked.
         let intaken = try intake.usableUnits(cohort.rows)

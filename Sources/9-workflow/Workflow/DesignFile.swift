@@ -82,7 +82,11 @@ public struct DesignFile: Sendable {
     public func keyFileWarning() -> String? {
         guard let p = design.pseudonymisation, let file = p.keyFile else { return nil }
         if let name = p.keyEnvironment, let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return nil }
-        let path = resolve(file)
+        return Self.keyFileWarning(path: resolve(file))
+    }
+
+    /// A warning when the key file at `path` can be read by other users than its owner; nil otherwise.
+    public static func keyFileWarning(path: String) -> String? {
         guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
               mode & 0o077 != 0 else { return nil }
         return "the pseudonymisation key \(path) can be read by other users (permissions \(String(mode & 0o777, radix: 8))): "

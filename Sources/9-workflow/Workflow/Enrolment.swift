@@ -65,8 +65,12 @@ public enum Enrolment {
     public static func enrol(_ file: DesignFile, family: Family, date: CalendarDate?, store open: () throws -> TrialStore) throws -> Outcome {
         let plan = try rollingPlan(file)
         let store = try open()
-        let prepared = try prepare(file, plan: plan, family: family, date: date)
-        try TrialStoreAccess.checkKey(prepared.key, store)
+        var prepared = try prepare(file, plan: plan, family: family, date: date)
+        // After a key rotation, a family the store already holds is named by its canonical link key.
+        if let key = try TrialStoreAccess.linkingKey(prepared.key, store), !key.aliases.isEmpty {
+            if file.design.trial.idType == .insz { prepared.unit.id = key.aliases[prepared.unit.id] ?? prepared.unit.id }
+            prepared.unit.linkKey = prepared.unit.linkKey.map { key.aliases[$0] ?? $0 }
+        }
         let (receipt, drawn) = try store.appendRun(command: "enrol") { records in try draw(prepared, records) }
         try TrialStoreAccess.keepKey(prepared.key, store)
         return Outcome(unit: prepared.unit, run: drawn.run, receipt: receipt, storePath: store.path, earlierThanLast: drawn.earlierThanLast)

@@ -83,8 +83,8 @@ public enum ImportStep {
         let selected = try select(file, options.sources)
         let units = try store.assignedUnits()
         if units.isEmpty { throw WorkflowError.nothingToLink(store: store.path, howToAssign: file.howToAssign(storePath: store.path)) }
-        let key: Pseudonymizer? = try selected.contains { $0.identifierType == .insz } ? file.pseudonymizerForSources() : nil
-        try TrialStoreAccess.checkKey(key, store)
+        let key = try TrialStoreAccess.linkingKey(
+            try selected.contains { $0.identifierType == .insz } ? file.pseudonymizerForSources() : nil, store)
 
         // Check every source before writing anything: a refusal leaves the store untouched.
         struct Plan { var source: Source; var path: String; var known: Set<String>; var fingerprint: String; var unchanged: StoredImport? }

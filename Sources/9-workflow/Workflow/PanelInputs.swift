@@ -45,7 +45,7 @@ public struct PanelInputs: Sendable {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw TakeUpError.missing(path: path, source: takeUp.id)
             }
-            let register = try TakeUpReader.read(path: path, source: takeUp, column: column) { try file.pseudonymizer() }
+            let register = try TakeUpReader.read(path: path, source: takeUp, column: column) { try TrialStoreAccess.linkingKey(try file.pseudonymizer(), store)! }
             var matched = 0
             for i in units.indices {
                 if let v = register.values[register.byLinkKey ? units[i].registryKey : units[i].id] {

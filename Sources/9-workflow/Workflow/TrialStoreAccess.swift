@@ -47,6 +47,17 @@ public enum TrialStoreAccess {
         if let key { try store.checkLinkKey(key.keyFingerprint) }
     }
 
+    /// The design's key as the store links with it: refused unless it is the key in force (`checkKey`);
+    /// after a key rotation, its pseudonyms of the families the store held then are translated to their
+    /// canonical link keys (`TrialStore.linkKeyAliases`), so that what it pseudonymises links to the same
+    /// families as before.
+    static func linkingKey(_ key: Pseudonymizer?, _ store: TrialStore) throws -> Pseudonymizer? {
+        guard let key else { return nil }
+        try store.checkLinkKey(key.keyFingerprint)
+        let aliases = try store.linkKeyAliases()
+        return aliases.isEmpty ? key : key.translating(aliases)
+    }
+
     /// Keeps the key's fingerprint after the first assignment that used it.
     static func keepKey(_ key: Pseudonymizer?, _ store: TrialStore) throws {
         if let key { try store.recordLinkKey(key.keyFingerprint) }

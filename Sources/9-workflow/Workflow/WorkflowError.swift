@@ -24,6 +24,11 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case importedAssignmentInStore(records: Int, first: Int)
     case noCohortSourceToAssign(design: String)
 
+    // Key rotation.
+    case unreadableRotationCohort(path: String)
+    case rotationWrongOldKey(keyFile: String, store: String, inForce: String, given: String)
+    case rotationCohortIncomplete(cohort: String, store: String, missing: Int, families: Int, otherPseudonym: Int, oldKeyFile: String)
+
     // Import.
     case noImportableSources(design: String)
     case notImportable(design: String, source: String, kind: SourceKind, importable: [String])
@@ -111,6 +116,22 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
                 + "are not drawn here after an imported assignment. Import the further families' assignment too, or start a new store"
         case let .noCohortSourceToAssign(design):
             return "\(design): the store holds no assignments and the design declares no cohort source to assign"
+        case let .unreadableRotationCohort(path):
+            return "cannot read the cohort file \(path): a key rotation needs the data manager's cohort file with every family's "
+                + "national numbers, in the design's cohort format; nothing was changed"
+        case let .rotationWrongOldKey(keyFile, store, inForce, given):
+            return "the old key \(keyFile) (fingerprint \(given.prefix(12))…) is not the key in force in \(store) (\(inForce.prefix(12))…): "
+                + "--old-key must be the key the trial's data are pseudonymised with now; nothing was changed"
+        case let .rotationCohortIncomplete(cohort, store, missing, families, otherPseudonym, oldKeyFile):
+            var text = "\(missing) of the \(families) families in \(store) are not found in \(cohort) under the old key \(oldKeyFile)"
+            if otherPseudonym > 0 {
+                text += "; \(otherPseudonym) of them are in the cohort file by family id, but their national number gives another "
+                    + "pseudonym: \(oldKeyFile) is not the key they were pseudonymised with, or the cohort file is not this trial's"
+            } else {
+                text += ": give the data manager's complete cohort file (every family screened, in the design's cohort format) "
+                    + "and the key the families were pseudonymised with"
+            }
+            return text + "; nothing was changed (every family must get its new pseudonym in the same rotation)"
         case let .noImportableSources(design):
             return "\(design): the design declares no registry or survey sources to import"
         case let .notImportable(design, source, kind, importable):

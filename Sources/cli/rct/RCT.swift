@@ -25,6 +25,7 @@ struct RCT: AsyncParsableCommand {
             ImportAssignment.self,
             Verify.self,
             Amend.self,
+            Key.self,
             BalanceCommand.self,
             // The central randomisation service.
             Users.self,

@@ -47,6 +47,10 @@ struct Verify: AsyncParsableCommand {
                     print("\(outcome.report.amendments) amendment\(outcome.report.amendments == 1 ? "" : "s") of the design's locked part, "
                         + "each chained and in place (rct report lists them under \"Changes to the pre-specified plan\")")
                 }
+                if outcome.report.keyRotations > 0 {
+                    print("\(outcome.report.keyRotations) rotation\(outcome.report.keyRotations == 1 ? "" : "s") of the pseudonymisation key, "
+                        + "each chained, in place and with its pseudonym map intact")
+                }
                 outcome.notes.forEach { print($0) }
                 if let audit = outcome.audit, audit.entries > 0 {
                     print("\(path): \(audit.entries) audit log entries, the chain is intact; head \(audit.headHash)")
