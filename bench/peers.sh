@@ -2,7 +2,7 @@
 # Installs the peers the benchmarks compare `rct` with. Idempotent: installs only what is missing, and
 # skips a peer with a message (never fails the whole step) when a registry cannot provide it.
 #   R:       Debian packages r-base-core, r-cran-estimatr, r-cran-data.table, r-cran-openssl (apt-get)
-#   Python:  numpy, pandas (+ pyarrow, its recommended string backend), polars, statsmodels, pyfixest
+#   Python:  numpy, pandas (+ pyarrow, its recommended string backend), polars, DuckDB, statsmodels, pyfixest
 #            (+ numba, its fast RI path), threadpoolctl (pip, into bench/.venv)
 #   tools:   GNU time (/usr/bin/time, for peak memory)
 set -uo pipefail
@@ -42,7 +42,7 @@ if [ ! -x .venv/bin/python ]; then
   if ! $PY -m venv .venv; then echo "peers: SKIP Python peers: cannot create a venv with $PY"; exit 0; fi
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 fi
-for pkg in numpy pandas pyarrow polars statsmodels threadpoolctl pyfixest numba; do
+for pkg in numpy pandas pyarrow polars duckdb statsmodels threadpoolctl pyfixest numba; do
   if .venv/bin/python -m pip show -q "$pkg" >/dev/null 2>&1; then
     echo "peers: $pkg already in .venv ($(.venv/bin/python -m pip show "$pkg" 2>/dev/null | awk '/^Version:/ {print $2}'))"
     continue

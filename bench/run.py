@@ -238,7 +238,7 @@ class Peers:
         self.estimatr = self.r and r_package("estimatr")
         self.datatable = self.r and r_package("data.table")
         self.openssl = self.r and r_package("openssl")
-        self.py = {m: py_module(m) for m in ("numpy", "pandas", "polars", "statsmodels", "pyfixest")}
+        self.py = {m: py_module(m) for m in ("numpy", "pandas", "polars", "statsmodels", "pyfixest", "duckdb")}
 
     def r_skip(self, *packages):
         if not self.r:
@@ -432,6 +432,237 @@ def panel_cases(project, peers, smoke, runs):
 
 
 # ---------------------------------------------------------------------------------------------------
+# The product's commands as an evaluator runs them (issue 25): `rct import` into a fresh trial store,
+# `rct panel` from the store and the whole `rct run`, on data written by `rct simulate` (the bundled
+# trial's design and dialects, N screened families), beside polars and DuckDB doing the import (read,
+# validate, pseudonymise, write Parquet) and the panel (four of the design's outcomes from the Parquet).
+
+COMMAND_DESIGN = os.path.join(ROOT, "designs", "mission-kortrijk.yaml")
+
+
+def store_files(path):
+    return [path + suffix for suffix in ("", "-wal", "-shm")]
+
+
+def remove_store(path):
+    for p in store_files(path):
+        if os.path.exists(p):
+            os.unlink(p)
+
+
+def commands_data(project, families):
+    """The simulated trial of `families` screened families under bench/data/commands/N/ (cached): the
+    design (the bundled one, with when_full: keep_randomising so that capacity does not pause a large
+    cohort), its data, a store with the cohort assigned, a store with everything imported, and the
+    assignments exported for the peers (families.csv). Returns the folder's paths, or a reason."""
+    folder = os.path.join(DATA, "commands", str(families))
+    paths = {"folder": folder, "design": os.path.join(folder, "designs", "bench.yaml"),
+             "data": os.path.join(folder, "fixtures", "mission"),
+             "assigned": os.path.join(folder, "assigned.sqlite"), "imported": os.path.join(folder, "imported.sqlite"),
+             "peers": os.path.join(folder, "peers")}
+    if os.path.exists(os.path.join(folder, "ready")):
+        return paths, None
+    if not project.available():
+        return paths, f"no rct binary at {project.binary}"
+    log(f"preparing the simulated trial of {families:,} families (rct simulate, init, assign, import; cached)…")
+    t0 = time.perf_counter()
+    os.makedirs(os.path.dirname(paths["design"]), exist_ok=True)
+    with open(COMMAND_DESIGN, encoding="utf-8") as f:
+        design = f.read().replace("when_full: pause", "when_full: keep_randomising")
+    with open(paths["design"], "w", encoding="utf-8") as f:
+        f.write(design)
+    steps = [[project.binary, "simulate", paths["design"], "--seed", "1", "--families", str(families), "--out", paths["data"]],
+             [project.binary, "init", paths["design"], "--store", paths["assigned"]],
+             [project.binary, "assign", paths["design"], "--cohort", os.path.join(paths["data"], "cohort.csv"),
+              "--store", paths["assigned"]]]
+    remove_store(paths["assigned"])
+    for i, argv in enumerate(steps):
+        if i == 1:
+            os.chmod(os.path.join(paths["data"], "pseudonym.key"), 0o600)
+        p = subprocess.run(argv, capture_output=True, text=True)
+        if p.returncode != 0:
+            return paths, f"`{' '.join(argv[1:3])}` failed: {(p.stderr or p.stdout).strip().splitlines()[-1:]}"
+    remove_store(paths["imported"])
+    for a, b in zip(store_files(paths["assigned"]), store_files(paths["imported"])):
+        if os.path.exists(a):
+            shutil.copyfile(a, b)
+    p = subprocess.run([project.binary, "import", paths["design"], "--store", paths["imported"]], capture_output=True, text=True)
+    if p.returncode != 0:
+        return paths, f"`rct import` failed: {p.stderr.strip().splitlines()[-1:]}"
+    import sqlite3
+    import csv
+    os.makedirs(paths["peers"], exist_ok=True)
+    with sqlite3.connect(paths["assigned"]) as con, open(os.path.join(paths["peers"], "families.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["unit_id", "link_key", "assigned_on"])
+        w.writerows(con.execute("SELECT unit_id, link_key, assigned_on FROM assignments ORDER BY seq"))
+    open(os.path.join(folder, "ready"), "w").close()
+    log(f"prepared in {time.perf_counter() - t0:.0f} s")
+    return paths, None
+
+
+def extract_rows(paths):
+    """Data rows of the three registry extracts the peers read (the header lines not counted)."""
+    total = 0
+    for name in ("vdab_status.csv", "ocmw_leefloon.csv", "ocmw_steun.csv"):
+        with open(os.path.join(paths["data"], name), "rb") as f:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1
+    return total
+
+
+def compare_panels(rct_csv, peer_csvs):
+    """Cell by cell on the four outcomes the peers derive, over the cells rct reports (rct leaves a family's
+    window empty after it left the trial's scope, which the peers do not read)."""
+    import csv
+    cols = ("leefloon", "employment_programme", "job_seeker_months", "supplementary_amount")
+    with open(rct_csv, newline="") as f:
+        rct = {(r["family_id"], r["wave"]): r for r in csv.DictReader(f) if r["wave"] in ("m6", "m12")}
+    verdicts = []
+    for name, path in peer_csvs:
+        if not os.path.exists(path):
+            continue
+        with open(path, newline="") as f:
+            peer = {(r["unit_id"], r["wave"]): r for r in csv.DictReader(f)}
+        cells = differ = censored = 0
+        for key, r in rct.items():
+            for c in cols:
+                if r[c] == "":
+                    censored += 1
+                    continue
+                cells += 1
+                p = peer.get(key)
+                if p is None or abs(float(r[c]) - float(p[c])) > 1e-6 * max(1.0, abs(float(r[c]))):
+                    differ += 1
+        verdicts.append(f"{name}: {cells:,} cells compared, {differ} differ" + ("" if differ == 0 else " (**DIFFERS**)"))
+    return "; ".join(verdicts) + (f"; {censored:,} cells empty in rct (scope exits)" if verdicts else "")
+
+
+def commands_cases(project, peers, smoke, runs, large):
+    sizes = [(10_000, 3), (100_000, 2)] if not smoke else [(300, 1)]
+    cases = []
+    for families, default_runs in sizes:
+        paths, why = commands_data(project, families)
+        label = f"{families:,} families"
+        if not why:
+            label += f" ({extract_rows(paths):,} extract rows)"
+        n = runs or default_runs
+        work = os.path.join(paths["folder"], "work.sqlite")
+        out = os.path.join(paths["folder"], "out")
+
+        def fresh_store(work=work, paths=paths):
+            remove_store(work)
+            for a, b in zip(store_files(paths["assigned"]), store_files(work)):
+                if os.path.exists(a):
+                    shutil.copyfile(a, b)
+
+        c = Case("Import the trial's registry extracts into a store", label, n)
+        skip = why or project.missing("import", "--store")
+        c.tools.append(tool("rct import", [project.binary, "import", paths["design"], "--store", work], skip,
+                            project=True, before=fresh_store,
+                            note="into a copy of the store with the cohort assigned (copied before each run, not "
+                                 "timed); all eight sources: the three extracts below, federal statements, three "
+                                 "survey waves, scope exits; duplicate, code, date and participant checks; the "
+                                 "import chain"))
+        for name, script, mod in (("polars", "pipeline_polars.py", "polars"), ("DuckDB", "pipeline_duckdb.py", "duckdb")):
+            c.tools.append(tool(name, [VENV_PY, os.path.join(PEERS, script), "import", paths["data"], paths["peers"]],
+                                why or peers.py_skip(mod), env=peer_env(),
+                                note="VDAB, leefloon and OCMW aid extracts only: validate, pseudonymise, parse, "
+                                     "drop repeated rows and corrected decisions, write Parquet"))
+        cases.append(c)
+
+        c = Case("Derive the follow-up panel from the store", label, n)
+        skip = why or project.missing("panel", "--store", "--out", "--formats")
+        rct_panel = os.path.join(out, "internal", "panel", "panel_wide.csv")
+        c.tools.append(tool("rct panel", [project.binary, "panel", paths["design"], "--store", paths["imported"], "--out",
+                                          out, "--formats", "csv"], skip, project=True,
+                            note="every outcome of the design (23) for the three waves, CSV only (--formats csv), "
+                                 "with data dictionary and CONSORT counts; the store verified first"))
+        peer_panels = []
+        for name, script, mod, csv_name in (("polars", "pipeline_polars.py", "polars", "panel_polars.csv"),
+                                            ("DuckDB", "pipeline_duckdb.py", "duckdb", "panel_duckdb.csv")):
+            peer_panels.append((name, os.path.join(paths["peers"], csv_name)))
+            c.tools.append(tool(name, [VENV_PY, os.path.join(PEERS, script), "panel", paths["data"], paths["peers"]],
+                                why or peers.py_skip(mod), env=peer_env(),
+                                note="four outcomes (leefloon, employment_programme, job_seeker_months, "
+                                     "supplementary_amount) for m6 and m12 from its own Parquet files"))
+        c.tools[0].check = (lambda rct_panel=rct_panel, peer_panels=peer_panels: compare_panels(rct_panel, peer_panels))
+        cases.append(c)
+
+        if families <= 10_000 or large:
+            c = Case("The whole evaluation (`rct run`): store, assignment, import, panel, estimates, report", label,
+                     max(1, n - 1))
+            run_store = os.path.join(paths["folder"], "run.sqlite")
+            c.tools.append(tool("rct run", [project.binary, "run", paths["design"], "--store", run_store, "--out",
+                                            os.path.join(paths["folder"], "run-out"), "--formats", "csv"],
+                                why or project.missing("run", "--store", "--out"), project=True,
+                                before=lambda run_store=run_store, paths=paths: (
+                                    remove_store(run_store), shutil.rmtree(os.path.join(paths["folder"], "run-out"),
+                                                                          ignore_errors=True)),
+                                note="fresh store each run; the design's analysis: Lin-adjusted effects with HC2 for "
+                                     "every outcome and wave, randomization inference, sharpened q-values, subgroups, "
+                                     "attrition bounds, the report; no peer runs the whole chain"))
+            cases.append(c)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------------
+# Estimation at national scale (issue 25): y ~ z + 20 covariates with 500 strata absorbed, HC2, and
+# clustered by caseworker with CR2.
+
+def estimation_cases(project, peers, smoke, runs, large):
+    sizes = [(10_000, 3), (100_000, 3)] + ([(1_000_000, 2)] if large else [])
+    if smoke:
+        sizes = [(2_000, 1)]
+    cases = []
+    covariates = ",".join(f"x{j + 1}" for j in range(gen.SCALE_COVARIATES))
+    for n, default_runs in sizes:
+        path = os.path.join(DATA, "estimation", f"scale_{n}.csv")
+        if not os.path.exists(path):
+            log(f"generating {os.path.relpath(path, ROOT)} ({n:,} rows; cached)…")
+            gen.scale_data(path, n)
+        clusters, strata = gen.scale_clusters(n), gen.scale_strata(n)
+        for se in ("hc2", "cr2"):
+            what = ("HC2" if se == "hc2" else f"CR2, {clusters:,} clusters")
+            c = Case(f"Estimate: y ~ z + 20 covariates, strata absorbed, {what}", f"N = {n:,}, {strata} strata",
+                     runs or default_runs)
+            argv = [project.binary, "estimate", "--data", path, "--outcome", "y", "--treatment", "z", "--estimator",
+                    "ols", "--covariates", covariates, "--fixed-effects", "stratum", "--se", se, "--format", "json"]
+            if se == "cr2":
+                argv[-2:-2] = ["--clusters", "cluster"]
+            c.tools.append(tool("rct estimate", argv, project.missing("estimate", "--data", "--fixed-effects", "--se"),
+                                project=True, parse=parse_rct_estimate))
+            estimatr_skip = peers.r_skip("estimatr", "data.table")
+            if se == "cr2" and n > 20_000 and not estimatr_skip:
+                estimatr_skip = ("estimatr's CR2 with absorbed fixed effects forms N × N matrices: at N = 100,000 it "
+                                 "held 20 GB after 5 minutes and was stopped (measured 2026-12-07)")
+            if se == "hc2" and n > 100_000 and not estimatr_skip:
+                estimatr_skip = "estimatr's HC2 took 44 s and 1.5 GB at N = 100,000; at 10^6 it does not fit the budget"
+            c.tools.append(tool("R estimatr lm_robust", [rscript() or "Rscript", os.path.join(PEERS, "scale_estimatr.R"),
+                                                         path, se], estimatr_skip))
+            c.tools.append(tool("pyfixest feols", [VENV_PY, os.path.join(PEERS, "scale_pyfixest.py"), path, se],
+                                peers.py_skip("pyfixest"), env=peer_env(),
+                                note=("HC1 (pyfixest has no HC2 with absorbed effects)" if se == "hc2" else
+                                      "CRV1 (pyfixest has no CR2 with absorbed effects)") + ": same estimate, "
+                                     "a slightly different standard error"))
+            c.tools.append(Tool("R fixest feols", None, "fixest is not in Debian's archive and CRAN is not reachable "
+                                                        "from this machine; pyfixest implements the same algorithm"))
+            cases.append(c)
+    return cases
+
+
+def parse_rct_estimate(stdout):
+    """The treatment's row of `rct estimate --format json`."""
+    try:
+        doc = json.loads(stdout)
+    except json.JSONDecodeError:
+        return None
+    for r in doc.get("estimates", []):
+        if r.get("term") == "z":
+            return {"estimate": r["estimate"], "std_error": r["std_error"], "df": r.get("df")}
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
 # Running the cases in alternation and summarising.
 
 def scaled_seconds(run, scale):
@@ -467,6 +698,11 @@ def find_key(obj, names, depth=0):
 def result_text(out):
     if not out:
         return ""
+    if "sources" in out:
+        return ", ".join(f"{k} {v['kept']:,}" for k, v in out["sources"].items()) + " rows kept"
+    if "std_error" in out and "estimate" in out:
+        return (f"est {out['estimate']:.5f}, se {out['std_error']:.5f}"
+                + (f", df {out['df']:.0f}" if isinstance(out.get("df"), (int, float)) else ""))
     if "p_value" not in out and "valid_rows" not in out and "sums" not in out:
         # The project's JSON: show an estimate and a p-value when it has them (names are guessed).
         est = find_key(out, ("estimate", "observed", "observed_statistic", "statistic"))
@@ -481,6 +717,10 @@ def result_text(out):
                 + (f", digest {out['digest']}" if "digest" in out else ""))
     if "sums" in out:
         sums = out["sums"]
+        if "leefloon" in sums:
+            return (f"{out['rows']:,} rows; sums: leefloon {sums['leefloon']:.0f}, programme "
+                    f"{sums['employment_programme']:.0f}, job-seeker share {sums['job_seeker_months']:.1f}, "
+                    f"amount {sums['supplementary_amount']:.0f}")
         return (f"{out['rows']:,} rows; sums: programme {sums.get('employment_programme', 0):.0f}, "
                 f"job-seeker share {sums.get('job_seeker_months', 0):.1f}, aid {sums.get('supplementary_aid', 0):.0f}")
     return ""
@@ -586,12 +826,14 @@ def answer(out):
     6 significant digits; p-values differ by Monte Carlo error and are not compared)."""
     if not out:
         return None
+    if "sources" in out:
+        return ("sources",) + tuple(v["kept"] for v in out["sources"].values())
     if "valid_rows" in out:
         return ("import", out["valid_rows"], out["rejected_rows"]) + ((out["digest"],) if "digest" in out else ())
     if "sums" in out:
         return ("panel", out["rows"]) + tuple(round(float(out["sums"][k]), 2) for k in
-                                            ("employment_programme", "job_seeker_months", "supplementary_aid",
-                                             "supplementary_amount") if k in out["sums"])
+                                            ("leefloon", "employment_programme", "job_seeker_months",
+                                             "supplementary_aid", "supplementary_amount") if k in out["sums"])
     if "estimate" in out and isinstance(out["estimate"], (int, float)):
         return ("estimate", float(f"{out['estimate']:.6g}"))
     return None
@@ -641,7 +883,7 @@ def versions(project):
         v["R BLAS"] = sh("Rscript -e 'cat(basename(extSoftVersion()[[\"BLAS\"]]))'") or "reference"
     if os.path.exists(VENV_PY):
         v["Python"] = sh(f"{VENV_PY} --version")
-        for m in ("numpy", "pandas", "pyarrow", "polars", "statsmodels", "pyfixest", "numba"):
+        for m in ("numpy", "pandas", "pyarrow", "polars", "duckdb", "statsmodels", "pyfixest", "numba"):
             v[m] = sh(f"{VENV_PY} -c 'import {m}; print({m}.__version__)' 2>/dev/null") or "not installed"
         env = "" if os.environ.get("BENCH_KEEP_OPENBLAS_ENV") == "1" else "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "
         v["numpy BLAS"] = sh(env + VENV_PY + " -c \"import numpy, threadpoolctl; i = threadpoolctl.threadpool_info()[0]; "
@@ -721,7 +963,9 @@ def main():
     ap.add_argument("--bench-bin", default=os.environ.get("BENCH_BIN", os.path.join(BENCH, ".build", "release")),
                     help="the folder of the benchmark package's executables import-bench and panel-bench "
                          "(default bench/.build/release, or $BENCH_BIN; build them with make -C bench build)")
-    ap.add_argument("--tasks", default="ri,effects,import,panel", help="comma-separated: ri,effects,import,panel")
+    ap.add_argument("--tasks", default="commands,estimation",
+                    help="comma-separated: commands,estimation (the product's commands, issue 25; the default), "
+                         "ri,effects,import,panel (the earlier in-memory paths)")
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 0)) or None,
                     help="runs per tool (default 5; 3 or 2 for the largest sizes)")
     ap.add_argument("--large", action="store_true", default=os.environ.get("BENCH_LARGE") == "1",
@@ -760,8 +1004,12 @@ def main():
             cases = import_cases(project, peers, args.smoke, args.runs, args.large)
         elif task == "panel":
             cases = panel_cases(project, peers, args.smoke, args.runs)
+        elif task == "commands":
+            cases = commands_cases(project, peers, args.smoke, args.runs, args.large)
+        elif task == "estimation":
+            cases = estimation_cases(project, peers, args.smoke, args.runs, args.large)
         else:
-            sys.exit(f"unknown task '{task}': use ri, effects, import, panel")
+            sys.exit(f"unknown task '{task}': use commands, estimation, ri, effects, import, panel")
         for case in cases:
             log(f"== {case.task} [{case.size}], {case.runs} run(s) per tool")
             if args.plan:

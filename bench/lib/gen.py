@@ -273,3 +273,51 @@ BENCH_KEY = "benchmark-key-not-a-secret-0001"  # the fixed key of `import-bench 
 def bench_key(path):
     """The fixed, non-secret benchmark key, the same for the project and its peers."""
     return _write(path, lambda f: f.write(BENCH_KEY + "\n"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Estimation at national scale: N units in min(N / 10, 10,000) caseworker clusters (cluster c in stratum
+# c mod S, S = min(500, clusters / 2), so clusters nest in strata), half of each stratum's clusters treated,
+# 20 covariates (normal, one binary in four), a stratum effect, a cluster effect and an effect of 0.1.
+SCALE_COVARIATES = 20
+
+
+def scale_clusters(n):
+    return min(n // 10, 10_000)
+
+
+def scale_strata(n):
+    return min(500, scale_clusters(n) // 2)
+
+
+def scale_data(path, n, seed=SEED):
+    def writer(f):
+        rng = random.Random(seed * 7 + n)
+        k = SCALE_COVARIATES
+        clusters, strata = scale_clusters(n), scale_strata(n)
+        f.write("id,stratum,cluster,z," + ",".join(f"x{j + 1}" for j in range(k)) + ",y\n")
+        stratum_effect = [rng.gauss(0.0, 0.5) for _ in range(strata)]
+        cluster_effect = [rng.gauss(0.0, 0.3) for _ in range(clusters)]
+        treated = [0] * clusters
+        for s in range(strata):
+            members = list(range(s, clusters, strata))
+            rng.shuffle(members)
+            for c in members[:len(members) // 2]:
+                treated[c] = 1
+        beta = [0.3 / (j + 1) for j in range(k)]
+        gauss, rand = rng.gauss, rng.random
+        lines = []
+        for i in range(n):
+            c = i % clusters
+            s = c % strata
+            x = [(1.0 if rand() < 0.4 else 0.0) if j % 4 == 3 else gauss(0.0, 1.0) for j in range(k)]
+            y = (1.0 + 0.1 * treated[c] + sum(b * v for b, v in zip(beta, x)) + stratum_effect[s]
+                 + cluster_effect[c] + gauss(0.0, 1.0))
+            lines.append(f"{i + 1},s{s + 1:03d},c{c + 1:05d},{treated[c]},"
+                         + ",".join(f"{v:.5f}" if j % 4 != 3 else str(int(v)) for j, v in enumerate(x))
+                         + f",{y:.6f}\n")
+            if len(lines) >= 20_000:
+                f.write("".join(lines))
+                lines = []
+        f.write("".join(lines))
+    return _write(path, writer)
