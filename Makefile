@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RCT := .build/debug/rct
 
-.PHONY: test-suites deps testdeps build demo test bench clean fuzz-build fuzz fuzz-smoke
+.PHONY: test-suites deps testdeps build demo test bench bench-large clean fuzz-build fuzz fuzz-smoke
 
 # GSL (the GNU Scientific Library), SQLite's headers (for GRDB), ReadStat (SPSS and Stata files; it ships
 # no pkg-config file, so its header tells) and pkg-config from Debian's packages, when missing.
@@ -49,6 +49,11 @@ test-suites:
 bench: deps
 	$(SWIFT) build -c release
 	$(MAKE) -C bench RCT=$(CURDIR)/.build/release/rct
+
+# The same with the largest sizes too (docs/performance.md, docs/scale.md): about an hour on two cores.
+bench-large: deps
+	$(SWIFT) build -c release
+	$(MAKE) -C bench RCT=$(CURDIR)/.build/release/rct BENCH_LARGE=1
 
 # The fuzzing campaign (docs/reliability.md): libFuzzer with AddressSanitizer on the readers of outside input
 # (the design, each dialect's extracts, surveys, assignment lists, the CSV engine, the store's record text),
