@@ -501,6 +501,20 @@ def commands_data(project, families):
     return paths, None
 
 
+def store_text(path):
+    """The imported store's size and rows, for the note ("; store 108 MB: 470,000 records, 230 bytes each")."""
+    import sqlite3
+    try:
+        with sqlite3.connect(path) as con:
+            records = con.execute("SELECT count(*) FROM registry_records").fetchone()[0]
+            responses = con.execute("SELECT count(*) FROM survey_responses").fetchone()[0]
+    except sqlite3.Error:
+        return ""
+    size = sum(os.path.getsize(p) for p in store_files(path) if os.path.exists(p))
+    return (f"; the store after the import: {size / 1e6:.0f} MB for {records:,} registry records and "
+            f"{responses:,} survey responses ({size / max(1, records + responses):.0f} bytes per row)")
+
+
 def extract_rows(paths):
     """Data rows of the three registry extracts the peers read (the header lines not counted)."""
     total = 0
@@ -538,13 +552,15 @@ def compare_panels(rct_csv, peer_csvs):
 
 
 def commands_cases(project, peers, smoke, runs, large):
-    sizes = [(10_000, 3), (100_000, 2)] if not smoke else [(300, 1)]
+    sizes = [(1_000, 3), (10_000, 3), (100_000, 2)] if not smoke else [(300, 1)]
     cases = []
     for families, default_runs in sizes:
         paths, why = commands_data(project, families)
         label = f"{families:,} families"
+        stored = ""
         if not why:
             label += f" ({extract_rows(paths):,} extract rows)"
+            stored = store_text(paths["imported"])
         n = runs or default_runs
         work = os.path.join(paths["folder"], "work.sqlite")
         out = os.path.join(paths["folder"], "out")
@@ -562,7 +578,7 @@ def commands_cases(project, peers, smoke, runs, large):
                             note="into a copy of the store with the cohort assigned (copied before each run, not "
                                  "timed); all eight sources: the three extracts below, federal statements, three "
                                  "survey waves, scope exits; duplicate, code, date and participant checks; the "
-                                 "import chain"))
+                                 "import chain" + stored))
         for name, script, mod in (("polars", "pipeline_polars.py", "polars"), ("DuckDB", "pipeline_duckdb.py", "duckdb")):
             c.tools.append(tool(name, [VENV_PY, os.path.join(PEERS, script), "import", paths["data"], paths["peers"]],
                                 why or peers.py_skip(mod), env=peer_env(),
