@@ -73,6 +73,7 @@ extension Catalogue {
         clusters: "Clusters",
         treatmentReceivedRow: "interventie ontvangen (IV)",
         suppressed: "afgeschermd",
+        notShown: "niet getoond",
         estimatorName: { estimator in
             switch estimator {
             case "lin": return "de regressie van Lin (2013) (kenmerken gecentreerd en gekruist met de groep)"

@@ -72,6 +72,7 @@ extension Catalogue {
         clusters: "Clusters",
         treatmentReceivedRow: "treatment received (IV)",
         suppressed: "suppressed",
+        notShown: "not shown",
         estimatorName: { estimator in
             switch estimator {
             case "lin": return "Lin's (2013) regression (covariates centred and interacted with the arm)"

@@ -86,6 +86,8 @@ public struct Catalogue: Sendable {
     public let clusters: String
     public let treatmentReceivedRow: String
     public let suppressed: String
+    /// A count suppressed so that a small one cannot be worked out (secondary suppression).
+    public let notShown: String
     /// The estimator's name for the effect note, by the design's `analysis.estimator`.
     public let estimatorName: @Sendable (_ estimator: String) -> String?
     /// What the adjusted effect is: the estimator, the adjustment covariates (labels, already joined)
