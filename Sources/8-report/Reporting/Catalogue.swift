@@ -66,6 +66,8 @@ public struct Catalogue: Sendable {
     public let secondarySuppression: String
     /// The CONSORT diagram's words.
     public let consort: ConsortLabels
+    /// The sentences of the analysis (pre-specified choices, deviations, test names, provenance).
+    public let methods: MethodTexts
 
     // MARK: Effect tables
     public let outcome: String

@@ -22,7 +22,7 @@ public enum HTMLReport {
         body += r.amendments.isEmpty
             ? "<p>\(escapeHTML(c.noAmendments))</p>\n"
             : "<p>\(escapeHTML(c.amendmentsIntro))</p><ul>"
-                + r.amendments.map { "<li>\(escapeHTML($0.sentence))</li>" }.joined() + "</ul>\n"
+                + r.amendments.map { "<li>\(escapeHTML($0.sentence(c.methods)))</li>" }.joined() + "</ul>\n"
         body += r.deviations.isEmpty
             ? "<p>\(escapeHTML(c.noDeviations))</p>\n"
             : "<p><strong>\(escapeHTML(c.deviationsIntro))</strong></p><ul>" + r.deviations.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"

@@ -177,9 +177,11 @@ public struct PlanAmendment: Sendable, Equatable, Codable {
     }
 
     /// "2026-12-07: outcomes[x].windows.m12[1]: 12 → 13 — reason (by analyst; after 112 assignments, before any outcome data)".
-    public var sentence: String {
-        "\(date): \(changes.joined(separator: "; ")). Reason: \(reason) (by \(author); after \(afterAssignments) assignment"
-            + "\(afterAssignments == 1 ? "" : "s"), " + (afterOutcomeData ? "after outcome data were imported" : "before any outcome data were imported") + ")"
+    public var sentence: String { sentence(.english) }
+
+    /// The same in the words of `texts` (`Catalogue.methods`).
+    public func sentence(_ texts: MethodTexts) -> String {
+        texts.amendment(date, changes.joined(separator: "; "), reason, author, afterAssignments, afterOutcomeData)
     }
 }
 

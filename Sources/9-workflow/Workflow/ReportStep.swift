@@ -85,9 +85,10 @@ public enum ReportStep {
     /// "Changes to the pre-specified plan" for effects.md: the amendments and deviations, or nothing.
     static func planChangesMarkdown(_ content: ReportContent) -> String {
         guard !content.amendments.isEmpty || !content.deviations.isEmpty else { return "" }
-        var text = "\n## \(content.language.catalogue.planChanges)\n\n"
-        for a in content.amendments { text += "- Amendment \(a.sentence)\n" }
-        for d in content.deviations { text += "- Deviation: \(d)\n" }
+        let c = content.language.catalogue
+        var text = "\n## \(c.planChanges)\n\n"
+        for a in content.amendments { text += "- \(c.methods.amendmentWord) \(a.sentence(c.methods))\n" }
+        for d in content.deviations { text += "- \(c.methods.deviationWord): \(d)\n" }
         return text
     }
 
