@@ -1,12 +1,13 @@
 /// The languages a report is written in (the design's `publication.language`).
 public enum ReportLanguage: String, Sendable, Equatable, Codable, CaseIterable {
-    case en, nl
+    case en, nl, fr
 
     /// The catalogue of this language's texts.
     public var catalogue: Catalogue {
         switch self {
         case .en: return .english
         case .nl: return .dutch
+        case .fr: return .french
         }
     }
 }
