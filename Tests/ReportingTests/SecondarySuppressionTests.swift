@@ -153,6 +153,26 @@ import TestSupport
         #expect(dutch.contains("<td>Two-parent families</td><td>niet getoond</td>"))
     }
 
+    /// Two arms of 4 families each under a threshold of 5: both arms' N are small, and an N of 8 would give
+    /// both away (4 + 4 is the only split of 8 into two counts below 5). The disclosed counts take the N,
+    /// and the effect tables print it from them ("not shown"), not under the count rule alone ("8").
+    @Test func theEffectTablesPrintTheirNFromTheDisclosedCounts() throws {
+        var content = FigureAndReportTests.content(policy: SmallCellPolicy(threshold: 5))
+        content.consort = nil
+        content.effects.outcomes.append(OutcomeEffects(id: "rare", label: "Rare outcome", family: "financial", kind: .continuous, primary: false, waves: [
+            "m6": WaveEffect(wave: "m6", control: ArmSummary(n: 4, mean: 1.5, sd: 0.5), intervention: ArmSummary(n: 4, mean: 2.5, sd: 0.5),
+                             itt: Sample.term("intervention", 1, 0.4, 0.04, n: 8)),
+        ]))
+        let counts = content.policy.disclose(content)
+        #expect(counts.shown(ReportLedger.effectN("rare", "m6")) == .secondary)
+        let md = EffectTableWriter.markdown(content.effects, policy: content.policy, counts: counts)
+        let row = try #require(md.split(separator: "\n").first { $0.hasPrefix("| Rare outcome |") })
+        #expect(row.hasSuffix("| not shown |"), "\(row)")
+        #expect(HTMLReport.render(content).contains("<td>not shown</td></tr>"))
+        // Without the disclosed counts the count rule alone prints the 8.
+        #expect(EffectTableWriter.markdown(content.effects, policy: content.policy).contains("| 8 |"))
+    }
+
     // MARK: - Random ledgers
 
     static func table(_ rng: inout SplitMix) -> CountLedger {

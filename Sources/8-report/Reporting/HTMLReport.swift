@@ -57,7 +57,7 @@ public enum HTMLReport {
             body += "</tbody></table>\n</section>\n"
         }
         body += "<section>\n<h2>5. \(escapeHTML(c.effects))</h2>\n"
-            + EffectTableWriter.html(r.effects, policy: p, catalogue: c, figure: { MeansPlot.svg(r.effects, family: $0, policy: p, catalogue: c) })
+            + EffectTableWriter.html(r.effects, policy: p, counts: counts, catalogue: c, figure: { MeansPlot.svg(r.effects, family: $0, policy: p, catalogue: c) })
             + "</section>\n"
         body += "<section class=\"figure\">\n<h2>6. \(escapeHTML(c.forestPlot))</h2>\n" + ForestPlot.svg(r.effects, policy: p, catalogue: c) + "</section>\n"
         if !r.subgroups.isEmpty {

@@ -47,9 +47,9 @@ public enum ReportStep {
         let counts = policy.disclose(content)
         var files: [(String, String)] = [
             ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy, counts: counts, names: names)),
-            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy, catalogue: catalogue)
+            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy, counts: counts, catalogue: catalogue)
                 + planChangesMarkdown(content)),
-            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy, catalogue: catalogue)),
+            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy, counts: counts, catalogue: catalogue)),
             ("report.html", HTMLReport.render(content)),
             ("forest.svg", ForestPlot.svg(content.effects, policy: policy, catalogue: catalogue)),
         ]
