@@ -35,6 +35,42 @@ import TestSupport
         #expect(statuses.values.contains("secondary"))
     }
 
+    /// Issue 22: the subgroup table was outside disclosure control, so a level shown as "<15" was the arm's
+    /// N in the effect table minus the other level. With the threshold raised to 15 the weak-on-3-domains
+    /// level of the rights index at six months is small in both arms (14 and 14 families), and so is the
+    /// single-parent level: every sum that holds a small level holds another suppressed cell (here the
+    /// arm's N of the outcome, which both subgroups share, so the other levels, 32 and 33, can stay), the
+    /// level's effect is withheld, and the folder passes the check.
+    @Test func aSmallSubgroupLevelHidesItsComplementAndTheFolderPasses() throws {
+        let root = try Fixtures.missionTrialCopy("rct-subgroup-small") {
+            $0.replacingOccurrences(of: "small_cell_threshold: 5", with: "small_cell_threshold: 15")
+        }
+        let run = try RCTBinary.run(["run", "designs/mission-kortrijk.yaml", "--out", "out"], currentDirectory: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let counts = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("out/publish/counts.json"))) as! [String: Any]
+        let cells = counts["cells"] as! [[String: Any]]
+        let statuses = Dictionary(uniqueKeysWithValues: cells.map { ($0["key"] as! String, $0["status"] as! String) })
+        let level = "subgroups/deprivation_band/knows_rights/m6"
+        for side in ["control", "intervention"] {
+            #expect(statuses["\(level)/3/\(side)"] == "small", "\(side)")
+            #expect(statuses["\(level)/4-6/\(side)"] != "published" || statuses["effects/knows_rights/m6/\(side)"] == "secondary",
+                    "\(side): the other level and the arm's N together give the small level away")
+        }
+        // The sums a reader would use are in counts.json (the levels add up to the arm's N in the effect
+        // table), and none of the subgroups' sums holds a single suppressed cell.
+        let sums = (counts["sums"] as! [[String: Any]]).map { [$0["total"] as! String] + ($0["parts"] as! [String]) }
+        #expect(sums.contains(["effects/knows_rights/m6/control", "\(level)/3/control", "\(level)/4-6/control"]))
+        let subgroupSums = sums.filter { $0.contains { $0.hasPrefix("subgroups/") } }
+        #expect(subgroupSums.count == 28, "2 subgroups × 7 primary outcome-waves × 2 arms")
+        #expect(statuses.contains { $0.key.hasPrefix("subgroups/") && $0.value == "small" })
+        for sum in subgroupSums { #expect(sum.filter { statuses[$0] != "published" }.count != 1, "\(sum)") }
+        let html = try String(contentsOf: root.appendingPathComponent("out/publish/report.html"), encoding: .utf8)
+        #expect(html.contains("<td>Weak on 3 domains</td><td>&lt;15</td><td>&lt;15</td><td class=\"suppressed\">suppressed</td>"))
+        let check = try RCTBinary.run(["disclosure-check", "out/publish"], currentDirectory: root)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("no suppressed count can be worked out"), "\(check.stdout)")
+    }
+
     /// A folder whose suppression was undone by hand (one secondary cell given its value back) fails, naming
     /// counts.json and the cell that can now be worked out.
     @Test func aRecoverableCellIsNamed() throws {

@@ -31,6 +31,39 @@ import TestSupport
         print("PDF test: \(pages) pages, \(pdf.count) bytes, \(root.appendingPathComponent("pdf/publish/report.pdf").path)")
     }
 
+    /// Issue 22: `rct run --pdf` reprinted report.pdf on every call. Now the manifest records the digest of
+    /// the HTML it was printed from: a second call says the PDF is up to date and starts no browser (it
+    /// passes without chromium on PATH); a PDF replaced by hand is printed again.
+    @Test("rct run --pdf prints only when report.html changed", .enabled(if: PDFReportTests.chromium))
+    func runPrintsThePDFOnlyWhenTheReportChanged() throws {
+        let root = try RunCommandTests.trialCopy("rct-run-pdf")
+        let chromium = ["RCT_CHROMIUM": "/usr/bin/chromium"]
+        let args = ["run", "designs/mission-kortrijk.yaml", "--out", "out", "--pdf"]
+        let first = try RCTBinary.run(args, currentDirectory: root, environment: chromium)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasSuffix("report: out/publish/report.html\nPDF: out/publish/report.pdf\n"), "\(first.stdout)")
+        let pdfURL = root.appendingPathComponent("out/publish/report.pdf")
+        let printed = try Data(contentsOf: pdfURL)
+        #expect(printed.starts(with: Array("%PDF-".utf8)))
+        let stamp = try FileManager.default.attributesOfItem(atPath: pdfURL.path)[.modificationDate] as? Date
+        let manifest = try String(contentsOf: root.appendingPathComponent("out/manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"pdf\" : {"), "\(manifest)")
+
+        let second = try RCTBinary.run(args, currentDirectory: root, environment: ["PATH": "/nonexistent", "RCT_CHROMIUM": ""])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout == "up to date: out/publish/report.html\nPDF up to date: out/publish/report.pdf (printed from the same report.html)\n",
+                "\(second.stdout)")
+        #expect(!second.stderr.contains("pdf: printing"))
+        #expect(try FileManager.default.attributesOfItem(atPath: pdfURL.path)[.modificationDate] as? Date == stamp)
+        #expect(try Data(contentsOf: pdfURL) == printed)
+
+        try Data("not a pdf".utf8).write(to: pdfURL)
+        let third = try RCTBinary.run(args, currentDirectory: root, environment: chromium)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stdout.hasSuffix("PDF: out/publish/report.pdf\n") && third.stderr.contains("pdf: printing"), "\(third.stdout)")
+        #expect(try Data(contentsOf: pdfURL).starts(with: Array("%PDF-".utf8)))
+    }
+
     @Test func withoutChromiumTheErrorSaysHowToInstallIt() throws {
         let (root, first, _) = RunCommandTests.shared
         #expect(first.status == 0, "\(first.stderr)")

@@ -33,6 +33,34 @@ import TestSupport
         #expect(try Self.text("effects.md").contains("| \(cell) |"))
     }
 
+    /// Issue 22: the Dutch report had English sentences from the analysis (the pre-specified choices, the
+    /// test names, the provenance of the draws, the CONSORT reasons) and "not shown". Each phrase below was
+    /// in the Dutch demo report before; the design's own labels (outcomes, covariates, levels) stay as
+    /// written and are not checked.
+    @Test func dutchReportHasNoEnglishProse() throws {
+        #expect(Self.shared.run.status == 0, "\(Self.shared.run.stderr)")
+        let html = try Self.text("report.html"), md = try Self.text("effects.md"), consort = try Self.text("consort.svg")
+        let english = ["Effect of assignment", "intention to treat) by", "standard errors", "confidence intervals",
+                       "absorbed as fixed effects", "Baseline covariates", "Effect of treatment received", "two-stage least squares",
+                       "Randomization-inference p-values", "re-drawn", "every possible assignment", "studentized", "within the family at each wave",
+                       "sharpened q-values", "Holm-adjusted", "Subgroups (primary outcomes)", "the effect within each level",
+                       "Primary outcomes:", "Omnibus F-test", "on the covariates", "response rate", "intervention − control", "t-test",
+                       "arm × covariates", "randomisation: ", "randomization inference", "families in",
+                       "possible assignments", "draws of", "not shown", "no interview", "interview outside the window", "left the registries",
+                       "Amendment", "Deviation", "Reason:"]
+        for phrase in english {
+            #expect(!html.contains(phrase), "report.html: \(phrase)")
+            #expect(!md.contains(phrase), "effects.md: \(phrase)")
+            #expect(!consort.contains(phrase), "consort.svg: \(phrase)")
+        }
+        for dutch in ["Effect van de toewijzing (intention-to-treat), geschat met de regressie van Lin (2013)", "HC2-standaardfouten",
+                      "Globale F-toets van de groep op de kenmerken", "bereik, interventie − controle: ", "loting: ",
+                      "randomisatie-inferentie: ", "aangescherpte q-waarden (Anderson 2008)", "Primaire uitkomsten: "] {
+            #expect(html.contains(dutch), "missing \(dutch)")
+        }
+        #expect(consort.contains("geen bevraging") && consort.contains("bevraagd buiten de periode"), "\(consort)")
+    }
+
     /// effects.csv under broom's names, with a decimal point and full precision in every language; the
     /// difference of means and the relative effect of an amount are there.
     @Test func effectsCSVHasBroomNamesAndFullPrecision() throws {

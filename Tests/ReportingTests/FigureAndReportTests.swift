@@ -212,6 +212,31 @@ import TestSupport
     }
 }
 
+/// `publication.language: fr` (issue 22, item 6): the French catalogue, the CONSORT diagram in French and
+/// a decimal comma; the design's labels stay as written.
+@Suite struct FrenchReportTests {
+    @Test func frenchReport() {
+        var content = FigureAndReportTests.content(policy: SmallCellPolicy(threshold: 5), language: .fr)
+        content.amendments = [PlanAmendment(date: "2026-12-07", changes: ["outcomes[x].windows.m12[1]: 12 → 13"], reason: "late extract",
+                                            author: "analyst", afterOutcomeData: false, afterAssignments: 112)]
+        let html = HTMLReport.render(content)
+        #expect(html.contains("<html lang=\"fr\">"))
+        for text in ["<h2>Résumé</h2>", "<h2>1. Analyse fixée à l’avance</h2>", "<h2>5. Effets</h2>", "<h2>Reproductibilité</h2>",
+                     "<th>Groupe témoin : moyenne (SD)</th>", "47 sur 56", "F test of joint balance: 0,52 (df 3, 108), p = 0,670",
+                     "Les cellules de moins de 5 familles sont masquées", "Éligibilité évaluée", "Tirés au sort",
+                     "Motif : late extract (par analyst ; après 112 assignations, avant tout import de données de résultats)",
+                     "<td>Weak on 3 domains</td>"] {
+            #expect(html.contains(text), "missing \(text)")
+        }
+        for english in ["Pre-specified", "Effects after", "Reproducibility", "Control group", "0.670", ">suppressed<", "favours", "Reason:",
+                        "Assessed for eligibility", "not shown"] {
+            #expect(!html.contains(english), "English left: \(english)")
+        }
+        let md = EffectTableWriter.markdown(Sample.table, policy: SmallCellPolicy(threshold: 5), catalogue: .french)
+        #expect(md.contains("| Résultat | Vague |") && md.contains("0,250"), "\(md)")
+    }
+}
+
 /// A p-value below 0.001 reads "p < 0.001" in every sentence, never "p = <0.001".
 @Suite struct PStatementTests {
     @Test func theSmallestPValuesSayLessThan() {

@@ -31,6 +31,8 @@ import TestSupport
         #expect(d.outcomes[0].better == .lower)
         #expect(d.publication.language == .nl)
         #expect(d.publication.smallCellThreshold == 5)
+        let french = try Design.parse(yaml: Self.design(outcome: "", tail: "publication:\n  language: fr\n"), file: "x.yaml")
+        #expect(french.publication.language == .fr)
     }
 
     @Test func aBadDirectionNamesKeyLineAndChoices() throws {
@@ -44,7 +46,7 @@ import TestSupport
     @Test func aBadLanguageNamesKeyAndChoices() throws {
         let issue = try Self.issue(Self.design(tail: "publication:\n  language: de\n"))
         #expect(issue.path == "publication.language")
-        #expect(issue.message.contains("found \"de\"; allowed: en, nl"), "\(issue.message)")
+        #expect(issue.message.contains("found \"de\"; allowed: en, nl, fr"), "\(issue.message)")
         #expect(issue.line != nil)
     }
 

@@ -539,5 +539,5 @@ public struct Publication: Sendable, Equatable {
 
 /// The languages the report is written in.
 public enum PublicationLanguage: String, Sendable, CaseIterable, Equatable {
-    case en, nl
+    case en, nl, fr
 }

@@ -125,8 +125,7 @@ struct EffectEstimation {
                                                   primary: outcome.primary, waves: byWave))
         }
         if takeUpUnknown {
-            result.deviations.append("The design declares take-up (\(design.analysis.takeUp!.column)) but no unit's take-up is known; "
-                + "the effect of treatment received is not reported. Declare a take_up source or a cohort column.")
+            result.deviations.append(design.reportCatalogue.methods.takeUpUnknown(design.analysis.takeUp!.column))
         }
         return result
     }

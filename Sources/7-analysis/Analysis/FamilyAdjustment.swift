@@ -43,9 +43,9 @@ enum FamilyAdjustment {
                         for (m, q) in zip(members, adjusted) { estimation.outcomes[m.index].waves[wave.id]!.adjustedP = q }
                         continue
                     }
-                    deviations.append(randomization == nil
-                        ? "\(family.label), \(wave.label): Westfall–Young step-down needs randomization inference (analysis.permutations > 0); Holm's adjustment is reported instead."
-                        : "\(family.label), \(wave.label): Westfall–Young step-down needs every outcome of the family observed on the same families (here they differ, e.g. survey respondents and registry outcomes); Holm's adjustment is reported instead.")
+                    let m = design.reportCatalogue.methods
+                    deviations.append(randomization == nil ? m.westfallYoungNeedsRandomization(family.label, wave.label)
+                                                           : m.westfallYoungNeedsSameFamilies(family.label, wave.label))
                 }
                 let adjusted = try MultipleTesting.adjust(members.map(\.p), method: method)
                 for (m, q) in zip(members, adjusted) { estimation.outcomes[m.index].waves[wave.id]!.adjustedP = q }

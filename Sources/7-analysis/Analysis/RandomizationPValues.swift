@@ -95,9 +95,9 @@ struct RandomizationPValues {
                         result.joint[Key(outcome: id, wave: w.wave)] = (result.draws.count, k)
                     }
                     result.draws.append((ri.outcomes.map(\.estimate), ri.permuted))
-                    result.procedures.append("\(w.wave), \(rows.count) families" + (clusterRandomised ? " in \(Set(rows.map { clusterOf($0)! }).count) clusters" : "")
-                        + (ri.exact ? ": all \(ri.assignments) possible assignments (exact)"
-                                    : ": \(ri.assignments) draws of \(ri.possibleAssignments < 1e15 ? String(Int(ri.possibleAssignments)) : "\(ri.possibleAssignments)") possible assignments"))
+                    let possible = ri.possibleAssignments < 1e15 ? String(Int(ri.possibleAssignments)) : "\(ri.possibleAssignments)"
+                    result.procedures.append(design.reportCatalogue.methods.procedure(
+                        w.wave, rows.count, clusterRandomised ? Set(rows.map { clusterOf($0)! }).count : nil, ri.exact, ri.assignments, possible))
                 } catch let error as InferenceError {
                     // e.g. an outcome without variation: no statistic to re-draw. Run the others one by one.
                     if ids.count > 1 {

@@ -8,68 +8,49 @@ import TrialDesign
 /// The parts of the report besides the effect table: pre-specified choices, CONSORT flow, baseline
 /// balance and attrition.
 enum ReportAssembly {
-    /// One sentence per pre-specified choice of the design's `analysis` and `families`.
+    /// One sentence per pre-specified choice of the design's `analysis` and `families`, in the report's
+    /// language (`Catalogue.methods`).
     static func prespecified(design: Design, permutations: Int) -> [String] {
         let a = design.analysis
+        let c = design.reportCatalogue, m = c.methods
         var out: [String] = []
-        let estimator = a.estimator.reportDescription
-        var varianceText = "\(a.variance.rawValue.uppercased()) standard errors"
+        let estimator = m.estimator(a.estimator.rawValue, a.estimator.reportDescription)
+        var varianceText = m.standardErrors(a.variance.rawValue.uppercased())
         if let clusters = design.analysisClusters, a.variance.isClustered || a.estimator.takesBlocks {
             let cr = a.estimator.takesBlocks ? "CR2" : a.variance.rawValue.uppercased()
-            varianceText = "\(cr) standard errors clustered by \(clusters.column)"
-                + (cr == "CR2" ? " (Bell–McCaffrey degrees of freedom)" : " (degrees of freedom: clusters − 1)")
+            varianceText = m.clusteredStandardErrors(cr, clusters.column, cr == "CR2")
         }
-        out.append("Effect of assignment (intention to treat) by \(estimator); \(varianceText); \(Int((a.level * 100).rounded()))% confidence intervals.")
+        out.append(m.itt(estimator, varianceText, c.numbers.fixed(a.level * 100, 0) + "%"))
         if EffectEstimation.usesStrata(design) {
             let s = design.strata.map(\.column).joined(separator: ", ")
-            out.append(a.estimator.takesBlocks ? "Strata (\(s)) as blocks of the difference in means." : "Strata (\(s)) absorbed as fixed effects.")
+            out.append(a.estimator.takesBlocks ? m.strataAsBlocks(s) : m.strataAbsorbed(s))
         }
         if !a.estimator.takesBlocks, !a.covariates.isEmpty {
             let labels = a.covariates.map { id in design.covariates.first { $0.id == id }?.label ?? id }
-            out.append("Baseline covariates: " + labels.joined(separator: "; ") + ".")
+            out.append(m.baselineCovariates(labels.joined(separator: "; ")))
         }
-        if let t = a.takeUp {
-            out.append("Effect of treatment received (\(t.column)) by two-stage least squares with assignment as the instrument.")
-        }
+        if let t = a.takeUp { out.append(m.treatmentReceived(t.column)) }
         if permutations > 0 {
-            let what = design.analysisClusters?.randomised == true
-                ? "assignments of whole clusters (\(design.analysisClusters!.column)) re-drawn within strata, the number of intervention clusters per stratum fixed"
-                : "assignments re-drawn within strata"
-            out.append("Randomization-inference p-values from \(permutations) \(what) (every possible assignment when there are at most "
-                       + "\(RandomizationInference.exactLimit); otherwise mt19937, seed \(a.seed)); statistic: the studentized OLS "
-                       + "coefficient of the arm (HC2 t) with stratum indicators and the covariates.")
+            let clusters = design.analysisClusters?.randomised == true ? design.analysisClusters!.column : nil
+            out.append(m.randomizationInference(permutations, clusters, RandomizationInference.exactLimit, String(a.seed)))
         }
-        for f in design.families {
-            let c: String
-            switch f.correction {
-            case .none: c = "no adjustment"
-            case .holm: c = "Holm-adjusted p-values"
-            case .bonferroni: c = "Bonferroni-adjusted p-values"
-            case .bh: c = "Benjamini–Hochberg q-values"
-            case .by: c = "Benjamini–Yekutieli q-values"
-            case .sharpenedQ: c = "sharpened q-values (Anderson 2008)"
-            case .westfallYoung: c = "Westfall–Young step-down p-values"
-            }
-            out.append("\(f.label): \(c) within the family at each wave.")
-        }
-        if !design.subgroups.isEmpty {
-            out.append("Subgroups (primary outcomes): " + design.subgroups.map(\.label).joined(separator: "; ")
-                + ": the effect within each level and the p-value of the arm × subgroup interaction (OLS, strata absorbed).")
-        }
-        for spec in a.sensitivity { out.append("Sensitivity analysis “\(spec.label)”: " + sentence(spec, design: design)) }
+        for f in design.families { out.append(m.familyCorrection(f.label, m.correction(f.correction.rawValue))) }
+        if !design.subgroups.isEmpty { out.append(m.subgroups(design.subgroups.map(\.label).joined(separator: "; "))) }
+        for spec in a.sensitivity { out.append(m.sensitivity(spec.label, sentence(spec, design: design))) }
         let primary = design.outcomes.filter(\.primary).map(\.label)
-        if !primary.isEmpty { out.append("Primary outcomes: " + primary.joined(separator: "; ") + ".") }
+        if !primary.isEmpty { out.append(m.primaryOutcomes(primary.joined(separator: "; "))) }
         return out
     }
 
-    /// What a sensitivity specification does, in one sentence.
+    /// What a sensitivity specification does, in one sentence of the report's language.
     static func sentence(_ spec: AnalysisSpecification, design: Design) -> String {
-        var parts = [spec.estimator.reportDescription]
-        if !spec.estimator.takesBlocks { parts.append("\(spec.variance.rawValue.uppercased()) standard errors") }
-        if EffectEstimation.usesStrata(design, spec) { parts.append(spec.estimator.takesBlocks ? "strata as blocks" : "strata absorbed") }
+        let m = design.reportCatalogue.methods
+        var parts = [m.estimator(spec.estimator.rawValue, spec.estimator.reportDescription)]
+        if !spec.estimator.takesBlocks { parts.append(m.standardErrors(spec.variance.rawValue.uppercased())) }
+        if EffectEstimation.usesStrata(design, spec) { parts.append(spec.estimator.takesBlocks ? m.strataAsBlocksShort : m.strataAbsorbedShort) }
         if !spec.estimator.takesBlocks {
-            parts.append(spec.covariates.isEmpty ? "no covariates"
-                : "adjusted for " + spec.covariates.map { id in design.covariates.first { $0.id == id }?.label ?? id }.joined(separator: "; "))
+            parts.append(spec.covariates.isEmpty ? m.noCovariates
+                : m.adjustedFor(spec.covariates.map { id in design.covariates.first { $0.id == id }?.label ?? id }.joined(separator: "; ")))
         }
         return parts.joined(separator: ", ") + "."
     }
@@ -143,7 +124,7 @@ enum ReportAssembly {
                                         standardizedDifference: r.standardizedDifference[1] ?? .nan)
         }
         let omnibus = table.tests.first.map {
-            TestResult(name: "Omnibus F-test of the arm on the covariates (n = \($0.observations))", statistic: $0.statistic,
+            TestResult(name: design.reportCatalogue.methods.omnibusCovariates($0.observations), statistic: $0.statistic,
                        df: "\($0.numeratorDF), \($0.denominatorDF)", pValue: $0.pValue)
         }
         return Reporting.BalanceTable(rows: rows, omnibus: omnibus)
@@ -167,7 +148,7 @@ enum ReportAssembly {
                                         standardizedDifference: r.standardizedDifference[1] ?? .nan)
         }
         let omnibus = table.tests.first.map {
-            TestResult(name: "Omnibus F-test of the arm on the cluster means (\($0.observations) clusters)", statistic: $0.statistic,
+            TestResult(name: design.reportCatalogue.methods.omnibusClusterMeans($0.observations), statistic: $0.statistic,
                        df: "\($0.numeratorDF), \($0.denominatorDF)", pValue: $0.pValue)
         }
         return ClusterBalanceTable(cluster: clusters.column, table: Reporting.BalanceTable(rows: rows, omnibus: omnibus))
@@ -219,20 +200,26 @@ enum ReportAssembly {
                                                      treatmentName: "arm", observedName: "responded", strataName: "stratum",
                                                      level: design.analysis.level, clusters: clusters,
                                                      clusterVariance: clusters == nil ? .cr2 : variance) else { return nil }
-        let how = clusters == nil ? "" : ", \(variance.rawValue.uppercased()) clustered"
-        var out = [TestResult(name: "response rate, intervention − control: \(NumberText.signed(test.treatmentEffect.estimate)) (t-test\(how))",
+        let c = design.reportCatalogue
+        let how = clusters == nil ? nil : variance.rawValue.uppercased()
+        var out = [TestResult(name: c.methods.responseRate(NumberText.signed(test.treatmentEffect.estimate, c.numbers), how),
                               statistic: test.treatmentEffect.statistic, df: NumberText.df(test.treatmentEffect.df),
                               pValue: test.treatmentEffect.pValue)]
         if let f = test.interactionTest {
-            out.append(TestResult(name: "arm × covariates (F-test\(how))", statistic: f.fStatistic,
+            out.append(TestResult(name: c.methods.armByCovariates(how), statistic: f.fStatistic,
                                   df: "\(NumberText.df(f.numeratorDF)), \(NumberText.df(f.denominatorDF))", pValue: f.pValue))
         }
         return out
     }
 }
 
+extension Design {
+    /// The catalogue of the report's language (`publication.language`).
+    var reportCatalogue: Catalogue { (ReportLanguage(rawValue: publication.language.rawValue) ?? .en).catalogue }
+}
+
 /// Small number texts for test labels.
 enum NumberText {
-    static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "−") + String(format: "%.3f", abs(x)) }
+    static func signed(_ x: Double, _ style: NumberStyle = .point) -> String { (x >= 0 ? "+" : "−") + style.fixed(abs(x), 3) }
     static func df(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 }

@@ -77,7 +77,7 @@ enum Subgroups {
                             let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave
                             out.append(SubgroupRow(outcome: outcome.label, wave: waveLabel, subgroup: subgroup.label,
                                                    levels: labelled(estimates, subgroup: subgroup, w: w, y: y, group: group, arms: arms),
-                                                   interactionP: p))
+                                                   interactionP: p, outcomeID: outcome.id, waveID: w.wave, subgroupID: subgroup.id))
                         } catch {
                             notes.append("subgroup \(subgroup.id), \(outcome.id), \(w.wave): the joint interaction test is not estimable (\(designWording(error)))")
                         }
@@ -114,7 +114,7 @@ enum Subgroups {
                     let waveLabel = design.waves.first { $0.id == w.wave }?.label ?? w.wave
                     out.append(SubgroupRow(outcome: outcome.label, wave: waveLabel, subgroup: subgroup.label,
                                            levels: labelled(estimates, subgroup: subgroup, w: w, y: y, group: group, arms: arms),
-                                           interactionP: interaction.pValue))
+                                           interactionP: interaction.pValue, outcomeID: outcome.id, waveID: w.wave, subgroupID: subgroup.id))
                 }
             }
         }
@@ -135,7 +135,7 @@ enum Subgroups {
             let members = w.rows.indices.filter { group[$0] == e.level && y[$0] != nil }
             let control = members.filter { w.rows[$0].arm == arms.control }.count
             return SubgroupLevelEffect(label: subgroup.label(of: e.level), controlN: control, interventionN: members.count - control,
-                                       estimate: e.estimate)
+                                       estimate: e.estimate, code: e.level)
         }
     }
 

@@ -63,7 +63,7 @@ public enum TrialAnalysis {
         let arms = try ArmPair(design: design)
         var deviations: [String] = []
         if design.arms.count > 2 {
-            deviations.append("The design has \(design.arms.count) arms; this report compares \(arms.intervention) with \(arms.control) only.")
+            deviations.append(design.reportCatalogue.methods.moreArms(design.arms.count, arms.intervention, arms.control))
         }
         let waves = try WaveData.all(design: design, panel: panel, arms: arms)
         deviations += clusteringDeviations(design: design)
@@ -106,13 +106,13 @@ public enum TrialAnalysis {
         }
 
         var seeds = provenance.seeds
-        seeds.append("randomisation: \(design.randomisation.method.rawValue), generator mt19937, seed \(design.randomisation.seed)")
+        let m = design.reportCatalogue.methods
+        seeds.append(m.randomisationSeed(design.randomisation.method.rawValue, String(design.randomisation.seed)))
         if permutations > 0 {
-            let what = design.analysisClusters?.randomised == true ? "assignments of whole clusters (\(design.randomisation.clusterColumn!))" : "assignments"
-            seeds.append("randomization inference: \(permutations) re-drawn \(what) within strata (every assignment when there are at most "
-                         + "\(RandomizationInference.exactLimit)), studentized statistic (HC2 t), generator mt19937, seed \(design.analysis.seed)")
+            let clusters = design.analysisClusters?.randomised == true ? design.randomisation.clusterColumn : nil
+            seeds.append(m.randomizationInferenceSeed(permutations, clusters, RandomizationInference.exactLimit, String(design.analysis.seed)))
             if let procedures = randomization?.procedures, !procedures.isEmpty {
-                seeds.append("randomization inference done: " + procedures.joined(separator: "; "))
+                seeds.append(m.randomizationInferenceDone(procedures.joined(separator: "; ")))
             }
         }
         var prov = provenance
@@ -140,19 +140,15 @@ extension TrialAnalysis {
         guard let clusters = design.analysisClusters else { return [] }
         var out: [String] = []
         let a = design.analysis
+        let m = design.reportCatalogue.methods
         if !a.variance.isClustered && !a.estimator.takesBlocks {
-            out.append("analysis.variance: \(a.variance.rawValue) ignores the clusters (\(clusters.key): \(clusters.column)); "
-                       + "the standard errors are not clustered. Leave variance out (CR2 is the default with clusters) to follow the randomisation.")
+            out.append(m.varianceIgnoresClusters(a.variance.rawValue, clusters.key, clusters.column))
         }
         if design.sources.contains(where: { $0.kind == .survey }) {
-            out.append(a.variance.isClustered
-                       ? "Attrition: Lee (2009) bounds are computed over families, not clusters (they have no clustered version); "
-                         + "their intervals treat families as independent. The differential-attrition tests are clustered."
-                       : "Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
-                         + "not clusters (they have no clustered version here); read them as descriptive.")
+            out.append(a.variance.isClustered ? m.attritionOverFamiliesClustered : m.attritionOverFamilies)
         }
         if a.takeUp != nil && !a.variance.isClustered {
-            out.append("The effect of treatment received is estimated with \(a.variance.rawValue.uppercased()) standard errors, not clustered.")
+            out.append(m.treatmentReceivedNotClustered(a.variance.rawValue.uppercased()))
         }
         return out
     }

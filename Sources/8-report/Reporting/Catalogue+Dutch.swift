@@ -45,6 +45,7 @@ extension Catalogue {
         suppressionRule: { "Cellen met minder dan \($0) gezinnen zijn in dit rapport afgeschermd (weergegeven als “<\($0)” of “afgeschermd”)." },
         secondarySuppression: "Dat geldt ook voor de aantallen waaruit men ze door optellen of aftrekken zou kunnen afleiden (weergegeven als “niet getoond”).",
         consort: .dutch,
+        methods: .dutch,
 
         outcome: "Uitkomst",
         better: "Beter",
@@ -73,6 +74,7 @@ extension Catalogue {
         clusters: "Clusters",
         treatmentReceivedRow: "interventie ontvangen (IV)",
         suppressed: "afgeschermd",
+        notShown: "niet getoond",
         estimatorName: { estimator in
             switch estimator {
             case "lin": return "de regressie van Lin (2013) (kenmerken gecentreerd en gekruist met de groep)"
@@ -154,4 +156,99 @@ extension Catalogue {
         sensitivityNote: "Effect van de toewijzing, schatting (standaardfout) en p-waarde, volgens elke specificatie die het design "
             + "noemt; de primaire analyse (met randomisatie-inferentie en aangepaste p-waarden) staat in de effecttabellen.",
         notEstimable: "niet te schatten")
+}
+
+extension MethodTexts {
+    /// The analysis's sentences in Dutch. Names of methods and software (HC2, CR2, mt19937, OLS,
+    /// Westfall–Young) stay as they are cited.
+    public static let dutch = MethodTexts(
+        estimator: { estimator, description in
+            switch estimator {
+            case "lin": return "de regressie van Lin (2013): kenmerken gecentreerd en gekruist met de groep"
+            case "ols": return "een OLS-regressie van de uitkomst op de groep en de kenmerken"
+            case "dim": return "het verschil van de gemiddelden binnen de strata"
+            case "iv": return "OLS voor het effect van de toewijzing; tweetrapskleinstekwadraten voor het effect van de ontvangen interventie"
+            default: return description
+            }
+        },
+        standardErrors: { "\($0)-standaardfouten" },
+        clusteredStandardErrors: { variance, cluster, bm in
+            "\(variance)-standaardfouten geclusterd per \(cluster)" + (bm ? " (vrijheidsgraden volgens Bell–McCaffrey)" : " (vrijheidsgraden: clusters − 1)")
+        },
+        itt: { "Effect van de toewijzing (intention-to-treat), geschat met \($0); \($1); \($2)-betrouwbaarheidsintervallen." },
+        strataAsBlocks: { "Strata (\($0)) als blokken van het verschil van de gemiddelden." },
+        strataAbsorbed: { "Strata (\($0)) als vaste effecten in het model." },
+        baselineCovariates: { "Kenmerken bij de start: \($0)." },
+        treatmentReceived: { "Effect van de ontvangen interventie (\($0)) met tweetrapskleinstekwadraten, met de toewijzing als instrument." },
+        randomizationInference: { draws, clusters, limit, seed in
+            let what = clusters.map { "toewijzingen van hele clusters (\($0)), opnieuw geloot binnen de strata met hetzelfde aantal interventieclusters per stratum" }
+                ?? "toewijzingen, opnieuw geloot binnen de strata"
+            return "p-waarden uit randomisatie-inferentie op \(draws) \(what) (alle mogelijke toewijzingen als dat er hoogstens \(limit) zijn; "
+                + "anders mt19937, seed \(seed)); toetsgrootheid: de gestudentiseerde OLS-coëfficiënt van de groep (HC2-t) met de strata en de kenmerken."
+        },
+        correction: { c in
+            switch c {
+            case "none": return "geen correctie"
+            case "holm": return "p-waarden gecorrigeerd volgens Holm"
+            case "bonferroni": return "p-waarden gecorrigeerd volgens Bonferroni"
+            case "bh": return "q-waarden volgens Benjamini–Hochberg"
+            case "by": return "q-waarden volgens Benjamini–Yekutieli"
+            case "sharpened_q": return "aangescherpte q-waarden (Anderson 2008)"
+            case "westfall_young": return "stapsgewijs gecorrigeerde p-waarden volgens Westfall–Young"
+            default: return c
+            }
+        },
+        familyCorrection: { "\($0): \($1) binnen de groep van uitkomsten, per meetmoment." },
+        subgroups: { "Subgroepen (primaire uitkomsten): \($0): het effect binnen elk niveau en de p-waarde van de interactie groep × subgroep (OLS, strata als vaste effecten)." },
+        sensitivity: { "Gevoeligheidsanalyse “\($0)”: \($1)" },
+        strataAsBlocksShort: "strata als blokken",
+        strataAbsorbedShort: "strata als vaste effecten",
+        noCovariates: "zonder kenmerken",
+        adjustedFor: { "aangepast voor \($0)" },
+        primaryOutcomes: { "Primaire uitkomsten: \($0)." },
+
+        moreArms: { "Het design heeft \($0) groepen; dit rapport vergelijkt enkel \($1) met \($2)." },
+        varianceIgnoresClusters: { variance, key, column in
+            "analysis.variance: \(variance) houdt geen rekening met de clusters (\(key): \(column)); de standaardfouten zijn niet geclusterd. "
+                + "Laat variance weg (met clusters is CR2 de standaard) om de loting te volgen."
+        },
+        attritionOverFamiliesClustered: "Uitval: de Lee-grenzen (2009) zijn berekend over gezinnen, niet over clusters (er bestaat geen geclusterde versie); "
+            + "hun intervallen behandelen de gezinnen als onafhankelijk. De toetsen op verschil in uitval zijn geclusterd.",
+        attritionOverFamilies: "Uitval: de toetsen op verschil in uitval en de Lee-grenzen (2009) zijn berekend over gezinnen, niet over clusters "
+            + "(er bestaat hier geen geclusterde versie); lees ze als beschrijvend.",
+        treatmentReceivedNotClustered: { "Het effect van de ontvangen interventie is geschat met \($0)-standaardfouten, niet geclusterd." },
+        takeUpUnknown: {
+            "Het design vermeldt het gebruik van de interventie (\($0)), maar dat is voor geen enkel gezin gekend; het effect van de ontvangen "
+                + "interventie wordt niet gerapporteerd. Geef een take_up-bron of een kolom van het cohort op."
+        },
+        westfallYoungNeedsRandomization: {
+            "\($0), \($1): de correctie van Westfall–Young vraagt randomisatie-inferentie (analysis.permutations > 0); in de plaats staat de correctie volgens Holm."
+        },
+        westfallYoungNeedsSameFamilies: {
+            "\($0), \($1): de correctie van Westfall–Young vraagt dat alle uitkomsten van de groep bij dezelfde gezinnen gemeten zijn (hier verschillen ze, "
+                + "bv. bevraagde gezinnen en uitkomsten uit registers); in de plaats staat de correctie volgens Holm."
+        },
+
+        omnibusCovariates: { "Globale F-toets van de groep op de kenmerken (n = \($0))" },
+        omnibusClusterMeans: { "Globale F-toets van de groep op de clustergemiddelden (\($0) clusters)" },
+        responseRate: { "bereik, interventie − controle: \($0) (t-toets\($1.map { ", \($0) geclusterd" } ?? ""))" },
+        armByCovariates: { "groep × kenmerken (F-toets\($0.map { ", \($0) geclusterd" } ?? ""))" },
+
+        randomisationSeed: { "loting: \($0), generator mt19937, seed \($1)" },
+        randomizationInferenceSeed: { draws, clusters, limit, seed in
+            "randomisatie-inferentie: \(draws) opnieuw gelote \(clusters.map { "toewijzingen van hele clusters (\($0))" } ?? "toewijzingen") binnen de strata "
+                + "(alle toewijzingen als dat er hoogstens \(limit) zijn), gestudentiseerde toetsgrootheid (HC2-t), generator mt19937, seed \(seed)"
+        },
+        randomizationInferenceDone: { "uitgevoerde randomisatie-inferentie: \($0)" },
+        procedure: { wave, families, clusters, exact, draws, possible in
+            "\(wave), \(families) gezinnen" + (clusters.map { " in \($0) clusters" } ?? "")
+                + (exact ? ": alle \(draws) mogelijke toewijzingen (exact)" : ": \(draws) trekkingen uit \(possible) mogelijke toewijzingen")
+        },
+
+        amendment: { date, changes, reason, author, assignments, after in
+            "\(date): \(changes). Reden: \(reason) (door \(author); na \(assignments) toewijzing\(assignments == 1 ? "" : "en"), "
+                + (after ? "nadat uitkomstgegevens ingelezen waren" : "voor er uitkomstgegevens ingelezen waren") + ")"
+        },
+        amendmentWord: "Wijziging",
+        deviationWord: "Afwijking")
 }

@@ -44,6 +44,7 @@ extension Catalogue {
         suppressionRule: { "Cells with fewer than \($0) families are suppressed in this report (shown as “<\($0)” or “suppressed”)." },
         secondarySuppression: "So are the counts from which one could be worked out by adding or subtracting (shown as “not shown”).",
         consort: .english,
+        methods: .english,
 
         outcome: "Outcome",
         better: "Better",
@@ -72,6 +73,7 @@ extension Catalogue {
         clusters: "Clusters",
         treatmentReceivedRow: "treatment received (IV)",
         suppressed: "suppressed",
+        notShown: "not shown",
         estimatorName: { estimator in
             switch estimator {
             case "lin": return "Lin's (2013) regression (covariates centred and interacted with the arm)"
@@ -152,4 +154,90 @@ extension Catalogue {
         sensitivityNote: "Effect of assignment, estimate (standard error) and p-value, under each specification the design "
             + "names; the primary analysis (with randomization inference and adjusted p-values) is in the effect tables.",
         notEstimable: "not estimable")
+}
+
+extension MethodTexts {
+    /// The analysis's sentences in English.
+    public static let english = MethodTexts(
+        estimator: { $1 },
+        standardErrors: { "\($0) standard errors" },
+        clusteredStandardErrors: { variance, cluster, bm in
+            "\(variance) standard errors clustered by \(cluster)" + (bm ? " (Bell–McCaffrey degrees of freedom)" : " (degrees of freedom: clusters − 1)")
+        },
+        itt: { "Effect of assignment (intention to treat) by \($0); \($1); \($2) confidence intervals." },
+        strataAsBlocks: { "Strata (\($0)) as blocks of the difference in means." },
+        strataAbsorbed: { "Strata (\($0)) absorbed as fixed effects." },
+        baselineCovariates: { "Baseline covariates: \($0)." },
+        treatmentReceived: { "Effect of treatment received (\($0)) by two-stage least squares with assignment as the instrument." },
+        randomizationInference: { draws, clusters, limit, seed in
+            let what = clusters.map { "assignments of whole clusters (\($0)) re-drawn within strata, the number of intervention clusters per stratum fixed" }
+                ?? "assignments re-drawn within strata"
+            return "Randomization-inference p-values from \(draws) \(what) (every possible assignment when there are at most \(limit); "
+                + "otherwise mt19937, seed \(seed)); statistic: the studentized OLS coefficient of the arm (HC2 t) with stratum indicators and the covariates."
+        },
+        correction: { c in
+            switch c {
+            case "none": return "no adjustment"
+            case "holm": return "Holm-adjusted p-values"
+            case "bonferroni": return "Bonferroni-adjusted p-values"
+            case "bh": return "Benjamini–Hochberg q-values"
+            case "by": return "Benjamini–Yekutieli q-values"
+            case "sharpened_q": return "sharpened q-values (Anderson 2008)"
+            case "westfall_young": return "Westfall–Young step-down p-values"
+            default: return c
+            }
+        },
+        familyCorrection: { "\($0): \($1) within the family at each wave." },
+        subgroups: { "Subgroups (primary outcomes): \($0): the effect within each level and the p-value of the arm × subgroup interaction (OLS, strata absorbed)." },
+        sensitivity: { "Sensitivity analysis “\($0)”: \($1)" },
+        strataAsBlocksShort: "strata as blocks",
+        strataAbsorbedShort: "strata absorbed",
+        noCovariates: "no covariates",
+        adjustedFor: { "adjusted for \($0)" },
+        primaryOutcomes: { "Primary outcomes: \($0)." },
+
+        moreArms: { "The design has \($0) arms; this report compares \($1) with \($2) only." },
+        varianceIgnoresClusters: { variance, key, column in
+            "analysis.variance: \(variance) ignores the clusters (\(key): \(column)); the standard errors are not clustered. "
+                + "Leave variance out (CR2 is the default with clusters) to follow the randomisation."
+        },
+        attritionOverFamiliesClustered: "Attrition: Lee (2009) bounds are computed over families, not clusters (they have no clustered version); "
+            + "their intervals treat families as independent. The differential-attrition tests are clustered.",
+        attritionOverFamilies: "Attrition: the differential-attrition tests and Lee (2009) bounds are computed over families, "
+            + "not clusters (they have no clustered version here); read them as descriptive.",
+        treatmentReceivedNotClustered: { "The effect of treatment received is estimated with \($0) standard errors, not clustered." },
+        takeUpUnknown: {
+            "The design declares take-up (\($0)) but no unit's take-up is known; the effect of treatment received is not reported. "
+                + "Declare a take_up source or a cohort column."
+        },
+        westfallYoungNeedsRandomization: {
+            "\($0), \($1): Westfall–Young step-down needs randomization inference (analysis.permutations > 0); Holm's adjustment is reported instead."
+        },
+        westfallYoungNeedsSameFamilies: {
+            "\($0), \($1): Westfall–Young step-down needs every outcome of the family observed on the same families (here they differ, "
+                + "e.g. survey respondents and registry outcomes); Holm's adjustment is reported instead."
+        },
+
+        omnibusCovariates: { "Omnibus F-test of the arm on the covariates (n = \($0))" },
+        omnibusClusterMeans: { "Omnibus F-test of the arm on the cluster means (\($0) clusters)" },
+        responseRate: { "response rate, intervention − control: \($0) (t-test\($1.map { ", \($0) clustered" } ?? ""))" },
+        armByCovariates: { "arm × covariates (F-test\($0.map { ", \($0) clustered" } ?? ""))" },
+
+        randomisationSeed: { "randomisation: \($0), generator mt19937, seed \($1)" },
+        randomizationInferenceSeed: { draws, clusters, limit, seed in
+            "randomization inference: \(draws) re-drawn \(clusters.map { "assignments of whole clusters (\($0))" } ?? "assignments") within strata "
+                + "(every assignment when there are at most \(limit)), studentized statistic (HC2 t), generator mt19937, seed \(seed)"
+        },
+        randomizationInferenceDone: { "randomization inference done: \($0)" },
+        procedure: { wave, families, clusters, exact, draws, possible in
+            "\(wave), \(families) families" + (clusters.map { " in \($0) clusters" } ?? "")
+                + (exact ? ": all \(draws) possible assignments (exact)" : ": \(draws) draws of \(possible) possible assignments")
+        },
+
+        amendment: { date, changes, reason, author, assignments, after in
+            "\(date): \(changes). Reason: \(reason) (by \(author); after \(assignments) assignment\(assignments == 1 ? "" : "s"), "
+                + (after ? "after outcome data were imported" : "before any outcome data were imported") + ")"
+        },
+        amendmentWord: "Amendment",
+        deviationWord: "Deviation")
 }

@@ -1,12 +1,13 @@
 /// The languages a report is written in (the design's `publication.language`).
 public enum ReportLanguage: String, Sendable, Equatable, Codable, CaseIterable {
-    case en, nl
+    case en, nl, fr
 
     /// The catalogue of this language's texts.
     public var catalogue: Catalogue {
         switch self {
         case .en: return .english
         case .nl: return .dutch
+        case .fr: return .french
         }
     }
 }
@@ -66,6 +67,8 @@ public struct Catalogue: Sendable {
     public let secondarySuppression: String
     /// The CONSORT diagram's words.
     public let consort: ConsortLabels
+    /// The sentences of the analysis (pre-specified choices, deviations, test names, provenance).
+    public let methods: MethodTexts
 
     // MARK: Effect tables
     public let outcome: String
@@ -86,6 +89,8 @@ public struct Catalogue: Sendable {
     public let clusters: String
     public let treatmentReceivedRow: String
     public let suppressed: String
+    /// A count suppressed so that a small one cannot be worked out (secondary suppression).
+    public let notShown: String
     /// The estimator's name for the effect note, by the design's `analysis.estimator`.
     public let estimatorName: @Sendable (_ estimator: String) -> String?
     /// What the adjusted effect is: the estimator, the adjustment covariates (labels, already joined)

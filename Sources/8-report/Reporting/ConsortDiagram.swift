@@ -113,6 +113,11 @@ public struct ConsortLabels: Sendable {
     public var notInRegistries = "Not followed up"
     public var analysed = "Analysed"
     public var ariaLabel = "CONSORT flow diagram"
+    /// A reason for not being followed up or for exclusion as printed: the framework's own reasons
+    /// (`no interview`, `interview outside the window`, `left the registries' scope`, `eligible, not
+    /// randomised`) in the diagram's language; a reason from the design (an eligibility rule's) as written.
+    /// The counts keep the English reason in their keys.
+    public var reason: @Sendable (String) -> String = { $0 }
     /// "n = 57"; "n < 5" for a small cell; "n not shown" for a cell suppressed so that a small one cannot
     /// be worked out.
     public var count: @Sendable (DisclosedCounts.Shown) -> String = { shown in
@@ -145,6 +150,15 @@ public struct ConsortLabels: Sendable {
         l.notInRegistries = "Niet opgevolgd"
         l.analysed = "Geanalyseerd"
         l.ariaLabel = "CONSORT-stroomdiagram"
+        l.reason = { reason in
+            switch reason {
+            case "no interview": return "geen bevraging"
+            case "interview outside the window": return "bevraagd buiten de periode"
+            case "left the registries' scope": return "uit het bereik van de registers"
+            case "eligible, not randomised": return "geschikt, niet geloot"
+            default: return reason
+            }
+        }
         l.count = { shown in
             switch shown {
             case let .value(n): return "n = \(n)"
@@ -192,7 +206,7 @@ public enum ConsortDiagram {
         let screenedBottom = y + height(screenedLines)
         let exX = mainX + mainW + 40, exW = width - exX - 10
         let excludedLines = wrap("\(l.excluded) \(n(ReportLedger.excluded))", chars(exW))
-            + flow.excluded.flatMap { wrap("• \($0.reason) \(n(ReportLedger.excluded($0.reason)))", chars(exW)) }
+            + flow.excluded.flatMap { wrap("• \(l.reason($0.reason)) \(n(ReportLedger.excluded($0.reason)))", chars(exW)) }
         let exY = screenedBottom + 10
         boxes.append((exX, exY, exW, excludedLines, []))
         let midX = mainX + mainW / 2
@@ -232,10 +246,10 @@ public enum ConsortDiagram {
                     wl += wrap("\(followed) \(n(ReportLedger.followedUp(arm, wave, kind)))", chars(w))
                     guard !f.lost.isEmpty else { return }
                     if f.lost.count == 1 {
-                        wl += wrap("• \(f.lost[0].reason) \(n(ReportLedger.lost(arm, wave, kind, f.lost[0].reason)))", chars(w))
+                        wl += wrap("• \(l.reason(f.lost[0].reason)) \(n(ReportLedger.lost(arm, wave, kind, f.lost[0].reason)))", chars(w))
                     } else {
                         wl += wrap("\(notFollowed) \(n(ReportLedger.lost(arm, wave, kind)))", chars(w))
-                        wl += f.lost.flatMap { wrap("• \($0.reason) \(n(ReportLedger.lost(arm, wave, kind, $0.reason)))", chars(w)) }
+                        wl += f.lost.flatMap { wrap("• \(l.reason($0.reason)) \(n(ReportLedger.lost(arm, wave, kind, $0.reason)))", chars(w)) }
                     }
                 }
                 source(wave.survey, ReportLedger.survey, l.interviewed, l.notInterviewed)

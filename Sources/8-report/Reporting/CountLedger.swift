@@ -27,6 +27,9 @@ public struct CountLedger: Sendable, Equatable, Codable {
     /// Cells that secondary suppression takes only when nothing else is left (totals printed by writers
     /// that show them under the count rule alone, such as an effect table's N).
     public private(set) var lastResort: Set<String> = []
+    /// Cells a table shows or hides together (the counts behind one row of summaries, e.g. a binary
+    /// covariate's with / without in both arms of the balance table): when one is suppressed, all are.
+    public private(set) var groups: [[String]] = []
 
     public init() {}
 
@@ -40,6 +43,12 @@ public struct CountLedger: Sendable, Equatable, Codable {
             values[key] = value
         }
         if lastResort { self.lastResort.insert(key) }
+    }
+
+    /// Records that the cells `keys` are suppressed together (keys that are not cells are left out).
+    public mutating func together(_ keys: [String]) {
+        let cells = keys.filter { values[$0] != nil }
+        if cells.count > 1, !groups.contains(cells) { groups.append(cells) }
     }
 
     /// Records `total = Σ parts` when every key is a cell and the values add up; returns whether it was

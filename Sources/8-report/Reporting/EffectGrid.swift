@@ -23,7 +23,9 @@ struct EffectGrid {
     /// The grid's word for a suppressed cell (the HTML writer greys it).
     let suppressedText: String
 
-    init(table: EffectTable, family: String, policy: SmallCellPolicy, catalogue c: Catalogue = .english) {
+    /// `counts`: the report's disclosed counts; the N of a comparison is printed from them when given (a
+    /// secondary cell as the catalogue's "not shown"), else under the count rule alone.
+    init(table: EffectTable, family: String, policy: SmallCellPolicy, counts: DisclosedCounts? = nil, catalogue c: Catalogue = .english) {
         let nf = c.numbers
         let levelText = nf.fixed(table.level * 100, 0) + "%"
         let outcomes = table.outcomes(in: family)
@@ -66,7 +68,7 @@ struct EffectGrid {
                 if showRI { main.append(e.randomizationP.map(nf.pValue) ?? "") }
                 if method != nil { main.append(e.adjustedP.map(nf.pValue) ?? "") }
                 main.append(hide ? c.suppressed : e.relativeEffect.map(nf.percent) ?? "")
-                main.append(policy.show(count: e.itt.nObs, summariesSuppressed: hide))
+                main.append(Self.n(e.itt.nObs, key: ReportLedger.effectN(outcome.id, wave.id), hide: hide, policy: policy, counts: counts, catalogue: c))
                 if showClusters { main.append(e.itt.nClusters.map(String.init) ?? "") }
                 rows.append(Row(cells: main, secondary: false))
                 first = false
@@ -75,7 +77,8 @@ struct EffectGrid {
                     var received = ["  " + c.treatmentReceivedRow, ""] + (showBetter ? [""] : []) + ["", "", ""] + effectCells(r)
                     if showRI { received.append("") }
                     if method != nil { received.append("") }
-                    received += ["", policy.show(count: r.nObs, summariesSuppressed: hide)]
+                    received += ["", Self.n(r.nObs, key: ReportLedger.effectReceivedN(outcome.id, wave.id), hide: hide, policy: policy,
+                                            counts: counts, catalogue: c)]
                     if showClusters { received.append(r.nClusters.map(String.init) ?? "") }
                     rows.append(Row(cells: received, secondary: true))
                 }
@@ -98,6 +101,12 @@ struct EffectGrid {
         if hasTakeUp { notes.append(c.takeUpNote) }
         if suppressedAny { notes.append(c.suppressedNote(policy.threshold)) }
         self.notes = notes
+    }
+
+    /// An N as printed: from the disclosed counts when they hold it, else under the count rule.
+    static func n(_ value: Int, key: String, hide: Bool, policy: SmallCellPolicy, counts: DisclosedCounts?, catalogue c: Catalogue) -> String {
+        if let shown = counts?.shown(key) { return counts!.text(shown, catalogue: c) }
+        return policy.show(count: value, summariesSuppressed: hide)
     }
 
     /// Labels in a note, separated by semicolons (a label may hold a comma).

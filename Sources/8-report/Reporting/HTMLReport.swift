@@ -22,7 +22,7 @@ public enum HTMLReport {
         body += r.amendments.isEmpty
             ? "<p>\(escapeHTML(c.noAmendments))</p>\n"
             : "<p>\(escapeHTML(c.amendmentsIntro))</p><ul>"
-                + r.amendments.map { "<li>\(escapeHTML($0.sentence))</li>" }.joined() + "</ul>\n"
+                + r.amendments.map { "<li>\(escapeHTML($0.sentence(c.methods)))</li>" }.joined() + "</ul>\n"
         body += r.deviations.isEmpty
             ? "<p>\(escapeHTML(c.noDeviations))</p>\n"
             : "<p><strong>\(escapeHTML(c.deviationsIntro))</strong></p><ul>" + r.deviations.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul>\n"
@@ -34,13 +34,13 @@ public enum HTMLReport {
         if let balance = r.balance {
             body += "<section>\n<h2>3. \(escapeHTML(c.baselineBalance))</h2>\n"
             if let clusters = r.clusterBalance {
-                body += "<h3>\(escapeHTML(c.familiesHeading))</h3>\n" + balanceTable(balance, policy: p, catalogue: c)
+                body += "<h3>\(escapeHTML(c.familiesHeading))</h3>\n" + balanceTable(balance, policy: p, counts: counts, catalogue: c)
                 let k = clusters.table.rows.first
                 let counts = k.map { c.clusterCounts(p.show(count: $0.control.n), p.show(count: $0.intervention.n)) } ?? ""
                 body += "<h3>\(escapeHTML(c.clustersHeading(clusters.cluster)))</h3>\n<p>\(escapeHTML(c.clusterBalanceNote(clusters.cluster, counts)))</p>\n"
                     + balanceTable(clusters.table, policy: p, catalogue: c)
             } else {
-                body += balanceTable(balance, policy: p, catalogue: c)
+                body += balanceTable(balance, policy: p, counts: counts, catalogue: c)
             }
             body += "</section>\n"
         }
@@ -57,11 +57,11 @@ public enum HTMLReport {
             body += "</tbody></table>\n</section>\n"
         }
         body += "<section>\n<h2>5. \(escapeHTML(c.effects))</h2>\n"
-            + EffectTableWriter.html(r.effects, policy: p, catalogue: c, figure: { MeansPlot.svg(r.effects, family: $0, policy: p, catalogue: c) })
+            + EffectTableWriter.html(r.effects, policy: p, counts: counts, catalogue: c, figure: { MeansPlot.svg(r.effects, family: $0, policy: p, catalogue: c) })
             + "</section>\n"
         body += "<section class=\"figure\">\n<h2>6. \(escapeHTML(c.forestPlot))</h2>\n" + ForestPlot.svg(r.effects, policy: p, catalogue: c) + "</section>\n"
         if !r.subgroups.isEmpty {
-            body += "<section>\n<h2>7. \(escapeHTML(c.subgroups))</h2>\n" + SubgroupTable.html(r.subgroups, policy: p, catalogue: c) + "</section>\n"
+            body += "<section>\n<h2>7. \(escapeHTML(c.subgroups))</h2>\n" + SubgroupTable.html(r.subgroups, policy: p, counts: counts, catalogue: c) + "</section>\n"
         }
         if let sensitivity = r.sensitivity {
             body += "<section>\n<h2>\(r.subgroups.isEmpty ? 7 : 8). \(escapeHTML(c.sensitivity))</h2>\n" + SensitivityTableWriter.html(sensitivity, catalogue: c) + "</section>\n"
@@ -98,16 +98,22 @@ public enum HTMLReport {
 
     /// "46 of 57": an arm's responded and allocated at a wave, from the report's disclosed counts.
     static func attrition(_ counts: DisclosedCounts, _ a: AttritionRow, _ side: String, _ c: Catalogue) -> String {
-        c.countOf(counts.text(ReportLedger.attrition(a.wave, side, "responded")), counts.text(ReportLedger.attrition(a.wave, side, "allocated")))
+        c.countOf(counts.text(ReportLedger.attrition(a.wave, side, "responded"), catalogue: c),
+                  counts.text(ReportLedger.attrition(a.wave, side, "allocated"), catalogue: c))
     }
 
-    /// A baseline balance table with its omnibus test.
-    static func balanceTable(_ balance: BalanceTable, policy p: SmallCellPolicy, catalogue c: Catalogue = .english) -> String {
+    /// A baseline balance table with its omnibus test. A row's means are suppressed when the count rule
+    /// suppresses them, or when `counts` (the report's disclosed counts) suppresses a count behind them (a
+    /// binary covariate's share gives the count with it).
+    static func balanceTable(_ balance: BalanceTable, policy p: SmallCellPolicy, counts: DisclosedCounts? = nil,
+                             catalogue c: Catalogue = .english) -> String {
         let nf = c.numbers
         var body = "<table><thead><tr>" + [c.covariate, c.controlMean, c.interventionMean, c.standardizedDifference]
             .map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for row in balance.rows {
-            let hide = p.suppressesSummaries(of: row)
+            let hide = p.suppressesSummaries(of: row) || ["control", "intervention"].contains { side in
+                ["with", "without"].contains { counts?.isSuppressed(ReportLedger.balance(row, side, $0)) == true }
+            }
             func cell(_ a: ArmSummary) -> String { hide ? escapeHTML(c.suppressed) : "\(nf.fixed(a.mean, 3)) (\(nf.fixed(a.sd, 3)))" }
             body += "<tr><th scope=\"row\">\(escapeHTML(row.label))</th><td>\(cell(row.control))</td><td>\(cell(row.intervention))</td><td>\(nf.fixed(row.standardizedDifference, 3))</td></tr>\n"
         }

@@ -94,13 +94,23 @@ public struct SubgroupRow: Sendable, Equatable, Codable {
     /// The levels in the design's order (`subgroups[].levels`), each with its label, N per arm and effect.
     public var levels: [SubgroupLevelEffect]
     public var interactionP: Double
+    /// The ids of the outcome, wave and subgroup in the design (nil: the labels stand in), for the keys of
+    /// the disclosed counts (`ReportLedger.subgroup`) and the link of the levels' N to the outcome's N in
+    /// the effect table.
+    public var outcomeID: String?
+    public var waveID: String?
+    public var subgroupID: String?
 
-    public init(outcome: String, wave: String, subgroup: String, levels: [SubgroupLevelEffect], interactionP: Double) {
+    public init(outcome: String, wave: String, subgroup: String, levels: [SubgroupLevelEffect], interactionP: Double,
+                outcomeID: String? = nil, waveID: String? = nil, subgroupID: String? = nil) {
         self.outcome = outcome
         self.wave = wave
         self.subgroup = subgroup
         self.levels = levels
         self.interactionP = interactionP
+        self.outcomeID = outcomeID
+        self.waveID = waveID
+        self.subgroupID = subgroupID
     }
 }
 
@@ -111,12 +121,15 @@ public struct SubgroupLevelEffect: Sendable, Equatable, Codable {
     public var controlN: Int
     public var interventionN: Int
     public var estimate: TermEstimate
+    /// The level's code in the subgroup's column (nil: the label stands in), for the keys of the disclosed counts.
+    public var code: String?
 
-    public init(label: String, controlN: Int, interventionN: Int, estimate: TermEstimate) {
+    public init(label: String, controlN: Int, interventionN: Int, estimate: TermEstimate, code: String? = nil) {
         self.label = label
         self.controlN = controlN
         self.interventionN = interventionN
         self.estimate = estimate
+        self.code = code
     }
 }
 
@@ -164,9 +177,11 @@ public struct PlanAmendment: Sendable, Equatable, Codable {
     }
 
     /// "2026-12-07: outcomes[x].windows.m12[1]: 12 → 13 — reason (by analyst; after 112 assignments, before any outcome data)".
-    public var sentence: String {
-        "\(date): \(changes.joined(separator: "; ")). Reason: \(reason) (by \(author); after \(afterAssignments) assignment"
-            + "\(afterAssignments == 1 ? "" : "s"), " + (afterOutcomeData ? "after outcome data were imported" : "before any outcome data were imported") + ")"
+    public var sentence: String { sentence(.english) }
+
+    /// The same in the words of `texts` (`Catalogue.methods`).
+    public func sentence(_ texts: MethodTexts) -> String {
+        texts.amendment(date, changes.joined(separator: "; "), reason, author, afterAssignments, afterOutcomeData)
     }
 }
 

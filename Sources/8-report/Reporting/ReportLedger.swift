@@ -1,7 +1,9 @@
 /// The counts a report prints, in one `CountLedger` with the sums a reader can use: the CONSORT flow
 /// (screened = excluded + randomised, excluded = Σ reasons, randomised = Σ allocated, per arm and wave
 /// allocated = followed up + not followed up through each data source, not followed up = Σ reasons), the
-/// effect tables (N = control N + intervention N), the attrition table, and the equalities between them
+/// effect tables (N = control N + intervention N), the attrition table, the subgroup table (the levels'
+/// N of an arm add up to its N in the effect table), the balance table (a binary covariate's share gives
+/// the count with it and without it: n = with + without), and the equalities between them
 /// (the analysed N of an outcome in the CONSORT box is its N in the effect table; an analysed N equal to a
 /// follow-up count is recorded as equal, since a reader would read it so).
 ///
@@ -26,7 +28,57 @@ public enum ReportLedger {
             }
         }
         add(r.attrition, flow: r.consort, to: &ledger)
+        add(r.subgroups, to: &ledger)
+        if let balance = r.balance { add(balance, flow: r.consort, to: &ledger) }
         return ledger
+    }
+
+    /// The N of one arm (`control` or `intervention`) in one level of a subgroup, for an outcome at a wave.
+    public static func subgroup(_ row: SubgroupRow, _ level: SubgroupLevelEffect, _ side: String) -> String {
+        "subgroups/\(row.subgroupID ?? row.subgroup)/\(row.outcomeID ?? row.outcome)/\(row.waveID ?? row.wave)/\(level.code ?? level.label)/\(side)"
+    }
+
+    /// A balance row's count of an arm (`control` or `intervention`): `with` or `without` the (binary)
+    /// covariate, or `n`, the families with a value.
+    public static func balance(_ row: BalanceRow, _ side: String, _ what: String) -> String { "balance/\(row.label)/\(side)/\(what)" }
+
+    /// The subgroup table: each arm's N in each level; the levels of a subgroup add up to the arm's N of
+    /// the outcome at the wave in the effect table (recorded when they do: a family without the subgroup's
+    /// value is in no level).
+    static func add(_ rows: [SubgroupRow], to ledger: inout CountLedger) {
+        for row in rows {
+            for side in ["control", "intervention"] {
+                var parts: [String] = []
+                for level in row.levels {
+                    let key = subgroup(row, level, side)
+                    ledger.add(key, side == "control" ? level.controlN : level.interventionN)
+                    parts.append(key)
+                }
+                if let o = row.outcomeID, let w = row.waveID { ledger.sum(effect(o, w, side), equals: parts) }
+            }
+        }
+    }
+
+    /// The balance table: a binary covariate's mean is a share, and with the arm's N it gives the count
+    /// of families with it, and without it. Per arm `n = with + without`, the arm's N equal to its
+    /// allocation in the CONSORT flow when it is; the four counts of a row are shown or hidden together
+    /// (the table prints both arms' means or neither).
+    static func add(_ table: BalanceTable, flow: ConsortFlow?, to ledger: inout CountLedger) {
+        for row in table.rows {
+            var cells: [String] = []
+            for (side, arm) in [("control", row.control), ("intervention", row.intervention)] {
+                let n = balance(row, side, "n"), with = balance(row, side, "with"), without = balance(row, side, "without")
+                // Two covariates with one label: the second's counts are left to the count rule alone.
+                guard let positives = arm.positives, ledger.values[n] == nil else { continue }
+                ledger.add(n, arm.n)
+                ledger.add(with, positives)
+                ledger.add(without, arm.n - positives)
+                ledger.sum(n, equals: [with, without])
+                if let a = flow?.arms.first(where: { $0.comparedAs == side }) { ledger.sum(allocated(a), equals: [n]) }
+                cells += [with, without]
+            }
+            ledger.together(cells)
+        }
     }
 
     static let survey = "survey", registries = "registries"
@@ -136,12 +188,18 @@ extension SmallCellPolicy {
 }
 
 extension DisclosedCounts {
-    /// A count as a table cell: the number, "<5" for a small cell, "not shown" for a secondary one.
-    public func text(_ key: String) -> String {
-        switch shown(key) {
-        case let .value(n)?: return String(n)
-        case let .small(t)?: return "<\(t)"
-        case .secondary?, nil: return "not shown"
+    /// A count as a table cell: the number, "<5" for a small cell, the catalogue's "not shown" for a
+    /// secondary one (and for a key the ledger does not hold).
+    public func text(_ key: String, catalogue: Catalogue = .english) -> String {
+        text(shown(key) ?? .secondary, catalogue: catalogue)
+    }
+
+    /// A shown count as a table cell, in the catalogue's words.
+    public func text(_ shown: Shown, catalogue: Catalogue = .english) -> String {
+        switch shown {
+        case let .value(n): return String(n)
+        case let .small(t): return "<\(t)"
+        case .secondary: return catalogue.notShown
         }
     }
 }

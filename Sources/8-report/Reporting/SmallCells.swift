@@ -77,7 +77,8 @@ public struct SmallCellPolicy: Sendable, Equatable {
     /// 2. a sum whose published total leaves its suppressed parts, all primary (each 1 ..< threshold),
     ///    only one possibility (all 1, or all threshold − 1) also gives them away: one more cell is
     ///    suppressed;
-    /// 3. the exact audit (`DisclosureAudit`) finds a suppressed cell determined by a combination of sums:
+    /// 3. a group of cells shown together (`CountLedger.together`) with one suppressed cell: all of them;
+    /// 4. the exact audit (`DisclosureAudit`) finds a suppressed cell determined by a combination of sums:
     ///    one more cell of a sum holding it is suppressed.
     /// The cell taken is a part before a total, not a `lastResort` cell when another is left, then the
     /// smallest count (the least information lost), then the first in ledger order, so the choice is
@@ -111,6 +112,10 @@ public struct SmallCellPolicy: Sendable, Equatable {
             if let s = ledger.sums.first(where: { sum in sum.keys.filter(suppressed.contains).count == 1 || pinnedByBounds(sum) }),
                let key = cheapest([s]) {
                 suppressed.insert(key)
+                continue
+            }
+            if let g = ledger.groups.first(where: { g in g.contains(where: suppressed.contains) && !g.allSatisfy(suppressed.contains) }) {
+                suppressed.formUnion(g)
                 continue
             }
             let determined: [String]

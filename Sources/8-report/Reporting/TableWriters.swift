@@ -21,13 +21,15 @@ public enum CSVNames: String, Sendable, CaseIterable, Codable {
 }
 
 /// Effect tables in Markdown, LaTeX and HTML (one table per family of outcomes, in the catalogue's
-/// language and number style), and the tidy CSV.
+/// language and number style; the N printed from `counts`, the report's disclosed counts, when given),
+/// and the tidy CSV.
 public enum EffectTableWriter {
     /// A Markdown section per family: a `###` heading, a pipe table, and its notes.
-    public static func markdown(_ table: EffectTable, policy: SmallCellPolicy, catalogue: Catalogue = .english) -> String {
+    public static func markdown(_ table: EffectTable, policy: SmallCellPolicy, counts: DisclosedCounts? = nil,
+                                catalogue: Catalogue = .english) -> String {
         var out = ""
         for family in table.families where !table.outcomes(in: family.id).isEmpty {
-            let grid = EffectGrid(table: table, family: family.id, policy: policy, catalogue: catalogue)
+            let grid = EffectGrid(table: table, family: family.id, policy: policy, counts: counts, catalogue: catalogue)
             out += "### \(family.label)\n\n"
             out += "| " + grid.columnHeaders.map(escapeMarkdown).joined(separator: " | ") + " |\n"
             out += "|" + grid.columnHeaders.indices.map { $0 < 2 ? ":---" : "---:" }.joined(separator: "|") + "|\n"
@@ -42,10 +44,11 @@ public enum EffectTableWriter {
     }
 
     /// A LaTeX `table` per family (booktabs), in a `landscape`-friendly `tabular`.
-    public static func latex(_ table: EffectTable, policy: SmallCellPolicy, catalogue: Catalogue = .english) -> String {
+    public static func latex(_ table: EffectTable, policy: SmallCellPolicy, counts: DisclosedCounts? = nil,
+                             catalogue: Catalogue = .english) -> String {
         var out = "% Requires \\usepackage{booktabs}\n"
         for family in table.families where !table.outcomes(in: family.id).isEmpty {
-            let grid = EffectGrid(table: table, family: family.id, policy: policy, catalogue: catalogue)
+            let grid = EffectGrid(table: table, family: family.id, policy: policy, counts: counts, catalogue: catalogue)
             let columns = "ll" + String(repeating: "r", count: grid.columnHeaders.count - 2)
             out += "\\begin{table}[htbp]\n\\centering\\scriptsize\n\\caption{\(escapeLatex(family.label))}\n"
             out += "\\begin{tabular}{\(columns)}\n\\toprule\n"
@@ -64,11 +67,11 @@ public enum EffectTableWriter {
 
     /// An HTML fragment: a `<section>` per family with a `<table>`, its notes, and (when given) the family's
     /// picture beside it (`figure(familyID)`, inline SVG). No scripts, no links out.
-    public static func html(_ table: EffectTable, policy: SmallCellPolicy, catalogue: Catalogue = .english,
+    public static func html(_ table: EffectTable, policy: SmallCellPolicy, counts: DisclosedCounts? = nil, catalogue: Catalogue = .english,
                             figure: (String) -> String? = { _ in nil }) -> String {
         var out = ""
         for family in table.families where !table.outcomes(in: family.id).isEmpty {
-            let grid = EffectGrid(table: table, family: family.id, policy: policy, catalogue: catalogue)
+            let grid = EffectGrid(table: table, family: family.id, policy: policy, counts: counts, catalogue: catalogue)
             out += "<section class=\"family\">\n<h3>\(escapeHTML(family.label))</h3>\n"
             if let svg = figure(family.id) { out += "<figure class=\"means\">\n" + svg + "</figure>\n" }
             out += "<table class=\"effects\">\n<thead>\n<tr>"

@@ -5,7 +5,8 @@ import Tabular
 /// `rct disclosure-check FOLDER`: tries every suppressed count of a published folder against the published
 /// totals, the way a reader with a pencil would, and names each one that can be worked out.
 ///
-/// It reads `counts.json` (every count the CONSORT diagram and the attrition table print, with the sums
+/// It reads `counts.json` (every count the CONSORT diagram, the attrition, subgroup and balance tables and
+/// the effect tables print, with the sums
 /// that tie them: `DisclosureAudit` decides exactly whether a suppressed cell is determined) and
 /// `effects.csv` (on each row `n_obs = control_n + intervention_n`: one of the three suppressed alone is the
 /// total minus the rest). It needs nothing but the published folder.

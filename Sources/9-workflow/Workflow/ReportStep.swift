@@ -47,9 +47,9 @@ public enum ReportStep {
         let counts = policy.disclose(content)
         var files: [(String, String)] = [
             ("effects.csv", EffectTableWriter.csv(content.effects, policy: policy, counts: counts, names: names)),
-            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy, catalogue: catalogue)
+            ("effects.md", "# \(design.trial.title)\n\n" + EffectTableWriter.markdown(content.effects, policy: policy, counts: counts, catalogue: catalogue)
                 + planChangesMarkdown(content)),
-            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy, catalogue: catalogue)),
+            ("effects.tex", EffectTableWriter.latex(content.effects, policy: policy, counts: counts, catalogue: catalogue)),
             ("report.html", HTMLReport.render(content)),
             ("forest.svg", ForestPlot.svg(content.effects, policy: policy, catalogue: catalogue)),
         ]
@@ -85,9 +85,10 @@ public enum ReportStep {
     /// "Changes to the pre-specified plan" for effects.md: the amendments and deviations, or nothing.
     static func planChangesMarkdown(_ content: ReportContent) -> String {
         guard !content.amendments.isEmpty || !content.deviations.isEmpty else { return "" }
-        var text = "\n## \(content.language.catalogue.planChanges)\n\n"
-        for a in content.amendments { text += "- Amendment \(a.sentence)\n" }
-        for d in content.deviations { text += "- Deviation: \(d)\n" }
+        let c = content.language.catalogue
+        var text = "\n## \(c.planChanges)\n\n"
+        for a in content.amendments { text += "- \(c.methods.amendmentWord) \(a.sentence(c.methods))\n" }
+        for d in content.deviations { text += "- \(c.methods.deviationWord): \(d)\n" }
         return text
     }
 

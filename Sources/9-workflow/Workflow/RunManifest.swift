@@ -20,6 +20,19 @@ public struct RunManifest: Codable, Equatable, Sendable {
     public var assignmentRecords: Int
     /// Input file (as the design names it) → SHA-256, for every source but the cohort (already assigned).
     public var inputs: [String: String]
+    /// The last `report.pdf` printed by `rct run --pdf` and the `report.html` it was printed from (nil
+    /// before the first): not a fingerprint of the run's inputs, so carried from one manifest to the next.
+    public var pdf: PrintedPDF?
+
+    /// SHA-256 of `report.html` and of the `report.pdf` printed from it.
+    public struct PrintedPDF: Codable, Equatable, Sendable {
+        public var html: String
+        public var pdf: String
+        public init(html: String, pdf: String) {
+            self.html = html
+            self.pdf = pdf
+        }
+    }
 
     /// The manifest of the design's current inputs, with the fingerprints by resolved path (so the
     /// import step need not read the files again). Files are read in chunks: memory stays flat.

@@ -97,10 +97,12 @@ public enum TrialRun {
 
         // 3. Up to date?
         let software = RunManifest.softwareFingerprint(program: options.program)
-        let (manifest, fingerprints) = try RunManifest.current(file, store: store, software: software)
+        var (manifest, fingerprints) = try RunManifest.current(file, store: store, software: software)
         let manifestPath = (folder as NSString).appendingPathComponent(RunManifest.fileName)
         let report = ReportStep.reportPath(out: folder)
         let previous = RunManifest.read(path: manifestPath)
+        // The printed PDF is no input: it is carried over (`ReportPDF` compares its HTML's digest).
+        manifest.pdf = previous?.pdf
         // The report's files and the panel's files in the formats asked for (they may differ from the last run's).
         let expected = RunManifest.outputs.filter { !$0.hasPrefix(PanelStep.folder + "/") } + PanelStep.files(options.panelFormats)
         if let previous, previous == manifest, ReportStep.effectsCSVHasNames(options.names, in: folder),

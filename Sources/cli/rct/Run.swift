@@ -40,13 +40,25 @@ struct Run: ParsableCommand {
             options.panelFormats = try panelFormats.chosen()
             options.names = naming.names
             let outcome = try TrialRun.run(file, options: options, messages: messages)
+            let report: String
             switch outcome {
-            case let .upToDate(report):
-                print("up to date: \(report)")
-                if pdf { print("PDF: \(try Report.printPDF(report))") }
-            case let .written(report, _):
-                print("report: \(report)")
-                if pdf { print("PDF: \(try Report.printPDF(report))") }
+            case let .upToDate(r):
+                print("up to date: \(r)")
+                report = r
+            case let .written(r, _):
+                print("report: \(r)")
+                report = r
+            }
+            if pdf {
+                // Printed again only when report.html changed since the last print (`ReportPDF`).
+                let manifest = ((out ?? file.defaultOutput) as NSString).appendingPathComponent(RunManifest.fileName)
+                switch try ReportPDF.refresh(report: report, manifest: manifest, print: { html, pdf in
+                    printError("pdf: printing \(html) with headless chromium")
+                    try PDFPrint.print(html: html, to: pdf)
+                }) {
+                case let .printed(path): print("PDF: \(path)")
+                case let .upToDate(path): print("PDF up to date: \(path) (printed from the same report.html)")
+                }
             }
         }
     }
