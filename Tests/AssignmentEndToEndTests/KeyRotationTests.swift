@@ -110,6 +110,65 @@ import TestSupport
         #expect(final.status == 0, "\(final.stderr)")
     }
 
+    /// A family enrolled after the rotation (`rct enrol`, the bundled design being permuted_blocks) under the
+    /// new key has its pseudonym under the new key as its link key, and the registry rows imported under the
+    /// new key link to it; the old key is refused and writes nothing.
+    @Test func aFamilyEnrolledAfterTheRotationLinksTheRowsImportedUnderTheNewKey() throws {
+        let root = try ranTrial("rct-rotate-enrol")
+        let newKey = try writeKey(root, "new.key", "a brand new key of the trial, 2019")
+        #expect(try rotate(root).status == 0)
+        // A synthetic national number (sequence 999: never issued), not in the cohort.
+        let number = "90061599995"
+        #expect(!Self.nationalNumbers.contains(number))
+        let fields = ["family_id=F0161", "insz=\(number)", "birth_date=2019-01-10", "weak_income=1", "weak_education=1",
+                      "weak_stimulation=1", "weak_employment=1", "weak_housing=0", "weak_health=0", "consent=yes",
+                      "deprivation_band=4-6", "domains_weak=4", "single_parent=0"].flatMap { ["--field", $0] }
+        let enrol = ["enrol", Self.design, "--date", "2019-03-01"] + fields
+
+        let old = try RCTBinary.run(enrol, currentDirectory: root, environment: Self.demoKey)
+        #expect(old.status == 1)
+        #expect(old.stderr.contains("was rotated out of designs/mission-kortrijk.sqlite on ") && old.stderr.contains("(key rotation 1)")
+                && old.stderr.contains("nothing was changed"), "\(old.stderr)")
+        #expect(old.stdout.isEmpty && noNationalNumber(old.stderr) && !old.stderr.contains(number))
+        let unchanged = try RCTBinary.run(["verify", Self.design], currentDirectory: root)
+        #expect(unchanged.stdout.contains("112 assignment records, the chain is intact"), "\(unchanged.stdout)\(unchanged.stderr)")
+
+        let withNew = ["RCT_PSEUDONYM_KEY": newKey]
+        let enrolled = try RCTBinary.run(enrol, currentDirectory: root, environment: withNew)
+        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+        #expect(enrolled.stdout.hasPrefix("family F0161: ") && enrolled.stdout.contains("record 113 in "), "\(enrolled.stdout)")
+        #expect(!(enrolled.stdout + enrolled.stderr).contains(number))
+
+        // Two months of leefloon for the new family in the extract, imported again under the new key.
+        let extract = root.appendingPathComponent("fixtures/mission/ocmw_leefloon.csv")
+        let handle = try FileHandle(forWritingTo: extract)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(number);2019-05;1284,14;3\r\n\(number);2019-06;1286,26;3\r\n".utf8))
+        try handle.close()
+        let imported = try RCTBinary.run(["import", Self.design, "--source", "leefloon", "--replace"], currentDirectory: root,
+                                         environment: withNew)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("merge: 99 of 113 families with records; 14 with none"), "\(imported.stdout)")
+        #expect(!(imported.stdout + imported.stderr).contains(number))
+
+        let queue = try DatabaseQueue(path: root.appendingPathComponent(Self.store).path)
+        defer { try? queue.close() }
+        try queue.read { db in
+            let link = try #require(try String.fetchOne(db, sql: "SELECT link_key FROM assignments WHERE unit_id = 'F0161'"))
+            #expect(link.hasPrefix("P") && link.count == 33)
+            #expect(try String.fetchOne(db, sql: "SELECT link_key FROM cohort WHERE unit_id = 'F0161'") == link)
+            // Not a pseudonym the rotation mapped: the family's own pseudonym under the new key.
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM link_key_map WHERE pseudonym = ? OR link_key = ?", arguments: [link, link]) == 0)
+            let rows = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM registry_records r JOIN imports i ON i.id = r.import_id
+                WHERE i.id = (SELECT MAX(id) FROM imports WHERE source_id = 'leefloon') AND r.participant = ?
+                """, arguments: [link])
+            #expect(rows == 2)
+        }
+        let verify = try RCTBinary.run(["verify", Self.design], currentDirectory: root)
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
     /// The store's file, byte for byte, and every table's rows.
     func snapshot(_ root: URL) throws -> (Data, [String]) {
         let path = root.appendingPathComponent(Self.store).path

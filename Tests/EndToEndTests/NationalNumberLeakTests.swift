@@ -49,6 +49,46 @@ import TestSupport
         }
     }
 
+    /// A national number typed into a design's free text (the title, an outcome's label, a comment): a
+    /// design is published and kept in the store, so it is refused, naming the lines, before anything is
+    /// written; no output, message or store holds the number. (Synthetic numbers: sequence 999, never issued.)
+    @Test func aDesignThatHoldsANationalNumberIsRefusedBeforeAnythingIsWritten() throws {
+        let bare = "90061599995", printed = "88.04.12-999.32"
+        let root = try Fixtures.missionTrialCopy("rct-nn-design") { design in
+            design.replacingOccurrences(of: "title: \"MISSION: outreaching", with: "title: \"MISSION (contact \(printed)): outreaching")
+                .replacingOccurrences(of: "label: Receives the leefloon (minimum income)", with: "label: Receives the leefloon (e.g. \(bare))")
+                .replacingOccurrences(of: "trial:\n", with: "# asked by the parent with number \(bare)\ntrial:\n")
+        }
+        let text = try String(contentsOf: root.appendingPathComponent(Self.design), encoding: .utf8)
+        #expect(text.contains(bare) && text.contains(printed), "the edits took")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let expected = lines.indices.filter { lines[$0].contains(bare) || lines[$0].contains(printed) }.map { $0 + 1 }
+        #expect(expected.count == 3)
+
+        let run = try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root)
+        #expect(run.status == 1)
+        for line in expected {
+            #expect(run.stderr.contains("\(Self.design):\(line):"), "line \(line): \(run.stderr)")
+        }
+        #expect(run.stderr.contains("this line holds a national number ([national number]): a design is published, registered and kept"))
+        let validate = try RCTBinary.run(["validate", Self.design], currentDirectory: root)
+        #expect(validate.status == 1 && validate.stderr.contains("holds a national number"), "\(validate.stderr)")
+
+        var written = [run.stdout, run.stderr, validate.stdout, validate.stderr]
+        for folder in ["out", "designs"] {
+            let dir = root.appendingPathComponent(folder)
+            for case let url as URL in FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) ?? .init()
+                where url.lastPathComponent != "mission-kortrijk.yaml" {
+                if let data = try? Data(contentsOf: url) { written.append(String(decoding: data, as: UTF8.self)) }
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("designs/mission-kortrijk.sqlite").path),
+                "no store is created from a refused design")
+        for n in [bare, printed, "90.06.15-999.95", "88041299932"] {
+            for (i, t) in written.enumerated() { #expect(!t.contains(n), "output \(i) holds \(n)") }
+        }
+    }
+
     @Test func aNationalNumberInARegistryColumnIsSetAsideNotStored() throws {
         let root = try Fixtures.missionTrialCopy("rct-nn-registry")
         #expect(try RCTBinary.run(["run", Self.design, "--out", "out"], currentDirectory: root).status == 0)

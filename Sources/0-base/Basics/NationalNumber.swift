@@ -89,19 +89,19 @@ extension NationalNumber {
 
     /// `text` with every national number in it replaced by `maskText`: eleven digits, bare or in the printed
     /// form with `.`, `-` or spaces between the groups (`85.07.30-033.28`), not part of a longer run of
-    /// digits, that pass the check digits for either century, and not inside a hash (a run of 32 or more
-    /// hexadecimal characters). The one masking function for every message that may quote a cell of a file.
+    /// digits, that pass the check digits for either century, not inside a hash (a run of 32 or more
+    /// hexadecimal characters) and not the fraction of a decimal number. The one masking function for every message that may quote a cell of a file.
+    ///
+    /// Cost: one pass over the bytes (`mayHold`) for a text that holds no candidate, which is returned as it
+    /// is (a panel file of pseudonyms, amounts and dates); the character-by-character scan only otherwise.
     public static func mask(_ text: String) -> String {
-        guard text.utf8.count >= 11 else { return text }
-        var digitCount = 0
-        for b in text.utf8 where b >= 48 && b <= 57 { digitCount += 1 }
-        guard digitCount >= 11 else { return text }
+        guard text.utf8.count >= 11, mayHold(text) else { return text }
         let chars = Array(text)
         var out = ""
         var i = 0
         while i < chars.count {
             if chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isASCII && chars[i - 1].isNumber),
-               let end = candidateEnd(chars, from: i), isValid(String(chars[i..<end])), !insideHash(chars, i) {
+               !fraction(chars, i), let end = candidateEnd(chars, from: i), isValid(String(chars[i..<end])), !insideHash(chars, i) {
                 out += maskText
                 i = end
                 continue
@@ -110,6 +110,47 @@ extension NationalNumber {
             i += 1
         }
         return out
+    }
+
+    /// Whether `text` may hold what `mask` masks, from its bytes alone: eleven digits in a run of digits and
+    /// separators that holds a separator, or eleven consecutive digits not inside a run of 32 or more
+    /// hexadecimal characters (a pseudonym `P` + 32 hex digits, a SHA-256). Never false when `mask` would
+    /// change the text; true also for some texts it leaves alone (eleven digits with wrong check digits).
+    public static func mayHold(_ text: String) -> Bool {
+        var run = 0, separated = false   // digits in the current run of digits and separators; whether it has one
+        var streak = 0                   // consecutive digits
+        var hex = 0, pending = false     // the current hexadecimal run's length; an 11-digit streak in it
+        for b in text.utf8 {
+            let digit = b >= 48 && b <= 57
+            if digit || (b >= 97 && b <= 102) || (b >= 65 && b <= 70) {
+                hex += 1
+            } else {
+                if pending && hex < 32 { return true }
+                pending = false
+                hex = 0
+            }
+            if digit {
+                run += 1
+                streak += 1
+                if streak >= 11 { pending = true }
+                if run >= 11 && separated { return true }
+            } else if b == 46 || b == 45 || b == 32 {   // . - space
+                streak = 0
+                separated = true
+            } else {
+                run = 0
+                streak = 0
+                separated = false
+            }
+        }
+        return pending && hex < 32
+    }
+
+    /// Whether the digits from `i` are the fraction of a decimal number (`0.36025487621`, as an estimate is
+    /// written in a CSV or JSON output): a `.` right after a digit before them. Masking those would corrupt
+    /// a value; a national number is never written after a decimal point.
+    static func fraction(_ c: [Character], _ i: Int) -> Bool {
+        i >= 2 && c[i - 1] == "." && c[i - 2].isASCII && c[i - 2].isNumber
     }
 
     /// Whether position `i` lies in a run of 32 or more hexadecimal characters (a SHA-256, a chain head):

@@ -21,6 +21,8 @@ extension Design {
     /// of the modules that read the design (e.g. the source kinds' fields, known to `Ingest`); their
     /// problems are reported with the line of the key they name, beside the design's own.
     public static func parse(yaml text: String, file: String = "<design>", checks: [DesignCheck] = []) throws -> Design {
+        let privacy = DesignPrivacy.nationalNumberIssues(text)
+        guard privacy.isEmpty else { throw DesignError(file: file, issues: privacy) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -171,7 +171,7 @@ public final class TrialStore: Sendable {
         }
     }
 
-    private func insert(_ db: Database, command: String, screenings: [ScreeningEntry],
+    func insert(_ db: Database, command: String, screenings: [ScreeningEntry],
                         assignments: [AssignmentEntry]) throws -> RunReceipt {
         let trial = try Row.fetchOne(db, sql: "SELECT design_sha256, head_seq, head_hash FROM trial WHERE id = 1")!
         let fingerprint: String = trial["design_sha256"]

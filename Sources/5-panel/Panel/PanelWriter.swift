@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import TrialDesign
 
@@ -44,7 +45,8 @@ public enum PanelWriter {
         var urls: [URL] = []
         for (name, text) in zip(fileNames, contents) where csv || !name.hasPrefix("panel_") {
             let url = folder.appendingPathComponent(name)
-            try Data(text.utf8).write(to: url, options: .atomic)
+            // Masked as every output is (`NationalNumber.mask`: one pass over the bytes when no candidate).
+            try Data(NationalNumber.mask(text).utf8).write(to: url, options: .atomic)
             urls.append(url)
         }
         return urls

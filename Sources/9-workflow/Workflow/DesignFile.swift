@@ -77,6 +77,16 @@ public struct DesignFile: Sendable {
         throw Pseudonymizer.KeyError.missingEnvironment(p.keyEnvironment ?? "?")
     }
 
+    /// Where the key `pseudonymizer()` reads comes from, for messages: `the environment variable NAME` when
+    /// it is set, otherwise `the key file PATH`; nil when the design names no key.
+    public var keySource: String? {
+        guard let p = design.pseudonymisation else { return nil }
+        if let name = p.keyEnvironment, let value = ProcessInfo.processInfo.environment[name], !value.isEmpty {
+            return "the environment variable \(name)"
+        }
+        return p.keyFile.map { "the key file \(resolve($0))" }
+    }
+
     /// A warning when the design's key file can be read by other users than its owner (group or world
     /// permissions); nil otherwise, or when the key comes from the environment.
     public func keyFileWarning() -> String? {

@@ -65,23 +65,48 @@ public enum Enrolment {
     public static func enrol(_ file: DesignFile, family: Family, date: CalendarDate?, store open: () throws -> TrialStore) throws -> Outcome {
         let plan = try rollingPlan(file)
         let store = try open()
-        var prepared = try prepare(file, plan: plan, family: family, date: date)
-        // After a key rotation, a family the store already holds is named by its canonical link key.
-        if let key = try TrialStoreAccess.linkingKey(prepared.key, store), !key.aliases.isEmpty {
-            if file.design.trial.idType == .insz { prepared.unit.id = key.aliases[prepared.unit.id] ?? prepared.unit.id }
-            prepared.unit.linkKey = prepared.unit.linkKey.map { key.aliases[$0] ?? $0 }
-        }
-        let (receipt, drawn) = try store.appendRun(command: "enrol") { records in try draw(prepared, records) }
-        try TrialStoreAccess.keepKey(prepared.key, store)
-        return Outcome(unit: prepared.unit, run: drawn.run, receipt: receipt, storePath: store.path, earlierThanLast: drawn.earlierThanLast)
+        let prepared = try linked(file, prepare(file, plan: plan, family: family, date: date), store: store)
+        return try enrol(prepared, sqlite: store, command: "enrol")
     }
 
     /// The same on any enrolment store (SQLite or PostgreSQL), for the service: the family was taken in
-    /// with `prepare`, before the store's write lock is taken.
+    /// with `prepare` (and, on SQLite, `linked`), before the store's write lock is taken. On SQLite the key
+    /// is checked again inside the write lock (`TrialStore.appendRun(command:linkKey:_:)`), so a key rotated
+    /// meanwhile refuses the enrolment (`StoreError.rotatedKey`) before anything is written. PostgreSQL
+    /// keeps no key fingerprint: nothing is compared there.
     public static func enrol(_ prepared: Prepared, store: some EnrolmentStore, command: String = "enrol") async throws -> Outcome {
+        if let sqlite = store as? TrialStore { return try enrol(prepared, sqlite: sqlite, command: command) }
         let (receipt, drawn) = try await store.appendRun(command: command) { records in try draw(prepared, records) }
         return Outcome(unit: prepared.unit, run: drawn.run, receipt: receipt, storePath: store.location,
                        earlierThanLast: drawn.earlierThanLast)
+    }
+
+    /// Draws on a SQLite store with the key checked and kept in the write-locked transaction.
+    static func enrol(_ prepared: Prepared, sqlite store: TrialStore, command: String) throws -> Outcome {
+        var drawn: Drawn?
+        let receipt = try store.appendRun(command: command, linkKey: prepared.key?.keyFingerprint) { records in
+            let made = try draw(prepared, records)
+            drawn = made.result
+            return (made.screenings, made.assignments)
+        }
+        return Outcome(unit: prepared.unit, run: drawn!.run, receipt: receipt, storePath: store.path,
+                       earlierThanLast: drawn!.earlierThanLast)
+    }
+
+    /// The family as a SQLite store links it: its key must be the key in force (`StoreError.wrongKey`, or
+    /// `.rotatedKey` for a key rotated out), and after a key rotation a family the store already holds is
+    /// named by its canonical link key (`TrialStore.linkKeyAliases(of:)`: this family's pseudonyms only, a
+    /// lookup by primary key each, so it costs the same at every enrolment).
+    public static func linked(_ file: DesignFile, _ prepared: Prepared, store: TrialStore) throws -> Prepared {
+        guard let key = prepared.key else { return prepared }
+        try store.checkLinkKey(key.keyFingerprint)
+        let insz = file.design.trial.idType == .insz
+        let aliases = try store.linkKeyAliases(of: [prepared.unit.linkKey].compactMap { $0 } + (insz ? [prepared.unit.id] : []))
+        guard !aliases.isEmpty else { return prepared }
+        var p = prepared
+        if insz { p.unit.id = aliases[p.unit.id] ?? p.unit.id }
+        p.unit.linkKey = p.unit.linkKey.map { aliases[$0] ?? $0 }
+        return p
     }
 
     /// The design's plan; `WorkflowError.notRolling` unless it assigns one family at a time.

@@ -69,7 +69,7 @@ public enum PanelStep {
             urls += try PanelFiles.writeStatFiles(panel, design: design, formats: formats, to: dir)
             let dictionary = dir.appendingPathComponent("data_dictionary.md")
             let text = try String(contentsOf: dictionary, encoding: .utf8) + PanelFiles.dictionarySection(panel, design: design, formats: formats)
-            try Data(text.utf8).write(to: dictionary, options: .atomic)
+            try Data(NationalNumber.mask(text).utf8).write(to: dictionary, options: .atomic)
         } catch let e as PanelExportError {
             throw WorkflowError.panel(e.description)
         } catch let e as StatFileError {

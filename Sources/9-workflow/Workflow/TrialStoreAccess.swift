@@ -147,10 +147,12 @@ public enum TrialStoreAccess {
     }
 }
 
-/// Writing the workflow's text files.
+/// Writing the workflow's text files (the report and its tables, counts, manifest, balance, accounts,
+/// the assignment list): every one through `NationalNumber.mask`, the masking function of every message,
+/// so that a national number that reached a label or a note is never written out.
 enum OutputFile {
     static func write(_ text: String, to path: String) throws {
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+        do { try NationalNumber.mask(text).write(toFile: path, atomically: true, encoding: .utf8) } catch {
             throw WorkflowError.cannotWrite(path: path, reason: error.localizedDescription)
         }
     }

@@ -54,6 +54,7 @@ private func stepErrorDescription(_ error: Error) -> String? {
     case let e as ImportError: return e.description
     case let e as Accounts.AccountError: return e.description
     case let e as PullClient.Failure: return e.description
+    case let e as KeyRefusal: return e.description
     case let e as AssignmentPull.Refusal: return e.description
     default: return nil
     }

@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
             let store = try await TrialDatabase.openOrCreate(file, database: database.database, store: trial.store) { print($0) }
             defer { store.close() }
             let service = try TrialService(file: file, store: store, secureCookies: !insecureCookies)
+            // Refuses a key other than the store's key in force (SQLite; PostgreSQL keeps no fingerprint).
+            try service.checkKey()
             let (host, port) = Self.address(listen)!
             let users = try await store.users().filter { !$0.disabled }
             if users.isEmpty {

@@ -139,6 +139,10 @@ struct APIRoutes: Sendable {
         case let .unavailable(message):
             try await service.audit(user.name, "enrol", target: target, remote: remote, outcome: "409 \(message)")
             return Self.problem(.conflict, message)
+        case let .keyRefused(refusal):
+            FileHandle.standardError.write(Data("\(Redaction.mask(refusal.logLine))\n".utf8))
+            try await service.audit(user.name, "enrol", target: target, remote: remote, outcome: "503 pseudonymisation key not in force")
+            return Self.problem(.serviceUnavailable, refusal.answer)
         }
     }
 

@@ -53,6 +53,9 @@ struct EnrolmentDesk: Sendable {
         case forbidden(String)
         /// Enrolment is paused, or the arm with limited places is full (409).
         case unavailable(String)
+        /// The service's pseudonymisation key is not the store's key in force (a rotation while it ran):
+        /// nothing was written (503).
+        case keyRefused(KeyRefusal)
     }
 
     func enrol(user: ServiceUser, familyID rawID: String, site: String, fields given: [String: String]) async throws -> Outcome {
@@ -81,11 +84,19 @@ struct EnrolmentDesk: Sendable {
             return .invalid(field: problem.field == service.form.idColumn ? "family_id" : problem.field, message: problem.message)
         }
         if let siteColumn = design.siteColumn { fields[siteColumn] = site }
-        let prepared: Enrolment.Prepared
+        var prepared: Enrolment.Prepared
         do {
             prepared = try Enrolment.prepare(service.file, plan: service.plan, family: .fields(fields), date: service.today())
         } catch let error as AssignmentError {
             return .invalid(field: "fields", message: Redaction.mask(error.description))
+        }
+        // On SQLite: the key in force (checked again in the write lock) and, after a rotation, the family's
+        // canonical link key, so that a family enrolled before is found.
+        if let sqlite = service.store as? TrialStore {
+            do { prepared = try Enrolment.linked(service.file, prepared, store: sqlite) } catch let error as StoreError {
+                if let refusal = service.keyRefusal(error) { return .keyRefused(refusal) }
+                throw error
+            }
         }
         if let first = try await firstAnswer(unit: prepared.unit.id) {
             guard first.site == nil || first.site == site else {
@@ -113,6 +124,9 @@ struct EnrolmentDesk: Sendable {
             switch error {
             case .alreadyAssigned, .alreadyScreened:
                 if let first = try await firstAnswer(unit: prepared.unit.id) { return .repeated(first) }
+                throw error
+            case .wrongKey, .rotatedKey:
+                if let refusal = service.keyRefusal(error) { return .keyRefused(refusal) }
                 throw error
             default: throw error
             }

@@ -109,6 +109,8 @@ enum OpenAPIDocument {
                         "409": response("Enrolment is paused, or the arm with limited places is full.", "Problem"),
                         "413": response("The body is too large.", "Problem"),
                         "422": response("A missing or invalid field, named in `field`.", "Problem"),
+                        "503": response("The trial's database cannot be used, or the service's pseudonymisation key is not the key in force "
+                                        + "(rotated while the service ran): nothing was written.", "Problem"),
                     ], body: ref("EnrolmentRequest")),
                     "get": op("The enrolments: an enroller's own site (without arms), all for managers and statisticians.", [
                         "200": response("The families in order of enrolment.", "EnrolmentList"),

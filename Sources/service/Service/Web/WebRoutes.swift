@@ -235,6 +235,10 @@ struct WebRoutes: Sendable {
         case let .unavailable(text):
             try await service.audit(user.name, "enrol", target: familyID, remote: remote, outcome: "409 \(text)")
             return message(.conflict, request, user, session, heading: lang("unavailable"), text)
+        case let .keyRefused(refusal):
+            FileHandle.standardError.write(Data("\(Redaction.mask(refusal.logLine))\n".utf8))
+            try await service.audit(user.name, "enrol", target: familyID, remote: remote, outcome: "503 pseudonymisation key not in force")
+            return message(.serviceUnavailable, request, user, session, heading: lang("unavailable"), refusal.answer)
         case let .allocated(a), let .excluded(a), let .repeated(a):
             var repeated = false
             if case .repeated = outcome { repeated = true }
