@@ -182,13 +182,7 @@ extension ConsortLabels {
             default: return reason
             }
         }
-        l.count = { shown in
-            switch shown {
-            case let .value(n): return "n = \(n)"
-            case let .small(t): return "n < \(t)"
-            case .secondary: return "n non montré"
-            }
-        }
+        l.count = ConsortLabels.counted(notShown: "n non montré")
         l.notShownFor = { "n non montré pour \($0) résultat\($0 == 1 ? "" : "s")" }
         return l
     }()

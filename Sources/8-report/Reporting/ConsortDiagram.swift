@@ -120,11 +120,17 @@ public struct ConsortLabels: Sendable {
     public var reason: @Sendable (String) -> String = { $0 }
     /// "n = 57"; "n < 5" for a small cell; "n not shown" for a cell suppressed so that a small one cannot
     /// be worked out.
-    public var count: @Sendable (DisclosedCounts.Shown) -> String = { shown in
-        switch shown {
-        case let .value(n): return "n = \(n)"
-        case let .small(t): return "n < \(t)"
-        case .secondary: return "n not shown"
+    public var count: @Sendable (DisclosedCounts.Shown) -> String = counted(notShown: "n not shown")
+
+    /// "n = 57" and "n < 5" in every language; `notShown` is the language's words for a count suppressed
+    /// so that a small one cannot be worked out.
+    public static func counted(notShown: String) -> @Sendable (DisclosedCounts.Shown) -> String {
+        { shown in
+            switch shown {
+            case let .value(n): return "n = \(n)"
+            case let .small(t): return "n < \(t)"
+            case .secondary: return notShown
+            }
         }
     }
     /// "n = 42–46" over the outcomes of a family; "n not shown for 2 outcomes" appended when some are
@@ -159,13 +165,7 @@ public struct ConsortLabels: Sendable {
             default: return reason
             }
         }
-        l.count = { shown in
-            switch shown {
-            case let .value(n): return "n = \(n)"
-            case let .small(t): return "n < \(t)"
-            case .secondary: return "n niet getoond"
-            }
-        }
+        l.count = counted(notShown: "n niet getoond")
         l.notShownFor = { "n niet getoond voor \($0) uitkomst\($0 == 1 ? "" : "en")" }
         return l
     }()
