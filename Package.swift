@@ -59,6 +59,13 @@ let package = Package(
             path: "Sources/0-base/CReadStat",
             providers: [.apt(["libreadstat-dev"])]
         ),
+        // SQLite's C interface (libsqlite3-dev, the library GRDB links too). Only TrialStore imports it, to
+        // bind and step its bulk insert of registry records on a statement GRDB prepared.
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/0-base/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // SPSS and Stata files read and written through ReadStat, as plain Swift values.
         .target(name: "StatFiles", dependencies: ["CReadStat", "Basics"], path: "Sources/0-base/StatFiles"),
         // Plain values every step shares: calendar dates, national numbers (INSZ), keyed pseudonyms.
@@ -97,7 +104,7 @@ let package = Package(
         // The trial store: the only module that talks to SQLite (GRDB). Cohort (pseudonymised),
         // screening, hash-chained append-only assignment records, imports and their quarantine.
         .target(name: "TrialStore", dependencies: [
-            "TrialDesign", "TrialData", "Basics",
+            "TrialDesign", "TrialData", "Basics", "CSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/4-store/TrialStore"),

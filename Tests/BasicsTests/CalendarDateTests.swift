@@ -29,7 +29,11 @@ import Testing
                 texts.append(String(format: "%04d-%02d-%02d", y, m, d))
             } }
         }
-        for t in texts { #expect(CalendarDate(iso: t) == reference(t), "\(t)") }
+        for t in texts {
+            #expect(CalendarDate(iso: t) == reference(t), "\(t)")
+            var copy = t
+            #expect(copy.withUTF8 { CalendarDate(isoBytes: $0) } == reference(t), "\(t)")
+        }
     }
 
     @Test func dayNumbersRoundTripAndMatchKnownDates() {
@@ -52,5 +56,22 @@ import Testing
         #expect(CalendarDate(year: 2018, month: 8, day: 31)!.adding(months: 6).description == "2019-02-28")
         #expect(CalendarDate(year: 2019, month: 3, day: 15)!.adding(months: -3).description == "2018-12-15")
         #expect(CalendarDate(year: 2020, month: 2, day: 29)!.adding(months: 12).description == "2021-02-28")
+    }
+
+    /// `description` (ten bytes written in place) is `YYYY-MM-DD` zero-padded, and reads back to the same
+    /// date, for every day of years 1, 999, 2024 and 9999 and for years outside four digits.
+    @Test func descriptionIsZeroPaddedISO() {
+        for year in [1, 999, 1970, 2024, 9999] {
+            for month in 1...12 {
+                for day in 1...CalendarDate.daysIn(year: year, month: month) {
+                    let date = CalendarDate(year: year, month: month, day: day)!
+                    let expected = String(format: "%04d-%02d-%02d", year, month, day)
+                    #expect(date.description == expected)
+                    #expect(CalendarDate(iso: date.description) == date)
+                }
+            }
+        }
+        #expect(CalendarDate(year: 12345, month: 1, day: 2)!.description == "12345-01-02")
+        #expect(CalendarDate(year: 0, month: 3, day: 4)!.description == "0000-03-04")
     }
 }

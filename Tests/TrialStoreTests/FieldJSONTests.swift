@@ -89,6 +89,14 @@ import TrialStore
             #expect(direct["amount"] == x && direct["benefit"] == y, "\(text)")
         }
         #expect(try FieldJSON.strings("{ \"kind\" : \"x\" }", decoder: decoder) == ["kind": "x"])
+        // Keys out of order (not as `object` writes them) come back ordered by key, as the decoder's do.
+        let unordered = try FieldJSON.strings(#"{"placement":"none","category":"00","kind":"x"}"#, decoder: decoder)
+        #expect(unordered.keys == ["category", "kind", "placement"] && unordered == ["category": "00", "kind": "x", "placement": "none"])
+        // A repeated key is left to the decoder, which keeps one of the two values; nothing crashes.
+        let repeated = try FieldJSON.strings(#"{"kind":"a","kind":"b"}"#, decoder: decoder)
+        #expect(repeated.count == 1)
+        let repeatedLater = try FieldJSON.strings(#"{"placement":"x","kind":"a","kind":"b"}"#, decoder: decoder)
+        #expect(repeatedLater.keys == ["kind", "placement"])
         #expect(throws: (any Error).self) { try FieldJSON.strings("{\"kind\":", decoder: decoder) }
     }
 }

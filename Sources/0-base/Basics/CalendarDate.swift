@@ -14,29 +14,39 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`.
     public init?(iso text: String) {
-        // Fast path: exactly YYYY-MM-DD in ASCII digits, read from the bytes.
         var copy = text
-        let fast: (Int, Int, Int)? = copy.withUTF8 { b in
-            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
-            func number(_ from: Int, _ to: Int) -> Int? {
-                var v = 0
-                for i in from..<to {
-                    let digit = b[i] &- 0x30
-                    guard digit < 10 else { return nil }
-                    v = v * 10 + Int(digit)
-                }
-                return v
-            }
-            guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10) else { return nil }
-            return (y, m, d)
-        }
-        if let (y, m, d) = fast {
-            self.init(year: y, month: m, day: d)
+        if let date = copy.withUTF8({ CalendarDate(tenBytes: $0) }) {
+            self = date
             return
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes (a store's column read in place), as `init(iso:)` does.
+    public init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
+        if let date = CalendarDate(tenBytes: b) {
+            self = date
+            return
+        }
+        self.init(iso: String(decoding: b, as: UTF8.self))
+    }
+
+    /// The fast path: exactly `YYYY-MM-DD` in ASCII digits.
+    private init?(tenBytes b: UnsafeBufferPointer<UInt8>) {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var v = 0
+            for i in from..<to {
+                let digit = b[i] &- 0x30
+                guard digit < 10 else { return nil }
+                v = v * 10 + Int(digit)
+            }
+            return v
+        }
+        guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -52,8 +62,23 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        guard (0...9999).contains(year) else {
+            func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        }
+        // Ten ASCII bytes written in place (a store writes two per registry record, millions per import).
+        return String(unsafeUninitializedCapacity: 10) { b in
+            func put(_ v: Int, at i: Int, width: Int) {
+                var v = v
+                for k in stride(from: i + width - 1, through: i, by: -1) { b[k] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(year, at: 0, width: 4)
+            b[4] = 0x2D
+            put(month, at: 5, width: 2)
+            b[7] = 0x2D
+            put(day, at: 8, width: 2)
+            return 10
+        }
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

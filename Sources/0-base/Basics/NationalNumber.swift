@@ -93,24 +93,36 @@ extension NationalNumber {
     /// hexadecimal characters) and not the fraction of a decimal number. The one masking function for every message that may quote a cell of a file.
     ///
     /// Cost: one pass over the bytes (`mayHold`) for a text that holds no candidate, which is returned as it
-    /// is (a panel file of pseudonyms, amounts and dates); the character-by-character scan only otherwise.
+    /// is (a panel file of pseudonyms, amounts and dates); otherwise a second pass over the UTF-8 bytes
+    /// (every character `mask` looks at is ASCII, so no text is decoded into characters), which copies the
+    /// text with the numbers replaced.
     public static func mask(_ text: String) -> String {
         guard text.utf8.count >= 11, mayHold(text) else { return text }
-        let chars = Array(text)
-        var out = ""
-        var i = 0
-        while i < chars.count {
-            if chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isASCII && chars[i - 1].isNumber),
-               !fraction(chars, i), let end = candidateEnd(chars, from: i), isValid(String(chars[i..<end])), !insideHash(chars, i) {
-                out += maskText
-                i = end
-                continue
+        var copy = text
+        let masked = copy.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var copied = 0, i = 0, changed = false
+            while i < bytes.count {
+                if isDigit(bytes[i]), i == 0 || !isDigit(bytes[i - 1]), !fraction(bytes, i), let end = candidateEnd(bytes, from: i),
+                   isValid(String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self)), !insideHash(bytes, i) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
+                    out.append(contentsOf: maskText.utf8)
+                    changed = true
+                    i = end
+                    copied = end
+                    continue
+                }
+                i += 1
             }
-            out.append(chars[i])
-            i += 1
+            guard changed else { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
+        return masked ?? text
     }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
     /// Whether `text` may hold what `mask` masks, from its bytes alone: eleven digits in a run of digits and
     /// separators that holds a separator, or eleven consecutive digits not inside a run of 32 or more
@@ -149,14 +161,14 @@ extension NationalNumber {
     /// Whether the digits from `i` are the fraction of a decimal number (`0.36025487621`, as an estimate is
     /// written in a CSV or JSON output): a `.` right after a digit before them. Masking those would corrupt
     /// a value; a national number is never written after a decimal point.
-    static func fraction(_ c: [Character], _ i: Int) -> Bool {
-        i >= 2 && c[i - 1] == "." && c[i - 2].isASCII && c[i - 2].isNumber
+    static func fraction(_ c: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        i >= 2 && c[i - 1] == UInt8(ascii: ".") && isDigit(c[i - 2])
     }
 
     /// Whether position `i` lies in a run of 32 or more hexadecimal characters (a SHA-256, a chain head):
     /// eleven digits there are part of a hash, not a national number, and masking them would corrupt it.
-    static func insideHash(_ c: [Character], _ i: Int) -> Bool {
-        func hex(_ ch: Character) -> Bool { ch.isHexDigit && ch.isASCII }
+    static func insideHash(_ c: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        func hex(_ b: UInt8) -> Bool { isDigit(b) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70) }
         var start = i, end = i
         while start > 0, hex(c[start - 1]) { start -= 1 }
         while end < c.count, hex(c[end]) { end += 1 }
@@ -168,17 +180,17 @@ extension NationalNumber {
 
     /// The end of eleven digits from `start`, separated only by single `.`, `-` or spaces at the group
     /// boundaries (2-2-2-3-2) or not at all, and not followed by another digit; nil otherwise.
-    static func candidateEnd(_ c: [Character], from start: Int) -> Int? {
+    static func candidateEnd(_ c: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         let groups = [2, 2, 2, 3, 2]
         var i = start
         for (g, n) in groups.enumerated() {
-            if g > 0, i < c.count, c[i] == "." || c[i] == "-" || c[i] == " " { i += 1 }
+            if g > 0, i < c.count, c[i] == UInt8(ascii: ".") || c[i] == UInt8(ascii: "-") || c[i] == UInt8(ascii: " ") { i += 1 }
             for _ in 0..<n {
-                guard i < c.count, c[i].isASCII, c[i].isNumber else { return nil }
+                guard i < c.count, isDigit(c[i]) else { return nil }
                 i += 1
             }
         }
-        if i < c.count, c[i].isASCII, c[i].isNumber { return nil }
+        if i < c.count, isDigit(c[i]) { return nil }
         return i
     }
 }

@@ -52,57 +52,81 @@ public enum FieldJSON {
     /// writes) is read directly; anything else goes through `decoder`. Entries are ordered by key, as a
     /// map made from a decoded dictionary is.
     public static func strings(_ text: String, decoder: JSONDecoder) throws -> FieldMap<String> {
-        if let map = parse(text, { String(decoding: $0, as: UTF8.self) }, quoted: true) { return map }
-        return FieldMap(try decoder.decode([String: String].self, from: Data(text.utf8)))
+        var copy = text
+        return try copy.withUTF8 { try strings(bytes: $0, decoder: decoder) }
     }
 
     /// The fields of a stored JSON object of numbers (see `strings`).
     public static func numbers(_ text: String, decoder: JSONDecoder) throws -> FieldMap<Double> {
-        if let map = parse(text, { Double(String(decoding: $0, as: UTF8.self)) }, quoted: false) { return map }
-        return FieldMap(try decoder.decode([String: Double].self, from: Data(text.utf8)))
+        var copy = text
+        return try copy.withUTF8 { try numbers(bytes: $0, decoder: decoder) }
+    }
+
+    /// `strings` on the UTF-8 bytes of the text (a column read in place).
+    static func strings(bytes: UnsafeBufferPointer<UInt8>, decoder: JSONDecoder) throws -> FieldMap<String> {
+        if let map = parse(bytes, { String(decoding: $0, as: UTF8.self) }, quoted: true) { return map }
+        return FieldMap(try decoder.decode([String: String].self, from: Data(bytes)))
+    }
+
+    /// `numbers` on the UTF-8 bytes of the text.
+    static func numbers(bytes: UnsafeBufferPointer<UInt8>, decoder: JSONDecoder) throws -> FieldMap<Double> {
+        if let map = parse(bytes, number, quoted: false) { return map }
+        return FieldMap(try decoder.decode([String: Double].self, from: Data(bytes)))
+    }
+
+    /// A number as JSON writes it, from its bytes (through a small string: at most 15 bytes take no
+    /// allocation); nil for what `Double` cannot read.
+    private static func number(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        Double(String(decoding: b, as: UTF8.self))
     }
 
     /// `{"k":v,…}` with no white space and no backslash; nil for anything else (including a value `read`
-    /// rejects, or a repeated key).
-    private static func parse<Value>(_ text: String, _ read: (UnsafeBufferPointer<UInt8>) -> Value?, quoted: Bool) -> FieldMap<Value>? {
-        var copy = text
-        return copy.withUTF8 { b -> FieldMap<Value>? in
-            let n = b.count
-            guard n >= 2, b[0] == 0x7B, b[n - 1] == 0x7D else { return nil }
-            var entries: [(String, Value)] = []
-            var i = 1
-            /// A quoted run from i (at the opening quote) without backslashes; returns its range.
-            func quotedRun() -> Range<Int>? {
-                guard i < n, b[i] == 0x22 else { return nil }
-                let start = i + 1
-                var j = start
-                while j < n && b[j] != 0x22 { if b[j] == 0x5C { return nil }; j += 1 }
-                guard j < n else { return nil }
-                i = j + 1
-                return start..<j
-            }
-            while i < n - 1 {
-                if !entries.isEmpty { guard b[i] == 0x2C else { return nil }; i += 1 }
-                guard let k = quotedRun(), i < n, b[i] == 0x3A else { return nil }
-                i += 1
-                let range: Range<Int>
-                if quoted {
-                    guard let r = quotedRun() else { return nil }
-                    range = r
-                } else {
-                    let start = i
-                    while i < n - 1 && b[i] != 0x2C { i += 1 }
-                    range = start..<i
-                }
-                guard let v = read(UnsafeBufferPointer(rebasing: b[range])) else { return nil }
-                let key = String(decoding: UnsafeBufferPointer(rebasing: b[k]), as: UTF8.self)
-                guard !entries.contains(where: { $0.0 == key }) else { return nil }
-                entries.append((key, v))
-            }
-            guard i == n - 1 else { return nil }
-            entries.sort { $0.0 < $1.0 }
-            return FieldMap(uniqueKeysWithValues: entries)
+    /// rejects, or a repeated key). The entries come ordered by key: as stored (`object` writes them in
+    /// byte order, checked as they are read, so no array is sorted per record), or sorted here.
+    private static func parse<Value>(_ b: UnsafeBufferPointer<UInt8>, _ read: (UnsafeBufferPointer<UInt8>) -> Value?,
+                                     quoted: Bool) -> FieldMap<Value>? {
+        let n = b.count
+        guard n >= 2, b[0] == 0x7B, b[n - 1] == 0x7D else { return nil }
+        // Room for as many entries as there are colons (one per entry, more if a value holds one): records
+        // are held by the million, so no spare capacity, and none at all for `{}`.
+        let colons = b.reduce(0) { $0 + ($1 == 0x3A ? 1 : 0) }
+        var map = colons == 0 ? FieldMap<Value>() : FieldMap<Value>(capacity: colons)
+        var previous: Range<Int>?
+        var ordered = true
+        var i = 1
+        /// A quoted run from i (at the opening quote) without backslashes; returns its range.
+        func quotedRun() -> Range<Int>? {
+            guard i < n, b[i] == 0x22 else { return nil }
+            let start = i + 1
+            var j = start
+            while j < n && b[j] != 0x22 { if b[j] == 0x5C { return nil }; j += 1 }
+            guard j < n else { return nil }
+            i = j + 1
+            return start..<j
         }
+        while i < n - 1 {
+            if previous != nil { guard b[i] == 0x2C else { return nil }; i += 1 }
+            guard let k = quotedRun(), i < n, b[i] == 0x3A else { return nil }
+            i += 1
+            let range: Range<Int>
+            if quoted {
+                guard let r = quotedRun() else { return nil }
+                range = r
+            } else {
+                let start = i
+                while i < n - 1 && b[i] != 0x2C { i += 1 }
+                range = start..<i
+            }
+            guard let v = read(UnsafeBufferPointer(rebasing: b[range])) else { return nil }
+            if let p = previous, ordered, !b[p].lexicographicallyPrecedes(b[k]) { ordered = false }
+            let key = String(decoding: UnsafeBufferPointer(rebasing: b[k]), as: UTF8.self)
+            if !ordered, map[key] != nil { return nil }
+            map.appendUnique(key, v)
+            previous = k
+        }
+        guard i == n - 1 else { return nil }
+        if ordered { return map }
+        return FieldMap(uniqueKeysWithValues: map.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// Printable ASCII other than `"`, `\\` and `/` (which `JSONEncoder` escapes).

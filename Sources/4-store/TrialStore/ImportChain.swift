@@ -87,13 +87,21 @@ public enum ImportChain {
 
         /// Adds a row of the table at `table` (an index into `tables`).
         mutating func add(_ table: Int, _ fields: [String?]) {
-            bytes.removeAll(keepingCapacity: true)
-            for f in fields {
-                if let f { bytes += f.utf8 } else { bytes.append(0) }
-                bytes.append(0x1F)
-            }
+            for f in fields { field(f) }
+            endRow(table)
+        }
+
+        /// Adds one value of the row being hashed (the writer's way, without an array per row).
+        mutating func field(_ f: String?) {
+            if let f { bytes += f.utf8 } else { bytes.append(0) }
+            bytes.append(0x1F)
+        }
+
+        /// Ends the row begun with `field`, a row of the table at `table`.
+        mutating func endRow(_ table: Int) {
             bytes.append(0x1E)
             hashers[table].update(data: bytes)
+            bytes.removeAll(keepingCapacity: true)
         }
 
         var hex: String {

@@ -242,30 +242,35 @@ public final class TrialStore: Sendable {
 
     static func fetchRecords(_ db: Database) throws -> [AssignmentRecord] {
         let decoder = JSONDecoder()
+        // Columns by position (a look-up by name lowercases the name, for every row and column: it was most
+        // of the reading at 10,000 families).
         return try Row.fetchAll(db, sql: """
-            SELECT a.*, c.attributes AS attributes, c.line AS line FROM assignments a
-            LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
+            SELECT a.seq, a.unit_id, a.link_key, a.arm, a.assigned_on, a.recorded_at, a.stratum, a.block, a.block_size,
+                   a.cluster, a.probability, a.procedure, a.seed, a.generator, a.case_manager, a.capacity_status, a.run_id,
+                   a.prev_hash, a.hash, a.source_sha256, a.screening_sha256, a.run_screening_sha256, c.attributes, c.line
+            FROM assignments a LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
             """).map { try record($0, decoder: decoder) }
     }
 
+    /// An assignment record from the columns `fetchRecords` selects, in its order.
     static func record(_ row: Row, decoder: JSONDecoder) throws -> AssignmentRecord {
-        let assignedOnText: String = row["assigned_on"]
+        let assignedOnText: String = row[4]
         guard let assignedOn = CalendarDate(iso: assignedOnText) else {
-            throw StoreError.invalid("record \(row["seq"] as Int? ?? 0) has an unreadable date \"\(assignedOnText)\"")
+            throw StoreError.invalid("record \(row[0] as Int? ?? 0) has an unreadable date \"\(assignedOnText)\"")
         }
-        let seed: Int64 = row["seed"]
-        var entry = AssignmentEntry(unitID: row["unit_id"], linkKey: row["link_key"], line: row["line"] ?? 0, arm: row["arm"],
-                                    assignedOn: assignedOn, stratum: row["stratum"], block: row["block"],
-                                    blockSize: row["block_size"], cluster: row["cluster"], probability: row["probability"],
-                                    procedure: row["procedure"], seed: UInt64(max(0, seed)), generator: row["generator"],
-                                    caseManager: row["case_manager"], capacityStatus: row["capacity_status"])
-        entry.sourceSHA256 = row["source_sha256"]
-        entry.screeningSHA256 = row["screening_sha256"]
-        entry.runScreeningSHA256 = row["run_screening_sha256"]
-        let attributesText: String = row["attributes"] ?? "{}"
+        let seed: Int64 = row[12]
+        var entry = AssignmentEntry(unitID: row[1], linkKey: row[2], line: row[23] ?? 0, arm: row[3],
+                                    assignedOn: assignedOn, stratum: row[6], block: row[7],
+                                    blockSize: row[8], cluster: row[9], probability: row[10],
+                                    procedure: row[11], seed: UInt64(max(0, seed)), generator: row[13],
+                                    caseManager: row[14], capacityStatus: row[15])
+        entry.sourceSHA256 = row[19]
+        entry.screeningSHA256 = row[20]
+        entry.runScreeningSHA256 = row[21]
+        let attributesText: String = row[22] ?? "{}"
         let attributes = (try? FieldJSON.strings(attributesText, decoder: decoder).dictionary) ?? [:]
-        return AssignmentRecord(seq: row["seq"], entry: entry, recordedAt: row["recorded_at"], runID: row["run_id"],
-                                previousHash: row["prev_hash"], hash: row["hash"], attributes: attributes)
+        return AssignmentRecord(seq: row[0], entry: entry, recordedAt: row[5], runID: row[16],
+                                previousHash: row[17], hash: row[18], attributes: attributes)
     }
 
     /// The randomised units as the panel step reads them (`Records.AssignedUnit`), in record order.

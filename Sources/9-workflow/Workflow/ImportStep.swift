@@ -49,7 +49,7 @@ public enum ImportStep {
 
     /// Files from this size on are streamed into the store row by row (`Ingest.stream` +
     /// `TrialStore.streamImport`) instead of being held in memory as a whole `ImportResult`.
-    public static let streamingFile = 64 << 20
+    public static let streamingFile = 4 << 20
 
     /// How the step imports.
     public struct Options: Sendable {

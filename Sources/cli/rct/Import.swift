@@ -22,7 +22,7 @@ struct Import: ParsableCommand {
     @OptionGroup var trial: TrialOptions
     @Option(name: .customLong("source"), help: "Import only this source (repeat for several).") var sources: [String] = []
     @OptionGroup var replacing: ReplaceOption
-    @Flag(help: "Stream every file into the store row by row instead of holding a source in memory (automatic from 64 MiB).")
+    @Flag(help: "Stream every file into the store row by row instead of holding a source in memory (automatic from 4 MiB).")
     var stream = false
     @Option(help: "Print the quarantined (rejected) rows of this source's active import and stop.") var quarantine: String?
 
