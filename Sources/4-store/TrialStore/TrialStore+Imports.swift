@@ -464,7 +464,8 @@ extension TrialStore {
             var records: [RegistryRecord] = []
             var lastSource = "", lastParticipant = ""
             func reuse(_ last: inout String, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
-                if !last.utf8.elementsEqual(bytes) { last = String(decoding: bytes, as: UTF8.self) }
+                let same = last.withUTF8 { $0.count == bytes.count && ($0.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) == 0) }
+                if !same { last = String(decoding: bytes, as: UTF8.self) }
                 return last
             }
             while try RawStatement.next(statement) {
