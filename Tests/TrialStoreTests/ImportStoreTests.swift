@@ -52,6 +52,35 @@ import TestSupport
 
     func bytes(_ store: TrialStore) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: store.path)) }
 
+    /// Records are read back in import order and file-line order, whatever order they were written in (a
+    /// source with corrections writes the decisions it kept at the end): the store reads them in the order
+    /// written and sorts an import's run by line only when it is out of order; rows of one line keep the
+    /// order written.
+    @Test func recordsComeBackInLineOrderWhateverTheOrderWritten() throws {
+        let store = try makeStore()
+        var aid = Self.registryBatch(60)
+        // Lines 2…61 written as 32…61, then 2…31, and a second record on line 52 written after the first.
+        aid.registryRecords = Array(aid.registryRecords[30...]) + Array(aid.registryRecords[..<30])
+        let original = aid.registryRecords[20]
+        var twin = original
+        twin.participant = "P" + String(repeating: "f", count: 32)
+        aid.registryRecords.insert(twin, at: 40)
+        aid.rowsRead += 1
+        aid.rowsAccepted += 1
+        try store.saveImport(aid)
+        var vdab = Self.registryBatch(25, source: "vdab", fingerprint: "cc33")
+        vdab.registryRecords.reverse()
+        try store.saveImport(vdab)
+        let back = try store.registryRecords()
+        #expect(back.map(\.source) == Array(repeating: "aid", count: 61) + Array(repeating: "vdab", count: 25))
+        let aidBack = back.filter { $0.source == "aid" }
+        #expect(aidBack.map(\.line) == (2...61).flatMap { $0 == twin.line ? [$0, $0] : [$0] })
+        let atTwin = aidBack.filter { $0.line == twin.line }
+        #expect(atTwin.map(\.participant) == [original.participant, twin.participant], "rows of one line keep the order written")
+        #expect(back.filter { $0.source == "vdab" }.map(\.line) == Array(2...26))
+        #expect(try store.registryRecords(source: "vdab").map(\.line) == Array(2...26))
+    }
+
     @Test func recordsAndResponsesReadBackEqualWhatWasSaved() throws {
         let store = try makeStore()
         let registry = Self.registryBatch(300), survey = Self.surveyBatch()

@@ -40,12 +40,29 @@ public enum ScreeningDigest {
             a.line != b.line ? a.line < b.line : a.unit.utf8.lexicographicallyPrecedes(b.unit.utf8)
         }
 
+        /// Written into one string (no array of fields per row: `rct verify` and every command that opens the
+        /// store build this text twice per screened family).
         var text: String {
-            let fields: [(String, String?)] = [
-                ("unit", unit), ("link", linkKey), ("line", String(line)), ("attributes", attributesJSON),
-                ("eligible", eligible ? "1" : "0"), ("rule", rule), ("reason", reason), ("run", String(runID)),
-            ]
-            return fields.map { name, value in value.map { "\(name)=\(HashChain.escape($0))\n" } ?? "\(name)\n" }.joined()
+            var out = ""
+            out.reserveCapacity(96 + unit.utf8.count + attributesJSON.utf8.count + (linkKey?.utf8.count ?? 0)
+                + (rule?.utf8.count ?? 0) + (reason?.utf8.count ?? 0))
+            func put(_ name: String, _ value: String?) {
+                out += name
+                if let value {
+                    out += "="
+                    out += HashChain.escape(value)
+                }
+                out += "\n"
+            }
+            put("unit", unit)
+            put("link", linkKey)
+            put("line", String(line))
+            put("attributes", attributesJSON)
+            put("eligible", eligible ? "1" : "0")
+            put("rule", rule)
+            put("reason", reason)
+            put("run", String(runID))
+            return out
         }
     }
 
@@ -59,9 +76,9 @@ public enum ScreeningDigest {
         Fingerprint.sha256(Array(("rct-screening-run-v1\n" + rows.map(\.text).joined()).utf8))
     }
 
+    /// A row of `columns`, by position (a look-up by name lowercases the name for every row and column).
     static func row(_ r: Row) -> StoredRow {
-        StoredRow(unit: r["unit_id"], linkKey: r["link_key"], line: r["line"], attributesJSON: r["attributes"],
-                  eligible: r["eligible"], rule: r["rule_id"], reason: r["reason"], runID: r["run_id"])
+        StoredRow(unit: r[0], linkKey: r[1], line: r[2], attributesJSON: r[3], eligible: r[4], rule: r[5], reason: r[6], runID: r[7])
     }
 
     /// The digest of one family's screening row, nil when the family has none.

@@ -454,14 +454,28 @@ extension TrialStore {
         try queue.read { db in
             let decoder = JSONDecoder()
             let statement = try db.makeStatement(sql: """
-                SELECT r.source_id, r.participant, r.line, r.start_date, r.end_date, r.attributes, r.numbers
+                SELECT r.source_id, r.participant, r.line, r.start_date, r.end_date, r.attributes, r.numbers, r.import_id
                 FROM registry_records r JOIN imports i ON i.id = r.import_id
-                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.rowid
                 """)
             let s = statement.sqliteStatement
             if let source { RawStatement.bind(s, 1, source) }
             defer { RawStatement.reset(statement) }
             var records: [RegistryRecord] = []
+            // Sized once (counted on the import index): growing by doubling copied the records over and over.
+            records.reserveCapacity(try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM registry_records r JOIN imports i ON i.id = r.import_id
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?")
+                """, arguments: StatementArguments(source.map { [$0] } ?? [])) ?? 0)
+            // Rows come in the order written (the import index holds it: no sort in SQLite, which spilled to
+            // disk at millions of rows); an import's rows are in file order except the decisions a
+            // correction kept, written at its end. Such an import's run is sorted by line here.
+            var importStart = 0, ordered = true, lastImport = -1
+            func putInLineOrder() {
+                guard !ordered else { return }
+                let run = records[importStart...].enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+                records.replaceSubrange(importStart..., with: run.map(\.element))
+            }
             var lastSource = "", lastParticipant = ""
             func reuse(_ last: inout String, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
                 let same = last.withUTF8 { $0.count == bytes.count && ($0.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) == 0) }
@@ -470,6 +484,13 @@ extension TrialStore {
             }
             while try RawStatement.next(statement) {
                 let line = RawStatement.int(s, 2)
+                let importID = RawStatement.int(s, 7)
+                if importID != lastImport {
+                    putInLineOrder()
+                    (importStart, ordered, lastImport) = (records.count, true, importID)
+                } else if ordered, line < records[records.count - 1].line {
+                    ordered = false
+                }
                 guard let start = CalendarDate(isoBytes: RawStatement.text(s, 3)) else {
                     throw StoreError.invalid("registry record of line \(line) has an unreadable start date "
                         + "\"\(String(decoding: RawStatement.text(s, 3), as: UTF8.self))\"")
@@ -480,6 +501,7 @@ extension TrialStore {
                                               attributes: try FieldJSON.strings(bytes: RawStatement.text(s, 5), decoder: decoder),
                                               numbers: try FieldJSON.numbers(bytes: RawStatement.text(s, 6), decoder: decoder)))
             }
+            putInLineOrder()
             return records
         }
     }

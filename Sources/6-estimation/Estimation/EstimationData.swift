@@ -65,7 +65,13 @@ public struct EstimationData: Sendable {
 }
 
 extension String {
+    /// The text without leading and trailing spaces, tabs and line ends. A cell with none (nearly every
+    /// cell) is returned as it is, from a look at its first and last byte: going through characters was
+    /// a sixth of `rct estimate` at a million rows.
     func trimmingWhitespace() -> String {
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if !blank(first) && !blank(last) { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }

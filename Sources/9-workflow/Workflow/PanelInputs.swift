@@ -80,8 +80,15 @@ public struct PanelInputs: Sendable {
         var idOf = Dictionary(units.map { ($0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
         for u in units where idOf[u.id] == nil { idOf[u.id] = u.id }
         var kept: [RegistryRecord] = [], exits: [ScopeExit] = []
+        kept.reserveCapacity(records.count)
+        // Records come grouped by source: the set is asked once per run of one source, not per record.
+        var lastSource: String?, isExit = false
         for r in records {
-            if exitSources.contains(r.source) {
+            if r.source != lastSource {
+                lastSource = r.source
+                isExit = exitSources.contains(r.source)
+            }
+            if isExit {
                 exits.append(ScopeExit(participant: idOf[r.participant] ?? r.participant, date: r.start,
                                        reason: r.attributes["reason"] ?? "other"))
             } else {
