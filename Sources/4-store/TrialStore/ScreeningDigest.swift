@@ -95,7 +95,8 @@ public enum ScreeningDigest {
     /// What the screening rows say now against what the records were chained with.
     static func problems(_ db: Database, records: [AssignmentRecord]) throws -> [ChainProblem] {
         var byRun: [Int: [StoredRow]] = [:]
-        for r in try Row.fetchAll(db, sql: columns).map(row) { byRun[r.runID, default: []].append(r) }
+        let rows = try Row.fetchCursor(db, sql: columns)
+        while let r = try rows.next().map(row) { byRun[r.runID, default: []].append(r) }
         return problems(records: records, rows: byRun)
     }
 

@@ -244,12 +244,14 @@ public final class TrialStore: Sendable {
         let decoder = JSONDecoder()
         // Columns by position (a look-up by name lowercases the name, for every row and column: it was most
         // of the reading at 10,000 families).
-        return try Row.fetchAll(db, sql: """
+        // A cursor: the rows are decoded one by one, not all held as GRDB rows first (at 70,000 families that
+        // was most of the memory of every command that opens the store).
+        return try Array(Row.fetchCursor(db, sql: """
             SELECT a.seq, a.unit_id, a.link_key, a.arm, a.assigned_on, a.recorded_at, a.stratum, a.block, a.block_size,
                    a.cluster, a.probability, a.procedure, a.seed, a.generator, a.case_manager, a.capacity_status, a.run_id,
                    a.prev_hash, a.hash, a.source_sha256, a.screening_sha256, a.run_screening_sha256, c.attributes, c.line
             FROM assignments a LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
-            """).map { try record($0, decoder: decoder) }
+            """).map { try record($0, decoder: decoder) })
     }
 
     /// An assignment record from the columns `fetchRecords` selects, in its order.
