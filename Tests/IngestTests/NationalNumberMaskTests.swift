@@ -36,6 +36,18 @@ import Testing
         #expect(NationalNumber.mask("note.85073003328") == "note.[national number]")
     }
 
+    /// The scan runs over UTF-8 bytes: text around a number in any script is kept byte for byte, and a
+    /// number next to a combining mark (which a character scan saw as part of a non-ASCII character) is
+    /// still masked.
+    @Test func textAroundANumberIsKeptInAnyScript() {
+        #expect(NationalNumber.mask("Één gezin: 85073003328 — café") == "Één gezin: [national number] — café")
+        #expect(NationalNumber.mask("nr 85073003328\u{301} ok") == "nr [national number]\u{301} ok")
+        #expect(NationalNumber.mask("日本85.07.30-033.28日本") == "日本[national number]日本")
+        let long = String(repeating: "äb 12,5 ", count: 2_000)
+        #expect(NationalNumber.mask(long + "85073003328" + long) == long + "[national number]" + long)
+        #expect(NationalNumber.mask(long + "0.85073003328") == long + "0.85073003328")
+    }
+
     /// The byte pre-scan that spares large outputs (a panel file of pseudonyms) the character scan: false
     /// for pseudonyms, hashes, amounts and dates; never false where `mask` changes the text, over a seeded
     /// grid of texts assembled from numbers in every printed form, hex runs, separators and letters.
