@@ -14,58 +14,38 @@ import TrialData
 /// nil and goes through `JSONEncoder`.
 public enum FieldJSON {
     public static func object(_ map: FieldMap<String>) -> String? {
-        write(map) { value in plain(value) ? (value, true) : nil }
+        write(map) { value, out in
+            guard plain(value) else { return false }
+            out.append(0x22); out.append(contentsOf: value.utf8); out.append(0x22)
+            return true
+        }
     }
 
     public static func object(_ map: FieldMap<Double>) -> String? {
-        write(map) { value in
-            guard value.isFinite, !(value == 0 && value.sign == .minus), abs(value) < 1e15 else { return nil }
+        write(map) { value, out in
+            guard value.isFinite, !(value == 0 && value.sign == .minus), abs(value) < 1e15 else { return false }
             var text = value.description
-            guard !text.utf8.contains(UInt8(ascii: "e")) else { return nil }
+            guard !text.utf8.contains(UInt8(ascii: "e")) else { return false }
             if text.hasSuffix(".0") { text.removeLast(2) }
-            return (text, false)
+            out.append(contentsOf: text.utf8)
+            return true
         }
     }
 
-    /// The object's text, written once into a string of the exact length: the entries' order (by key
-    /// bytes) is sorted in a buffer on the stack, so a record's fields cost no allocation but the text's.
-    private static func write<Value>(_ map: FieldMap<Value>, _ value: (Value) -> (text: String, quoted: Bool)?) -> String? {
-        let n = map.count
-        if n == 0 { return "{}" }
-        return withUnsafeTemporaryAllocation(of: (index: Int, text: String, quoted: Bool).self, capacity: n) { entries -> String? in
-            var length = 1 + n   // the braces and the commas
-            for i in 0..<n {
-                let (k, v) = map[i]
-                guard plain(k), let (text, quoted) = value(v) else {
-                    entries.baseAddress!.deinitialize(count: i)
-                    return nil
-                }
-                length += k.utf8.count + 3 + text.utf8.count + (quoted ? 2 : 0)
-                // Insertion by key: a handful of entries.
-                var j = i
-                while j > 0, k.utf8.lexicographicallyPrecedes(map[entries[j - 1].index].key.utf8) {
-                    (entries.baseAddress! + j).initialize(to: (entries.baseAddress! + j - 1).move())
-                    j -= 1
-                }
-                (entries.baseAddress! + j).initialize(to: (i, text, quoted))
-            }
-            defer { entries.baseAddress!.deinitialize(count: n) }
-            return String(unsafeUninitializedCapacity: length) { out in
-                var at = 0
-                func put(_ byte: UInt8) { out[at] = byte; at += 1 }
-                func put(_ text: String) { for byte in text.utf8 { out[at] = byte; at += 1 } }
-                put(0x7B)
-                for e in 0..<n {
-                    if e > 0 { put(0x2C) }
-                    put(0x22); put(map[entries[e].index].key); put(0x22); put(0x3A)
-                    if entries[e].quoted { put(0x22) }
-                    put(entries[e].text)
-                    if entries[e].quoted { put(0x22) }
-                }
-                put(0x7D)
-                return at
-            }
+    private static func write<Value>(_ map: FieldMap<Value>, _ value: (Value, inout [UInt8]) -> Bool) -> String? {
+        var out: [UInt8] = [0x7B]
+        out.reserveCapacity(64)
+        var order = Array(map.indices)
+        order.sort { map[$0].key.utf8.lexicographicallyPrecedes(map[$1].key.utf8) }
+        for (n, i) in order.enumerated() {
+            let (k, v) = map[i]
+            guard plain(k) else { return nil }
+            if n > 0 { out.append(0x2C) }
+            out.append(0x22); out.append(contentsOf: k.utf8); out.append(0x22); out.append(0x3A)
+            guard value(v, &out) else { return nil }
         }
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The fields of a stored JSON object of text values. A flat object without escapes (what `object`

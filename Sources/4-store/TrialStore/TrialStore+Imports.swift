@@ -230,7 +230,7 @@ public final class ImportWriter {
 
     public func add(_ r: SurveyResponse) throws {
         try checkSource(r.source, line: r.line)
-        let (date, answers) = (r.interviewDate?.description, try FieldJSON.object(FieldMap(r.answers)) ?? encoded(r.answers))
+        let (date, answers) = (r.interviewDate?.description, try json(FieldMap(r.answers)))
         try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, date, answers])
         digest.add(ImportChain.survey, [r.source, r.wave, r.participant, String(r.line), date, answers])
         kept += 1
@@ -453,20 +453,21 @@ extension TrialStore {
     public func registryRecords(source: String? = nil) throws -> [RegistryRecord] {
         try queue.read { db in
             let decoder = JSONDecoder()
+            let active = """
+                FROM registry_records r JOIN imports i ON i.id = r.import_id
+                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?")
+                """
             let statement = try db.makeStatement(sql: """
                 SELECT r.source_id, r.participant, r.line, r.start_date, r.end_date, r.attributes, r.numbers, r.import_id
-                FROM registry_records r JOIN imports i ON i.id = r.import_id
-                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.rowid
+                \(active) ORDER BY r.import_id, r.rowid
                 """)
             let s = statement.sqliteStatement
             if let source { RawStatement.bind(s, 1, source) }
             defer { RawStatement.reset(statement) }
             var records: [RegistryRecord] = []
             // Sized once (counted on the import index): growing by doubling copied the records over and over.
-            records.reserveCapacity(try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM registry_records r JOIN imports i ON i.id = r.import_id
-                WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?")
-                """, arguments: StatementArguments(source.map { [$0] } ?? [])) ?? 0)
+            records.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) \(active)",
+                                                     arguments: StatementArguments(source.map { [$0] } ?? [])) ?? 0)
             // Rows come in the order written (the import index holds it: no sort in SQLite, which spilled to
             // disk at millions of rows); an import's rows are in file order except the decisions a
             // correction kept, written at its end. Such an import's run is sorted by line here.
