@@ -81,6 +81,65 @@ import TestSupport
         #expect(try store.registryRecords(source: "vdab").map(\.line) == Array(2...26))
     }
 
+    /// A store from before `v10_registry_without_participant_index` loses the unused index of registry
+    /// records by participant when opened; its records read back as they were and its chains verify.
+    @Test func anOlderStoreDropsTheParticipantIndexOnOpen() throws {
+        let store = try makeStore()
+        let registry = Self.registryBatch(120)
+        try store.saveImport(registry)
+        let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registry_records' ORDER BY name"
+        #expect(try DatabaseQueue(path: store.path).read { try String.fetchAll($0, sql: indexes) } == ["registry_records_import"])
+        // Put the store back as v9 left it: the index, and no record of the migration.
+        try DatabaseQueue(path: store.path).write { db in
+            try db.execute(sql: """
+                CREATE INDEX registry_records_participant ON registry_records(participant);
+                DELETE FROM grdb_migrations WHERE identifier = 'v10_registry_without_participant_index';
+                """)
+        }
+        let reopened = try TrialStore.open(path: store.path)
+        #expect(try DatabaseQueue(path: store.path).read { try String.fetchAll($0, sql: indexes) } == ["registry_records_import"])
+        #expect(try reopened.registryRecords() == registry.registryRecords)
+        #expect(try reopened.verify().isIntact)
+    }
+
+    /// The writer reuses the text of the record before when its fields repeat; every row still holds its
+    /// own fields' text: repeated, changed, reordered, emptied, and numbers equal as values but not as
+    /// text (0 and −0).
+    @Test func repeatedFieldsAreStoredAsTheirOwnText() throws {
+        let store = try makeStore()
+        let fields: [([(String, String)], [(String, Double)])] = [
+            ([("kind", "a"), ("note", "x")], [("amount", 0)]),
+            ([("kind", "a"), ("note", "x")], [("amount", 0)]),
+            ([("note", "x"), ("kind", "a")], [("amount", -0.0)]),
+            ([("kind", "a"), ("note", "y")], [("amount", -0.0)]),
+            ([], []),
+            ([], [("amount", 1e-300)]),
+            ([("kind", "a")], [("amount", 1e-300), ("big", 1e20)]),
+            ([("kind", "a")], [("big", 1e20), ("amount", 1e-300)]),
+        ]
+        var batch = Self.registryBatch(0)
+        batch.registryRecords = fields.enumerated().map { i, f in
+            RegistryRecord(source: "aid", participant: "P1", line: i + 2, start: Self.date("2018-01-01"), end: nil,
+                           attributes: FieldMap(uniqueKeysWithValues: f.0), numbers: FieldMap(uniqueKeysWithValues: f.1))
+        }
+        // Besides the records: two rows rejected and one superseded (`registryBatch`).
+        batch.rowsRead = fields.count + 3
+        batch.rowsAccepted = fields.count + 1
+        try store.saveImport(batch)
+        let stored = try DatabaseQueue(path: store.path).read {
+            try Row.fetchAll($0, sql: "SELECT attributes, numbers FROM registry_records ORDER BY rowid").map { ($0[0] as String, $0[1] as String) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let expected = try batch.registryRecords.map { r in
+            (String(decoding: try encoder.encode(r.attributes), as: UTF8.self), String(decoding: try encoder.encode(r.numbers), as: UTF8.self))
+        }
+        #expect(stored.map(\.0) == expected.map(\.0))
+        #expect(stored.map(\.1) == expected.map(\.1))
+        #expect(stored[1].1 == "{\"amount\":0}" && stored[2].1 == "{\"amount\":-0}")
+        #expect(try store.registryRecords() == batch.registryRecords)
+    }
+
     @Test func recordsAndResponsesReadBackEqualWhatWasSaved() throws {
         let store = try makeStore()
         let registry = Self.registryBatch(300), survey = Self.surveyBatch()

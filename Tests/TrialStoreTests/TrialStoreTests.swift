@@ -44,7 +44,7 @@ import TestSupport
     @Test func migrationsAreNamedAndListed() throws {
         let store = try makeStore()
         let applied = try DatabaseQueue(path: store.path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service", "v8_chain_coverage", "v9_key_rotation"])
+        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service", "v8_chain_coverage", "v9_key_rotation", "v10_registry_without_participant_index"])
     }
 
     @Test func anIntactChainVerifiesAndAssignedUnitsComeBack() throws {
@@ -217,7 +217,7 @@ import TestSupport
         let store = try TrialStore.open(path: path)
         _ = try store.record(command: "test", screenings: [screening("A")], assignments: [entry("A")])
         let applied = try DatabaseQueue(path: path).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service", "v8_chain_coverage", "v9_key_rotation"])
+        #expect(applied == ["v1_trial", "v2_imports", "v3_assignment_import", "v4_set_aside", "v5_amendments", "v6_link_key", "v7_service", "v8_chain_coverage", "v9_key_rotation", "v10_registry_without_participant_index"])
         #expect(try store.verify().isIntact)
         #expect(try store.assignmentRecords().first?.entry.sourceSHA256 == nil)
     }

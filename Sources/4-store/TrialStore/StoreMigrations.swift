@@ -12,6 +12,7 @@ import GRDB
 /// | `v4_set_aside` | `imports.voided` (new column), `set_aside` | TrialStore (import: records voided or superseded) |
 /// | `v5_service` | `users`, `api_tokens`, `sessions`, `audit_log` (+ append-only triggers), `audit_head`, `enrolment_pauses` | the service (`rct serve`, `rct users`) |
 /// | `v9_key_rotation` | `key_rotations`, `link_key_map` (+ append-only triggers) | `rct key rotate` (`TrialStore+KeyRotation.swift`) |
+/// | `v10_registry_without_participant_index` | drops `registry_records_participant` | TrialStore (import) |
 ///
 /// Conventions for later migrations: tables refer to families by `cohort.unit_id`; dates are text
 /// `YYYY-MM-DD`, instants text ISO 8601 UTC; no table ever holds a real national number.
@@ -27,6 +28,7 @@ enum StoreMigrations {
         migrator.registerMigration("v7_service", migrate: v7Service)
         migrator.registerMigration("v8_chain_coverage", migrate: v8ChainCoverage)
         migrator.registerMigration("v9_key_rotation", migrate: v9KeyRotation)
+        migrator.registerMigration("v10_registry_without_participant_index", migrate: v10RegistryWithoutParticipantIndex)
         // Later migrations go here, in order.
         return migrator
     }
@@ -400,5 +402,12 @@ enum StoreMigrations {
             CREATE TRIGGER link_key_append_only_delete BEFORE DELETE ON link_key
                 BEGIN SELECT RAISE(ABORT, 'the key fingerprint is kept once'); END;
             """)
+    }
+
+    /// Drops the index of registry records by participant. No query reads records by participant (the
+    /// panel reads them all in import order, through `registry_records_import`), and keeping the index
+    /// cost a fifth of `rct import`'s time and a fifth of the store's size (docs/scale.md).
+    @Sendable static func v10RegistryWithoutParticipantIndex(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS registry_records_participant")
     }
 }

@@ -141,13 +141,14 @@ public struct ImportTotals: Sendable, Equatable {
 
 /// Writes one import's rows inside its transaction (`TrialStore.streamImport`). Only valid inside the
 /// `write` closure.
+///
+/// Each row is checked, encoded (dates and fields as the stored text) and digested here, on the caller's
+/// thread, in the order given; its insert runs on the store's own thread (`InsertThread`), batch by batch,
+/// so that SQLite's share of an import overlaps the reading and linking of the rows after it.
 public final class ImportWriter {
     let importID: Int
     let source: String
-    let registry: Statement
-    let survey: Statement
-    let quarantine: Statement
-    let setAside: Statement
+    let inserts: InsertThread
     let encoder = JSONEncoder()
     let progress: (Int) throws -> Void
     /// Rows written so far (records, responses and quarantined rows).
@@ -161,25 +162,27 @@ public final class ImportWriter {
     /// The digest of the rows as written, table by table (`ImportChain.RowsDigest`).
     var digest = ImportChain.RowsDigest()
 
+    /// The inserts, by their place in `ImportChain.tables`.
+    static let insertSQL = [
+        ImportChain.registry: """
+            INSERT INTO registry_records (import_id, source_id, participant, line, start_date, end_date, attributes, numbers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+        ImportChain.survey: """
+            INSERT INTO survey_responses (import_id, source_id, wave, participant, line, interview_date, answers)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+        ImportChain.quarantine: "INSERT INTO quarantine (import_id, line, column_name, reason, message, excerpt) VALUES (?, ?, ?, ?, ?, ?)",
+        ImportChain.setAside: "INSERT INTO set_aside (import_id, line, participant, reason, message) VALUES (?, ?, ?, ?, ?)",
+    ]
+
     init(db: Database, importID: Int, source: String, progress: @escaping (Int) throws -> Void) throws {
         self.importID = importID
         self.source = source
         self.progress = progress
         encoder.outputFormatting = [.sortedKeys]
-        registry = try db.cachedStatement(sql: """
-            INSERT INTO registry_records (import_id, source_id, participant, line, start_date, end_date, attributes, numbers)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        survey = try db.cachedStatement(sql: """
-            INSERT INTO survey_responses (import_id, source_id, wave, participant, line, interview_date, answers)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        quarantine = try db.cachedStatement(sql: """
-            INSERT INTO quarantine (import_id, line, column_name, reason, message, excerpt) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        setAside = try db.cachedStatement(sql: """
-            INSERT INTO set_aside (import_id, line, participant, reason, message) VALUES (?, ?, ?, ?, ?)
-            """)
+        let statements = try ImportChain.tables.indices.map { try db.cachedStatement(sql: Self.insertSQL[$0]!) }
+        inserts = InsertThread(statements: statements)
     }
 
     private func encoded(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -188,6 +191,30 @@ public final class ImportWriter {
     /// sorted keys writes; it was half the time of an import), through `JSONEncoder` otherwise.
     private func json(_ map: FieldMap<String>) throws -> String { try FieldJSON.object(map) ?? encoded(map) }
     private func json(_ map: FieldMap<Double>) throws -> String { try FieldJSON.object(map) ?? encoded(map) }
+
+    /// The last record's fields and their text: an extract lists a person's months together, and their
+    /// coded fields mostly repeat, so comparing with the record before is cheaper than writing the text.
+    private var lastAttributes = (FieldMap<String>(), FieldJSON.object(FieldMap<String>())!)
+    private var lastNumbers = (FieldMap<Double>(), FieldJSON.object(FieldMap<Double>())!)
+
+    /// `json(map)`, reused from the record before when its pairs are the same, in the same order (numbers
+    /// compared bit for bit, so −0 and 0 keep their own text).
+    private func repeatedJSON(_ map: FieldMap<String>) throws -> String {
+        if map.count == lastAttributes.0.count, zip(map, lastAttributes.0).allSatisfy({ $0.key == $1.key && $0.value == $1.value }) {
+            return lastAttributes.1
+        }
+        lastAttributes = (map, try json(map))
+        return lastAttributes.1
+    }
+
+    private func repeatedJSON(_ map: FieldMap<Double>) throws -> String {
+        if map.count == lastNumbers.0.count,
+           zip(map, lastNumbers.0).allSatisfy({ $0.key == $1.key && $0.value.bitPattern == $1.value.bitPattern }) {
+            return lastNumbers.1
+        }
+        lastNumbers = (map, try json(map))
+        return lastNumbers.1
+    }
 
     private func step() throws {
         written += 1
@@ -200,22 +227,42 @@ public final class ImportWriter {
         }
     }
 
-    /// A record's row, bound and run on the prepared statement through SQLite's C interface
-    /// (`RawStatement`): GRDB's `execute(arguments:)` builds and validates an argument array for every
-    /// row, which was a fifth of an import's time. The same values, in the same columns.
+    /// One row of the table at `table` (its place in `ImportChain.tables`): the import's id, then `values`
+    /// (integers bound as integers, the rest as text or NULL), each digested as its stored text.
+    private func insert(_ table: Int, _ values: [Any?]) throws {
+        try inserts.row(table)
+        inserts.int(importID)
+        for v in values {
+            switch v {
+            case let n as Int:
+                inserts.int(n)
+                digest.field(String(n))
+            case let t as String:
+                inserts.text(t)
+                digest.field(t)
+            default:
+                inserts.null()
+                digest.field(nil)
+            }
+        }
+        digest.endRow(table)
+    }
+
+    /// A record's row. The same values, in the same columns, as GRDB would bind; the fast path of every
+    /// large import, so written out rather than through `insert(_:_:)`.
     public func add(_ r: RegistryRecord) throws {
         try checkSource(r.source, line: r.line)
-        let (start, end, attributes, numbers) = (r.start.description, r.end?.description, try json(r.attributes), try json(r.numbers))
-        let s = registry.sqliteStatement
-        RawStatement.bind(s, 1, importID)
-        RawStatement.bind(s, 2, r.source)
-        RawStatement.bind(s, 3, r.participant)
-        RawStatement.bind(s, 4, r.line)
-        RawStatement.bind(s, 5, start)
-        RawStatement.bind(s, 6, end)
-        RawStatement.bind(s, 7, attributes)
-        RawStatement.bind(s, 8, numbers)
-        try RawStatement.execute(registry)
+        let (start, end) = (r.start.description, r.end?.description)
+        let (attributes, numbers) = (try repeatedJSON(r.attributes), try repeatedJSON(r.numbers))
+        try inserts.row(ImportChain.registry)
+        inserts.int(importID)
+        inserts.text(r.source)
+        inserts.text(r.participant)
+        inserts.int(r.line)
+        inserts.text(start)
+        inserts.text(end)
+        inserts.text(attributes)
+        inserts.text(numbers)
         digest.field(r.source)
         digest.field(r.participant)
         digest.field(String(r.line))
@@ -230,25 +277,19 @@ public final class ImportWriter {
 
     public func add(_ r: SurveyResponse) throws {
         try checkSource(r.source, line: r.line)
-        let (date, answers) = (r.interviewDate?.description, try json(FieldMap(r.answers)))
-        try survey.execute(arguments: [importID, r.source, r.wave, r.participant, r.line, date, answers])
-        digest.add(ImportChain.survey, [r.source, r.wave, r.participant, String(r.line), date, answers])
+        try insert(ImportChain.survey, [r.source, r.wave, r.participant, r.line, r.interviewDate?.description, try json(FieldMap(r.answers))])
         kept += 1
         try step()
     }
 
     public func add(_ q: QuarantinedRow) throws {
-        let (message, excerpt) = (TrialStore.maskDigitRuns(q.message), TrialStore.maskDigitRuns(q.excerpt))
-        try quarantine.execute(arguments: [importID, q.line, q.column, q.reason, message, excerpt])
-        digest.add(ImportChain.quarantine, [String(q.line), q.column, q.reason, message, excerpt])
+        try insert(ImportChain.quarantine, [q.line, q.column, q.reason, TrialStore.maskDigitRuns(q.message), TrialStore.maskDigitRuns(q.excerpt)])
         quarantined += 1
         try step()
     }
 
     public func add(_ s: SetAsideRow) throws {
-        let message = TrialStore.maskDigitRuns(s.message)
-        try setAside.execute(arguments: [importID, s.line, s.participant, s.reason.rawValue, message])
-        digest.add(ImportChain.setAside, [String(s.line), s.participant, s.reason.rawValue, message])
+        try insert(ImportChain.setAside, [s.line, s.participant, s.reason.rawValue, TrialStore.maskDigitRuns(s.message)])
         setAsideRows += 1
     }
 }
@@ -385,7 +426,10 @@ extension TrialStore {
                                      header.participantsFingerprint, Self.now()])
                 let (totals, rows) = try withoutActuallyEscaping(progress) { progress in
                     let writer = try ImportWriter(db: db, importID: importID, source: header.source, progress: progress)
+                    // The insert thread has left the connection before anything else touches it, whatever happens.
+                    defer { writer.inserts.stop() }
                     let totals = try write(writer)
+                    try writer.inserts.finish()
                     try progress(writer.written)
                     try Self.check(totals, writer: writer, header: header)
                     return (totals, writer.digest)
