@@ -492,8 +492,8 @@ extension TrialStore {
     ///
     /// The statement is stepped here and its columns read in place (SQLite's C interface): a record's
     /// dates and fields are parsed from the column's bytes, and its source and participant strings are made
-    /// only when they differ from the record before (extracts come sorted by person), so most records
-    /// allocate nothing but their fields.
+    /// only when they differ from the record before (extracts come sorted by person). Records whose fields
+    /// have the same stored text share one parsed map (`SharedFieldMaps`), so most records allocate nothing.
     public func registryRecords(source: String? = nil) throws -> [RegistryRecord] {
         try queue.read { db in
             let decoder = JSONDecoder()
@@ -527,6 +527,7 @@ extension TrialStore {
                 if !same { last = String(decoding: bytes, as: UTF8.self) }
                 return last
             }
+            var attributeMaps = SharedFieldMaps<String>(), numberMaps = SharedFieldMaps<Double>()
             while try RawStatement.next(statement) {
                 let line = RawStatement.int(s, 2)
                 let importID = RawStatement.int(s, 7)
@@ -543,8 +544,8 @@ extension TrialStore {
                 let end = RawStatement.isNull(s, 4) ? nil : CalendarDate(isoBytes: RawStatement.text(s, 4))
                 records.append(RegistryRecord(source: reuse(&lastSource, RawStatement.text(s, 0)),
                                               participant: reuse(&lastParticipant, RawStatement.text(s, 1)), line: line, start: start, end: end,
-                                              attributes: try FieldJSON.strings(bytes: RawStatement.text(s, 5), decoder: decoder),
-                                              numbers: try FieldJSON.numbers(bytes: RawStatement.text(s, 6), decoder: decoder)))
+                                              attributes: try attributeMaps.map(RawStatement.text(s, 5)) { try FieldJSON.strings(bytes: $0, decoder: decoder) },
+                                              numbers: try numberMaps.map(RawStatement.text(s, 6)) { try FieldJSON.numbers(bytes: $0, decoder: decoder) }))
             }
             putInLineOrder()
             return records

@@ -33,13 +33,16 @@ public enum PanelFileFormat: String, Sendable, CaseIterable, Equatable, Hashable
 /// Writes `panel.dta` and `panel.sav` beside the CSV files, and the section of the data dictionary that
 /// names every file.
 public enum PanelFiles {
-    /// Writes the Stata and SPSS files among `formats` into `folder` and returns their paths.
+    /// Writes the Stata and SPSS files among `formats` into `folder` (which exists) and returns their
+    /// paths. They hold the rows and values of the wide file: `wide` is `PanelCSV.wide(panel)` when the
+    /// caller has it already.
     /// - Throws: `PanelExportError`, `StatFileError` (naming the file).
     @discardableResult
-    public static func writeStatFiles(_ panel: PanelData, design: Design, formats: [PanelFileFormat], to folder: URL) throws -> [URL] {
+    public static func writeStatFiles(_ panel: PanelData, design: Design, formats: [PanelFileFormat], to folder: URL,
+                                      wide: String? = nil) throws -> [URL] {
         var urls: [URL] = []
         guard formats.contains(where: { $0.statFormat != nil }) else { return urls }
-        let scan = try PanelStatTable.Scan(wide: Array(PanelCSV.wide(panel).utf8), panel: panel, design: design)
+        let scan = try PanelStatTable.Scan(wide: Array((wide ?? PanelCSV.wide(panel)).utf8), panel: panel, design: design)
         for f in formats {
             guard let format = f.statFormat else { continue }
             let url = folder.appendingPathComponent(f.files[0])

@@ -34,7 +34,8 @@ public struct PanelInputs: Sendable {
         }
         var fingerprints: [(String, String)] = [], notes: [String] = []
         for s in try store.importSummaries() { fingerprints.append((s.source, s.fingerprint)) }
-        let (records, exits) = scopeExits(design: design, units: units, records: try store.registryRecords())
+        var records = try store.registryRecords()
+        let exits = scopeExits(design: design, units: units, records: &records)
         if !exits.isEmpty {
             let reasons = Dictionary(grouping: exits, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
             progress("scope exits: \(exits.count) (\(reasons.joined(separator: ", "))); registry outcomes censored from the exit date")
@@ -69,32 +70,33 @@ public struct PanelInputs: Sendable {
                            fingerprints: fingerprints, notes: notes, amendments: try store.amendments())
     }
 
-    /// Splits the stored registry records: those of the design's `scope_exit` sources become `ScopeExit`
-    /// values (participant = the unit's study id, found through `AssignedUnit.registryKey`, or the key
-    /// itself when the register is kept by study code; date = the record's start; reason = its `reason`
-    /// attribute), the rest stay registry records. A record whose key matches no unit keeps its key, and
-    /// the panel counts it as an unlinked exit.
-    public static func scopeExits(design: Design, units: [AssignedUnit], records: [RegistryRecord]) -> ([RegistryRecord], [ScopeExit]) {
+    /// Takes the records of the design's `scope_exit` sources out of `records` (in place: the records of a
+    /// large store are not copied) and returns them as `ScopeExit` values (participant = the unit's study
+    /// id, found through `AssignedUnit.registryKey`, or the key itself when the register is kept by study
+    /// code; date = the record's start; reason = its `reason` attribute). A record whose key matches no
+    /// unit keeps its key, and the panel counts it as an unlinked exit.
+    public static func scopeExits(design: Design, units: [AssignedUnit], records: inout [RegistryRecord]) -> [ScopeExit] {
         let exitSources = Set(design.sources.filter { $0.kind == .scopeExit }.map(\.id))
-        guard !exitSources.isEmpty else { return (records, []) }
+        guard !exitSources.isEmpty else { return [] }
         var idOf = Dictionary(units.map { ($0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
         for u in units where idOf[u.id] == nil { idOf[u.id] = u.id }
-        var kept: [RegistryRecord] = [], exits: [ScopeExit] = []
-        kept.reserveCapacity(records.count)
         // Records come grouped by source: the set is asked once per run of one source, not per record.
         var lastSource: String?, isExit = false
-        for r in records {
+        func fromExitSource(_ r: RegistryRecord) -> Bool {
             if r.source != lastSource {
                 lastSource = r.source
                 isExit = exitSources.contains(r.source)
             }
-            if isExit {
-                exits.append(ScopeExit(participant: idOf[r.participant] ?? r.participant, date: r.start,
-                                       reason: r.attributes["reason"] ?? "other"))
-            } else {
-                kept.append(r)
-            }
+            return isExit
         }
-        return (kept, exits)
+        // In file order first (the earliest exit of a unit is the first one listed on that day), then taken out.
+        var exits: [ScopeExit] = []
+        for i in records.indices where fromExitSource(records[i]) {
+            exits.append(ScopeExit(participant: idOf[records[i].participant] ?? records[i].participant, date: records[i].start,
+                                   reason: records[i].attributes["reason"] ?? "other"))
+        }
+        lastSource = nil
+        records.removeAll(where: fromExitSource)
+        return exits
     }
 }

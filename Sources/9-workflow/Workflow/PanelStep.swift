@@ -64,9 +64,16 @@ public enum PanelStep {
                              formats: [PanelFileFormat] = PanelFileFormat.allCases) throws -> [URL] {
         let dir = URL(fileURLWithPath: out).appendingPathComponent(folder)
         try OutputFolders.writeNotice(out: out)
-        var urls = try PanelWriter.write(panel, design: design, to: dir, csv: formats.contains(.csv))
+        // The wide table's text once, for its file and for the statistical files (the same rows and values);
+        // the text files and the statistical files are then written side by side.
+        let wide = PanelCSV.wide(panel)
+        var urls: [URL]
         do {
-            urls += try PanelFiles.writeStatFiles(panel, design: design, formats: formats, to: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let (textFiles, statFiles) = try SideBySide.run(
+                { try PanelWriter.write(panel, design: design, to: dir, csv: formats.contains(.csv), wide: wide) },
+                { try PanelFiles.writeStatFiles(panel, design: design, formats: formats, to: dir, wide: wide) })
+            urls = textFiles + statFiles
             let dictionary = dir.appendingPathComponent("data_dictionary.md")
             let text = try String(contentsOf: dictionary, encoding: .utf8) + PanelFiles.dictionarySection(panel, design: design, formats: formats)
             try Data(NationalNumber.mask(text).utf8).write(to: dictionary, options: .atomic)
