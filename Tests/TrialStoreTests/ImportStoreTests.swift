@@ -227,6 +227,32 @@ import TestSupport
 
     /// An import that fails half-way (here: after 20,000 of 25,003 rows were written) leaves the store
     /// byte for byte as it was, also when it was replacing an earlier import.
+    /// An insert SQLite refuses (here a trigger; a full disk alike) fails the import however far its row
+    /// is from the row being encoded when the insert thread meets it: in a full batch in the middle, in
+    /// the last partial batch, in the first row. The store is left byte for byte as it was.
+    @Test(arguments: [5_000, 9_999, 2])
+    func aRefusedInsertFailsTheImportAndLeavesTheStoreAsItWas(refusedLine: Int) throws {
+        let store = try makeStore()
+        try store.saveImport(Self.surveyBatch())
+        try DatabaseQueue(path: store.path).write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_one BEFORE INSERT ON registry_records WHEN NEW.line = \(refusedLine)
+                    BEGIN SELECT RAISE(ABORT, 'line refused by the test'); END;
+                """)
+        }
+        let before = try bytes(store)
+        #expect { try store.saveImport(Self.registryBatch(10_000)) } throws: { error in
+            "\(error)".contains("line refused by the test")
+        }
+        #expect(try bytes(store) == before)
+        #expect(try store.importSummaries().map(\.source) == ["m6"])
+        // The same store takes the import once the trigger is gone.
+        try DatabaseQueue(path: store.path).write { try $0.execute(sql: "DROP TRIGGER refuse_one") }
+        try store.saveImport(Self.registryBatch(10_000))
+        #expect(try store.registryRecords().count == 10_000)
+        #expect(try store.verify().isIntact)
+    }
+
     @Test func aFailureHalfWayLeavesTheStoreByteIdentical() throws {
         struct Injected: Error {}
         let store = try makeStore()

@@ -43,7 +43,11 @@ final class InsertThread: @unchecked Sendable {
 
     static let rowsPerBatch = 4096
 
+    /// GRDB's statements, kept alive; the thread uses only their SQLite handles and SQL, taken here on the
+    /// caller's thread (GRDB checks that its objects are used on their database's queue).
     private let statements: [Statement]
+    private let handles: [SQLiteStatement]
+    private let sql: [String]
     private let parameters: [Int]
     private let condition = NSCondition()
     private var full: [Batch] = []
@@ -58,7 +62,9 @@ final class InsertThread: @unchecked Sendable {
     /// Starts the thread for these prepared inserts (each bound by position, every parameter every row).
     init(statements: [Statement], batches: Int = 4) {
         self.statements = statements
-        parameters = statements.map { Int(sqlite3_bind_parameter_count($0.sqliteStatement)) }
+        handles = statements.map(\.sqliteStatement)
+        sql = statements.map(\.sql)
+        parameters = handles.map { Int(sqlite3_bind_parameter_count($0)) }
         empty = (0..<batches).map { _ in Batch() }
         current = empty.removeLast()
         let thread = Thread { [self] in run() }
@@ -145,8 +151,7 @@ final class InsertThread: @unchecked Sendable {
             let base = UnsafeRawPointer(text.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
             var c = 0
             for k in batch.statements {
-                let statement = statements[Int(k)]
-                let s = statement.sqliteStatement
+                let s = handles[Int(k)]
                 for p in Int32(1)..<Int32(parameters[Int(k)] + 1) {
                     let cell = batch.cells[c]
                     c += 1
@@ -159,12 +164,12 @@ final class InsertThread: @unchecked Sendable {
                 let code = sqlite3_step(s)
                 if code != SQLITE_DONE {
                     batch.failure = DatabaseError(resultCode: ResultCode(rawValue: code),
-                                                  message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))), sql: statement.sql)
+                                                  message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))), sql: sql[Int(k)])
                 }
                 sqlite3_reset(s)
                 if batch.failure != nil { break }
             }
-            for statement in statements { sqlite3_clear_bindings(statement.sqliteStatement) }
+            for s in handles { sqlite3_clear_bindings(s) }
         }
     }
 }

@@ -1,11 +1,10 @@
 import CSQLite
 import GRDB
 
-/// One of GRDB's prepared statements bound, stepped and read through SQLite's C interface, for the two
-/// loops that touch every registry record: the import's insert (`ImportWriter`) and the panel's read
-/// (`TrialStore.registryRecords`). GRDB builds an argument array per row and copies every column into a
-/// Swift value; here text is bound from the string's bytes and read in place. GRDB still owns the
-/// connection, the transaction and the statement.
+/// One of GRDB's prepared statements bound, stepped and read through SQLite's C interface, for the loop
+/// that reads every registry record (`TrialStore.registryRecords`; the import's inserts are bound the same
+/// way by `InsertThread`). GRDB copies every column into a Swift value; here text is read in place. GRDB
+/// still owns the connection, the transaction and the statement.
 enum RawStatement {
     /// Binds text (copied by SQLite: `SQLITE_TRANSIENT`) or NULL at the 1-based `index`.
     static func bind(_ s: SQLiteStatement, _ index: Int32, _ text: String?) {
@@ -15,21 +14,6 @@ enum RawStatement {
         text.withUTF8 { b in
             b.withMemoryRebound(to: CChar.self) { c in _ = sqlite3_bind_text(s, index, c.baseAddress, Int32(c.count), transient) }
         }
-    }
-
-    static func bind(_ s: SQLiteStatement, _ index: Int32, _ value: Int) {
-        sqlite3_bind_int64(s, index, Int64(value))
-    }
-
-    /// Runs an insert whose arguments are bound, then resets it and clears its bindings; a failure (a
-    /// trigger's refusal, a full disk) is thrown as GRDB's `DatabaseError`.
-    static func execute(_ statement: Statement) throws {
-        let s = statement.sqliteStatement
-        let code = sqlite3_step(s)
-        let failure = code == SQLITE_DONE ? nil : message(s)
-        sqlite3_reset(s)
-        sqlite3_clear_bindings(s)
-        if let failure { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: failure, sql: statement.sql) }
     }
 
     /// Steps a query: true when a row is ready, false when there are no more.
