@@ -21,6 +21,7 @@ Usage: python3 bench/run.py [--rct PATH] [--bench-bin DIR] [--tasks ri,effects,i
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -461,7 +462,7 @@ def commands_data(project, families):
              "assigned": os.path.join(folder, "assigned.sqlite"), "imported": os.path.join(folder, "imported.sqlite"),
              "peers": os.path.join(folder, "peers")}
     if os.path.exists(os.path.join(folder, "ready")):
-        return paths, None
+        return paths, (import_with_this_binary(project, paths) if project.available() else f"no rct binary at {project.binary}")
     if not project.available():
         return paths, f"no rct binary at {project.binary}"
     log(f"preparing the simulated trial of {families:,} families (rct simulate, init, assign, import; cached)…")
@@ -482,13 +483,9 @@ def commands_data(project, families):
         p = subprocess.run(argv, capture_output=True, text=True)
         if p.returncode != 0:
             return paths, f"`{' '.join(argv[1:3])}` failed: {(p.stderr or p.stdout).strip().splitlines()[-1:]}"
-    remove_store(paths["imported"])
-    for a, b in zip(store_files(paths["assigned"]), store_files(paths["imported"])):
-        if os.path.exists(a):
-            shutil.copyfile(a, b)
-    p = subprocess.run([project.binary, "import", paths["design"], "--store", paths["imported"]], capture_output=True, text=True)
-    if p.returncode != 0:
-        return paths, f"`rct import` failed: {p.stderr.strip().splitlines()[-1:]}"
+    why = import_with_this_binary(project, paths)
+    if why:
+        return paths, why
     import sqlite3
     import csv
     os.makedirs(paths["peers"], exist_ok=True)
@@ -499,6 +496,30 @@ def commands_data(project, families):
     open(os.path.join(folder, "ready"), "w").close()
     log(f"prepared in {time.perf_counter() - t0:.0f} s")
     return paths, None
+
+
+def import_with_this_binary(project, paths):
+    """Makes the cached imported store (the one `rct panel` reads, and whose size the import's row states)
+    again with the binary being measured, when another binary made it: the store's layout and size are the
+    binary's. Not timed. Returns a reason when the import fails."""
+    stamp = os.path.join(paths["folder"], "imported-by")
+    with open(project.binary, "rb") as f:
+        identity = hashlib.sha256(f.read()).hexdigest()
+    if os.path.exists(paths["imported"]) and os.path.exists(stamp):
+        with open(stamp, encoding="utf-8") as f:
+            if f.read() == identity:
+                return None
+    log(f"importing {paths['folder']} again with this rct binary (the panel reads that store; not timed)…")
+    remove_store(paths["imported"])
+    for a, b in zip(store_files(paths["assigned"]), store_files(paths["imported"])):
+        if os.path.exists(a):
+            shutil.copyfile(a, b)
+    p = subprocess.run([project.binary, "import", paths["design"], "--store", paths["imported"]], capture_output=True, text=True)
+    if p.returncode != 0:
+        return f"`rct import` failed: {p.stderr.strip().splitlines()[-1:]}"
+    with open(stamp, "w", encoding="utf-8") as f:
+        f.write(identity)
+    return None
 
 
 def store_text(path):
