@@ -227,49 +227,36 @@ public final class ImportWriter {
         }
     }
 
-    /// One row of the table at `table` (its place in `ImportChain.tables`): the import's id, then `values`
-    /// (integers bound as integers, the rest as text or NULL), each digested as its stored text.
-    private func insert(_ table: Int, _ values: [Any?]) throws {
+    /// Begins a row of the table at `table` (its place in `ImportChain.tables`) with the import's id; its
+    /// stored columns follow through `text` and `int`, each inserted and digested as its stored text, and
+    /// `digest.endRow(table)` ends it.
+    private func begin(_ table: Int) throws {
         try inserts.row(table)
         inserts.int(importID)
-        for v in values {
-            switch v {
-            case let n as Int:
-                inserts.int(n)
-                digest.field(String(n))
-            case let t as String:
-                inserts.text(t)
-                digest.field(t)
-            default:
-                inserts.null()
-                digest.field(nil)
-            }
-        }
-        digest.endRow(table)
     }
 
-    /// A record's row. The same values, in the same columns, as GRDB would bind; the fast path of every
-    /// large import, so written out rather than through `insert(_:_:)`.
+    private func text(_ value: String?) {
+        inserts.text(value)
+        digest.field(value)
+    }
+
+    private func int(_ value: Int) {
+        inserts.int(value)
+        digest.field(String(value))
+    }
+
+    /// A record's row: the same values, in the same columns, as GRDB would bind.
     public func add(_ r: RegistryRecord) throws {
         try checkSource(r.source, line: r.line)
-        let (start, end) = (r.start.description, r.end?.description)
         let (attributes, numbers) = (try repeatedJSON(r.attributes), try repeatedJSON(r.numbers))
-        try inserts.row(ImportChain.registry)
-        inserts.int(importID)
-        inserts.text(r.source)
-        inserts.text(r.participant)
-        inserts.int(r.line)
-        inserts.text(start)
-        inserts.text(end)
-        inserts.text(attributes)
-        inserts.text(numbers)
-        digest.field(r.source)
-        digest.field(r.participant)
-        digest.field(String(r.line))
-        digest.field(start)
-        digest.field(end)
-        digest.field(attributes)
-        digest.field(numbers)
+        try begin(ImportChain.registry)
+        text(r.source)
+        text(r.participant)
+        int(r.line)
+        text(r.start.description)
+        text(r.end?.description)
+        text(attributes)
+        text(numbers)
         digest.endRow(ImportChain.registry)
         kept += 1
         try step()
@@ -277,19 +264,38 @@ public final class ImportWriter {
 
     public func add(_ r: SurveyResponse) throws {
         try checkSource(r.source, line: r.line)
-        try insert(ImportChain.survey, [r.source, r.wave, r.participant, r.line, r.interviewDate?.description, try json(FieldMap(r.answers))])
+        let answers = try json(FieldMap(r.answers))
+        try begin(ImportChain.survey)
+        text(r.source)
+        text(r.wave)
+        text(r.participant)
+        int(r.line)
+        text(r.interviewDate?.description)
+        text(answers)
+        digest.endRow(ImportChain.survey)
         kept += 1
         try step()
     }
 
     public func add(_ q: QuarantinedRow) throws {
-        try insert(ImportChain.quarantine, [q.line, q.column, q.reason, TrialStore.maskDigitRuns(q.message), TrialStore.maskDigitRuns(q.excerpt)])
+        try begin(ImportChain.quarantine)
+        int(q.line)
+        text(q.column)
+        text(q.reason)
+        text(TrialStore.maskDigitRuns(q.message))
+        text(TrialStore.maskDigitRuns(q.excerpt))
+        digest.endRow(ImportChain.quarantine)
         quarantined += 1
         try step()
     }
 
     public func add(_ s: SetAsideRow) throws {
-        try insert(ImportChain.setAside, [s.line, s.participant, s.reason.rawValue, TrialStore.maskDigitRuns(s.message)])
+        try begin(ImportChain.setAside)
+        int(s.line)
+        text(s.participant)
+        text(s.reason.rawValue)
+        text(TrialStore.maskDigitRuns(s.message))
+        digest.endRow(ImportChain.setAside)
         setAsideRows += 1
     }
 }
