@@ -16,6 +16,7 @@ public enum PanelStep {
 
     public struct Outcome: Sendable {
         public var panel: PanelData
+        /// The panel's inputs, without their registry records and survey responses (released once derived).
         public var inputs: PanelInputs
         public var imports: [ImportOutcome]
     }
@@ -43,6 +44,11 @@ public enum PanelStep {
         } catch let error as PanelError {
             throw WorkflowError.panel("\(error)")
         }
+        // The records and responses are in the panel's cells now: released here, before the panel's files
+        // are written, so that the writing's memory does not come on top of theirs (nothing after the
+        // derivation reads them; the report reads the fingerprints and amendments).
+        inputs.records = []
+        inputs.responses = []
         for w in panel.diagnostics.windowsPastData ?? [] { warning(w.description) }
         progress("panel: \(panel.rows.count) rows (\(inputs.units.count) families × \(design.waves.count) waves), \(panel.outcomeIDs.count) outcomes")
         return Outcome(panel: panel, inputs: inputs, imports: imports)
