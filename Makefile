@@ -13,11 +13,11 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libgsl-dev libsqlite3-dev libreadstat-dev pkg-config; \
 	fi
 
-# pyreadstat (with pandas) from PyPI, when missing: the tests use it as an independent reader of the .sav
-# and .dta files rct writes (a test driver, never for statistics).
+# pyreadstat with pandas from PyPI, when missing: the tests use it as an independent reader of the .sav
+# and .dta files rct writes (a test driver, never for statistics). pyreadstat 1.3.8 does not pull pandas in.
 testdeps:
-	@python3 -c "import pyreadstat" 2>/dev/null || { echo "Installing pyreadstat 1.3.8 (pip)…"; \
-		python3 -m pip install --quiet pyreadstat==1.3.8 || python3 -m pip install --quiet --user --break-system-packages pyreadstat==1.3.8; }
+	@python3 -c "import pyreadstat, pandas" 2>/dev/null || { echo "Installing pyreadstat 1.3.8 and pandas 2.2 (pip)…"; \
+		python3 -m pip install --quiet pyreadstat==1.3.8 "pandas~=2.2" || python3 -m pip install --quiet --user --break-system-packages pyreadstat==1.3.8 "pandas~=2.2"; }
 
 build: deps
 	$(SWIFT) build

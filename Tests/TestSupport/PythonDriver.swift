@@ -30,7 +30,7 @@ public enum PythonDriver {
         let stderr = String(decoding: errData, as: UTF8.self)
         guard process.terminationStatus == 0 else {
             if stderr.contains("No module named") {
-                throw Failure(description: "pyreadstat is not installed: python3 -m pip install pyreadstat==1.3.8 (make test installs it)")
+                throw Failure(description: "pyreadstat or pandas is not installed: python3 -m pip install pyreadstat==1.3.8 \"pandas~=2.2\" (make test installs them)")
             }
             throw Failure(description: "the Python driver failed: \(stderr)")
         }
