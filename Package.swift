@@ -219,7 +219,7 @@ let package = Package(
         .testTarget(name: "ImportEndToEndTests", dependencies: ["rct", "TrialStore", "TrialData", "TestSupport"]),
         .testTarget(name: "PanelTests", dependencies: ["Panel", "TrialDesign", "TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "PanelExportTests", dependencies: ["PanelExport", "Panel", "StatFiles", "TrialDesign", "TrialData", "TestSupport"]),
-        .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics"]),
+        .testTarget(name: "TrialDataTests", dependencies: ["TrialData", "Basics", "TestSupport"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Ingest", "TrialStore", "TrialDesign", "TestSupport"]),
         .testTarget(name: "EnrolmentStoreTests", dependencies: ["TrialStore", "PostgresStore", "Workflow", "Service", "TrialDesign",
                                                                 "TrialData", "Basics", "TestSupport",

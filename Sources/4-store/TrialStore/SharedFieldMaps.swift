@@ -1,17 +1,17 @@
+import Foundation
 import TrialData
 
-/// Field maps parsed from their stored text, kept by that text so that records with the same fields share
-/// one map (`TrialStore.registryRecords`). An extract's coded fields take few distinct values (a VDAB
-/// status extract: 45 distinct attribute texts in 240,000 rows), so sharing saves a parse and an
-/// allocation per record and most of the records' memory; records that share a map also share its
-/// `storageIdentity`, which the panel's filter masks use.
+/// Field maps kept by their stored text, so that records with the same fields share one map: the index
+/// of the map in a `RecordTable` (`TrialStore.registryRecordTable`). An extract's coded fields take few
+/// distinct values (a VDAB status extract: 45 distinct attribute texts in 240,000 rows), so sharing saves
+/// a parse, an allocation and a map per record, and the panel's filter masks are computed once per map.
 ///
-/// At most `limit` distinct texts are kept; texts met after that are parsed each time (a source whose
-/// fields are all different gains nothing, and the table stops growing).
-struct SharedFieldMaps<Value> {
+/// At most `limit` distinct texts are kept; texts met after that are parsed and added each time (a
+/// source whose fields are all different gains nothing, and the table of texts stops growing).
+struct SharedFieldMaps {
     private struct Entry {
         var text: [UInt8]
-        var map: FieldMap<Value>
+        var index: Int32
         /// The next entry with the same hash, or −1.
         var next: Int32
     }
@@ -22,21 +22,25 @@ struct SharedFieldMaps<Value> {
 
     init(limit: Int = 1 << 16) { self.limit = limit }
 
-    /// The map of `text`: the one kept for the same bytes, else `parse(text)` (kept while there is room).
-    mutating func map(_ text: UnsafeBufferPointer<UInt8>, parse: (UnsafeBufferPointer<UInt8>) throws -> FieldMap<Value>) rethrows -> FieldMap<Value> {
+    /// The index of the map of `text`: the one kept for the same bytes, else `add(text)`, which parses the
+    /// text and adds its map (kept while there is room).
+    mutating func index(_ text: UnsafeBufferPointer<UInt8>, add: (UnsafeBufferPointer<UInt8>) throws -> Int32) rethrows -> Int32 {
         var hasher = Hasher()
         hasher.combine(bytes: UnsafeRawBufferPointer(text))
         let key = hasher.finalize()
         var i = first[key] ?? -1
         while i >= 0 {
-            if entries[Int(i)].text.elementsEqual(text) { return entries[Int(i)].map }
+            let same = entries[Int(i)].text.withUnsafeBufferPointer {
+                $0.count == text.count && ($0.count == 0 || memcmp($0.baseAddress!, text.baseAddress!, $0.count) == 0)
+            }
+            if same { return entries[Int(i)].index }
             i = entries[Int(i)].next
         }
-        let map = try parse(text)
+        let index = try add(text)
         if entries.count < limit {
-            entries.append(Entry(text: Array(text), map: map, next: first[key] ?? -1))
+            entries.append(Entry(text: Array(text), index: index, next: first[key] ?? -1))
             first[key] = Int32(entries.count - 1)
         }
-        return map
+        return index
     }
 }

@@ -494,13 +494,19 @@ extension TrialStore {
     // MARK: Reading imports
 
     /// The registry records of the active imports (of one source, or of all), in import order and file
-    /// order.
+    /// order (`registryRecordTable`'s rows as records).
+    public func registryRecords(source: String? = nil) throws -> [RegistryRecord] {
+        try registryRecordTable(source: source).records
+    }
+
+    /// The registry records of the active imports (of one source, or of all), in import order and file
+    /// order, as a table: what the panel reads.
     ///
     /// The statement is stepped here and its columns read in place (SQLite's C interface): a record's
-    /// dates and fields are parsed from the column's bytes, and its source and participant strings are made
+    /// dates and fields are parsed from the column's bytes, and its source and participant are looked up
     /// only when they differ from the record before (extracts come sorted by person). Records whose fields
     /// have the same stored text share one parsed map (`SharedFieldMaps`), so most records allocate nothing.
-    public func registryRecords(source: String? = nil) throws -> [RegistryRecord] {
+    public func registryRecordTable(source: String? = nil) throws -> RecordTable {
         try queue.read { db in
             let decoder = JSONDecoder()
             let active = """
@@ -514,33 +520,30 @@ extension TrialStore {
             let s = statement.sqliteStatement
             if let source { RawStatement.bind(s, 1, source) }
             defer { RawStatement.reset(statement) }
-            var records: [RegistryRecord] = []
-            // Sized once (counted on the import index): growing by doubling copied the records over and over.
-            records.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) \(active)",
-                                                     arguments: StatementArguments(source.map { [$0] } ?? [])) ?? 0)
+            var table = RecordTable()
+            // Sized once (counted on the import index): growing by doubling copied the columns over and over.
+            table.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) \(active)",
+                                                   arguments: StatementArguments(source.map { [$0] } ?? [])) ?? 0)
             // Rows come in the order written (the import index holds it: no sort in SQLite, which spilled to
             // disk at millions of rows); an import's rows are in file order except the decisions a
             // correction kept, written at its end. Such an import's run is sorted by line here.
             var importStart = 0, ordered = true, lastImport = -1
             func putInLineOrder() {
-                guard !ordered else { return }
-                let run = records[importStart...].enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
-                records.replaceSubrange(importStart..., with: run.map(\.element))
+                if !ordered { table.sortByLine(from: importStart) }
             }
-            var lastSource = "", lastParticipant = ""
-            func reuse(_ last: inout String, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
-                let same = last.withUTF8 { $0.count == bytes.count && ($0.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) == 0) }
-                if !same { last = String(decoding: bytes, as: UTF8.self) }
-                return last
+            // The last source and participant, as bytes and as the table's index.
+            var lastSource: (bytes: [UInt8], index: UInt16) = ([], 0), lastParticipant: (bytes: [UInt8], index: Int32) = ([], -1)
+            func same(_ last: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+                last.withUnsafeBufferPointer { $0.count == bytes.count && ($0.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) == 0) }
             }
-            var attributeMaps = SharedFieldMaps<String>(), numberMaps = SharedFieldMaps<Double>()
+            var attributeMaps = SharedFieldMaps(), numberMaps = SharedFieldMaps()
             while try RawStatement.next(statement) {
                 let line = RawStatement.int(s, 2)
                 let importID = RawStatement.int(s, 7)
                 if importID != lastImport {
                     putInLineOrder()
-                    (importStart, ordered, lastImport) = (records.count, true, importID)
-                } else if ordered, line < records[records.count - 1].line {
+                    (importStart, ordered, lastImport) = (table.count, true, importID)
+                } else if ordered, line < table.line[table.count - 1] {
                     ordered = false
                 }
                 guard let start = CalendarDate(isoBytes: RawStatement.text(s, 3)) else {
@@ -548,30 +551,42 @@ extension TrialStore {
                         + "\"\(String(decoding: RawStatement.text(s, 3), as: UTF8.self))\"")
                 }
                 let end = RawStatement.isNull(s, 4) ? nil : CalendarDate(isoBytes: RawStatement.text(s, 4))
-                records.append(RegistryRecord(source: reuse(&lastSource, RawStatement.text(s, 0)),
-                                              participant: reuse(&lastParticipant, RawStatement.text(s, 1)), line: line, start: start, end: end,
-                                              attributes: try attributeMaps.map(RawStatement.text(s, 5)) { try FieldJSON.strings(bytes: $0, decoder: decoder) },
-                                              numbers: try numberMaps.map(RawStatement.text(s, 6)) { try FieldJSON.numbers(bytes: $0, decoder: decoder) }))
+                let sourceBytes = RawStatement.text(s, 0), participantBytes = RawStatement.text(s, 1)
+                if lastParticipant.index < 0 || !same(lastSource.bytes, sourceBytes) {
+                    lastSource = (Array(sourceBytes), table.index(ofSource: String(decoding: sourceBytes, as: UTF8.self)))
+                }
+                if lastParticipant.index < 0 || !same(lastParticipant.bytes, participantBytes) {
+                    lastParticipant = (Array(participantBytes), table.index(ofParticipant: String(decoding: participantBytes, as: UTF8.self)))
+                }
+                let attributes = try attributeMaps.index(RawStatement.text(s, 5)) {
+                    table.add(attributes: try FieldJSON.strings(bytes: $0, decoder: decoder))
+                }
+                let numbers = try numberMaps.index(RawStatement.text(s, 6)) {
+                    table.add(numbers: try FieldJSON.numbers(bytes: $0, decoder: decoder))
+                }
+                table.append(source: lastSource.index, participant: lastParticipant.index, line: line, startDay: start.dayNumber,
+                             endDay: end?.dayNumber, attributes: attributes, numbers: numbers)
             }
             putInLineOrder()
-            return records
+            return table
         }
     }
 
     /// The survey responses of the active imports (of one source, or of all), in import order and file order.
+    /// Read through a cursor, columns by position: the rows are not all held as GRDB rows first.
     public func surveyResponses(source: String? = nil) throws -> [SurveyResponse] {
         try queue.read { db in
             let decoder = JSONDecoder()
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.* FROM survey_responses r JOIN imports i ON i.id = r.import_id
+            return try Array(Row.fetchCursor(db, sql: """
+                SELECT r.source_id, r.wave, r.participant, r.line, r.interview_date, r.answers
+                FROM survey_responses r JOIN imports i ON i.id = r.import_id
                 WHERE i.replaced_by IS NULL\(source == nil ? "" : " AND r.source_id = ?") ORDER BY r.import_id, r.line, r.rowid
-                """, arguments: StatementArguments(source.map { [$0] } ?? []))
-            return try rows.map { row in
-                let date: String? = row["interview_date"]
-                return SurveyResponse(source: row["source_id"], wave: row["wave"], participant: row["participant"], line: row["line"],
+                """, arguments: StatementArguments(source.map { [$0] } ?? [])).map { row in
+                let date: String? = row[4]
+                return SurveyResponse(source: row[0], wave: row[1], participant: row[2], line: row[3],
                                       interviewDate: date.flatMap { CalendarDate(iso: $0) },
-                                      answers: try FieldJSON.numbers(row["answers"] as String, decoder: decoder).dictionary)
-            }
+                                      answers: try FieldJSON.numbers(row[5] as String, decoder: decoder).dictionary)
+            })
         }
     }
 

@@ -96,7 +96,7 @@ extension Panel {
         var verdicts: [CellExplanation.RecordVerdict] = []
         for r in records where r.source == outcome.source && r.participant == unit.registryKey {
             let passes = outcome.filter?.passes(attribute: { r.attributes[$0] }, number: { r.numbers[$0] }) ?? true
-            let days = RegistryStage.days(of: r, read: outcome.date ?? .span, start: r.startDay, end: r.endDay ?? Int.max)
+            let days = RegistryStage.days(attributes: r.attributes, read: outcome.date ?? .span, start: r.startDay, end: r.endDay ?? Int.max)
             var relation = "no day to read (\((outcome.date ?? .span).rawValue))", counts = false
             if let (a, b) = days {
                 let startsIn = a >= first && a <= last, overlaps = a <= last && b >= first

@@ -38,6 +38,13 @@ public enum Panel {
     public static func derive(design: Design, units: [AssignedUnit], records: [RegistryRecord],
                               responses: [SurveyResponse], exits: [ScopeExit],
                               options: PanelOptions = PanelOptions()) throws -> PanelData {
+        try derive(design: design, units: units, records: RecordTable(records), responses: responses, exits: exits, options: options)
+    }
+
+    /// The same from the records as a table (what the trial store reads).
+    public static func derive(design: Design, units: [AssignedUnit], records: RecordTable,
+                              responses: [SurveyResponse], exits: [ScopeExit],
+                              options: PanelOptions = PanelOptions()) throws -> PanelData {
         var diagnostics = PanelDiagnostics()
         let index = try UnitIndex(design: design, units: units)
         var registry = try RegistryStage.derive(design: design, units: units, index: index, records: records, exits: exits,

@@ -25,7 +25,7 @@ enum RegistryStage {
         var exitOf: [ScopeExit?]
     }
 
-    static func derive(design: Design, units: [AssignedUnit], index: UnitIndex, records: [RegistryRecord],
+    static func derive(design: Design, units: [AssignedUnit], index: UnitIndex, records: RecordTable,
                        exits: [ScopeExit], options: PanelOptions, diagnostics: inout PanelDiagnostics) throws -> Cells {
         let targets = try Self.targets(design: design)
         var sourceIndex: [String: Int] = [:]
@@ -34,8 +34,8 @@ enum RegistryStage {
         let through = targets.map { options.dataThrough[$0.source]?.dayNumber }
 
         // Group records by unit once: a counting sort of record indices by unit.
-        let grouped = try RecordGroups(records: records, linkIndex: index.byLinkKey, unitKeys: units.map(\.registryKey), sourceIndex: sourceIndex,
-                                   unitCount: units.count, diagnostics: &diagnostics)
+        let grouped = try RecordGroups(records: records, linkIndex: index.byLinkKey, sourceIndex: sourceIndex,
+                                       unitCount: units.count, diagnostics: &diagnostics)
 
         let exitOf = earliestExits(exits, index: index, unitCount: units.count, diagnostics: &diagnostics)
         let coverage = Self.extractCoverage(design: design, sourceIndex: sourceIndex, latestStart: grouped.latestStart)
@@ -106,9 +106,9 @@ enum RegistryStage {
                 let valueField = selectionValueFields[k]
                 let date = selections[k].date
                 func add(_ g: Int, _ r: Int) {
-                    guard let (start, end) = Self.days(of: records[r], read: date, start: grouped.start[g], end: grouped.end[g]) else { return }
-                    spansOf[k].append(PassingSpan(start: start, end: end, value: valueField.flatMap { records[r].numbers[$0] },
-                                                  line: records[r].line))
+                    guard let (start, end) = Self.days(attributes: records.attributes(r), read: date, start: grouped.startDay(g), end: grouped.endDay(g)) else { return }
+                    spansOf[k].append(PassingSpan(start: start, end: end, value: valueField.flatMap { records.numbers(r)[$0] },
+                                                  line: records.line[r]))
                 }
                 if useMasks {
                     let bit = UInt64(1) << UInt64(k)
@@ -119,7 +119,7 @@ enum RegistryStage {
                 for g in range where grouped.source[g] == selections[k].source {
                     let r = Int(grouped.record[g])
                     if let filter {
-                        guard filter.passes(attribute: { records[r].attributes[$0] }, number: { records[r].numbers[$0] }) else { continue }
+                        guard filter.passes(attribute: { records.attributes(r)[$0] }, number: { records.numbers(r)[$0] }) else { continue }
                     }
                     add(g, r)
                 }
@@ -205,14 +205,15 @@ enum RegistryStage {
     /// to `Int.max`), its first or last day, or a payment's period (`period_start`…`period_end`, else its
     /// payment month). Nil when the record has no such day (`end` of an open record).
     @inline(__always)
-    static func days(of r: RegistryRecord, read date: RecordDate, start: Int, end: Int) -> (Int, Int)? {
+    static func days(attributes: @autoclosure () -> FieldMap<String>, read date: RecordDate, start: Int, end: Int) -> (Int, Int)? {
         switch date {
         case .span, .paymentMonth: return (start, end)
         case .start: return (start, start)
         case .end: return end == Int.max ? nil : (end, end)
         case .period:
-            guard let a = r.attributes["period_start"].flatMap(CalendarDate.init(iso:)) else { return (start, end) }
-            let b = r.attributes["period_end"].flatMap(CalendarDate.init(iso:)) ?? a
+            let attributes = attributes()
+            guard let a = attributes["period_start"].flatMap(CalendarDate.init(iso:)) else { return (start, end) }
+            let b = attributes["period_end"].flatMap(CalendarDate.init(iso:)) ?? a
             return (a.dayNumber, b.dayNumber)
         }
     }
@@ -304,10 +305,9 @@ struct PassingMasks {
     private var fields: [[(field: String, masks: [String: UInt64])]]
     /// The last value seen per source and field with its mask: runs of equal values skip the hashing.
     private var lastValue: [[(value: String, mask: UInt64)?]]
-    /// Records whose attribute maps share storage hold the same attributes, so pass the same selections: a
-    /// small direct-mapped memo of masks by storage identity, per source. Use one `PassingMasks` only while
-    /// the records it is asked about are alive (then an identity is never reused for other attributes).
-    private var memo: [(id: UnsafeRawPointer?, mask: UInt64)]
+    /// Records with the same attribute map (an index of the record table: rows with the same stored
+    /// fields share one) pass the same selections: a small direct-mapped memo of masks by map, per source.
+    private var memo: [(map: Int32, mask: UInt64)]
     private static let memoSlots = 64
 
     init(selections: [(source: Int, field: String?, values: Set<String>)], sourceCount: Int) {
@@ -324,21 +324,19 @@ struct PassingMasks {
             for v in selection.values { fields[selection.source][f!].masks[v, default: 0] |= bit }
         }
         lastValue = fields.map { [(value: String, mask: UInt64)?](repeating: nil, count: $0.count) }
-        memo = [(id: UnsafeRawPointer?, mask: UInt64)](repeating: (nil, 0), count: sourceCount * Self.memoSlots)
+        memo = [(map: Int32, mask: UInt64)](repeating: (-1, 0), count: sourceCount * Self.memoSlots)
     }
 
-    /// The selections `records[r]`, of source index `s`, passes.
-    mutating func mask(of r: Int, in records: [RegistryRecord], source s: Int) -> UInt64 {
+    /// The selections record r, of source index `s`, passes.
+    mutating func mask(of r: Int, in records: RecordTable, source s: Int) -> UInt64 {
         var mask = always[s]
         if fields[s].isEmpty { return mask }
-        let id = records[r].attributes.storageIdentity
-        var slot = -1
-        if let id {
-            slot = s * Self.memoSlots + Int((UInt(bitPattern: id) >> 4) % UInt(Self.memoSlots))
-            if memo[slot].id == id { return memo[slot].mask }
-        }
+        let map = records.attributes[r]
+        let slot = s * Self.memoSlots + Int(map) % Self.memoSlots
+        if memo[slot].map == map { return memo[slot].mask }
+        let attributes = records.attributeMaps[Int(map)]
         for f in fields[s].indices {
-            guard let v = records[r].attributes[fields[s][f].field] else { continue }
+            guard let v = attributes[fields[s][f].field] else { continue }
             if let last = lastValue[s][f], last.value == v {
                 mask |= last.mask
             } else {
@@ -347,68 +345,45 @@ struct PassingMasks {
                 mask |= m
             }
         }
-        if slot >= 0 { memo[slot] = (id, mask) }
+        memo[slot] = (map, mask)
         return mask
     }
 }
 
-/// Record indices sorted by unit (a counting sort), with each record's days precomputed.
+/// Record indices sorted by unit (a counting sort), with each record's days copied beside them (the unit
+/// loop reads them in order).
 struct RecordGroups {
     var offsets: [Int]
     var record: [Int32]
     var source: [Int32]
-    var start: [Int]
-    var end: [Int]
+    private var start: [Int32]
+    /// `RecordTable.openEnd` for a record still open.
+    private var end: [Int32]
     /// Per source index, the latest day a record of the source starts on (linked or not): what the
     /// extract's own dates say about the last month it covers. `Int.min` for a source without records.
     var latestStart: [Int]
 
     /// - Parameters:
-    ///   - linkIndex: unit by registry key; `unitKeys[u]` is unit u's registry key.
-    init(records: [RegistryRecord], linkIndex: [String: Int], unitKeys: [String], sourceIndex: [String: Int], unitCount: Int,
+    ///   - linkIndex: unit by registry key.
+    ///   - sourceIndex: the panel's index of each source it reads; records of other sources are unused.
+    init(records: RecordTable, linkIndex: [String: Int], sourceIndex: [String: Int], unitCount: Int,
          diagnostics: inout PanelDiagnostics) throws {
-        var unitOf = [Int32](repeating: -1, count: records.count)
-        var sourceOf = [Int32](repeating: -1, count: records.count)
+        // The unit of each distinct participant and the panel's index of each source, looked up once.
+        let unitOf = records.participantKeys.map { linkIndex[$0].map { Int32($0) } ?? -1 }
+        let sourceOf = records.sourceIDs.map { sourceIndex[$0].map { Int32($0) } ?? -1 }
         var counts = [Int](repeating: 0, count: unitCount + 1)
         var latestStart = [Int](repeating: Int.min, count: sourceIndex.count)
-        // The last source looked up: records come in runs of one source, and comparing two equal short
-        // strings is cheaper than hashing one.
-        var lastSource: String? = nil, lastIndex: Int? = nil
-        var lastParticipant: String? = nil, lastUnit: Int? = nil
-        // Index loops that read single fields: iterating the records by value would copy (retain) every
-        // record's strings and dictionaries.
-        for r in records.indices {
-            let s: Int?
-            if let lastSource, records[r].source == lastSource {
-                s = lastIndex
-            } else {
-                s = sourceIndex[records[r].source]
-                lastSource = records[r].source
-                lastIndex = s
+        for r in 0..<records.count {
+            let s = Int(sourceOf[Int(records.source[r])])
+            guard s >= 0 else { diagnostics.unusedRecords += 1; continue }
+            latestStart[s] = max(latestStart[s], Int(records.startDay[r]))
+            let u = Int(unitOf[Int(records.participant[r])])
+            guard u >= 0 else { diagnostics.unlinkedRecords += 1; continue }
+            if let end = records.end(r), end < Int(records.startDay[r]) {
+                throw PanelError.recordEndsBeforeStart(source: records.sourceIDs[Int(records.source[r])], line: records.line[r],
+                                                       start: CalendarDate(dayNumber: Int(records.startDay[r])),
+                                                       end: CalendarDate(dayNumber: end))
             }
-            guard let s else { diagnostics.unusedRecords += 1; continue }
-            latestStart[s] = max(latestStart[s], records[r].startDay)
-            // Likewise the last participant: an extract usually lists a person's records together, and
-            // often in the order of the units (then the next unit's key is tried before hashing).
-            let unit: Int?
-            if let lastParticipant, records[r].participant == lastParticipant {
-                unit = lastUnit
-            } else {
-                if let next = lastUnit.map({ $0 + 1 }), next < unitKeys.count, unitKeys[next] == records[r].participant {
-                    unit = next
-                } else {
-                    unit = linkIndex[records[r].participant]
-                }
-                lastParticipant = records[r].participant
-                lastUnit = unit
-            }
-            guard let u = unit else { diagnostics.unlinkedRecords += 1; continue }
-            if let end = records[r].endDay, end < records[r].startDay {
-                throw PanelError.recordEndsBeforeStart(source: records[r].source, line: records[r].line,
-                                                       start: records[r].start, end: CalendarDate(dayNumber: end))
-            }
-            unitOf[r] = Int32(u)
-            sourceOf[r] = Int32(s)
             counts[u + 1] += 1
         }
         for u in 0..<unitCount { counts[u + 1] += counts[u] }
@@ -417,19 +392,24 @@ struct RecordGroups {
         let n = counts[unitCount]
         record = [Int32](repeating: 0, count: n)
         source = [Int32](repeating: 0, count: n)
-        start = [Int](repeating: 0, count: n)
-        end = [Int](repeating: 0, count: n)
+        start = [Int32](repeating: 0, count: n)
+        end = [Int32](repeating: 0, count: n)
         var next = Array(counts.dropLast())
-        for r in records.indices where unitOf[r] >= 0 {
-            let u = Int(unitOf[r])
+        for r in 0..<records.count {
+            let s = sourceOf[Int(records.source[r])], u = Int(unitOf[Int(records.participant[r])])
+            guard s >= 0, u >= 0 else { continue }
             let g = next[u]
             next[u] += 1
             record[g] = Int32(r)
-            source[g] = sourceOf[r]
-            start[g] = records[r].startDay
-            end[g] = records[r].endDay ?? Int.max
+            source[g] = s
+            start[g] = records.startDay[r]
+            end[g] = records.endDay[r]
         }
     }
 
     func range(of unit: Int) -> Range<Int> { offsets[unit]..<offsets[unit + 1] }
+
+    /// Grouped record g's first day, and its last (`Int.max` when open).
+    @inline(__always) func startDay(_ g: Int) -> Int { Int(start[g]) }
+    @inline(__always) func endDay(_ g: Int) -> Int { end[g] == RecordTable.openEnd ? Int.max : Int(end[g]) }
 }

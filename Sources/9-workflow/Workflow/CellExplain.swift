@@ -32,7 +32,7 @@ public enum CellExplain {
         if let stored = try store.importSummaries().first(where: { $0.source == o.source }) {
             aside = try store.setAside(importID: stored.id, participant: unit.registryKey)
         }
-        let records = inputs.records.filter { $0.participant == unit.registryKey }
+        let records = inputs.records.records(ofParticipant: unit.registryKey)
         let responses = inputs.responses.filter { $0.participant == unit.id }
         let exit = inputs.exits.first { $0.participant == unit.id }
         do {

@@ -10,7 +10,9 @@ import TrialStore
 /// responses, screening counts) and the design's take-up register.
 public struct PanelInputs: Sendable {
     public var units: [AssignedUnit]
-    public var records: [RegistryRecord]
+    /// The registry records, column by column (`RecordTable`: a store's millions of records in a third of
+    /// the memory of `RegistryRecord` values).
+    public var records: RecordTable
     public var responses: [SurveyResponse]
     /// Families that left a registry's scope, from the design's `scope_exit` sources (their stored
     /// records, keyed by study id); they censor registry outcomes in the panel.
@@ -34,7 +36,7 @@ public struct PanelInputs: Sendable {
         }
         var fingerprints: [(String, String)] = [], notes: [String] = []
         for s in try store.importSummaries() { fingerprints.append((s.source, s.fingerprint)) }
-        var records = try store.registryRecords()
+        var records = try store.registryRecordTable()
         let exits = scopeExits(design: design, units: units, records: &records)
         if !exits.isEmpty {
             let reasons = Dictionary(grouping: exits, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
@@ -75,28 +77,20 @@ public struct PanelInputs: Sendable {
     /// id, found through `AssignedUnit.registryKey`, or the key itself when the register is kept by study
     /// code; date = the record's start; reason = its `reason` attribute). A record whose key matches no
     /// unit keeps its key, and the panel counts it as an unlinked exit.
-    public static func scopeExits(design: Design, units: [AssignedUnit], records: inout [RegistryRecord]) -> [ScopeExit] {
+    public static func scopeExits(design: Design, units: [AssignedUnit], records: inout RecordTable) -> [ScopeExit] {
         let exitSources = Set(design.sources.filter { $0.kind == .scopeExit }.map(\.id))
-        guard !exitSources.isEmpty else { return [] }
+        let isExit = records.sourceIDs.map { exitSources.contains($0) }
+        guard isExit.contains(true) else { return [] }
         var idOf = Dictionary(units.map { ($0.registryKey, $0.id) }, uniquingKeysWith: { a, _ in a })
         for u in units where idOf[u.id] == nil { idOf[u.id] = u.id }
-        // Records come grouped by source: the set is asked once per run of one source, not per record.
-        var lastSource: String?, isExit = false
-        func fromExitSource(_ r: RegistryRecord) -> Bool {
-            if r.source != lastSource {
-                lastSource = r.source
-                isExit = exitSources.contains(r.source)
-            }
-            return isExit
-        }
         // In file order first (the earliest exit of a unit is the first one listed on that day), then taken out.
         var exits: [ScopeExit] = []
-        for i in records.indices where fromExitSource(records[i]) {
-            exits.append(ScopeExit(participant: idOf[records[i].participant] ?? records[i].participant, date: records[i].start,
-                                   reason: records[i].attributes["reason"] ?? "other"))
+        for r in 0..<records.count where isExit[Int(records.source[r])] {
+            let key = records.participantKeys[Int(records.participant[r])]
+            exits.append(ScopeExit(participant: idOf[key] ?? key, date: CalendarDate(dayNumber: Int(records.startDay[r])),
+                                   reason: records.attributes(r)["reason"] ?? "other"))
         }
-        lastSource = nil
-        records.removeAll(where: fromExitSource)
+        records.removeRows(ofSources: exitSources.contains)
         return exits
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Panel
 import PanelExport
 import StatFiles
+import TrialData
 import TrialDesign
 import TrialStore
 
@@ -47,7 +48,7 @@ public enum PanelStep {
         // The records and responses are in the panel's cells now: released here, before the panel's files
         // are written, so that the writing's memory does not come on top of theirs (nothing after the
         // derivation reads them; the report reads the fingerprints and amendments).
-        inputs.records = []
+        inputs.records = RecordTable()
         inputs.responses = []
         for w in panel.diagnostics.windowsPastData ?? [] { warning(w.description) }
         progress("panel: \(panel.rows.count) rows (\(inputs.units.count) families × \(design.waves.count) waves), \(panel.outcomeIDs.count) outcomes")
