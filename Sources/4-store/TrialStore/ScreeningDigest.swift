@@ -1,4 +1,5 @@
 import Basics
+import Crypto
 import GRDB
 
 /// The screening inputs an assignment rests on, folded into the assignment chain.
@@ -92,31 +93,68 @@ public enum ScreeningDigest {
         run(try Row.fetchAll(db, sql: columns + " WHERE s.run_id = ?", arguments: [runID]).map(row).sorted(by: StoredRow.inRunOrder))
     }
 
-    /// What the screening rows say now against what the records were chained with.
+    /// What the screening rows say now against what the records were chained with. The rows are read in
+    /// run order (`ORDER BY` the run, the cohort line, the unit id byte by byte: `StoredRow.inRunOrder`)
+    /// and checked one by one (`Check`), so no run's rows are held: at 100,000 screened families holding
+    /// them, their texts and the joined text of a run was most of the memory of opening a store.
     static func problems(_ db: Database, records: [AssignmentRecord]) throws -> [ChainProblem] {
-        var byRun: [Int: [StoredRow]] = [:]
-        let rows = try Row.fetchCursor(db, sql: columns)
-        while let r = try rows.next().map(row) { byRun[r.runID, default: []].append(r) }
-        return problems(records: records, rows: byRun)
+        var check = Check(records: records)
+        let rows = try Row.fetchCursor(db, sql: columns + " ORDER BY s.run_id, c.line, c.unit_id")
+        while let r = try rows.next() { check.add(row(r)) }
+        return check.problems
     }
 
     /// The same on rows already read (any back end), grouped by run: a family's row that changed, and
     /// runs whose screened set changed (added, removed or changed, eligible or not).
     public static func problems(records: [AssignmentRecord], rows byRun: [Int: [StoredRow]]) -> [ChainProblem] {
-        var problems: [ChainProblem] = []
-        var byUnit: [String: StoredRow] = [:]
-        for rows in byRun.values { for r in rows { byUnit[r.unit] = r } }
-        var runs: [Int: (seq: Int, digest: String)] = [:]
-        for r in records {
-            if let kept = r.entry.screeningSHA256, byUnit[r.entry.unitID].map(unit) != kept {
-                problems.append(.screeningAltered(seq: r.seq, unit: r.entry.unitID))
+        var check = Check(records: records)
+        for runID in byRun.keys.sorted() {
+            for r in byRun[runID]!.sorted(by: StoredRow.inRunOrder) { check.add(r) }
+        }
+        return check.problems
+    }
+
+    /// The check of screening rows against the records' digests, fed row by row: each run's rows in run
+    /// order (runs may come one after another or interleaved). A row's text is made once, for its own
+    /// digest and its run's.
+    struct Check {
+        /// Per unit whose record carries a row digest: the record's number, the digest, and whether a row
+        /// of the unit was seen with that digest (nil: no row seen yet).
+        private var units: [String: (seq: Int, kept: String, matches: Bool?)] = [:]
+        /// Per run whose records carry a run digest: the first record's number, the digest, and the run's
+        /// rows hashed so far.
+        private var runs: [Int: (seq: Int, kept: String, hasher: SHA256)] = [:]
+
+        init(records: [AssignmentRecord]) {
+            for r in records {
+                if let kept = r.entry.screeningSHA256 { units[r.entry.unitID] = (r.seq, kept, nil) }
+                if let kept = r.entry.runScreeningSHA256, runs[r.runID] == nil {
+                    var hasher = SHA256()
+                    hasher.update(data: Array("rct-screening-run-v1\n".utf8))
+                    runs[r.runID] = (r.seq, kept, hasher)
+                }
             }
-            if let kept = r.entry.runScreeningSHA256, runs[r.runID] == nil { runs[r.runID] = (r.seq, kept) }
         }
-        for (runID, kept) in runs.sorted(by: { $0.key < $1.key })
-        where run((byRun[runID] ?? []).sorted(by: StoredRow.inRunOrder)) != kept.digest {
-            problems.append(.runScreeningAltered(run: runID, seq: kept.seq))
+
+        mutating func add(_ row: StoredRow) {
+            let inUnits = units[row.unit] != nil, inRuns = runs[row.runID] != nil
+            guard inUnits || inRuns else { return }
+            let text = Array(row.text.utf8)
+            if inUnits {
+                var hasher = SHA256()
+                hasher.update(data: Array("rct-screening-v1\n".utf8))
+                hasher.update(data: text)
+                units[row.unit]!.matches = Fingerprint.hex(hasher.finalize()) == units[row.unit]!.kept
+            }
+            if inRuns { runs[row.runID]!.hasher.update(data: text) }
         }
-        return problems
+
+        /// The problems: altered family rows (missing or changed) in record order, then altered runs in run order.
+        var problems: [ChainProblem] {
+            units.filter { $0.value.matches != true }.sorted { $0.value.seq < $1.value.seq }
+                .map { .screeningAltered(seq: $0.value.seq, unit: $0.key) }
+                + runs.sorted { $0.key < $1.key }.filter { Fingerprint.hex($0.value.hasher.finalize()) != $0.value.kept }
+                .map { .runScreeningAltered(run: $0.key, seq: $0.value.seq) }
+        }
     }
 }
