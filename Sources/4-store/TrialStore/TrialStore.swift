@@ -241,17 +241,25 @@ public final class TrialStore: Sendable {
     }
 
     static func fetchRecords(_ db: Database) throws -> [AssignmentRecord] {
+        try fetchRecords(db) { $0 }
+    }
+
+    /// The records in chain order, each turned by `transform` as it is read (only the results are held).
+    static func fetchRecords<T>(_ db: Database, _ transform: (AssignmentRecord) throws -> T) throws -> [T] {
         let decoder = JSONDecoder()
         // Columns by position (a look-up by name lowercases the name, for every row and column: it was most
         // of the reading at 10,000 families).
         // A cursor: the rows are decoded one by one, not all held as GRDB rows first (at 70,000 families that
         // was most of the memory of every command that opens the store).
-        return try Array(Row.fetchCursor(db, sql: """
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT a.seq, a.unit_id, a.link_key, a.arm, a.assigned_on, a.recorded_at, a.stratum, a.block, a.block_size,
                    a.cluster, a.probability, a.procedure, a.seed, a.generator, a.case_manager, a.capacity_status, a.run_id,
                    a.prev_hash, a.hash, a.source_sha256, a.screening_sha256, a.run_screening_sha256, c.attributes, c.line
             FROM assignments a LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
-            """).map { try record($0, decoder: decoder) })
+            """)
+        var out: [T] = []
+        while let row = try rows.next() { out.append(try transform(try record(row, decoder: decoder))) }
+        return out
     }
 
     /// An assignment record from the columns `fetchRecords` selects, in its order.
@@ -277,7 +285,7 @@ public final class TrialStore: Sendable {
 
     /// The randomised units as the panel step reads them (`Records.AssignedUnit`), in record order.
     public func assignedUnits() throws -> [AssignedUnit] {
-        try assignmentRecords().map(\.assignedUnit)
+        try queue.read { try Self.fetchRecords($0) { $0.assignedUnit } }
     }
 
     /// Screening and assignment counts for the CONSORT diagram.
