@@ -31,14 +31,16 @@ public enum PanelWriter {
 
     /// Writes `panel_wide.csv`, `panel_long.csv`, `data_dictionary.md`, `data_dictionary.csv` and
     /// `consort.json` into `folder` (created when missing; existing files are replaced). Returns their paths.
-    /// `csv: false` leaves out the two panel CSV files (the panel is wanted in other formats only). `wide`
-    /// is `PanelCSV.wide(panel)` when the caller has it already.
+    /// `csv: false` leaves out the two panel CSV files (the panel is wanted in other formats only), and
+    /// their text is not made. `wide` and `long` are `PanelCSV.wide(panel)` and `PanelCSV.long(panel)` when
+    /// the caller has them already.
     @discardableResult
-    public static func write(_ panel: PanelData, design: Design, to folder: URL, csv: Bool = true, wide: String? = nil) throws -> [URL] {
+    public static func write(_ panel: PanelData, design: Design, to folder: URL, csv: Bool = true, wide: String? = nil,
+                             long: String? = nil) throws -> [URL] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let contents = [
-            wide ?? PanelCSV.wide(panel),
-            PanelCSV.long(panel),
+            csv ? wide ?? PanelCSV.wide(panel) : "",
+            csv ? long ?? PanelCSV.long(panel) : "",
             DataDictionary.markdown(design: design, panel: panel),
             DataDictionary.csv(design: design, panel: panel),
             try ConsortReport(panel).json(),
