@@ -20,16 +20,24 @@ struct Corrections {
         case byIdentifier
     }
 
-    /// One held record and what the importer knows of it.
+    /// One held record as read (`PendingRecord`: its fields in place, about 110 bytes, where the built
+    /// `RegistryRecord` with its field maps took about 330; a source's decisions are all held until the
+    /// file ends) and what the importer knows of it. The record is built again when it is compared or kept.
     struct Held {
-        var record: RegistryRecord
+        var pending: PendingRecord
+        var participant: String
+        var line: Int
         var corrects: Bool
-        var id: String
-        var replaces: String
         var excerpt: String
+
+        var id: String { pending.recordID }
+        var replaces: String { pending.replacesID }
+        func record(source: String) -> RegistryRecord { pending.record(source: source, participant: participant, line: line) }
     }
 
     let rule: Rule
+    /// The source id the records are built with.
+    let source: String
     private var held: [Held] = []
     /// Built-in rule and match keys: the slot holding each key's current record.
     private var slotOfKey: [String: Int] = [:]
@@ -39,28 +47,32 @@ struct Corrections {
     private(set) var setAside: [SetAsideRow] = []
     private(set) var corrections = 0
 
-    init(rule: Rule) { self.rule = rule }
+    init(rule: Rule, source: String) {
+        self.rule = rule
+        self.source = source
+    }
 
-    /// Adds a record in file order. `corrects`: the status says it corrects an earlier record; `id` and
-    /// `replaces`: its identifier and the identifier it replaces (`corrects_by: { id:, replaces: }`).
-    mutating func add(_ record: RegistryRecord, corrects: Bool, id: String, replaces: String, excerpt: String) {
-        let entry = Held(record: record, corrects: corrects, id: id, replaces: replaces, excerpt: excerpt)
+    /// Adds a record in file order: `record` is `pending` built (the caller has it already). `corrects`:
+    /// the status says it corrects an earlier record; the pending record's identifier and the identifier it
+    /// replaces serve `corrects_by: { id:, replaces: }`.
+    mutating func add(_ pending: PendingRecord, record: RegistryRecord, corrects: Bool, excerpt: String) {
+        let entry = Held(pending: pending, participant: record.participant, line: record.line, corrects: corrects, excerpt: excerpt)
         switch rule {
         case let .builtIn(r):
             let key = r.key(record)
             guard let i = slotOfKey[key] else { slotOfKey[key] = held.count; held.append(entry); return }
             corrections += 1
             replacedSlots.insert(i)
-            let (kept, dropped) = r.replaces(record, held[i].record) ? (entry, held[i]) : (held[i], entry)
+            let (kept, dropped) = r.replaces(record, held[i].record(source: source)) ? (entry, held[i]) : (held[i], entry)
             held[i] = kept
-            setAside.append(SetAsideRow(line: dropped.record.line, participant: dropped.record.participant, reason: .superseded,
-                                        message: "replaced by line \(kept.record.line) (the same decision: participant, kind and start; the later decision date counts)"))
+            setAside.append(SetAsideRow(line: dropped.line, participant: dropped.participant, reason: .superseded,
+                                        message: "replaced by line \(kept.line) (the same decision: participant, kind and start; the later decision date counts)"))
         case let .byFields(fields):
             let key = ([record.participant] + fields.map { Self.value(of: $0, in: record) }).joined(separator: "\u{1F}")
             guard let i = slotOfKey[key] else { slotOfKey[key] = held.count; held.append(entry); return }
             corrections += 1
             replacedSlots.insert(i)
-            setAside.append(SetAsideRow(line: held[i].record.line, participant: held[i].record.participant, reason: .superseded,
+            setAside.append(SetAsideRow(line: held[i].line, participant: held[i].participant, reason: .superseded,
                                         message: "replaced by line \(record.line) (the same \(fields.joined(separator: ", ")))"))
             held[i] = entry
         case .byIdentifier:
@@ -68,17 +80,16 @@ struct Corrections {
         }
     }
 
-    /// The records that count, in order of first appearance, and the corrections that had no original
-    /// in the file.
-    mutating func finish() -> (records: [RegistryRecord], orphans: [Held]) {
+    /// Hands the records that count to `keep`, in order of first appearance (each built as it is handed
+    /// over, so they are never all built at once), and returns the corrections that had no original in
+    /// the file.
+    mutating func finish(_ keep: (RegistryRecord) -> Void) -> [Held] {
         var orphans: [Held] = []
         switch rule {
         case .builtIn, .byFields:
-            var out: [RegistryRecord] = []
             for (i, h) in held.enumerated() {
-                if h.corrects && !replacedSlots.contains(i) { orphans.append(h) } else { out.append(h.record) }
+                if h.corrects && !replacedSlots.contains(i) { orphans.append(h) } else { keep(h.record(source: source)) }
             }
-            return (out, orphans)
         case .byIdentifier:
             var slotOfID: [String: Int] = [:]
             var out: [Held] = []
@@ -86,8 +97,8 @@ struct Corrections {
                 if h.corrects || !h.replaces.isEmpty {
                     guard let i = slotOfID[h.replaces] else { orphans.append(h); continue }
                     corrections += 1
-                    setAside.append(SetAsideRow(line: out[i].record.line, participant: out[i].record.participant, reason: .superseded,
-                                                message: "replaced by line \(h.record.line), which names this record (\(h.replaces))"))
+                    setAside.append(SetAsideRow(line: out[i].line, participant: out[i].participant, reason: .superseded,
+                                                message: "replaced by line \(h.line), which names this record (\(h.replaces))"))
                     out[i] = h
                     if !h.id.isEmpty { slotOfID[h.id] = i }
                 } else {
@@ -95,8 +106,11 @@ struct Corrections {
                     out.append(h)
                 }
             }
-            return (out.map(\.record), orphans)
+            for h in out { keep(h.record(source: source)) }
         }
+        held = []
+        slotOfKey = [:]
+        return orphans
     }
 
     /// A field of a record as text: its start or end day, a coded attribute, or a number.

@@ -104,13 +104,13 @@ final class SourceImporter {
         switch source.correctsBy {
         case let .byIdentifier(id, replaces)?:
             idColumns = (try index(id, "corrects_by.id"), try index(replaces, "corrects_by.replaces"))
-            corrections = Corrections(rule: .byIdentifier)
+            corrections = Corrections(rule: .byIdentifier, source: source.id)
         case let .byFields(fields)?:
             idColumns = nil
-            corrections = Corrections(rule: .byFields(fields))
+            corrections = Corrections(rule: .byFields(fields), source: source.id)
         case nil:
             idColumns = nil
-            corrections = registryReader?.correction.map { Corrections(rule: .builtIn($0)) }
+            corrections = registryReader?.correction.map { Corrections(rule: .builtIn($0), source: source.id) }
         }
         var cells = try RowCells(source: source, names: names, fields: source.kind.extractFields, display: display)
         cells.valueLabels = file.valueLabels
@@ -137,15 +137,14 @@ final class SourceImporter {
             throw ImportError.unreadable(file: display, reason: e.reason)
         }
         if var held = corrections {
-            let (records, orphans) = held.finish()
-            for r in records { registry(r) }
+            let orphans = held.finish { registry($0) }
             tally.corrections = held.corrections
             setAside += held.setAside
             for o in orphans {
                 // Accepted when read; rejected now that the file holds no record for it to correct.
                 tally.accepted -= 1
                 let what = idColumns.map { "no record with \(names[$0.id]) \(o.replaces) precedes it" } ?? "no earlier record is the same decision"
-                reject(line: o.record.line, fields: { [] }, RowFailure(reason: .orphanCorrection, column: idColumns.map { names[$0.replaces] },
+                reject(line: o.line, fields: { [] }, RowFailure(reason: .orphanCorrection, column: idColumns.map { names[$0.replaces] },
                                                                       message: "the row corrects a record that is not in the file (\(what)); it is not counted"),
                        excerpt: o.excerpt)
             }
@@ -264,7 +263,7 @@ final class SourceImporter {
                                                 message: "its status \"\(raw)\" means the record does not count"))
                 } else if corrections != nil {
                     let maybeOrphan = pending.meaning == .corrects || !pending.replacesID.isEmpty
-                    corrections!.add(rec, corrects: pending.meaning == .corrects, id: pending.recordID, replaces: pending.replacesID,
+                    corrections!.add(pending, record: rec, corrects: pending.meaning == .corrects,
                                      excerpt: maybeOrphan ? Excerpt.make(names: names, fields: fields(), skipping: identifierIndex) : "")
                 } else {
                     registry(rec)
