@@ -39,7 +39,8 @@ struct Corrections {
     /// The source id the records are built with.
     let source: String
     private var held: [Held] = []
-    /// Built-in rule and match keys: the slot holding each key's current record.
+    /// The slot holding each decision's current record (built-in rule), and each match key's (`match:`).
+    private var slotOfDecision: [CorrectionRule.Key: Int] = [:]
     private var slotOfKey: [String: Int] = [:]
     /// Slots whose first record was replaced by a later one.
     private var replacedSlots: Set<Int> = []
@@ -60,7 +61,7 @@ struct Corrections {
         switch rule {
         case let .builtIn(r):
             let key = r.key(record)
-            guard let i = slotOfKey[key] else { slotOfKey[key] = held.count; held.append(entry); return }
+            guard let i = slotOfDecision[key] else { slotOfDecision[key] = held.count; held.append(entry); return }
             corrections += 1
             replacedSlots.insert(i)
             let (kept, dropped) = r.replaces(record, held[i].record(source: source)) ? (entry, held[i]) : (held[i], entry)
@@ -109,6 +110,7 @@ struct Corrections {
             for h in out { keep(h.record(source: source)) }
         }
         held = []
+        slotOfDecision = [:]
         slotOfKey = [:]
         return orphans
     }

@@ -11,7 +11,7 @@ struct AidDecisionReader: RegistryReader {
     static let codedFields = ["kind"]
 
     var correction: CorrectionRule? {
-        CorrectionRule(key: { "\($0.participant)|\($0.attributes["kind"] ?? "")|\($0.start)" },
+        CorrectionRule(key: { CorrectionRule.Key(participant: $0.participant, value: $0.attributes["kind"] ?? "", day: $0.startDay) },
                        replaces: { later, earlier in (later.attributes["decision_date"] ?? "") >= (earlier.attributes["decision_date"] ?? "") })
     }
 

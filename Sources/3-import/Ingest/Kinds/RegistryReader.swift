@@ -15,7 +15,15 @@ extension RegistryReader {
 /// How corrections of a kind are recognised: records with the same key are one decision, and `replaces`
 /// says whether the later one (in file order) takes the earlier one's place.
 struct CorrectionRule: Sendable {
-    var key: @Sendable (RegistryRecord) -> String
+    /// What makes records one decision: the participant, one coded field's value and one day. Its strings
+    /// are the record's own (no text is made per record: a source's keys are all held until the file ends).
+    struct Key: Hashable {
+        var participant: String
+        var value: String
+        var day: Int
+    }
+
+    var key: @Sendable (RegistryRecord) -> Key
     var replaces: @Sendable (_ later: RegistryRecord, _ earlier: RegistryRecord) -> Bool
 }
 
