@@ -245,7 +245,8 @@ public final class TrialStore: Sendable {
     }
 
     /// The records in chain order, each turned by `transform` as it is read (only the results are held).
-    static func fetchRecords<T>(_ db: Database, _ transform: (AssignmentRecord) throws -> T) throws -> [T] {
+    /// `cohortAttributes: false` leaves each record's `attributes` empty (not decoded).
+    static func fetchRecords<T>(_ db: Database, cohortAttributes: Bool = true, _ transform: (AssignmentRecord) throws -> T) throws -> [T] {
         let decoder = JSONDecoder()
         // Columns by position (a look-up by name lowercases the name, for every row and column: it was most
         // of the reading at 10,000 families).
@@ -258,12 +259,12 @@ public final class TrialStore: Sendable {
             FROM assignments a LEFT JOIN cohort c ON c.unit_id = a.unit_id ORDER BY a.seq
             """)
         var out: [T] = []
-        while let row = try rows.next() { out.append(try transform(try record(row, decoder: decoder))) }
+        while let row = try rows.next() { out.append(try transform(try record(row, decoder: decoder, cohortAttributes: cohortAttributes))) }
         return out
     }
 
     /// An assignment record from the columns `fetchRecords` selects, in its order.
-    static func record(_ row: Row, decoder: JSONDecoder) throws -> AssignmentRecord {
+    static func record(_ row: Row, decoder: JSONDecoder, cohortAttributes: Bool = true) throws -> AssignmentRecord {
         let assignedOnText: String = row[4]
         guard let assignedOn = CalendarDate(iso: assignedOnText) else {
             throw StoreError.invalid("record \(row[0] as Int? ?? 0) has an unreadable date \"\(assignedOnText)\"")
@@ -277,15 +278,24 @@ public final class TrialStore: Sendable {
         entry.sourceSHA256 = row[19]
         entry.screeningSHA256 = row[20]
         entry.runScreeningSHA256 = row[21]
-        let attributesText: String = row[22] ?? "{}"
-        let attributes = (try? FieldJSON.strings(attributesText, decoder: decoder).dictionary) ?? [:]
+        var attributes: [String: String] = [:]
+        if cohortAttributes {
+            let attributesText: String = row[22] ?? "{}"
+            attributes = (try? FieldJSON.strings(attributesText, decoder: decoder).dictionary) ?? [:]
+        }
         return AssignmentRecord(seq: row[0], entry: entry, recordedAt: row[5], runID: row[16],
                                 previousHash: row[17], hash: row[18], attributes: attributes)
     }
 
     /// The randomised units as the panel step reads them (`Records.AssignedUnit`), in record order.
     public func assignedUnits() throws -> [AssignedUnit] {
-        try queue.read { try Self.fetchRecords($0) { $0.assignedUnit } }
+        try assignedUnits(cohortAttributes: true)
+    }
+
+    /// The same; `cohortAttributes: false` leaves out their cohort columns (a dictionary per family), for
+    /// readers that link on ids and keys only (the import).
+    public func assignedUnits(cohortAttributes: Bool) throws -> [AssignedUnit] {
+        try queue.read { try Self.fetchRecords($0, cohortAttributes: cohortAttributes) { $0.assignedUnit } }
     }
 
     /// Screening and assignment counts for the CONSORT diagram.

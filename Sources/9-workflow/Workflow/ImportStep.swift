@@ -81,7 +81,8 @@ public enum ImportStep {
                            progress: (String) -> Void) throws -> [ImportOutcome] {
         let replace = options.replace
         let selected = try select(file, options.sources)
-        let units = try store.assignedUnits()
+        // Linked on study ids and registry keys only: the cohort columns are not read.
+        let units = try store.assignedUnits(cohortAttributes: false)
         if units.isEmpty { throw WorkflowError.nothingToLink(store: store.path, howToAssign: file.howToAssign(storePath: store.path)) }
         let key = try TrialStoreAccess.linkingKey(
             try selected.contains { $0.identifierType == .insz } ? file.pseudonymizerForSources() : nil, store)
