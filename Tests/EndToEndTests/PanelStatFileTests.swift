@@ -168,8 +168,7 @@ import TestSupport
         #expect(panelOnly.status == 0, "\(panelOnly.stderr)")
         #expect(panelOnly.stdout.contains("(panel_wide.csv, panel_long.csv, data_dictionary.md, data_dictionary.csv, consort.json, panel.sav)"),
                 "\(panelOnly.stdout)")
-        // CSV only makes the two tables' text side by side, with statistical files one after the other: the
-        // same bytes either way.
+        // The CSV files are the same bytes with and without the statistical files beside them.
         let csvOnly = try RCTBinary.run(["panel", "designs/mission-kortrijk.yaml", "--out", "c", "--formats", "csv"], currentDirectory: root)
         #expect(csvOnly.status == 0, "\(csvOnly.stderr)")
         for f in ["panel_wide.csv", "panel_long.csv", "data_dictionary.csv", "consort.json"] {

@@ -32,15 +32,13 @@ public enum PanelWriter {
     /// Writes `panel_wide.csv`, `panel_long.csv`, `data_dictionary.md`, `data_dictionary.csv` and
     /// `consort.json` into `folder` (created when missing; existing files are replaced). Returns their paths.
     /// `csv: false` leaves out the two panel CSV files (the panel is wanted in other formats only), and
-    /// their text is not made. `wide` and `long` are `PanelCSV.wide(panel)` and `PanelCSV.long(panel)` when
-    /// the caller has them already.
+    /// their text is not made. `wide` is `PanelCSV.wide(panel)` when the caller has it already.
     @discardableResult
-    public static func write(_ panel: PanelData, design: Design, to folder: URL, csv: Bool = true, wide: String? = nil,
-                             long: String? = nil) throws -> [URL] {
+    public static func write(_ panel: PanelData, design: Design, to folder: URL, csv: Bool = true, wide: String? = nil) throws -> [URL] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let contents = [
             csv ? wide ?? PanelCSV.wide(panel) : "",
-            csv ? long ?? PanelCSV.long(panel) : "",
+            csv ? PanelCSV.long(panel) : "",
             DataDictionary.markdown(design: design, panel: panel),
             DataDictionary.csv(design: design, panel: panel),
             try ConsortReport(panel).json(),

@@ -106,7 +106,8 @@ enum RegistryStage {
                 let valueField = selectionValueFields[k]
                 let date = selections[k].date
                 func add(_ g: Int, _ r: Int) {
-                    guard let (start, end) = Self.days(attributes: records.attributes(r), read: date, start: grouped.startDay(g), end: grouped.endDay(g)) else { return }
+                    guard let (start, end) = Self.days(attributes: records.attributes(r), read: date, start: grouped.startDay(g),
+                                                       end: grouped.endDay(g)) else { return }
                     spansOf[k].append(PassingSpan(start: start, end: end, value: valueField.flatMap { records.numbers(r)[$0] },
                                                   line: records.line[r]))
                 }
