@@ -64,20 +64,21 @@ public struct RecordTable: Sendable {
 
     /// The index of source `id`, added when new.
     public mutating func index(ofSource id: String) -> UInt16 {
-        if let i = sourceIndex[id] { return i }
-        precondition(sourceIDs.count < Int(UInt16.max), "RecordTable: more than \(UInt16.max) sources")
-        sourceIDs.append(id)
-        sourceIndex[id] = UInt16(sourceIDs.count - 1)
-        return UInt16(sourceIDs.count - 1)
+        Self.intern(id, in: &sourceIDs, index: &sourceIndex)
     }
 
     /// The index of participant `key`, added when new.
     public mutating func index(ofParticipant key: String) -> Int32 {
-        if let i = participantIndex[key] { return i }
-        precondition(participantKeys.count < Int(Int32.max), "RecordTable: more than \(Int32.max) participants")
-        participantKeys.append(key)
-        participantIndex[key] = Int32(participantKeys.count - 1)
-        return Int32(participantKeys.count - 1)
+        Self.intern(key, in: &participantKeys, index: &participantIndex)
+    }
+
+    /// The index of `value` among `values` (found through `index`), appended when new.
+    private static func intern<I: FixedWidthInteger>(_ value: String, in values: inout [String], index: inout [String: I]) -> I {
+        if let i = index[value] { return i }
+        precondition(values.count < Int(I.max), "RecordTable: more than \(I.max) distinct values")
+        values.append(value)
+        index[value] = I(values.count - 1)
+        return I(values.count - 1)
     }
 
     /// Adds a field map and returns its index (maps are not compared: the caller shares them).

@@ -69,12 +69,29 @@ public enum ScreeningDigest {
 
     /// The digest of one family's row.
     public static func unit(_ row: StoredRow) -> String {
-        Fingerprint.sha256(Array(("rct-screening-v1\n" + row.text).utf8))
+        unit(text: Array(row.text.utf8))
+    }
+
+    /// The digest of one family's row, from the row's text.
+    static func unit(text: [UInt8]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array("rct-screening-v1\n".utf8))
+        hasher.update(data: text)
+        return Fingerprint.hex(hasher.finalize())
     }
 
     /// The digest of a run's rows, given in cohort-line order (then unit id).
     public static func run(_ rows: [StoredRow]) -> String {
-        Fingerprint.sha256(Array(("rct-screening-run-v1\n" + rows.map(\.text).joined()).utf8))
+        var hasher = runHasher()
+        for r in rows { hasher.update(data: Array(r.text.utf8)) }
+        return Fingerprint.hex(hasher.finalize())
+    }
+
+    /// A run's digest before its rows: their texts follow, in run order.
+    static func runHasher() -> SHA256 {
+        var hasher = SHA256()
+        hasher.update(data: Array("rct-screening-run-v1\n".utf8))
+        return hasher
     }
 
     /// A row of `columns`, by position (a look-up by name lowercases the name for every row and column).
@@ -128,11 +145,7 @@ public enum ScreeningDigest {
         init(records: [AssignmentRecord]) {
             for r in records {
                 if let kept = r.entry.screeningSHA256 { units[r.entry.unitID] = (r.seq, kept, nil) }
-                if let kept = r.entry.runScreeningSHA256, runs[r.runID] == nil {
-                    var hasher = SHA256()
-                    hasher.update(data: Array("rct-screening-run-v1\n".utf8))
-                    runs[r.runID] = (r.seq, kept, hasher)
-                }
+                if let kept = r.entry.runScreeningSHA256, runs[r.runID] == nil { runs[r.runID] = (r.seq, kept, runHasher()) }
             }
         }
 
@@ -140,12 +153,7 @@ public enum ScreeningDigest {
             let inUnits = units[row.unit] != nil, inRuns = runs[row.runID] != nil
             guard inUnits || inRuns else { return }
             let text = Array(row.text.utf8)
-            if inUnits {
-                var hasher = SHA256()
-                hasher.update(data: Array("rct-screening-v1\n".utf8))
-                hasher.update(data: text)
-                units[row.unit]!.matches = Fingerprint.hex(hasher.finalize()) == units[row.unit]!.kept
-            }
+            if inUnits { units[row.unit]!.matches = ScreeningDigest.unit(text: text) == units[row.unit]!.kept }
             if inRuns { runs[row.runID]!.hasher.update(data: text) }
         }
 

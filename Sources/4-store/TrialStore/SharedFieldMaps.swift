@@ -30,10 +30,7 @@ struct SharedFieldMaps {
         let key = hasher.finalize()
         var i = first[key] ?? -1
         while i >= 0 {
-            let same = entries[Int(i)].text.withUnsafeBufferPointer {
-                $0.count == text.count && ($0.count == 0 || memcmp($0.baseAddress!, text.baseAddress!, $0.count) == 0)
-            }
-            if same { return entries[Int(i)].index }
+            if sameBytes(entries[Int(i)].text, text) { return entries[Int(i)].index }
             i = entries[Int(i)].next
         }
         let index = try add(text)
@@ -43,4 +40,9 @@ struct SharedFieldMaps {
         }
         return index
     }
+}
+
+/// Whether `a` holds the same bytes as `b` (a column's bytes, read in place).
+func sameBytes(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.withUnsafeBufferPointer { $0.count == b.count && ($0.count == 0 || memcmp($0.baseAddress!, b.baseAddress!, $0.count) == 0) }
 }

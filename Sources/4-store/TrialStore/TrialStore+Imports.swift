@@ -531,11 +531,8 @@ extension TrialStore {
             func putInLineOrder() {
                 if !ordered { table.sortByLine(from: importStart) }
             }
-            // The last source and participant, as bytes and as the table's index.
-            var lastSource: (bytes: [UInt8], index: UInt16) = ([], 0), lastParticipant: (bytes: [UInt8], index: Int32) = ([], -1)
-            func same(_ last: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-                last.withUnsafeBufferPointer { $0.count == bytes.count && ($0.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) == 0) }
-            }
+            // The last source and participant, as bytes and as the table's index (nil before the first row).
+            var lastSource: (bytes: [UInt8], index: UInt16)?, lastParticipant: (bytes: [UInt8], index: Int32)?
             var attributeMaps = SharedFieldMaps(), numberMaps = SharedFieldMaps()
             while try RawStatement.next(statement) {
                 let line = RawStatement.int(s, 2)
@@ -552,10 +549,10 @@ extension TrialStore {
                 }
                 let end = RawStatement.isNull(s, 4) ? nil : CalendarDate(isoBytes: RawStatement.text(s, 4))
                 let sourceBytes = RawStatement.text(s, 0), participantBytes = RawStatement.text(s, 1)
-                if lastParticipant.index < 0 || !same(lastSource.bytes, sourceBytes) {
+                if lastSource == nil || !sameBytes(lastSource!.bytes, sourceBytes) {
                     lastSource = (Array(sourceBytes), table.index(ofSource: String(decoding: sourceBytes, as: UTF8.self)))
                 }
-                if lastParticipant.index < 0 || !same(lastParticipant.bytes, participantBytes) {
+                if lastParticipant == nil || !sameBytes(lastParticipant!.bytes, participantBytes) {
                     lastParticipant = (Array(participantBytes), table.index(ofParticipant: String(decoding: participantBytes, as: UTF8.self)))
                 }
                 let attributes = try attributeMaps.index(RawStatement.text(s, 5)) {
@@ -564,7 +561,7 @@ extension TrialStore {
                 let numbers = try numberMaps.index(RawStatement.text(s, 6)) {
                     table.add(numbers: try FieldJSON.numbers(bytes: $0, decoder: decoder))
                 }
-                table.append(source: lastSource.index, participant: lastParticipant.index, line: line, startDay: start.dayNumber,
+                table.append(source: lastSource!.index, participant: lastParticipant!.index, line: line, startDay: start.dayNumber,
                              endDay: end?.dayNumber, attributes: attributes, numbers: numbers)
             }
             putInLineOrder()
